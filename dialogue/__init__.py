@@ -1,0 +1,98 @@
+"""Dialogue: joint market-dialogue events for public buyers and the ICT market."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    from dialogue.config import load_config, persistent_secret_key
+
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key(Path(app.instance_path))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    from dialogue.core.errors import register_error_handlers
+    from dialogue.core.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    from dialogue.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from dialogue.extensions import (babel, csrf, db, limiter, login_manager, mail, migrate, select_locale,
+                                     select_timezone)
+    import dialogue.models  # noqa: F401  (every table registered before anything uses metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from dialogue.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            @event.listens_for(db.engine, "connect")
+            def sqlite_pragmas(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=10000")
+                cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from dialogue.auth import bp as auth_bp
+    from dialogue.main import bp as main_bp
+    from dialogue.organisations import bp as organisations_bp
+    from dialogue.outbox import bp as outbox_bp
+
+    for bp in (main_bp, auth_bp, organisations_bp, outbox_bp):
+        app.register_blueprint(bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from dialogue.core.text import render_markdown
+    from dialogue.core.timeutil import format_local
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["localtime"] = format_local
+    @app.context_processor
+    def locale_helpers():
+        from flask_babel import get_locale
+
+        return {"current_locale": lambda: str(get_locale() or "en")}
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

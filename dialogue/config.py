@@ -1,0 +1,104 @@
+"""Settings read from the environment, with defaults that are safe on a fresh clone.
+
+The defaults give a working site with no server to install: SQLite in ``instance/``,
+a secret key generated once and kept in ``instance/secret_key``, mail to a local SMTP
+port and rate limits held in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def persistent_secret_key(instance_path: Path) -> str:
+    """Return the key stored in the instance folder, creating it on first use.
+
+    A generated key survives restarts so sessions and signed links stay valid, and no
+    key is ever written into the code.
+    """
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste the usual ``postgres://`` URLs; we drive PostgreSQL with psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if env is None else env
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dialogue.db'}"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or None,  # filled from instance/ by the factory
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVER_NAME": env.get("SERVER_NAME") or None,
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "https"),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Cookies: HttpOnly and SameSite always; Secure unless explicitly turned off for plain-HTTP dev.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
+        "PERMANENT_SESSION_LIFETIME": _int(env, "SESSION_LIFETIME_SECONDS", 14 * 24 * 3600),
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 55 * 1024 * 1024),
+        "MAX_UPLOAD_BYTES": _int(env, "MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Mail: flask-mail settings; the outbox worker is the only sender.
+        "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 1025),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Dialogue <no-reply@dialogue.localhost>"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 20),
+        "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
+        "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
+        # Rate limits: memory storage per process; Redis for several workers.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "LOGIN_EMAIL_RATE_LIMIT": env.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute;20 per hour"),
+        "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT", "5 per 15 minutes"),
+        "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+        # Signed links
+        "VERIFY_LINK_MAX_AGE": _int(env, "VERIFY_LINK_MAX_AGE", 3 * 24 * 3600),
+        "RESET_LINK_MAX_AGE": _int(env, "RESET_LINK_MAX_AGE", 3600),
+        "INVITATION_DAYS": _int(env, "INVITATION_DAYS", 14),
+        "PASSWORD_MIN_LENGTH": _int(env, "PASSWORD_MIN_LENGTH", 10),
+        "LANGUAGES": ["en", "fi", "sv", "da", "nb"],
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "OCID_PREFIX": env.get("OCID_PREFIX", "ocds-dlg000"),
+    }

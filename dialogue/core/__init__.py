@@ -1,0 +1,1 @@
+"""Pieces every feature shares: errors, permissions, text and time helpers, security headers."""

@@ -1,0 +1,85 @@
+"""The one exception family services raise, and the error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DialogueError(Exception):
+    """A rule was not met; the message is for the person who asked."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(DialogueError):
+    status_code = 403
+
+
+class NotFound(DialogueError):
+    status_code = 404
+
+
+class Conflict(DialogueError):
+    status_code = 409
+
+
+ERROR_TITLES = {
+    400: "The request could not be understood",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    409: "That change conflicts with the current state",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def _render(code: int, message: str | None = None):
+    from dialogue.extensions import db
+
+    # Nothing half-written: whatever the failed request had added to the session is dropped.
+    db.session.rollback()
+    title = ERROR_TITLES.get(code, "Error")
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": title, "message": message}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _render(400, "Your form expired or was sent from another site. Go back, reload the page "
+                            "and try again.")
+
+    @app.errorhandler(DialogueError)
+    def dialogue_error(exc: DialogueError):
+        return _render(exc.status_code, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 413:
+            limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            return _render(413, f"The request is larger than the limit of {limit_mb} MB. "
+                                "Choose a smaller file and try again.")
+        if exc.code == 429:
+            return _render(429, "You have tried this too often. Wait a few minutes and try again.")
+        description = exc.description if exc.code in (400, 403, 404, 405) and exc.description and \
+            not exc.description.startswith(("The requested URL", "The browser (or proxy)",
+                                            "You don't have the permission", "The method is not")) else None
+        return _render(exc.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def unhandled(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(500, "The error has been logged. Please try again in a moment.")

@@ -1,0 +1,39 @@
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+
+from dialogue.main import bp
+
+# Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
+NAV_ITEMS = [
+    ("main.home", _l("Events")),
+    ("intents.index", _l("Planned tenders")),
+    ("meetings.my_agenda", _l("My meetings")),
+]
+
+
+@bp.app_context_processor
+def navigation():
+    def nav_items():
+        return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
+
+    return {"nav_items": nav_items}
+
+
+@bp.get("/")
+def home():
+    return render_template("main/home.html", upcoming=[], past=[])
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    from sqlalchemy import text
+
+    from dialogue.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

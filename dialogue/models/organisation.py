@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    PUBLIC_BUYER = "public_buyer"
+    SUPPLIER = "supplier"
+    RESELLER = "reseller"
+    MANUFACTURER = "manufacturer"
+    CIVIL_SOCIETY = "civil_society"
+    NETWORK = "network"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    OrganisationKind.PUBLIC_BUYER: "Public buyer",
+    OrganisationKind.SUPPLIER: "Supplier",
+    OrganisationKind.RESELLER: "Reseller",
+    OrganisationKind.MANUFACTURER: "Manufacturer",
+    OrganisationKind.CIVIL_SOCIETY: "Civil society",
+    OrganisationKind.NETWORK: "Network",
+    OrganisationKind.OTHER: "Other",
+}
+
+
+class MemberRole(enum.StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+def _enum(cls, name: str) -> Enum:
+    # Stored as the value strings, checked by a named constraint on every database.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    registration_number: Mapped[str | None] = mapped_column(String(40))  # compact VAT or company number
+    website: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation",
+                                                         cascade="all, delete-orphan")
+
+    @property
+    def is_public_buyer(self) -> bool:
+        return self.kind == OrganisationKind.PUBLIC_BUYER
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class Membership(Base):
+    """A person's place in an organisation. One person belongs to one organisation."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                 index=True)
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"), default=MemberRole.MEMBER)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped["User"] = relationship(back_populates="membership")  # noqa: F821
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Invitation(Base):
+    """An organisation admin's invitation for a colleague to join; the token goes by email."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "invitation_role"), default=MemberRole.MEMBER)
+    token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.accepted_at is None and self.expires_at > now

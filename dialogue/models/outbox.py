@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.models.base import Base, UTCDateTime, utcnow
+from dialogue.models.organisation import _enum
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"      # waiting for its next attempt
+    SENDING = "sending"    # claimed by a worker under a lease
+    SENT = "sent"
+    FAILED = "failed"      # gave up after the last attempt
+
+
+class OutboxMessage(Base):
+    """A mail written in the same transaction as the change it reports, sent later by a worker."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    # What the message is about, for delivery status pages ("auth.verify", "registration.confirmed").
+    category: Mapped[str] = mapped_column(String(64), default="general", index=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus, "outbox_status"),
+                                                 default=OutboxStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id")
+
+
+class OutboxAttachment(Base):
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    # Full MIME type including parameters, e.g. "text/calendar; method=REQUEST".
+    content_type: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")

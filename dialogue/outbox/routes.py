@@ -1,0 +1,40 @@
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from dialogue.core.permissions import admin_required
+from dialogue.extensions import db
+from dialogue.models import OutboxMessage, OutboxStatus
+from dialogue.outbox import bp, services
+from dialogue.core.forms import ButtonForm as RetryForm
+
+PAGE_SIZE = 50
+
+
+@bp.get("/admin/outbox")
+@admin_required
+def index():
+    status = request.args.get("status") or None
+    if status and status not in OutboxStatus.__members__.values():
+        status = None
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    messages = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
+                                     .group_by(OutboxMessage.status)).all())
+    return render_template("outbox/index.html", messages=messages, counts=counts, status=status,
+                           page=page, page_size=PAGE_SIZE, statuses=list(OutboxStatus), form=RetryForm())
+
+
+@bp.post("/admin/outbox/retry")
+@admin_required
+def retry():
+    form = RetryForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("outbox.index"), 303)
+    count = services.retry_failed()
+    db.session.commit()
+    flash(f"{count} failed message(s) queued again.", "success")
+    return redirect(url_for("outbox.index"), 303)

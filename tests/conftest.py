@@ -1,0 +1,264 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when DIALOGUE_TEST_DATABASE_URL is set.
+The schema is created once per session; each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from dialogue import create_app
+from dialogue.config import normalise_database_url
+from dialogue.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_PASSWORD = "correct horse battery"
+
+
+def shared_data(relative: str) -> Path:
+    """A reference file from ../shared/data; skipped on a fresh clone, a failure in CI."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        if os.environ.get("DIALOGUE_REQUIRE_SHARED_DATA"):
+            pytest.fail(f"reference data missing: {path}")
+        pytest.skip(f"reference data not present: {path}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Client(FlaskClient):
+    """Each request gets its own app context and database session, as in production.
+
+    Before a request the test's own session is committed, so what the test set up is visible
+    to the request and the test's next read sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+
+        if has_app_context():
+            db.session.commit()
+        kwargs.setdefault("buffered", True)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+def base_config(database_url: str, tmp_path: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 9,  # nothing listens: delivery tests start their own SMTP server
+        "MAIL_SUPPRESS_SEND": False,
+        "BASE_URL": "http://dialogue.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = create_app(base_config(database_url, tmp_path_factory.mktemp("schema")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, _schema, tmp_path, config_overrides):
+    app = create_app({**base_config(database_url, tmp_path), **config_overrides})
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+_password_hash: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    if "h" not in _password_hash:
+        from dialogue.auth.services import hash_password
+
+        _password_hash["h"] = hash_password(TEST_PASSWORD)
+    return _password_hash["h"]
+
+
+@pytest.fixture
+def make_org(app):
+    from dialogue.models import Organisation, OrganisationKind
+
+    def make(**overrides) -> Organisation:
+        n = next(_counter)
+        values = {"name": f"Organisation {n}", "slug": f"org-{n}", "kind": OrganisationKind.PUBLIC_BUYER,
+                  "country": "FI"}
+        values.update(overrides)
+        org = Organisation(**values)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_org):
+    from dialogue.models import Membership, MemberRole, User, utcnow
+
+    def make(org=None, *, role=MemberRole.MEMBER, verified=True, admin=False, with_org=True,
+             **overrides) -> User:
+        n = next(_counter)
+        values = {"email": f"person{n}@example.org", "name": f"Person {n}", "password_hash": password_hash(),
+                  "email_verified_at": utcnow() if verified else None, "is_admin": admin}
+        values.update(overrides)
+        user = User(**values)
+        db.session.add(user)
+        if org is None and with_org:
+            org = make_org()
+        if org is not None:
+            db.session.add(Membership(user=user, organisation=org, role=role))
+        db.session.commit()
+        return user
+
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user) -> None:
+        """Sign in by the session cookie, as Flask-Login would after a real log-in."""
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+    def login_form(self, email: str, password: str = TEST_PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self) -> None:
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the outbox rows as a test would read a mailbox."""
+    from sqlalchemy import select
+
+    from dialogue.models import OutboxMessage
+
+    def read(category: str | None = None, to: str | None = None):
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if category:
+            query = query.where(OutboxMessage.category == category)
+        messages = list(db.session.scalars(query))
+        if to:
+            messages = [m for m in messages if to.lower() in m.recipients]
+        return messages
+
+    return read
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields the list of received messages."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            msg = message_from_bytes(envelope.original_content, policy=policy.default)
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": msg})
+            return "250 Message accepted for delivery"
+
+    handler = Handler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def postgres_only(is_postgres: bool) -> None:
+    """For tests that prove row locking or true concurrency: PostgreSQL is the production database."""
+    if not is_postgres:
+        pytest.skip("runs against PostgreSQL (set DIALOGUE_TEST_DATABASE_URL)")

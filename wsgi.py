@@ -1,0 +1,3 @@
+from dialogue import create_app
+
+app = create_app()
