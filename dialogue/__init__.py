@@ -72,14 +72,27 @@ def register_extensions(app: Flask) -> None:
                 cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    from dialogue.auth import bp as auth_bp
-    from dialogue.main import bp as main_bp
-    from dialogue.organisations import bp as organisations_bp
-    from dialogue.outbox import bp as outbox_bp
+# Feature packages, in the order their pages, commands and demo data build on each other. Each has
+# ``bp``; a feature may add ``cli.py`` (``commands``: click commands) and ``demo.py`` (``build(world)``).
+FEATURES = ("main", "auth", "organisations", "outbox", "events", "registrations", "intents", "materials",
+            "meetings", "surveys", "exports")
 
-    for bp in (main_bp, auth_bp, organisations_bp, outbox_bp):
-        app.register_blueprint(bp)
+
+def feature_modules(submodule: str):
+    """The features' ``cli`` or ``demo`` modules, for those that have one."""
+    import importlib
+    import importlib.util
+
+    for name in FEATURES:
+        if importlib.util.find_spec(f"dialogue.{name}.{submodule}") is not None:
+            yield importlib.import_module(f"dialogue.{name}.{submodule}")
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in FEATURES:
+        app.register_blueprint(importlib.import_module(f"dialogue.{name}").bp)
 
 
 def register_template_helpers(app: Flask) -> None:

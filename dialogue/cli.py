@@ -10,11 +10,13 @@ from dialogue.extensions import db
 
 
 def register_cli(app: Flask) -> None:
-    from dialogue.outbox.cli import outbox_cli
+    from dialogue import feature_modules
 
-    app.cli.add_command(outbox_cli)
     app.cli.add_command(demo)
     app.cli.add_command(create_admin)
+    for module in feature_modules("cli"):
+        for command in module.commands:
+            app.cli.add_command(command)
 
 
 @click.command("demo")

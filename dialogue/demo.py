@@ -1,6 +1,8 @@
 """The demo world, mirroring real joint market-dialogue events. Running it twice changes nothing.
 
-Each feature adds its part in ``build``; everything is looked up by a natural key first.
+Accounts and organisations are built here; each feature adds its part in ``dialogue/<feature>/demo.py``
+(``build(world)``), in the order of ``dialogue.FEATURES``. Everything is looked up by a natural key
+first, so a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ def build(large: bool = False) -> dict:
     admin.is_admin = True
     db.session.flush()
     world = {"orgs": orgs, "people": people, "admin": admin, "large": large}
+    from dialogue import feature_modules
+
+    for module in feature_modules("demo"):
+        module.build(world)
+        db.session.flush()
     logins = {"admin": ADMIN[0], **{key: PEOPLE[key][0] for key in
                                     ("organiser", "buyer", "supplier", "reseller", "observer")}}
     return {"world": world, "logins": logins}

@@ -5,10 +5,20 @@ from dialogue.models.organisation import (Invitation, Membership, MemberRole, Or
                                           OrganisationKind)
 from dialogue.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from dialogue.models.user import User
+from dialogue.models.event import (AgendaSession, Event, EventCoHost, EventFormat, EventStaff, EventStatus,
+                                   RoleCapacity, SessionKind, SessionSpeaker, StaffRole)
+from dialogue.models.registration import (ACTIVE_STATES, ParticipantRole, QuestionKind, Registration,
+                                          RegistrationAnswer, RegistrationQuestion, RegistrationState)
+from dialogue.models.intent import EventIntent, Intent, IntentStatus, ProcedureType
 
 __all__ = [
     "Base", "UTCDateTime", "new_token", "utcnow",
     "Invitation", "Membership", "MemberRole", "Organisation", "OrganisationKind",
     "OutboxAttachment", "OutboxMessage", "OutboxStatus",
     "User",
+    "AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
+    "SessionKind", "SessionSpeaker", "StaffRole",
+    "ACTIVE_STATES", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
+    "RegistrationQuestion", "RegistrationState",
+    "EventIntent", "Intent", "IntentStatus", "ProcedureType",
 ]

@@ -56,3 +56,6 @@ def status() -> None:
     for state, count in rows:
         click.echo(f"{state}: {count}")
     current_app.logger.debug("outbox status listed")
+
+
+commands = [outbox_cli]

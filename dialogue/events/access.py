@@ -1,0 +1,76 @@
+"""Who may see and do what on an event. Every feature's views use these checks.
+
+- organiser: a platform admin, or a person given the organiser role on the event;
+- check-in staff: organisers and people given the check-in role;
+- participant: a person with a confirmed registration, or any organiser.
+Drafts are visible to organisers only; to everyone else they do not exist (404).
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+
+from dialogue.extensions import db
+from dialogue.models import Event, EventStaff, Registration, RegistrationState, StaffRole, User
+from dialogue.models.registration import ACTIVE_STATES
+
+
+def staff_role(event: Event, user: User | None) -> StaffRole | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_admin:
+        return StaffRole.ORGANISER
+    return db.session.scalar(select(EventStaff.role).where(EventStaff.event_id == event.id,
+                                                           EventStaff.user_id == user.id))
+
+
+def is_organiser(event: Event, user: User | None) -> bool:
+    return staff_role(event, user) == StaffRole.ORGANISER
+
+
+def can_check_in(event: Event, user: User | None) -> bool:
+    return staff_role(event, user) in (StaffRole.ORGANISER, StaffRole.CHECKIN)
+
+
+def active_registration(event: Event, user: User | None) -> Registration | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id,
+        Registration.state.in_(ACTIVE_STATES)))
+
+
+def is_participant(event: Event, user: User | None) -> bool:
+    """Registered and confirmed, or organising: the people every shared material must reach."""
+    if is_organiser(event, user):
+        return True
+    registration = active_registration(event, user)
+    return registration is not None and registration.state == RegistrationState.CONFIRMED
+
+
+def get_event_or_404(slug: str, user: User | None = None, *options) -> Event:
+    query = select(Event).where(Event.slug == slug)
+    if options:
+        query = query.options(*options)
+    event = db.session.scalar(query)
+    if event is None or (not event.is_public and not is_organiser(event, user)):
+        abort(404)
+    return event
+
+
+def require_organiser(event: Event, user: User | None) -> None:
+    if not is_organiser(event, user):
+        abort(403, "Only the organisers of this event can do this.")
+
+
+def require_check_in(event: Event, user: User | None) -> None:
+    if not can_check_in(event, user):
+        abort(403, "Only the organisers and check-in staff of this event can do this.")
+
+
+def require_participant(event: Event, user: User | None) -> None:
+    if user is None or not user.is_authenticated:
+        abort(403, "Sign in and register for this event to see this.")
+    if not is_participant(event, user):
+        abort(403, "This is for registered participants of the event.")

@@ -1,0 +1,1 @@
+from dialogue.events import bp  # noqa: F401  (views come with the feature)

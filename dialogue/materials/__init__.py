@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("materials", __name__)
+
+from dialogue.materials import routes  # noqa: E402,F401

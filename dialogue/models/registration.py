@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.event import Event
+from dialogue.models.organisation import Organisation, _enum
+
+
+class ParticipantRole(enum.StrEnum):
+    BUYER = "buyer"
+    SUPPLIER = "supplier"
+    RESELLER = "reseller"
+    OBSERVER = "observer"
+    SPEAKER = "speaker"
+
+
+class RegistrationState(enum.StrEnum):
+    PENDING = "pending"          # waiting for an organiser's approval
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+# A person holds at most one registration in these states per event.
+ACTIVE_STATES = (RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
+_ACTIVE_SQL = "state IN ('pending', 'confirmed', 'waitlisted')"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class RegistrationQuestion(Base):
+    """An organiser's question on the registration form, for one role or for all."""
+
+    __tablename__ = "registration_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str | None] = mapped_column(String(32))  # None: every role
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    text: Mapped[str] = mapped_column(String(500))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship()
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        Index("uq_registrations_active_person", "event_id", "user_id", unique=True,
+              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+        Index("ix_registrations_event_state_role", "event_id", "state", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
+                                                        index=True)
+    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole, "participant_role"))
+    state: Mapped[RegistrationState] = mapped_column(_enum(RegistrationState, "registration_state"))
+    ticket_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
+    # Consent to appear in the participant list: when, which wording, and when withdrawn.
+    list_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    list_consent_version: Mapped[str | None] = mapped_column(String(32))
+    list_consent_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship()
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    organisation: Mapped[Organisation | None] = relationship()
+    answers: Mapped[list[RegistrationAnswer]] = relationship(back_populates="registration",
+                                                             cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def listed(self) -> bool:
+        """Shown in the participant list: consented and not withdrawn."""
+        return self.list_consent_at is not None and self.list_consent_withdrawn_at is None
+
+
+class RegistrationAnswer(Base):
+    __tablename__ = "registration_answers"
+    __table_args__ = (UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("registration_questions.id", ondelete="CASCADE"),
+                                             index=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[RegistrationQuestion] = relationship()
