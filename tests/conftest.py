@@ -262,3 +262,78 @@ def postgres_only(is_postgres: bool) -> None:
     """For tests that prove row locking or true concurrency: PostgreSQL is the production database."""
     if not is_postgres:
         pytest.skip("runs against PostgreSQL (set DIALOGUE_TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def make_event(app, make_org, make_user):
+    """An event co-hosted by a public buyer; ``organiser`` (a user) gets the organiser role."""
+    import datetime as dt
+
+    from dialogue.models import Event, EventCoHost, EventStaff, EventStatus, StaffRole, utcnow
+
+    def make(*, organiser=None, cohosts=(), **overrides) -> Event:
+        n = next(_counter)
+        start = (utcnow() + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
+        values = {"slug": f"event-{n}", "title": f"Market dialogue {n}", "summary": "Joint market dialogue",
+                  "timezone": "Europe/Helsinki", "starts_at": start, "ends_at": start + dt.timedelta(hours=8),
+                  "status": EventStatus.PUBLISHED, "languages": ["en"]}
+        values.update(overrides)
+        event = Event(**values)
+        db.session.add(event)
+        hosts = list(cohosts) or ([organiser.organisation] if organiser is not None and organiser.organisation
+                                  else [make_org()])
+        for org in hosts:
+            event.cohosts.append(EventCoHost(organisation=org))
+        if organiser is not None:
+            event.staff.append(EventStaff(user=organiser, role=StaffRole.ORGANISER))
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_registration(app, make_user, make_org):
+    from dialogue.models import OrganisationKind, ParticipantRole, Registration, RegistrationState, utcnow
+
+    def make(event, user=None, *, role=ParticipantRole.SUPPLIER, state=RegistrationState.CONFIRMED,
+             **overrides) -> Registration:
+        if user is None:
+            kind = {ParticipantRole.BUYER: OrganisationKind.PUBLIC_BUYER,
+                    ParticipantRole.RESELLER: OrganisationKind.RESELLER,
+                    ParticipantRole.OBSERVER: OrganisationKind.CIVIL_SOCIETY}.get(role, OrganisationKind.SUPPLIER)
+            user = make_user(make_org(kind=kind))
+        values = {"event": event, "user": user, "organisation": user.organisation, "role": role, "state": state,
+                  "confirmed_at": utcnow() if state == RegistrationState.CONFIRMED else None}
+        values.update(overrides)
+        registration = Registration(**values)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
+    return make
+
+
+@pytest.fixture
+def make_intent(app, make_org):
+    """An announced intent of a public buyer (laptops, CPV 30213100-6 by default)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from dialogue.models import Intent, IntentStatus, ProcedureType, utcnow
+
+    def make(buyer=None, **overrides) -> Intent:
+        n = next(_counter)
+        values = {"buyer": buyer or make_org(), "title": f"ICT equipment tender {n}",
+                  "description": "Laptops for staff", "cpv_main": "30213100-6",
+                  "estimated_value": Decimal("2000000"), "currency": "EUR",
+                  "procedure_type": ProcedureType.OPEN,
+                  "planned_notice_date": (utcnow() + dt.timedelta(days=120)).date(),
+                  "status": IntentStatus.ANNOUNCED, "announced_at": utcnow()}
+        values.update(overrides)
+        intent = Intent(**values)
+        db.session.add(intent)
+        db.session.commit()
+        return intent
+
+    return make
