@@ -3,9 +3,3 @@
 ``flask --app wsgi translations update`` extracts every message from the code and templates and
 merges it into the catalogues; ``translations compile`` writes the .mo files the app loads.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("i18n", __name__)
-
-from dialogue.i18n import routes  # noqa: E402,F401
