@@ -12,14 +12,13 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, temporary_database
 
 CHROMIUM = os.environ.get("DIALOGUE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -49,17 +48,8 @@ def e2e_database(tmp_path_factory):
         return
     from dialogue.config import normalise_database_url
 
-    url = normalise_database_url(url)
-    name = f"dlg_e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(normalise_database_url(url), "dlg_e2e") as database:
+        yield database
 
 
 @pytest.fixture(scope="session")
