@@ -6,11 +6,9 @@ The schema is created once per session; each test starts from empty tables.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import socket
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from sqlalchemy import text
 
 from dialogue import create_app
 from dialogue.config import normalise_database_url
+from dialogue.core.databases import temporary_database  # noqa: F401  (used by test modules)
 from dialogue.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -340,19 +339,3 @@ def make_intent(app, make_org):
 
     return make
 
-
-@contextlib.contextmanager
-def temporary_database(server_url: str, prefix: str):
-    """A new, empty PostgreSQL database on the same server, dropped afterwards; yields its URL."""
-    from sqlalchemy import create_engine
-
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -46,9 +46,7 @@ def e2e_database(tmp_path_factory):
     if not url:
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
         return
-    from dialogue.config import normalise_database_url
-
-    with temporary_database(normalise_database_url(url), "dlg_e2e") as database:
+    with temporary_database(url, "dlg_e2e") as database:
         yield database
 
 
@@ -111,8 +109,7 @@ def page(browser, live_server, request):
 @pytest.fixture(scope="session")
 def server_db(live_server):
     """Read the served app's database from the test, e.g. to follow a link from the outbox."""
-    engine = create_engine(live_server["database"].replace("postgresql://", "postgresql+psycopg://", 1)
-                           if live_server["database"].startswith("postgresql://") else live_server["database"])
+    engine = create_engine(live_server["database"])
     yield engine
     engine.dispose()
 
