@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -61,6 +63,19 @@ def clock(value, zone: str, fmt: str = "%H:%M") -> str:
     return to_zone(value, zone).strftime(fmt) if value else ""
 
 
+@bp.app_template_filter("markdown_cached")
+def markdown_cached(source: str | None):
+    """Sanitised Markdown, remembered by its text: an agenda renders the same descriptions again and again."""
+    return _markdown(source or "")
+
+
+@lru_cache(maxsize=4096)
+def _markdown(source: str):
+    from dialogue.core.text import render_markdown
+
+    return render_markdown(source)
+
+
 @bp.app_template_filter("session_kind")
 def session_kind(kind) -> str:
     from dialogue.events.agenda import kind_label
@@ -82,8 +97,11 @@ def detail(slug: str):
                                   per_role={rc.role: rc.capacity for rc in event.role_capacities})
     counts = services.role_counts(event)
     places.confirmed = {role: c["confirmed"] for role, c in counts.items()}
+    from dialogue.events.agenda import SESSION_KIND_LABELS
+
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
                            agenda_days=services.agenda_days(event),
+                           kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
                            is_participant=participant, counts=counts, places=places,
                            closed_reason=registrations.registration_closed_reason(event),
                            deadline=registrations.cancellation_deadline(event),

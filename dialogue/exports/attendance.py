@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.models import Event, ParticipantRole, Registration, RegistrationQuestion, RegistrationState
+from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
+                             RegistrationQuestion, RegistrationState, User)
 
 BATCH = 1000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +57,7 @@ class Filters:
 @dataclass
 class Column:
     heading: str
-    value: Callable[[Registration, dict[int, str]], object]
+    value: Callable[[object, dict[int, str]], object]  # (row of _query, {question id: answer}) -> cell
 
 
 def clean_columns(keys: Iterable[str] | None) -> list[str]:
@@ -87,6 +87,10 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     from dialogue.registrations.services import answer_text, role_label, state_label
 
     zone = ZoneInfo(event.timezone)
+    # Labels are looked up once per export, not once per row.
+    roles = {role: role_label(role) for role in ParticipantRole}
+    states = {state: state_label(state) for state in RegistrationState}
+    yes, no, withdrawn = _("yes"), _("no"), _("withdrawn")
 
     def local(value: dt.datetime | None):
         return value.astimezone(zone).replace(tzinfo=None) if value else None
@@ -94,27 +98,25 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     def timed(label) -> str:
         return f"{label} ({event.timezone})"
 
+    simple = {
+        "person": (COLUMNS["person"], lambda r, a: r.person or ""),
+        "email": (COLUMNS["email"], lambda r, a: r.email or ""),
+        "organisation": (COLUMNS["organisation"], lambda r, a: r.organisation or ""),
+        "country": (COLUMNS["country"], lambda r, a: r.country or ""),
+        "role": (COLUMNS["role"], lambda r, a: roles[r.role]),
+        "state": (COLUMNS["state"], lambda r, a: states[r.state]),
+        "registered_at": (timed(COLUMNS["registered_at"]), lambda r, a: local(r.created_at)),
+        "checked_in_at": (timed(COLUMNS["checked_in_at"]), lambda r, a: local(r.checked_in_at)),
+    }
     columns: list[Column] = []
     for key in keys:
-        if key == "person":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: r.user.name if r.user else ""))
-        elif key == "email":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: r.user.email if r.user else ""))
-        elif key == "organisation":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: r.organisation.name if r.organisation else ""))
-        elif key == "country":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: r.organisation.country if r.organisation else ""))
-        elif key == "role":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: role_label(r.role)))
-        elif key == "state":
-            columns.append(Column(str(COLUMNS[key]), lambda r, a: state_label(r.state)))
-        elif key == "registered_at":
-            columns.append(Column(timed(COLUMNS[key]), lambda r, a: local(r.created_at)))
-        elif key == "checked_in_at":
-            columns.append(Column(timed(COLUMNS[key]), lambda r, a: local(r.checked_in_at)))
+        if key in simple:
+            heading, value = simple[key]
+            columns.append(Column(str(heading), value))
         elif key == "consent":
-            columns.append(Column(_("Listed"), lambda r, a: _("yes") if r.listed else (
-                _("withdrawn") if r.list_consent_withdrawn_at else _("no"))))
+            columns.append(Column(_("Listed"), lambda r, a: (
+                yes if r.list_consent_at and not r.list_consent_withdrawn_at
+                else withdrawn if r.list_consent_withdrawn_at else no)))
             columns.append(Column(timed(_("Consent given")), lambda r, a: local(r.list_consent_at)))
             columns.append(Column(_("Consent wording"), lambda r, a: r.list_consent_version or ""))
         elif key == "answers":
@@ -126,12 +128,15 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     return columns
 
 
-def _query(event: Event, filters: Filters, with_answers: bool):
-    query = (select(Registration).where(Registration.event_id == event.id)
-             .options(joinedload(Registration.user), joinedload(Registration.organisation))
-             .order_by(Registration.id))
-    if with_answers:
-        query = query.options(selectinload(Registration.answers))
+def _query(event: Event, filters: Filters):
+    """Plain columns, not ORM objects: an export reads many rows and needs few fields of each."""
+    query = (select(Registration.id, Registration.role, Registration.state, Registration.created_at,
+                    Registration.checked_in_at, Registration.list_consent_at, Registration.list_consent_withdrawn_at,
+                    Registration.list_consent_version, User.name.label("person"), User.email.label("email"),
+                    Organisation.name.label("organisation"), Organisation.country.label("country"))
+             .outerjoin(User, Registration.user_id == User.id)
+             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+             .where(Registration.event_id == event.id).order_by(Registration.id))
     if filters.roles:
         query = query.where(Registration.role.in_(list(filters.roles)))
     if filters.states:
@@ -143,20 +148,34 @@ def _query(event: Event, filters: Filters, with_answers: bool):
     return query.execution_options(yield_per=BATCH)
 
 
+def _answers(ids: list[int]) -> dict[int, dict[int, str]]:
+    found: dict[int, dict[int, str]] = {}
+    for registration_id, question_id, value in db.session.execute(
+            select(RegistrationAnswer.registration_id, RegistrationAnswer.question_id, RegistrationAnswer.value)
+            .where(RegistrationAnswer.registration_id.in_(ids))):
+        found.setdefault(registration_id, {})[question_id] = value
+    return found
+
+
 def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], Iterator[list]]:
-    """The headings and a lazy iterator over the rows (plain values: text, naive local datetimes)."""
+    """The headings and a lazy iterator over the rows (plain values: text, naive local datetimes).
+
+    Rows come from the database a batch at a time (a server-side cursor on PostgreSQL), with the
+    answers of each batch in one more query.
+    """
     columns = _columns(event, keys)
     headings = [c.heading for c in columns]
     with_answers = "answers" in keys
 
     def generate():
-        result = db.session.scalars(_query(event, filters, with_answers))
+        result = db.session.execute(_query(event, filters))
         try:
-            for registration in result:
-                answers = {a.question_id: a.value for a in registration.answers} if with_answers else {}
-                yield [c.value(registration, answers) for c in columns]
+            for batch in result.partitions():
+                answers = _answers([r.id for r in batch]) if with_answers else {}
+                for row in batch:
+                    found = answers.get(row.id, {})
+                    yield [c.value(row, found) for c in columns]
         finally:
-            # The session holds rows by weak reference: written batches are freed as we go.
             result.close()
 
     return headings, generate()
