@@ -15,7 +15,7 @@ from dialogue.events.access import active_registration, get_event_or_404, is_org
 from dialogue.extensions import db
 from dialogue.models import (Event, Organisation, OrganisationKind, ParticipantRole, Registration,
                              RegistrationAnswer, RegistrationState, User)
-from dialogue.registrations import bp, door, services
+from dialogue.registrations import bp, door, mail, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 
 DEFAULT_ROLE = {
@@ -111,7 +111,7 @@ def mine(slug: str):
         "registrations/mine.html", event=event, registration=registration, answers=answers,
         can_cancel=registration.is_active and utcnow() <= services.cancellation_deadline(event),
         deadline=services.cancellation_deadline(event), button=ButtonForm(), consent_text=services.CONSENT_TEXT,
-        position=services.mail.waiting_position(registration)
+        position=mail.waiting_position(registration)
         if registration.state == RegistrationState.WAITLISTED else None)
 
 

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (MemberRole, OrganisationKind, ParticipantRole, Registration, RegistrationQuestion,
-                             RegistrationState, StaffRole, utcnow)
+from dialogue.models import (OrganisationKind, Registration, RegistrationQuestion, RegistrationState, StaffRole,
+                             utcnow)
 from dialogue.registrations import services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING
