@@ -65,11 +65,17 @@ def clock(value, zone: str, fmt: str = "%H:%M") -> str:
 
 @bp.app_template_filter("markdown_cached")
 def markdown_cached(source: str | None):
-    """Sanitised Markdown, remembered by its text: an agenda renders the same descriptions again and again."""
-    return _markdown(source or "")
+    """Sanitised Markdown, remembered by its text: an agenda renders the same descriptions again and again.
+    Long texts are rendered each time, so the cache stays small."""
+    source = source or ""
+    if len(source) > 4000:
+        from dialogue.core.text import render_markdown
+
+        return render_markdown(source)
+    return _markdown(source)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _markdown(source: str):
     from dialogue.core.text import render_markdown
 
