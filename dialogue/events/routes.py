@@ -1,1 +1,362 @@
-from dialogue.events import bp  # noqa: F401  (views come with the feature)
+"""Event pages: the public page and calendar files, creating and editing, and the organisers' page."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from dialogue.core import ical
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.permissions import require_verified
+from dialogue.events import bp, calendar, services
+from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_organiser
+from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
+from dialogue.extensions import db
+from dialogue.models import (AgendaSession, Event, EventCoHost, EventStaff, Membership, OutboxMessage,
+                             OutboxStatus, RegistrationState, SessionSpeaker, User)
+
+# Everything the public page shows, loaded in a fixed number of queries whatever the agenda's size.
+PAGE_OPTIONS = (
+    selectinload(Event.cohosts).joinedload(EventCoHost.organisation),
+    selectinload(Event.sessions).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
+    .joinedload(User.membership).joinedload(Membership.organisation),
+    selectinload(Event.role_capacities),
+)
+MANAGE_OPTIONS = PAGE_OPTIONS + (selectinload(Event.staff).joinedload(EventStaff.user)
+                                 .joinedload(User.membership).joinedload(Membership.organisation),)
+
+
+@bp.app_template_filter("event_when")
+def event_when(event: Event) -> str:
+    return services.when(event)
+
+
+@bp.app_template_filter("event_status")
+def event_status(status) -> str:
+    return services.status_label(status)
+
+
+@bp.app_template_filter("event_format")
+def event_format(value) -> str:
+    from dialogue.events.forms import FORMAT_LABELS
+    from dialogue.models import EventFormat
+
+    return str(FORMAT_LABELS[EventFormat(value)])
+
+
+@bp.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    return services.LANGUAGES.get(code, code)
+
+
+@bp.app_template_filter("clock")
+def clock(value, zone: str, fmt: str = "%H:%M") -> str:
+    """A time of day in the zone, for lists whose heading names the zone."""
+    from dialogue.core.timeutil import to_zone
+
+    return to_zone(value, zone).strftime(fmt) if value else ""
+
+
+@bp.app_template_filter("markdown_cached")
+def markdown_cached(source: str | None):
+    """Sanitised Markdown, remembered by its text: an agenda renders the same descriptions again and again.
+    Long texts are rendered each time, so the cache stays small."""
+    source = source or ""
+    if len(source) > 4000:
+        from dialogue.core.text import render_markdown
+
+        return render_markdown(source)
+    return _markdown(source)
+
+
+@lru_cache(maxsize=1024)
+def _markdown(source: str):
+    from dialogue.core.text import render_markdown
+
+    return render_markdown(source)
+
+
+@bp.app_template_filter("session_kind")
+def session_kind(kind) -> str:
+    from dialogue.events.agenda import kind_label
+
+    return kind_label(kind)
+
+
+# --- public ----------------------------------------------------------------------------------------
+
+@bp.get("/events/<slug>")
+def detail(slug: str):
+    from dialogue.registrations import services as registrations
+
+    event = get_event_or_404(slug, current_user, *PAGE_OPTIONS)
+    organiser = is_organiser(event, current_user)
+    registration = active_registration(event, current_user)
+    participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
+    places = registrations.Places(total=event.capacity,
+                                  per_role={rc.role: rc.capacity for rc in event.role_capacities})
+    counts = services.role_counts(event)
+    places.confirmed = {role: c["confirmed"] for role, c in counts.items()}
+    from dialogue.events.agenda import SESSION_KIND_LABELS
+
+    return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
+                           agenda_days=services.agenda_days(event),
+                           kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
+                           is_participant=participant, counts=counts, places=places,
+                           closed_reason=registrations.registration_closed_reason(event),
+                           deadline=registrations.cancellation_deadline(event),
+                           can_create=services.can_create_events(current_user))
+
+
+@bp.get("/events/<slug>/calendar.ics")
+def calendar_file(slug: str):
+    event = get_event_or_404(slug, current_user, selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
+    return ical.calendar_response(calendar.event_calendar(event), f"{event.slug}.ics")
+
+
+@bp.get("/events/<slug>/sessions/<int:session_id>/calendar.ics")
+def session_calendar_file(slug: str, session_id: int):
+    event = get_event_or_404(slug, current_user)
+    session = db.session.scalar(select(AgendaSession).options(
+        selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
+        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
+    if session is None:
+        abort(404)
+    return ical.calendar_response(calendar.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
+
+
+@bp.get("/events/mine")
+@login_required
+def mine():
+    return render_template("events/mine.html", rows=services.list_my_events(current_user),
+                           can_create=services.can_create_events(current_user))
+
+
+# --- create and edit --------------------------------------------------------------------------------
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require_verified()
+    if not services.can_create_events(current_user):
+        abort(403, _("Only platform administrators and administrators of a public buyer can create events."))
+    buyers = services.public_buyers()
+    form = EventForm(cohost_choices=buyers)
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone
+        form.languages.data = ["en"]
+        if current_user.organisation is not None and current_user.organisation.is_public_buyer:
+            form.cohosts.data = [current_user.organisation.id]
+    if form.validate_on_submit():
+        by_id = {org.id: org for org in buyers}
+        try:
+            event = services.create_event(current_user, form.details(), slug=form.slug.data,
+                                          cohosts=[by_id[i] for i in form.cohosts.data or []])
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The event is saved as a draft. Add the agenda and places, then publish it."), "success")
+            return redirect(url_for("events.manage", slug=event.slug), 303)
+    return render_template("events/form.html", form=form, event=None), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = EventForm()
+    if request.method == "GET":
+        form.fill_from(event)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_event(event, form.details(), slug=form.slug.data)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The event is saved.") + (" " + _("Registrants received the updated calendar entry.")
+                                             if changed and event.is_public else ""), "success")
+            return redirect(url_for("events.manage", slug=event.slug), 303)
+    return render_template("events/form.html", form=form, event=event), \
+        400 if form.errors or form.form_errors else 200
+
+
+# --- the organisers' page ---------------------------------------------------------------------------
+
+def _render_manage(event: Event, status: int = 200, *, action_error: str | None = None, **forms):
+    if status >= 400:
+        db.session.rollback()  # nothing half-written
+    event = get_event_or_404(event.slug, current_user, *MANAGE_OPTIONS)
+    host_ids = {c.organisation_id for c in event.cohosts}
+    capacity_form = forms.get("capacity_form")
+    if capacity_form is None:
+        capacity_form = CapacityForm(formdata=None)
+        capacity_form.fill_from(event)
+    unsent = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
+        OutboxMessage.event_id == event.id).group_by(OutboxMessage.status)).all())
+    return render_template(
+        "events/manage.html", event=event, counts=services.role_counts(event),
+        status_form=forms.get("status_form") or StatusForm(formdata=None),
+        cohost_form=forms.get("cohost_form") or CoHostForm(
+            formdata=None, organisations=[o for o in services.public_buyers() if o.id not in host_ids]),
+        staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
+        button=ButtonForm(), action_error=action_error, mail_counts=unsent,
+        transitions=[a for a, (sources, _t) in services.TRANSITIONS.items() if event.status in sources],
+    ), status
+
+
+@bp.get("/events/<slug>/manage")
+@login_required
+def manage(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    return _render_manage(event)
+
+
+@bp.post("/events/<slug>/status")
+@login_required
+def change_status(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _render_manage(event, 400, status_form=form)
+    try:
+        status = services.change_status(event, form.action.data, reason=form.reason.data or "")
+    except DialogueError as exc:
+        return _render_manage(event, exc.status_code, action_error=exc.message, status_form=form)
+    db.session.commit()
+    flash(_("The event is now %(status)s.", status=services.status_label(status)), "success")
+    return redirect(url_for("events.manage", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/cohosts")
+@login_required
+def add_cohost(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = CoHostForm(organisations=services.public_buyers())
+    if not form.validate_on_submit():
+        return _render_manage(event, 400, cohost_form=form)
+    from dialogue.models import Organisation
+
+    try:
+        cohost = services.add_cohost(event, db.session.get(Organisation, form.organisation.data))
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_manage(event, exc.status_code, cohost_form=form)
+    db.session.commit()
+    flash(_("%(name)s now co-hosts the event.", name=cohost.organisation.name), "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="cohosts"), 303)
+
+
+@bp.post("/events/<slug>/cohosts/<int:cohost_id>/remove")
+@login_required
+def remove_cohost(slug: str, cohost_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    cohost = db.get_or_404(EventCoHost, cohost_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_cohost(event, cohost)
+    except DialogueError as exc:
+        return _render_manage(event, exc.status_code, action_error=exc.message)
+    db.session.commit()
+    flash(_("The co-host is removed."), "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="cohosts"), 303)
+
+
+@bp.post("/events/<slug>/staff")
+@login_required
+def add_staff(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = StaffForm()
+    if not form.validate_on_submit():
+        return _render_manage(event, 400, staff_form=form)
+    try:
+        staff = services.add_staff(event, form.email.data, form.role.data)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_manage(event, exc.status_code, staff_form=form)
+    db.session.commit()
+    flash(_("%(name)s has the role %(role)s on this event.", name=staff.user.name,
+            role=_("organiser") if staff.role.value == "organiser" else _("check-in")), "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="staff"), 303)
+
+
+@bp.post("/events/<slug>/staff/<int:staff_id>/remove")
+@login_required
+def remove_staff(slug: str, staff_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    staff = db.get_or_404(EventStaff, staff_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_staff(event, staff)
+    except DialogueError as exc:
+        return _render_manage(event, exc.status_code, action_error=exc.message)
+    db.session.commit()
+    flash(_("The role is removed."), "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="staff"), 303)
+
+
+@bp.post("/events/<slug>/capacity")
+@login_required
+def capacity(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        return _render_manage(event, 400, capacity_form=form)
+    try:
+        promoted = services.set_capacity(event, form.capacity.data, form.per_role())
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_manage(event, exc.status_code, capacity_form=form)
+    db.session.commit()
+    message = _("The places are saved.")
+    if promoted:
+        message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
+                           n=len(promoted))
+    flash(message, "success")
+    return redirect(url_for("events.manage", slug=event.slug, _anchor="places"), 303)
+
+
+@bp.get("/events/<slug>/mail")
+@login_required
+def mail(slug: str):
+    """Delivery of the mail this event sent: confirmations, waiting-list news, the organisers' messages."""
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    page = max(request.args.get("page", 1, type=int), 1)
+    status = request.args.get("status") or None
+    if status not in {s.value for s in OutboxStatus}:
+        status = None
+    query = select(OutboxMessage).where(OutboxMessage.event_id == event.id).order_by(OutboxMessage.id.desc())
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    page_size = 50
+    messages = list(db.session.scalars(query.limit(page_size + 1).offset((page - 1) * page_size)))
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
+                                     .where(OutboxMessage.event_id == event.id)
+                                     .group_by(OutboxMessage.status)).all())
+    return render_template("events/mail.html", event=event, messages=messages[:page_size],
+                           has_next=len(messages) > page_size, page=page, counts=counts, status=status,
+                           statuses=list(OutboxStatus))

@@ -1,1 +1,53 @@
-from dialogue.exports import bp  # noqa: F401  (views come with the feature)
+"""Downloads for organisers: the attendance export."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, send_file, stream_with_context
+from flask_login import current_user, login_required
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import attach_error
+from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.exports import attendance, bp
+from dialogue.exports.forms import AttendanceExportForm
+
+
+@bp.get("/events/<slug>/export")
+@login_required
+def attendance_form(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = AttendanceExportForm(formdata=None)
+    form.columns.data = list(attendance.DEFAULT_COLUMNS)
+    form.format.data = "xlsx"
+    return render_template("exports/attendance.html", event=event, form=form)
+
+
+@bp.get("/events/<slug>/export/attendance")
+@login_required
+def attendance_file(slug: str):
+    """The file itself; the query string says which columns, rows and format."""
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = AttendanceExportForm(request.args)
+    if not form.validate():
+        return render_template("exports/attendance.html", event=event, form=form), 400
+    fmt = form.format.data
+    try:
+        keys = attendance.clean_columns(form.columns.data)
+        filters = attendance.clean_filters(form.roles.data, form.states.data, form.checked_in.data or "")
+    except DialogueError as exc:
+        attach_error(form, exc)
+        return render_template("exports/attendance.html", event=event, form=form), 400
+    headings, data = attendance.rows(event, keys, filters)
+    name = attendance.filename(event, fmt)
+    if fmt == "csv":
+        response = Response(stream_with_context(attendance.csv_chunks(headings, data)),
+                            content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response = send_file(attendance.xlsx_file(headings, data, event.title), as_attachment=True,
+                             download_name=name,
+                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

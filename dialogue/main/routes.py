@@ -6,6 +6,7 @@ from dialogue.main import bp
 # Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
 NAV_ITEMS = [
     ("main.home", _l("Events")),
+    ("events.mine", _l("My events")),
     ("intents.index", _l("Planned tenders")),
     ("meetings.my_agenda", _l("My meetings")),
 ]
@@ -21,7 +22,13 @@ def navigation():
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html", upcoming=[], past=[])
+    from flask_login import current_user
+
+    from dialogue.events import services as events
+
+    upcoming, past = events.list_home_events()
+    return render_template("main/home.html", upcoming=upcoming, past=past,
+                           can_create=events.can_create_events(current_user))
 
 
 @bp.get("/accessibility")

@@ -31,6 +31,8 @@ class OutboxMessage(Base):
     reply_to: Mapped[str | None] = mapped_column(String(254))
     # What the message is about, for delivery status pages ("auth.verify", "registration.confirmed").
     category: Mapped[str] = mapped_column(String(64), default="general", index=True)
+    # The event a message is about, so its organisers can follow delivery of the event's mail.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus, "outbox_status"),
                                                  default=OutboxStatus.QUEUED)

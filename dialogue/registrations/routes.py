@@ -1,1 +1,219 @@
-from dialogue.registrations import bp  # noqa: F401  (views come with the feature)
+"""The participant's side: register, see and cancel a registration, consent, ticket and badge,
+and the participant list."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
+from dialogue.extensions import db
+from dialogue.models import (Event, Organisation, OrganisationKind, ParticipantRole, Registration,
+                             RegistrationAnswer, RegistrationState, User)
+from dialogue.registrations import bp, door, mail, services
+from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
+
+DEFAULT_ROLE = {
+    OrganisationKind.PUBLIC_BUYER: ParticipantRole.BUYER, OrganisationKind.SUPPLIER: ParticipantRole.SUPPLIER,
+    OrganisationKind.MANUFACTURER: ParticipantRole.SUPPLIER, OrganisationKind.RESELLER: ParticipantRole.RESELLER,
+    OrganisationKind.CIVIL_SOCIETY: ParticipantRole.OBSERVER, OrganisationKind.NETWORK: ParticipantRole.OBSERVER,
+}
+
+
+@bp.app_template_filter("role_label")
+def role_label(role) -> str:
+    return services.role_label(role)
+
+
+@bp.app_template_filter("role_plural")
+def role_plural(role) -> str:
+    return str(services.ROLE_PLURALS[ParticipantRole(role)])
+
+
+@bp.app_template_filter("state_label")
+def state_label(state) -> str:
+    return services.state_label(state)
+
+
+def _latest_registration(event: Event) -> Registration | None:
+    """The active registration, else the most recent one (to show a cancellation or a rejection)."""
+    return active_registration(event, current_user) or db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.user_id == current_user.id)
+        .order_by(Registration.id.desc()).limit(1))
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@login_required
+def register(slug: str):
+    event = get_event_or_404(slug, current_user)
+    existing = active_registration(event, current_user)
+    if existing is not None:
+        flash(_("You are already registered for this event."), "info")
+        return redirect(url_for("registrations.mine", slug=slug), 303)
+    closed = services.registration_closed_reason(event)
+    if closed:
+        return render_template("registrations/register.html", event=event, closed=closed, form=None,
+                               role_form=None), 200 if request.method == "GET" else 409
+    role = request.values.get("role")
+    if role not in {r.value for r in ParticipantRole}:
+        role_form = RoleForm(request.args)
+        org = current_user.organisation
+        role_form.role.data = role_form.role.data or (DEFAULT_ROLE.get(org.kind, ParticipantRole.OBSERVER).value
+                                                      if org else None)
+        if request.method == "POST":
+            role_form.role.errors = [_("Choose a role from the list.")]
+        return render_template("registrations/register.html", event=event, closed=None, form=None,
+                               role_form=role_form), 400 if request.method == "POST" else 200
+    questions = services.questions_for(event, role)
+    form = registration_form(questions)
+    form.role.data = role
+    status = 200
+    if form.validate_on_submit():
+        answers = {q.id: getattr(form, f"q_{q.id}").data for q in questions}
+        try:
+            registration = services.register(event, current_user, role, answers=answers,
+                                             consent=form.consent.data)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash({RegistrationState.CONFIRMED: _("You are registered. Your ticket is below and in your email."),
+                   RegistrationState.WAITLISTED: _("The places are taken: you are on the waiting list. We will "
+                                                   "email you when a place is yours."),
+                   RegistrationState.PENDING: _("Thank you. The organisers will approve your registration; "
+                                                "we will email you.")}[registration.state], "success")
+            return redirect(url_for("registrations.mine", slug=slug), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("registrations/register.html", event=event, closed=None, form=form, role=role,
+                           role_form=None, consent_text=services.CONSENT_TEXT), status
+
+
+@bp.get("/events/<slug>/registration")
+@login_required
+def mine(slug: str):
+    event = get_event_or_404(slug, current_user)
+    registration = _latest_registration(event)
+    if registration is None:
+        return redirect(url_for("registrations.register", slug=slug))
+    answers = list(db.session.scalars(select(RegistrationAnswer).options(joinedload(RegistrationAnswer.question))
+                                      .where(RegistrationAnswer.registration_id == registration.id)))
+    from dialogue.models import utcnow
+
+    return render_template(
+        "registrations/mine.html", event=event, registration=registration, answers=answers,
+        can_cancel=registration.is_active and utcnow() <= services.cancellation_deadline(event),
+        deadline=services.cancellation_deadline(event), button=ButtonForm(), consent_text=services.CONSENT_TEXT,
+        position=mail.waiting_position(registration)
+        if registration.state == RegistrationState.WAITLISTED else None)
+
+
+@bp.post("/events/<slug>/registration/cancel")
+@login_required
+def cancel(slug: str):
+    event = get_event_or_404(slug, current_user)
+    registration = active_registration(event, current_user)
+    if registration is None:
+        abort(404, _("You have no active registration for this event."))
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_registration(registration, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("registrations.mine", slug=slug), 303)
+    db.session.commit()
+    flash(_("Your registration is cancelled. Thank you for freeing the place."), "success")
+    return redirect(url_for("registrations.mine", slug=slug), 303)
+
+
+@bp.post("/events/<slug>/registration/consent")
+@login_required
+def consent(slug: str):
+    event = get_event_or_404(slug, current_user)
+    registration = active_registration(event, current_user)
+    if registration is None:
+        abort(404, _("You have no active registration for this event."))
+    form = ConsentForm()
+    if not form.validate_on_submit() or form.consent.data not in ("give", "withdraw"):
+        abort(400)
+    services.set_list_consent(registration, form.consent.data == "give")
+    db.session.commit()
+    flash(_("You are in the participant list.") if form.consent.data == "give"
+          else _("You are no longer in the participant list."), "success")
+    return redirect(url_for("registrations.mine", slug=slug), 303)
+
+
+# --- ticket and badge -------------------------------------------------------------------------------
+
+def _ticket_or_404(token: str) -> Registration:
+    """The ticket link is the key: whoever holds it sees the ticket (as with a paper ticket)."""
+    registration = door.get_ticket(token)
+    if registration is None or registration.event.status.value == "draft":
+        abort(404, _("There is no ticket with this code."))
+    return registration
+
+
+@bp.get("/tickets/<token>")
+def ticket(token: str):
+    registration = _ticket_or_404(token)
+    qr = door.qr_svg(registration, scale=5) if registration.state == RegistrationState.CONFIRMED else None
+    response = render_template("registrations/ticket.html", registration=registration, event=registration.event,
+                               qr=qr)
+    return response, 200, {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
+
+
+@bp.get("/tickets/<token>/badge")
+def badge(token: str):
+    registration = _ticket_or_404(token)
+    if registration.state != RegistrationState.CONFIRMED:
+        abort(404, _("Only a confirmed registration has a badge."))
+    return render_template("registrations/badge.html", registrations=[registration], event=registration.event,
+                           qr={registration.id: door.qr_svg(registration, scale=3)}), 200, \
+        {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"}
+
+
+# --- participant list -------------------------------------------------------------------------------
+
+@bp.get("/events/<slug>/participants")
+@login_required
+def participants(slug: str):
+    """Confirmed participants who agreed to be listed; nobody else appears."""
+    event = get_event_or_404(slug, current_user)
+    require_participant(event, current_user)
+    rows = list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
+               Registration.list_consent_at.is_not(None), Registration.list_consent_withdrawn_at.is_(None))
+        .order_by(Registration.role, Organisation.name, User.name)))
+    registration = active_registration(event, current_user)
+    return render_template("registrations/participants.html", event=event, rows=rows, registration=registration,
+                           organiser=is_organiser(event, current_user))
+
+
+@bp.get("/events/<slug>/badges")
+@login_required
+def badges(slug: str):
+    """Every confirmed participant's badge, to print before the doors open."""
+    from dialogue.events.access import require_check_in
+
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    rows = list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation),
+                 selectinload(Registration.event))
+        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
+        .order_by(User.name)))
+    return render_template("registrations/badge.html", registrations=rows, event=event,
+                           qr={r.id: door.qr_svg(r, scale=3) for r in rows})

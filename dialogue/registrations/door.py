@@ -1,0 +1,160 @@
+"""The door: tickets with a QR code, finding a ticket by its code or by name, checking in.
+
+The QR code carries the address of the ticket's check-in page with the unguessable ticket token,
+so a phone camera opens it for the check-in staff, and a scanner that types into the check-in
+page's code field works as well. Check-in is a compare-and-set on the row: scanning a ticket
+twice, even at two doors at once, counts it once and says when it was first checked in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+import segno
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from dialogue.core.errors import Conflict, DialogueError, NotFound
+from dialogue.core.timeutil import format_local
+from dialogue.extensions import db
+from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationState, User,
+                             utcnow)
+
+TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
+
+
+def ticket_url(registration: Registration) -> str:
+    from dialogue.outbox.services import external_url
+
+    return external_url("registrations.ticket", token=registration.ticket_token)
+
+
+def qr_payload(registration: Registration) -> str:
+    from dialogue.outbox.services import external_url
+
+    return external_url("registrations.checkin_ticket", slug=registration.event.slug,
+                        token=registration.ticket_token)
+
+
+def qr_svg(registration: Registration, scale: int = 4) -> Markup:
+    """The ticket's QR code as inline SVG (no extra request, prints sharp)."""
+    qr = segno.make(qr_payload(registration), error="m")
+    return Markup(qr.svg_inline(scale=scale, border=2, title=_("Ticket code"), svgclass="qr",
+                                lineclass=None, omitsize=True))
+
+
+def qr_png(registration: Registration, scale: int = 8) -> bytes:
+    out = io.BytesIO()
+    segno.make(qr_payload(registration), error="m").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
+
+
+def token_from(code: str | None) -> str | None:
+    """The ticket token in what was typed or scanned: the bare code or the whole check-in address."""
+    match = TOKEN_RE.search((code or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def find_ticket(event: Event, code: str | None) -> Registration:
+    """The registration of this event with this ticket code. A code of another event, or a made-up
+    one, is refused the same way."""
+    token = token_from(code)
+    registration = None
+    if token:
+        registration = db.session.scalar(select(Registration).options(
+            joinedload(Registration.user), joinedload(Registration.organisation))
+            .where(Registration.ticket_token == token, Registration.event_id == event.id))
+    if registration is None:
+        raise NotFound(_("No ticket of this event has this code. Check the code, or search by name."),
+                       field="code")
+    return registration
+
+
+def get_ticket(token: str) -> Registration | None:
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None
+    return db.session.scalar(select(Registration).options(
+        joinedload(Registration.event), joinedload(Registration.user), joinedload(Registration.organisation))
+        .where(Registration.ticket_token == token.lower()))
+
+
+@dataclass
+class CheckIn:
+    registration: Registration
+    already: bool           # it had been checked in before: reported, not counted again
+    checked_in_at: dt.datetime
+
+    def message(self) -> str:
+        who = self.registration.user.name if self.registration.user else _("This person")
+        when = format_local(self.checked_in_at, self.registration.event.timezone, "%H:%M")
+        if self.already:
+            return _("%(who)s was already checked in at %(when)s. Not counted again.", who=who, when=when)
+        return _("%(who)s is checked in.", who=who)
+
+
+def check_in(event: Event, registration: Registration, actor: User, now: dt.datetime | None = None) -> CheckIn:
+    """Check a confirmed registration in, once."""
+    now = now or utcnow()
+    if registration.event_id != event.id:
+        raise NotFound(_("No ticket of this event has this code. Check the code, or search by name."),
+                       field="code")
+    if registration.state != RegistrationState.CONFIRMED:
+        from dialogue.registrations.services import state_label
+
+        raise Conflict(_("This ticket is not valid for entry: the registration is %(state)s.",
+                         state=state_label(registration.state)), field="code")
+    result = db.session.execute(
+        update(Registration).where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
+                                   Registration.state == RegistrationState.CONFIRMED)
+        .values(checked_in_at=now, checked_in_by_id=actor.id).execution_options(synchronize_session=False))
+    db.session.refresh(registration)
+    if result.rowcount == 0 and registration.checked_in_at is None:
+        raise Conflict(_("This registration changed meanwhile; look it up again."), field="code")
+    return CheckIn(registration=registration, already=result.rowcount == 0,
+                   checked_in_at=registration.checked_in_at)
+
+
+def undo_check_in(event: Event, registration: Registration) -> None:
+    if registration.event_id != event.id:
+        raise NotFound(_("This registration is not on this event."))
+    if registration.checked_in_at is None:
+        raise Conflict(_("%(who)s is not checked in.", who=registration.user.name if registration.user else "—"))
+    registration.checked_in_at = None
+    registration.checked_in_by_id = None
+
+
+def search(event: Event, text: str, limit: int = 30) -> list[Registration]:
+    """Registrations whose person's name or email, or organisation's name, contains the text."""
+    text = " ".join((text or "").split()).lower()
+    if len(text) < 2:
+        raise DialogueError(_("Type at least two letters of a name or organisation."), field="q")
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (select(Registration).join(User, Registration.user_id == User.id)
+             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+             .options(joinedload(Registration.user), joinedload(Registration.organisation))
+             .where(Registration.event_id == event.id,
+                    Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
+                                            RegistrationState.PENDING]),
+                    or_(func.lower(User.name).like(pattern, escape="\\"),
+                        func.lower(User.email).like(pattern, escape="\\"),
+                        func.lower(Organisation.name).like(pattern, escape="\\")))
+             .order_by(User.name, Registration.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def door_counts(event: Event) -> dict:
+    """Confirmed and checked-in per role, and totals, in one query."""
+    rows = db.session.execute(
+        select(Registration.role, func.count(), func.count(Registration.checked_in_at))
+        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
+        .group_by(Registration.role)).all()
+    roles = {role.value: {"confirmed": 0, "checked_in": 0} for role in ParticipantRole}
+    for role, confirmed, checked_in in rows:
+        roles[ParticipantRole(role).value] = {"confirmed": confirmed, "checked_in": checked_in}
+    return {"roles": roles, "confirmed": sum(r["confirmed"] for r in roles.values()),
+            "checked_in": sum(r["checked_in"] for r in roles.values())}

@@ -1,0 +1,129 @@
+"""The door: for organisers and check-in staff only."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.events.access import get_event_or_404, require_check_in
+from dialogue.extensions import db
+from dialogue.models import Registration
+from dialogue.registrations import bp, door
+from dialogue.registrations.forms import ScanForm
+
+
+def _render(event, *, scan_form=None, status: int = 200, results=None, search_error=None):
+    last = None
+    last_id = request.args.get("r", type=int)
+    if last_id:
+        last = db.session.scalar(select(Registration).options(joinedload(Registration.user),
+                                                              joinedload(Registration.organisation))
+                                 .where(Registration.id == last_id, Registration.event_id == event.id))
+    q = (request.args.get("q") or "").strip()
+    if results is None and q:
+        try:
+            results = door.search(event, q)
+        except DialogueError as exc:
+            search_error = exc.message
+    return render_template("registrations/checkin.html", event=event, scan_form=scan_form or ScanForm(formdata=None),
+                           counts=door.door_counts(event), last=last, q=q, results=results,
+                           search_error=search_error, button=ButtonForm()), status
+
+
+@bp.get("/events/<slug>/check-in")
+@login_required
+def checkin(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    return _render(event)
+
+
+@bp.get("/events/<slug>/check-in/counts")
+@login_required
+def checkin_counts(slug: str):
+    """The live count by role, polled by the check-in page."""
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    response = jsonify(door.door_counts(event))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/events/<slug>/check-in/scan")
+@login_required
+def scan(slug: str):
+    """A scanned or typed ticket code: check the person in at once, or say why not."""
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    form = ScanForm()
+    if not form.validate_on_submit():
+        return _render(event, scan_form=form, status=400)
+    try:
+        registration = door.find_ticket(event, form.code.data)
+        result = door.check_in(event, registration, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render(event, scan_form=form, status=exc.status_code)
+    db.session.commit()
+    flash(result.message(), "warning" if result.already else "success")
+    return redirect(url_for("registrations.checkin", slug=slug, r=result.registration.id), 303)
+
+
+@bp.get("/events/<slug>/check-in/t/<token>")
+@login_required
+def checkin_ticket(slug: str, token: str):
+    """Where the ticket's QR code leads: the staff see the person and check them in with one button."""
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    try:
+        registration = door.find_ticket(event, token)
+    except DialogueError as exc:
+        form = ScanForm(formdata=None)
+        attach_error(form, exc)
+        return _render(event, scan_form=form, status=exc.status_code)
+    return redirect(url_for("registrations.checkin", slug=slug, r=registration.id))
+
+
+@bp.post("/events/<slug>/check-in/<int:registration_id>")
+@login_required
+def check_in(slug: str, registration_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    registration = db.get_or_404(Registration, registration_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        result = door.check_in(event, registration, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)
+    db.session.commit()
+    flash(result.message(), "warning" if result.already else "success")
+    return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)
+
+
+@bp.post("/events/<slug>/check-in/<int:registration_id>/undo")
+@login_required
+def undo_check_in(slug: str, registration_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_check_in(event, current_user)
+    registration = db.get_or_404(Registration, registration_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        door.undo_check_in(event, registration)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The check-in of %(name)s is undone.", name=registration.user.name if registration.user else "—"),
+              "success")
+    return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)

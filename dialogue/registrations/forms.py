@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional
+
+from dialogue.core.forms import choices
+from dialogue.events.forms import MultiCheckboxField
+from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
+
+
+def role_choices():
+    from dialogue.registrations.services import ROLE_LABELS
+
+    return choices((role.value, ROLE_LABELS[role]) for role in ParticipantRole)
+
+
+def state_choices():
+    from dialogue.registrations.services import STATE_LABELS
+
+    return choices((state.value, STATE_LABELS[state]) for state in RegistrationState)
+
+
+class RoleForm(FlaskForm):
+    """Step one of registering: the role decides which questions follow. Sent by GET."""
+
+    class Meta:
+        csrf = False
+
+    role = RadioField(_l("Your organisation takes part as"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+
+
+class RegisterForm(FlaskForm):
+    role = HiddenField()
+    consent = BooleanField(_l("List me in the participant list"))
+
+    def question_fields(self):
+        return [getattr(self, name) for name in self._question_names]
+
+
+def registration_form(questions: list[RegistrationQuestion], *args, **kwargs) -> RegisterForm:
+    """The form for one role, with a field per organiser question (checked by the service)."""
+
+    class Form(RegisterForm):
+        _question_names = [f"q_{q.id}" for q in questions]
+
+    for q in questions:
+        options = {"description": _l("Required.") if q.required else _l("Optional.")}
+        if q.kind == QuestionKind.TEXT:
+            field = TextAreaField(q.text, validators=[Optional(), Length(max=2000)], **options)
+        elif q.kind == QuestionKind.CHOICE:
+            field = RadioField(q.text, choices=choices((c, c) for c in q.choices), validate_choice=False, **options)
+        else:
+            field = RadioField(q.text, choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
+                               validate_choice=False, **options)
+        setattr(Form, f"q_{q.id}", field)
+    return Form(*args, **kwargs)
+
+
+class ConsentForm(FlaskForm):
+    consent = HiddenField(validators=[DataRequired()])
+
+
+class OrganiserCancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason, sent to the person"), validators=[Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    registration_ids = SelectMultipleField(_l("Registrations"), coerce=int, validate_choice=False)
+    action = SelectField(_l("Decision"))
+    reason = TextAreaField(_l("Reason, sent to each person"), validators=[Length(max=2000)],
+                           description=_l("Required to reject."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registration_ids.choices = []
+        self.action.choices = choices([("approve", _l("Approve")), ("reject", _l("Reject"))])
+
+
+class QuestionForm(FlaskForm):
+    text = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
+                                                   Length(max=500)])
+    kind = SelectField(_l("Kind of answer"))
+    role = SelectField(_l("Asked of"))
+    choices = TextAreaField(_l("Options"), validators=[Length(max=10_000)],
+                            description=_l("For a choice: one option per line."))
+    required = BooleanField(_l("An answer is required"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from dialogue.registrations.services import ROLE_PLURALS
+
+        self.kind.choices = choices([(QuestionKind.TEXT.value, _l("Text")),
+                                     (QuestionKind.CHOICE.value, _l("One of several options")),
+                                     (QuestionKind.YES_NO.value, _l("Yes or no"))])
+        self.role.choices = choices([("", _l("Everyone"))] +
+                                    [(role.value, ROLE_PLURALS[role]) for role in ParticipantRole])
+
+
+class MessageForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), description=_l("None ticked: every role."))
+    states = MultiCheckboxField(_l("Registration states"), description=_l("None ticked: confirmed only."))
+    checked_in = SelectField(_l("Checked in"))
+    subject = StringField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")),
+                                                     Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(message=_l("Write the message.")),
+                                                    Length(max=20_000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = role_choices()
+        self.states.choices = state_choices()
+        self.checked_in.choices = choices([("", _l("Checked in or not")), ("yes", _l("Only those checked in")),
+                                           ("no", _l("Only those not checked in"))])
+
+
+class ScanForm(FlaskForm):
+    code = StringField(_l("Ticket code"), validators=[DataRequired(message=_l("Scan or type the ticket code.")),
+                                                      Length(max=500)],
+                       description=_l("Scan the QR code into this field, or type the code under it."))

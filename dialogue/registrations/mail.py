@@ -1,0 +1,172 @@
+"""Mail about registrations and events, written to the outbox with the change it reports.
+
+Every message carries the event's id, so the organisers can follow its delivery. Each
+recipient gets a message of their own (no one sees who else received it), in their language.
+Confirmations carry the ticket's QR code and the event as an invitation
+(``text/calendar; method=REQUEST``); a cancelled place or event carries ``method=CANCEL``, so
+the entry leaves the person's calendar.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dialogue.core import ical
+from dialogue.extensions import db
+from dialogue.models import (ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User)
+from dialogue.outbox.services import Attachment, enqueue_mail, external_url
+
+CATEGORY = "registration.{kind}"
+
+
+def send(event: Event, user: User, subject, template: str, *, category: str,
+         attachments: Iterable[Attachment] = (), reply_to: str | None = None, **context) -> OutboxMessage:
+    """One message to one person about one event, rendered in their language."""
+    with force_locale(user.locale or "en"):
+        message = enqueue_mail([user.email], str(subject() if callable(subject) else subject), template,
+                               attachments=attachments, category=category, reply_to=reply_to or event.contact_email,
+                               event=event, user=user, event_url=external_url("events.detail", slug=event.slug),
+                               **context)
+    message.event_id = event.id
+    return message
+
+
+def invitation(event: Event, user: User) -> Attachment:
+    from dialogue.events.calendar import event_calendar
+
+    cal = event_calendar(event, method="REQUEST", attendee=user, include_online=True)
+    return Attachment("invite.ics", "text/calendar; method=REQUEST", ical.to_bytes(cal))
+
+
+def cancellation(event: Event, user: User) -> Attachment:
+    from dialogue.events.calendar import event_calendar
+
+    cal = event_calendar(event, method="CANCEL", attendee=user)
+    return Attachment("cancel.ics", "text/calendar; method=CANCEL", ical.to_bytes(cal))
+
+
+def _subjects(kind: str, title: str) -> str:
+    return {
+        "received": _("Registration received: %(title)s", title=title),
+        "confirmed": _("You are registered: %(title)s", title=title),
+        "waitlisted": _("On the waiting list: %(title)s", title=title),
+        "promoted": _("A place is yours: %(title)s", title=title),
+        "rejected": _("Registration not accepted: %(title)s", title=title),
+        "cancelled": _("Registration cancelled: %(title)s", title=title),
+    }[kind]
+
+
+def notify_registration(registration: Registration, kind: str, *, was_confirmed: bool = False,
+                        by_organiser: bool = False) -> OutboxMessage | None:
+    """The mail for a registration's new state: received, confirmed, waitlisted, promoted, rejected
+    or cancelled."""
+    from dialogue.registrations import door
+    from dialogue.registrations.services import cancellation_deadline, role_label
+
+    user, event = registration.user, registration.event
+    if user is None:
+        return None
+    attachments: list[Attachment] = []
+    if kind in ("confirmed", "promoted"):
+        attachments = [Attachment("ticket-qr.png", "image/png", door.qr_png(registration)),
+                       invitation(event, user)]
+    elif kind in ("cancelled", "rejected") and was_confirmed:
+        attachments = [cancellation(event, user)]
+    position = waiting_position(registration) if kind == "waitlisted" else None
+    return send(event, user, lambda: _subjects(kind, event.title), f"registration_{kind}",
+                category=CATEGORY.format(kind=kind), attachments=attachments, registration=registration,
+                role=role_label(registration.role), ticket_url=door.ticket_url(registration),
+                registration_url=external_url("registrations.mine", slug=event.slug),
+                deadline=cancellation_deadline(event), by_organiser=by_organiser, position=position)
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first on the waiting list."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == registration.event_id, Registration.state == RegistrationState.WAITLISTED,
+        (Registration.created_at < registration.created_at)
+        | ((Registration.created_at == registration.created_at) & (Registration.id <= registration.id)))) or 1
+
+
+def _active(event: Event, states=ACTIVE_STATES) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.user))
+        .where(Registration.event_id == event.id, Registration.state.in_(list(states)),
+               Registration.user_id.is_not(None)).order_by(Registration.id)))
+
+
+def notify_event_changed(event: Event) -> int:
+    """Tell confirmed participants that the time or place changed, with the updated calendar entry
+    (same UID, higher SEQUENCE: it replaces the old entry)."""
+    count = 0
+    for registration in _active(event, [RegistrationState.CONFIRMED]):
+        send(event, registration.user, lambda: _("Changed: %(title)s", title=event.title), "event_changed",
+             category="event.changed", attachments=[invitation(event, registration.user)],
+             registration=registration)
+        count += 1
+    return count
+
+
+def notify_event_cancelled(event: Event, reason: str) -> int:
+    """Tell everyone registered that the event is cancelled; confirmed people get a calendar cancellation."""
+    count = 0
+    for registration in _active(event):
+        attachments = ([cancellation(event, registration.user)]
+                       if registration.state == RegistrationState.CONFIRMED else [])
+        send(event, registration.user, lambda: _("Cancelled: %(title)s", title=event.title), "event_cancelled",
+             category="event.cancelled", attachments=attachments, registration=registration, reason=reason)
+        count += 1
+    return count
+
+
+# --- the organisers' own message --------------------------------------------------------------------
+
+def recipients_query(event: Event, *, roles: Iterable[str] = (), states: Iterable[str] = (),
+                     checked_in: bool | None = None):
+    """Registrations of the event matching the filters (empty filter: any)."""
+    query = (select(Registration).options(joinedload(Registration.user))
+             .where(Registration.event_id == event.id, Registration.user_id.is_not(None)))
+    roles, states = list(roles), list(states)
+    if roles:
+        query = query.where(Registration.role.in_(roles))
+    if states:
+        query = query.where(Registration.state.in_(states))
+    if checked_in is True:
+        query = query.where(Registration.checked_in_at.is_not(None))
+    elif checked_in is False:
+        query = query.where(Registration.checked_in_at.is_(None))
+    return query.order_by(Registration.id)
+
+
+def message_registrants(event: Event, sender: User, *, subject: str, body: str, roles: Iterable[str] = (),
+                        states: Iterable[str] = (), checked_in: bool | None = None) -> int:
+    """Send the organisers' message to the chosen registrants, one message each; replies go to the
+    sender. Returns how many were written to the outbox."""
+    from dialogue.core.errors import DialogueError
+
+    subject = " ".join((subject or "").split())
+    body = (body or "").strip()
+    if not subject:
+        raise DialogueError(_("Enter a subject."), field="subject")
+    if len(subject) > 200:
+        raise DialogueError(_("Use at most %(n)d characters.", n=200), field="subject")
+    if not body:
+        raise DialogueError(_("Write the message."), field="body")
+    if len(body) > 20_000:
+        raise DialogueError(_("Use at most %(n)d characters.", n=20_000), field="body")
+    registrations = list(db.session.scalars(recipients_query(event, roles=roles, states=states,
+                                                             checked_in=checked_in)))
+    if not registrations:
+        raise DialogueError(_("No registration matches these filters: nobody would receive the message."),
+                            field="roles")
+    for registration in registrations:
+        send(event, registration.user, f"[{event.title}] {subject}", "event_message", category="event.message",
+             reply_to=sender.email, registration=registration, sender=sender, body=body)
+    return len(registrations)

@@ -1,0 +1,234 @@
+"""The organisers' side of registration: the list with bulk decisions, one registration's record,
+the questions on the form and messages to chosen registrants."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.extensions import db
+from dialogue.models import (Organisation, ParticipantRole, Registration, RegistrationAnswer,
+                             RegistrationQuestion, RegistrationState, User)
+from dialogue.registrations import bp, mail, services
+from dialogue.registrations.forms import DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
+
+PAGE_SIZE = 100
+
+
+def _filters() -> dict:
+    args = request.args
+    role = args.get("role") if args.get("role") in {r.value for r in ParticipantRole} else None
+    state = args.get("state") if args.get("state") in {s.value for s in RegistrationState} else None
+    checked_in = {"yes": True, "no": False}.get(args.get("checked_in", ""))
+    return {"role": role, "state": state, "checked_in": checked_in, "q": (args.get("q") or "").strip()[:100]}
+
+
+def _list_query(event, filters):
+    query = (select(Registration).join(User, Registration.user_id == User.id, isouter=True)
+             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+             .where(Registration.event_id == event.id))
+    if filters["role"]:
+        query = query.where(Registration.role == filters["role"])
+    if filters["state"]:
+        query = query.where(Registration.state == filters["state"])
+    if filters["checked_in"] is True:
+        query = query.where(Registration.checked_in_at.is_not(None))
+    elif filters["checked_in"] is False:
+        query = query.where(Registration.checked_in_at.is_(None))
+    if filters["q"]:
+        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
+                                func.lower(User.email).like(pattern, escape="\\"),
+                                func.lower(Organisation.name).like(pattern, escape="\\")))
+    return query
+
+
+def _render_list(event, form: DecisionForm, status: int = 200):
+    filters = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = _list_query(event, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = list(db.session.scalars(
+        query.options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .order_by(Registration.created_at, Registration.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
+                           page=page, total=total, has_next=page * PAGE_SIZE < total,
+                           roles=list(ParticipantRole), states=list(RegistrationState)), status
+
+
+@bp.get("/events/<slug>/registrations")
+@login_required
+def manage(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    return _render_list(event, DecisionForm(formdata=None))
+
+
+@bp.post("/events/<slug>/registrations/decide")
+@login_required
+def decide(slug: str):
+    """Approve or reject the ticked registrations at once."""
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_list(event, form, 400)
+    try:
+        if form.action.data == "approve":
+            decision = services.approve(event, form.registration_ids.data, current_user, reason=form.reason.data)
+        else:
+            decision = services.reject(event, form.registration_ids.data, current_user, reason=form.reason.data)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_list(event, form, exc.status_code)
+    db.session.commit()
+    parts = []
+    if decision.confirmed:
+        parts.append(ngettext("%(num)d confirmed", "%(num)d confirmed", len(decision.confirmed)))
+    if decision.waitlisted:
+        parts.append(ngettext("%(num)d put on the waiting list (no place left)",
+                              "%(num)d put on the waiting list (no place left)", len(decision.waitlisted)))
+    if decision.rejected:
+        parts.append(ngettext("%(num)d rejected", "%(num)d rejected", len(decision.rejected)))
+    if decision.promoted:
+        parts.append(ngettext("%(num)d promoted from the waiting list", "%(num)d promoted from the waiting list",
+                              len(decision.promoted)))
+    if decision.skipped:
+        parts.append(ngettext("%(num)d left as they were (already decided)",
+                              "%(num)d left as they were (already decided)", len(decision.skipped)))
+    flash(_("Done: %(parts)s. Each person was told by email.", parts="; ".join(parts)), "success")
+    kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "page")}
+    return redirect(url_for("registrations.manage", slug=slug, **kept), 303)
+
+
+def _registration_or_404(event, registration_id: int) -> Registration:
+    registration = db.session.scalar(select(Registration).options(
+        joinedload(Registration.user), joinedload(Registration.organisation),
+        selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
+        .where(Registration.id == registration_id, Registration.event_id == event.id))
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.get("/events/<slug>/registrations/<int:registration_id>")
+@login_required
+def registration_detail(slug: str, registration_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    registration = _registration_or_404(event, registration_id)
+    return render_template("registrations/detail.html", event=event, registration=registration,
+                           form=OrganiserCancelForm(formdata=None))
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
+@login_required
+def organiser_cancel(slug: str, registration_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    registration = _registration_or_404(event, registration_id)
+    form = OrganiserCancelForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            promoted = services.cancel_registration(registration, current_user, reason=form.reason.data or "")
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash(_("The registration is cancelled and the person told by email.") +
+                  (" " + _("%(name)s got the place from the waiting list.", name=promoted[0].user.name)
+                   if promoted and promoted[0].user else ""), "success")
+            return redirect(url_for("registrations.registration_detail", slug=slug,
+                                    registration_id=registration_id), 303)
+    registration = _registration_or_404(event, registration_id)
+    return render_template("registrations/detail.html", event=event, registration=registration, form=form), status
+
+
+# --- questions --------------------------------------------------------------------------------------
+
+@bp.route("/events/<slug>/questions", methods=["GET", "POST"])
+@login_required
+def questions(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = QuestionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.add_question(event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
+                                  choices=(form.choices.data or "").splitlines(), required=form.required.data)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash(_("The question is on the registration form."), "success")
+            return redirect(url_for("registrations.questions", slug=slug), 303)
+    elif request.method == "POST":
+        status = 400
+    rows = list(db.session.scalars(select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
+                                   .order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
+    return render_template("registrations/questions.html", event=event, form=form, rows=rows,
+                           button=ButtonForm()), status
+
+
+@bp.post("/events/<slug>/questions/<int:question_id>/delete")
+@login_required
+def delete_question(slug: str, question_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    question = db.get_or_404(RegistrationQuestion, question_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_question(event, question)
+    except DialogueError as exc:
+        db.session.rollback()
+        abort(exc.status_code, exc.message)
+    db.session.commit()
+    flash(_("The question is removed, with the answers given to it."), "success")
+    return redirect(url_for("registrations.questions", slug=slug), 303)
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+@bp.route("/events/<slug>/message", methods=["GET", "POST"])
+@login_required
+def message(slug: str):
+    """Write to chosen registrants: by role, state and whether they came."""
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = MessageForm()
+    status = 200
+    if request.method == "GET":
+        form.states.data = [RegistrationState.CONFIRMED.value]
+    if form.validate_on_submit():
+        try:
+            count = mail.message_registrants(
+                event, current_user, subject=form.subject.data, body=form.body.data, roles=form.roles.data,
+                states=form.states.data or [RegistrationState.CONFIRMED.value],
+                checked_in={"yes": True, "no": False}.get(form.checked_in.data))
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash(ngettext("The message is on its way to %(num)d person.",
+                           "The message is on its way to %(num)d people.", count), "success")
+            return redirect(url_for("events.mail", slug=slug), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("registrations/message.html", event=event, form=form), status
