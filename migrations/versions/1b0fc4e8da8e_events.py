@@ -4,7 +4,7 @@ Mail about an event (registration states, the organisers' messages, changes and 
 carries the event's id, so its organisers can follow delivery on the event's mail page.
 
 Revision ID: 1b0fc4e8da8e
-Revises: 6d6ae997b0c7
+Revises: 4c607727e295
 Create Date: 2026-11-23 03:47:44.002083
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1b0fc4e8da8e'
-down_revision = '6d6ae997b0c7'
+down_revision = '4c607727e295'
 branch_labels = None
 depends_on = None
 
