@@ -22,3 +22,7 @@ __all__ = [
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
 ]
+from dialogue.models.material import (Material, MaterialDownload, MaterialReminder, MaterialVersion,  # noqa: E402
+                                      MaterialVisibility)
+
+__all__ += ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
