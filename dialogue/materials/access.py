@@ -79,7 +79,7 @@ def intent_viewer(intent: Intent, user: User | None) -> Viewer:
         return Viewer(user=None)
     staff = user.is_admin or (user.membership is not None and user.membership.organisation_id == intent.buyer_id)
     participant = staff or any(
-        event_access.is_participant(event, user) or event_viewer(event, user).participant
+        event.is_public and event_viewer(event, user).participant
         for event in db.session.scalars(select(Event).join(EventIntent, EventIntent.event_id == Event.id)
                                         .where(EventIntent.intent_id == intent.id)))
     return Viewer(user=user, organiser=staff, participant=participant, buyer_staff=staff)

@@ -15,7 +15,8 @@ from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.access import Viewer
 from dialogue.materials.i18n import _
-from dialogue.models import AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility
+from dialogue.models import (AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility,
+                             SessionSpeaker)
 
 
 @dataclass
@@ -76,7 +77,8 @@ def _visible(material: Material, viewer: Viewer, listing_hidden: list[int], mana
 def list_event_materials(event: Event, viewer: Viewer) -> Listing:
     """Event-wide items first, then each session in agenda order, then documents of planned tenders
     presented at the event."""
-    own = db.session.scalars(select(Material).options(*_options(), joinedload(Material.session))
+    own = db.session.scalars(select(Material).options(
+        *_options(), joinedload(Material.session).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
                              .where(Material.event_id == event.id, Material.removed_at.is_(None))
                              .order_by(Material.created_at, Material.id)).unique().all()
     presented = db.session.scalars(

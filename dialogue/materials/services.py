@@ -23,8 +23,9 @@ from dialogue.models import (AgendaSession, Event, Intent, Material, MaterialDow
                              MaterialVisibility, User, utcnow)
 
 # Removed content is purged at once unless it was written this recently: a concurrent upload of the
-# same bytes may have just put it in place. ``flask materials gc`` takes care of the rest.
-PURGE_GRACE_SECONDS = 600
+# same bytes may have just put it in place and not yet committed its row. ``flask materials gc``
+# takes care of the rest. Configurable as MATERIAL_PURGE_GRACE_SECONDS.
+PURGE_GRACE_SECONDS = 60
 
 
 class UploadTooLargeError(DialogueError):
@@ -210,10 +211,15 @@ def referenced_hashes(hashes: list[str] | None = None) -> set[str]:
     return set(db.session.scalars(query))
 
 
-def purge_files(hashes: list[str], grace_seconds: float = PURGE_GRACE_SECONDS) -> int:
+def _grace() -> float:
+    return float(current_app.config.get("MATERIAL_PURGE_GRACE_SECONDS", PURGE_GRACE_SECONDS))
+
+
+def purge_files(hashes: list[str], grace_seconds: float | None = None) -> int:
     """Delete stored files no live item uses any more. Call after the commit that removed them."""
     if not hashes:
         return 0
+    grace_seconds = _grace() if grace_seconds is None else grace_seconds
     storage = get_storage()
     keep = referenced_hashes(hashes)
     return sum(storage.delete(h, older_than=grace_seconds) for h in hashes if h not in keep)
@@ -223,7 +229,7 @@ def collect_garbage(partial_age_seconds: float = 3600) -> tuple[int, int]:
     """Remove stored files nothing references and temporary files of interrupted uploads."""
     storage = get_storage()
     keep = referenced_hashes()
-    removed = sum(storage.delete(h, older_than=PURGE_GRACE_SECONDS) for h in list(storage.hashes())
+    removed = sum(storage.delete(h, older_than=_grace()) for h in list(storage.hashes())
                   if h not in keep)
     return removed, storage.sweep_partials(partial_age_seconds)
 

@@ -15,7 +15,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Protocol
+from typing import BinaryIO, Iterator, Protocol
 
 from flask import current_app
 
@@ -175,6 +175,3 @@ def get_storage() -> Storage:
         storage = LocalStorage(Path(app.config["UPLOAD_DIR"]) / "materials")
         app.extensions["materials_storage"] = storage
     return storage
-
-
-StorageFactory = Callable[[], Storage]

