@@ -74,8 +74,13 @@ def accepted_types(config_value) -> list[FileType]:
 
 
 def accepted_summary(types: list[FileType]) -> str:
-    return ", ".join(sorted({t.extension.upper() for t in types if t.extension != "jpeg"} |
-                            ({"JPEG"} if any(t.mime == "image/jpeg" for t in types) else set())))
+    """'PDF, PPTX, ..., JPEG, MP4': the configured order, each format named once."""
+    names: list[str] = []
+    for kind in types:
+        name = "JPEG" if kind.mime == "image/jpeg" else kind.extension.upper()
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
 
 
 def clean_filename(name: str | None) -> str:

@@ -19,12 +19,11 @@ from dialogue.models import AgendaSession, Intent, Material, MaterialVersion
 
 # Served inline only when the content was verified as one of these; everything else is an attachment.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
-# Uploaded files never run anything in our origin. ``sandbox`` also blocks scripts in anything a
-# browser might render; PDFs get no sandbox because Chromium and Safari refuse to show a PDF in a
-# sandboxed document. Their content is verified PDF, sent with nosniff, and browsers' PDF viewers
-# run isolated from the page's origin.
-FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-PDF_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
+# Uploaded files never run anything in our origin: no scripts, no plugins, no framing, a unique
+# origin (sandbox) even if a browser renders something. Chromium shows top-level PDFs and images
+# under this policy; the content was verified when it was uploaded and is sent with nosniff.
+FILE_CSP = ("default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'; sandbox")
 
 
 def _user():
@@ -251,8 +250,8 @@ def _counts_as_download() -> bool:
     return ranges is None or not ranges.ranges or ranges.ranges[0][0] == 0
 
 
-def _file_headers(response: Response, inline_pdf: bool = False) -> Response:
-    response.headers["Content-Security-Policy"] = PDF_CSP if inline_pdf else FILE_CSP
+def _file_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = FILE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     response.cache_control.public = False
@@ -277,7 +276,7 @@ def _send(material: Material, version: MaterialVersion):
     response = send_file(path, mimetype=version.content_type, as_attachment=not inline,
                          download_name=version.filename, conditional=True, etag=version.sha256,
                          last_modified=version.created_at, max_age=0)
-    return _file_headers(response, inline_pdf=inline and version.content_type == "application/pdf")
+    return _file_headers(response)
 
 
 @bp.get("/materials/<int:material_id>/download")

@@ -58,6 +58,7 @@ def test_speaker_uploads_slides_and_a_participant_downloads_them(client, auth, w
     assert download.headers["Content-Disposition"] == "inline; filename=slides.pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in download.headers["Content-Security-Policy"]
+    assert download.headers["Content-Security-Policy"].endswith("; sandbox")
     assert "private" in download.headers["Cache-Control"]
     assert count(MaterialDownload) == 1
 

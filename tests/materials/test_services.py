@@ -90,7 +90,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_stored(world,
     assert stored_files(upload_dir) == []
 
 
-@pytest.mark.parametrize("filename, data, mime", [
+ACCEPTED = [
     ("slides.pptx", ooxml("pptx"), OOXML + "presentationml.presentation"),
     ("spec.docx", ooxml("docx"), OOXML + "wordprocessingml.document"),
     ("prices.xlsx", ooxml("xlsx"), OOXML + "spreadsheetml.sheet"),
@@ -101,7 +101,10 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_stored(world,
     ("photo.jpg", jpeg(), "image/jpeg"),
     ("PHOTO.JPEG", jpeg(), "image/jpeg"),
     ("talk.mp4", mp4(), "video/mp4"),
-])
+]
+
+
+@pytest.mark.parametrize("filename, data, mime", ACCEPTED, ids=[row[0] for row in ACCEPTED])
 def test_every_accepted_type_is_recognised_by_content(world, filename, data, mime):
     assert upload(world, filename=filename, data=data, title="x").current.content_type == mime
 
