@@ -357,12 +357,16 @@ def remind(slug: str):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        message = n_("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
-        if skipped:
-            message += " " + n_("%(num)s was reminded in the last 12 hours and is not mailed again.",
-                                      "%(num)s were reminded in the last 12 hours and are not mailed again.",
-                                      skipped)
-        flash(message, "success" if mailed else "info")
+        if mailed:
+            message = n_("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
+            if skipped:
+                message += " " + n_("%(num)s other was reminded in the last 12 hours and is not mailed again.",
+                                    "%(num)s others were reminded in the last 12 hours and are not mailed again.",
+                                    skipped)
+            flash(message, "success")
+        else:
+            flash(_("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."),
+                  "info")
     return redirect(url_for("materials.manage", slug=event.slug), 303)
 
 

@@ -362,6 +362,7 @@ def test_organisers_see_sessions_without_slides_and_remind_speakers(client, auth
     assert "1 speaker is reminded." in follow and "Last reminded" in follow
     again = client.post(f"/events/{world.event.slug}/materials/reminders", data={"session_id": world.session.id})
     assert again.status_code == 303 and len(outbox("materials.reminder")) == 1
+    assert "nobody is mailed again" in client.get(again.headers["Location"]).get_data(as_text=True)
 
     # The speaker follows the link in the mail and uploads.
     link = mail.body_text.split("Upload: ")[1].split()[0].replace("http://dialogue.test", "")
@@ -408,6 +409,7 @@ def test_event_page_section_and_manage_links_render(app, client, auth, world):
     auth.login(world.speaker)
     page = client.get(f"/events/{world.event.slug}/materials").get_data(as_text=True)
     assert "Upload your slides for “Buyer presentations”" in page
+    assert page.count("/replace") == 1  # their own slides, not the organisers' programme
 
 
 def test_the_event_materials_page_runs_a_constant_number_of_queries(app, client, auth, world):
