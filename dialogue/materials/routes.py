@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from flask import (Response, abort, current_app, flash, g, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from dialogue.core.errors import DialogueError
@@ -12,8 +11,7 @@ from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
 from dialogue.materials.i18n import _, n_
-from dialogue.materials.forms import (INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS, EditForm,
-                                      IntentUploadForm, RemindForm, ReplaceForm, UploadForm)
+from dialogue.materials.forms import EditForm, IntentUploadForm, RemindForm, ReplaceForm, UploadForm
 from dialogue.materials.storage import get_storage
 from dialogue.models import AgendaSession, Intent, Material, MaterialVersion
 
@@ -53,7 +51,7 @@ def _manageable_material_or_abort(material_id: int) -> tuple[Material, access.Vi
 
 def _file_hint() -> str:
     return _("Accepted: %(types)s, up to %(mb)s MB.", types=accepted_summary(services.accepted()),
-             mb=services._megabytes(services.max_upload_bytes()))
+             mb=services.megabytes(services.max_upload_bytes()))
 
 
 def _uploaded_file():
@@ -368,77 +366,3 @@ def remind(slug: str):
             flash(_("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."),
                   "info")
     return redirect(url_for("materials.manage", slug=event.slug), 303)
-
-
-@bp.app_template_global()
-def event_materials(event):
-    """The event's materials as the current person may see them (for the event page's section)."""
-    cache = g.setdefault("_event_materials", {})
-    if event.id not in cache:
-        cache[event.id] = listing.list_event_materials(event, access.event_viewer(event, _user()))
-    return cache[event.id]
-
-
-@bp.app_template_global()
-def intent_materials(intent):
-    cache = g.setdefault("_intent_materials", {})
-    if intent.id not in cache:
-        cache[intent.id] = listing.list_intent_materials(intent, access.intent_viewer(intent, _user()))
-    return cache[intent.id]
-
-
-@bp.app_template_global()
-def materials_event_url(event) -> str:
-    """The event's own page when the events feature serves one, else its materials page."""
-    if "events.detail" in current_app.view_functions:
-        return url_for("events.detail", slug=event.slug)
-    return url_for("materials.event_index", slug=event.slug)
-
-
-@bp.app_template_global()
-def material_language(code: str) -> str:
-    return str(LANGUAGE_NAMES.get(code, code))
-
-
-@bp.app_template_global()
-def material_visibility(material) -> str:
-    labels = INTENT_VISIBILITY_LABELS if material.intent_id is not None else VISIBILITY_LABELS
-    return str(labels[material.visibility])
-
-
-@bp.app_template_global()
-def material_kind(version) -> str:
-    """'PDF, 1.2 MB' or 'Link': what a download link leads to."""
-    if version is None:
-        return ""
-    if version.is_link:
-        return _("Link")
-    kind = FILE_TYPES.get(version.extension)
-    return f"{kind.label if kind else version.extension.upper()}, {filesize(version.size)}"
-
-
-@bp.app_template_filter("filesize")
-def filesize(n: int | None) -> str:
-    if n is None:
-        return ""
-    if n < 1024:
-        return n_("%(num)s byte", "%(num)s bytes", n)
-    for unit in ("KB", "MB", "GB"):
-        n /= 1024
-        if n < 1024 or unit == "GB":
-            return f"{n:.1f} {unit}" if n < 10 else f"{n:.0f} {unit}"
-    return ""
-
-
-@bp.app_template_global()
-def material_zone(material) -> str:
-    """Times of event materials in the event's zone; of intent documents in the reader's own."""
-    if material.event is not None:
-        return material.event.timezone
-    return current_user.timezone if current_user.is_authenticated else "UTC"
-
-
-@bp.app_template_global()
-def material_accept() -> str:
-    """The file input's accept list: a hint for the file picker; the server decides by content."""
-    return ",".join(f".{t.extension}" for t in services.accepted())

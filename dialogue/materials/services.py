@@ -40,7 +40,7 @@ def max_upload_bytes() -> int:
     return int(current_app.config["MAX_UPLOAD_BYTES"])
 
 
-def _megabytes(n: int) -> str:
+def megabytes(n: int) -> str:
     value = n / (1024 * 1024)
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
@@ -84,7 +84,7 @@ def _stage(stream: BinaryIO, filename: str | None):
     except UploadTooLarge:
         raise UploadTooLargeError(_("The file is larger than the limit of %(mb)s MB. Make it smaller (for "
                                     "example, export the slides as PDF) or share a link instead.",
-                                    mb=_megabytes(limit)), field="file") from None
+                                    mb=megabytes(limit)), field="file") from None
     try:
         mime = check_content(staged.path, staged.head, staged.size, kind)
     except BaseException:
