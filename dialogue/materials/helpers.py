@@ -67,7 +67,7 @@ def material_kind(version) -> str:
     return f"{kind.label if kind else version.extension.upper()}, {filesize(version.size)}"
 
 
-@bp.app_template_filter("filesize")
+@bp.app_template_filter("material_size")
 def filesize(n: int | None) -> str:
     if n is None:
         return ""
