@@ -1,1 +1,368 @@
-from dialogue.materials import bp  # noqa: F401  (views come with the feature)
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.permissions import require_verified
+from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.extensions import db, limiter
+from dialogue.materials import access, bp, listing, overview, package, services
+from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
+from dialogue.materials.i18n import _, n_
+from dialogue.materials.forms import EditForm, IntentUploadForm, RemindForm, ReplaceForm, UploadForm
+from dialogue.materials.storage import get_storage
+from dialogue.models import AgendaSession, Intent, Material, MaterialVersion
+
+# Served inline only when the content was verified as one of these; everything else is an attachment.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+# Uploaded files never run anything in our origin: no scripts, no plugins, no framing, a unique
+# origin (sandbox) even if a browser renders something. Chromium shows top-level PDFs and images
+# under this policy; the content was verified when it was uploaded and is sent with nosniff.
+FILE_CSP = ("default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'; sandbox")
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _visible_material_or_abort(material_id: int) -> tuple[Material, access.Viewer]:
+    material = listing.load_material(material_id)
+    if material is None:
+        abort(404)
+    viewer = access.viewer_for(material, _user())
+    if not access.can_view(material, viewer):
+        if access.hidden_from(material, viewer) == 403:
+            abort(403, _("Sign in and register for the event to get this material.") if not viewer.signed_in
+                  else _("This material is for registered participants of the event."))
+        abort(404)
+    return material, viewer
+
+
+def _manageable_material_or_abort(material_id: int) -> tuple[Material, access.Viewer]:
+    material, viewer = _visible_material_or_abort(material_id)
+    if not access.can_manage(material, viewer):
+        abort(403, _("Only the person who added this material, their organisation's administrators and the "
+                     "organisers can change it."))
+    return material, viewer
+
+
+def _file_hint() -> str:
+    return _("Accepted: %(types)s, up to %(mb)s MB.", types=accepted_summary(services.accepted()),
+             mb=services.megabytes(services.max_upload_bytes()))
+
+
+def _uploaded_file():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None, None
+    return upload.filename, upload.stream
+
+
+def _back_url(material: Material) -> str:
+    if material.event is not None:
+        return url_for("materials.event_index", slug=material.event.slug)
+    return url_for("materials.intent_index", intent_id=material.intent_id)
+
+
+def _render_error(form, exc: DialogueError):
+    db.session.rollback()
+    if exc.status_code in (403, 404):
+        abort(exc.status_code, exc.message)
+    attach_error(form, exc)
+    return exc.status_code
+
+
+@bp.get("/events/<slug>/materials")
+def event_index(slug: str):
+    event = get_event_or_404(slug, _user())
+    return render_template("materials/event_index.html", event=event)
+
+
+@bp.route("/events/<slug>/materials/new", methods=["GET", "POST"])
+@login_required
+def upload(slug: str):
+    event = get_event_or_404(slug, current_user)
+    viewer = access.event_viewer(event, current_user)
+    targets = listing.upload_targets(event, viewer)
+    if not targets:
+        abort(403, _("Only the organisers, and speakers for their own session, can add materials to this event."))
+    require_verified()
+    form = UploadForm()
+    form.target.choices = choices(targets)
+    if request.method == "GET" and f"session-{request.args.get('session', '')}" in dict(targets):
+        form.target.data = f"session-{request.args['session']}"
+    form.file.description = _file_hint()
+    status = 200
+    if form.validate_on_submit():
+        session = None
+        if form.target.data.startswith("session-"):
+            session = next(s for s in event.sessions if f"session-{s.id}" == form.target.data)
+        filename, stream = _uploaded_file()
+        try:
+            material = services.upload_material(
+                current_user, event=event, session=session, title=form.title.data,
+                description=form.description.data, language=form.language.data,
+                visibility=form.visibility.data, filename=filename, stream=stream, link_url=form.link.data)
+        except DialogueError as exc:
+            status = _render_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("“%(title)s” is added.", title=material.title), "success")
+            return redirect(url_for("materials.detail", material_id=material.id), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("materials/upload.html", event=event, intent=None, form=form), status
+
+
+@bp.get("/intents/<int:intent_id>/materials")
+def intent_index(intent_id: int):
+    intent = db.get_or_404(Intent, intent_id)
+    viewer = access.intent_viewer(intent, _user())
+    if not intent.is_public and not viewer.buyer_staff:
+        abort(404)
+    return render_template("materials/intent_index.html", intent=intent,
+                           materials=listing.list_intent_materials(intent, viewer))
+
+
+@bp.route("/intents/<int:intent_id>/materials/new", methods=["GET", "POST"])
+@login_required
+def upload_intent(intent_id: int):
+    intent = db.get_or_404(Intent, intent_id)
+    viewer = access.intent_viewer(intent, current_user)
+    if not access.can_upload_to_intent(intent, viewer):
+        abort(403, _("Only the staff of %(buyer)s can add documents to this planned tender.",
+                     buyer=intent.buyer.name))
+    require_verified()
+    form = IntentUploadForm()
+    form.for_intent()
+    if request.method == "GET":
+        form.visibility.data = "public"
+    form.file.description = _file_hint()
+    status = 200
+    if form.validate_on_submit():
+        filename, stream = _uploaded_file()
+        try:
+            material = services.upload_material(
+                current_user, intent=intent, title=form.title.data, description=form.description.data,
+                language=form.language.data, visibility=form.visibility.data, filename=filename, stream=stream,
+                link_url=form.link.data)
+        except DialogueError as exc:
+            status = _render_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("“%(title)s” is added.", title=material.title), "success")
+            return redirect(url_for("materials.detail", material_id=material.id), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("materials/upload.html", event=None, intent=intent, form=form), status
+
+
+@bp.get("/materials/<int:material_id>")
+def detail(material_id: int):
+    material, viewer = _visible_material_or_abort(material_id)
+    organiser = viewer.organiser
+    return render_template("materials/detail.html", material=material, can_manage=access.can_manage(material, viewer),
+                           downloads=services.download_counts([material.id]).get(material.id, 0),
+                           by_organisation=services.downloads_by_organisation([material.id]) if organiser else None)
+
+
+@bp.route("/materials/<int:material_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(material_id: int):
+    material, _viewer = _manageable_material_or_abort(material_id)
+    form = EditForm(obj=material if request.method == "GET" else None)
+    if material.intent_id is not None:
+        form.for_intent()
+    if request.method == "GET":
+        form.visibility.data = material.visibility.value
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_material(material, current_user, title=form.title.data,
+                                     description=form.description.data, language=form.language.data,
+                                     visibility=form.visibility.data)
+        except DialogueError as exc:
+            status = _render_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("materials.detail", material_id=material.id), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("materials/edit.html", material=material, form=form), status
+
+
+@bp.route("/materials/<int:material_id>/replace", methods=["GET", "POST"])
+@login_required
+def replace(material_id: int):
+    material, _viewer = _manageable_material_or_abort(material_id)
+    form = ReplaceForm()
+    form.file.description = _file_hint()
+    status = 200
+    if form.validate_on_submit():
+        filename, stream = _uploaded_file()
+        try:
+            version = services.replace_material(material, current_user, filename=filename, stream=stream,
+                                                link_url=form.link.data, note=form.note.data)
+        except DialogueError as exc:
+            status = _render_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Version %(n)s is now the current one; earlier versions are kept.", n=version.number),
+                  "success")
+            return redirect(url_for("materials.detail", material_id=material.id), 303)
+    elif request.method == "POST":
+        status = 400
+    return render_template("materials/replace.html", material=material, form=form), status
+
+
+@bp.route("/materials/<int:material_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(material_id: int):
+    material, _viewer = _manageable_material_or_abort(material_id)
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        back = _back_url(material)
+        try:
+            hashes = services.remove_material(material, current_user)
+        except DialogueError as exc:
+            db.session.rollback()
+            abort(exc.status_code, exc.message)
+        db.session.commit()
+        services.purge_files(hashes)
+        flash(_("“%(title)s” is removed.", title=material.title), "success")
+        return redirect(back, 303)
+    return render_template("materials/delete.html", material=material, form=form)
+
+
+def _counts_as_download() -> bool:
+    """A video player's later range requests are the same download, not new ones."""
+    if request.method == "HEAD":
+        return False
+    ranges = request.range
+    return ranges is None or not ranges.ranges or ranges.ranges[0][0] == 0
+
+
+def _file_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+def _send(material: Material, version: MaterialVersion):
+    if version.is_link:
+        services.record_download(material, version, _user())
+        db.session.commit()
+        return redirect(version.link_url, 303)
+    path = get_storage().path(version.sha256)
+    if not path.is_file():
+        current_app.logger.error("stored file missing for material %s version %s", material.id, version.number)
+        abort(404, _("The file of this material is missing. The organisers have been told."))
+    if _counts_as_download():
+        services.record_download(material, version, _user())
+        db.session.commit()
+    inline = version.content_type in INLINE_TYPES and FILE_TYPES.get(version.extension, None) is not None \
+        and FILE_TYPES[version.extension].inline
+    response = send_file(path, mimetype=version.content_type, as_attachment=not inline,
+                         download_name=version.filename, conditional=True, etag=version.sha256,
+                         last_modified=version.created_at, max_age=0)
+    return _file_headers(response)
+
+
+@bp.get("/materials/<int:material_id>/download")
+def download(material_id: int):
+    material, _viewer = _visible_material_or_abort(material_id)
+    return _send(material, material.current)
+
+
+@bp.get("/materials/<int:material_id>/versions/<int:number>/download")
+def download_version(material_id: int, number: int):
+    material, _viewer = _visible_material_or_abort(material_id)
+    version = next((v for v in material.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return _send(material, version)
+
+
+def _package_key() -> str:
+    from flask_limiter.util import get_remote_address
+
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+@bp.get("/events/<slug>/materials/package.zip")
+@limiter.limit(lambda: current_app.config["MATERIAL_PACKAGE_RATE_LIMIT"], key_func=_package_key)
+def package_zip(slug: str):
+    event = get_event_or_404(slug, _user())
+    viewer = access.event_viewer(event, _user())
+    materials = listing.list_event_materials(event, viewer)
+    storage = get_storage()
+    entries, included = package.entries(materials, storage, len(event.sessions), event.timezone)
+    missing = [e for e in entries if e.path is not None and not e.path.is_file()]
+    for entry in missing:
+        current_app.logger.error("stored file missing from the package of %s: %s", event.slug, entry.name)
+    entries = [e for e in entries if e not in missing]
+    if not entries:
+        if materials.hidden_count:
+            abort(403, _("Sign in and register for the event to download its materials.")
+                  if not viewer.signed_in else _("The materials are for registered participants of the event."))
+        abort(404, _("There are no materials to download yet."))
+    services.record_downloads(included, _user())
+    db.session.commit()
+    response = Response(package.stream_zip(entries), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-materials.zip"'
+    return _file_headers(response)
+
+
+@bp.get("/events/<slug>/materials/manage")
+@login_required
+def manage(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    viewer = access.event_viewer(event, current_user)
+    materials = listing.list_event_materials(event, viewer)
+    ids = [m.id for m in materials.items]
+    return render_template("materials/manage.html", event=event, rows=overview.sessions_overview(event),
+                           materials=materials, counts=services.download_counts(ids),
+                           by_organisation=services.downloads_by_organisation(ids), form=RemindForm())
+
+
+@bp.post("/events/<slug>/materials/reminders")
+@login_required
+def remind(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = RemindForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = None
+    if form.session_id.data:
+        session = db.session.get(AgendaSession, int(form.session_id.data)) if form.session_id.data.isdigit() else None
+        if session is None or session.event_id != event.id:
+            abort(404)
+    try:
+        mailed, skipped = overview.remind_speakers(event, current_user, session)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        if mailed:
+            message = n_("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
+            if skipped:
+                message += " " + n_("%(num)s other was reminded in the last 12 hours and is not mailed again.",
+                                    "%(num)s others were reminded in the last 12 hours and are not mailed again.",
+                                    skipped)
+            flash(message, "success")
+        else:
+            flash(_("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."),
+                  "info")
+    return redirect(url_for("materials.manage", slug=event.slug), 303)

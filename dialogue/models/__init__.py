@@ -24,3 +24,7 @@ __all__ = [
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
     "AuditEntry",
 ]
+from dialogue.models.material import (Material, MaterialDownload, MaterialReminder, MaterialVersion,  # noqa: E402
+                                      MaterialVisibility)
+
+__all__ += ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]

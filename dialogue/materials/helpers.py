@@ -1,0 +1,94 @@
+"""Template helpers: what the event page's section and the materials pages call.
+
+Registered as app-wide template globals so other features' templates (the event page, an intent's
+page) can include ``materials/_event_section.html`` or ``materials/_intent_section.html``. Each
+listing is computed once per request and event, with a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, url_for
+from flask_login import current_user
+
+from dialogue.materials import access, bp, listing, services
+from dialogue.materials.filetypes import FILE_TYPES
+from dialogue.materials.forms import INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS
+from dialogue.materials.i18n import _, n_
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.app_template_global()
+def event_materials(event):
+    """The event's materials as the current person may see them (for the event page's section)."""
+    cache = g.setdefault("_event_materials", {})
+    if event.id not in cache:
+        cache[event.id] = listing.list_event_materials(event, access.event_viewer(event, _user()))
+    return cache[event.id]
+
+
+@bp.app_template_global()
+def intent_materials(intent):
+    cache = g.setdefault("_intent_materials", {})
+    if intent.id not in cache:
+        cache[intent.id] = listing.list_intent_materials(intent, access.intent_viewer(intent, _user()))
+    return cache[intent.id]
+
+
+@bp.app_template_global()
+def materials_event_url(event) -> str:
+    """The event's own page when the events feature serves one, else its materials page."""
+    if "events.detail" in current_app.view_functions:
+        return url_for("events.detail", slug=event.slug)
+    return url_for("materials.event_index", slug=event.slug)
+
+
+@bp.app_template_global()
+def material_language(code: str) -> str:
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+@bp.app_template_global()
+def material_visibility(material) -> str:
+    labels = INTENT_VISIBILITY_LABELS if material.intent_id is not None else VISIBILITY_LABELS
+    return str(labels[material.visibility])
+
+
+@bp.app_template_global()
+def material_kind(version) -> str:
+    """'PDF, 1.2 MB' or 'Link': what a download link leads to."""
+    if version is None:
+        return ""
+    if version.is_link:
+        return _("Link")
+    kind = FILE_TYPES.get(version.extension)
+    return f"{kind.label if kind else version.extension.upper()}, {filesize(version.size)}"
+
+
+@bp.app_template_filter("material_size")
+def filesize(n: int | None) -> str:
+    if n is None:
+        return ""
+    if n < 1024:
+        return n_("%(num)s byte", "%(num)s bytes", n)
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            return f"{n:.1f} {unit}" if n < 10 else f"{n:.0f} {unit}"
+    return ""
+
+
+@bp.app_template_global()
+def material_zone(material) -> str:
+    """Times of event materials in the event's zone; of intent documents in the reader's own."""
+    if material.event is not None:
+        return material.event.timezone
+    return current_user.timezone if current_user.is_authenticated else "UTC"
+
+
+@bp.app_template_global()
+def material_accept() -> str:
+    """The file input's accept list: a hint for the file picker; the server decides by content."""
+    return ",".join(f".{t.extension}" for t in services.accepted())

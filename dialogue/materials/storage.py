@@ -1,0 +1,177 @@
+"""Where uploaded files live: a small interface and the local-filesystem implementation.
+
+Files are content-addressed: a file's name in the store is the SHA-256 of its bytes, never anything
+the client sent. An upload is streamed to a temporary file in the store's own directory while it is
+hashed and counted, flushed to disk, and only then renamed into place with ``os.replace`` (atomic on
+one filesystem). A request that dies halfway leaves nothing under a final name; an interrupted
+process at worst leaves a ``.partial-*`` file, which ``flask materials gc`` sweeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import BinaryIO, Iterator, Protocol
+
+from flask import current_app
+
+CHUNK_SIZE = 64 * 1024
+PARTIAL_PREFIX = ".partial-"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class UploadTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"larger than {limit} bytes")
+        self.limit = limit
+
+
+class StagedFile:
+    """A fully received upload, hashed and on disk under a temporary name, not yet in the store."""
+
+    def __init__(self, storage: LocalStorage, path: Path, sha256: str, size: int, head: bytes):
+        self.storage = storage
+        self.path = path
+        self.sha256 = sha256
+        self.size = size
+        self.head = head  # the first bytes, for type sniffing
+        self.kept = False
+
+    def keep(self) -> None:
+        """Move the file into place under its hash. Identical content is stored once."""
+        final = self.storage._path(self.sha256)
+        os.replace(self.path, final)
+        self.storage._sync_dir()
+        self.kept = True
+
+    def discard(self) -> None:
+        if not self.kept:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+class Storage(Protocol):
+    """What the materials feature needs from a file store."""
+
+    def receive(self, stream: BinaryIO, max_bytes: int) -> StagedFile: ...
+    def path(self, sha256: str) -> Path: ...
+    def exists(self, sha256: str) -> bool: ...
+    def open(self, sha256: str) -> BinaryIO: ...
+    def delete(self, sha256: str, *, older_than: float = 0) -> bool: ...
+    def hashes(self) -> Iterator[str]: ...
+    def sweep_partials(self, older_than: float) -> int: ...
+
+
+class LocalStorage:
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o750)
+
+    def _path(self, sha256: str) -> Path:
+        if not _SHA256.match(sha256):
+            raise ValueError("not a SHA-256 hex digest")
+        return self.root / sha256
+
+    def _sync_dir(self) -> None:
+        # Make the rename itself durable, not only the file's bytes.
+        try:
+            fd = os.open(self.root, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def receive(self, stream: BinaryIO, max_bytes: int, *, head_size: int = 8192) -> StagedFile:
+        """Copy ``stream`` to a temporary file in the store, hashing and counting as it goes.
+
+        Raises UploadTooLarge as soon as more than ``max_bytes`` arrive. On any failure the
+        temporary file is removed before the exception propagates.
+        """
+        fd, name = tempfile.mkstemp(prefix=PARTIAL_PREFIX, dir=self.root)
+        path = Path(name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            head = bytearray()
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    chunk = stream.read(CHUNK_SIZE)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise UploadTooLarge(max_bytes)
+                    if len(head) < head_size:
+                        head += chunk[:head_size - len(head)]
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(path, 0o640)
+        except BaseException:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            raise
+        return StagedFile(self, path, digest.hexdigest(), size, bytes(head))
+
+    def path(self, sha256: str) -> Path:
+        return self._path(sha256)
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self._path(sha256).open("rb")
+
+    def delete(self, sha256: str, *, older_than: float = 0) -> bool:
+        """Remove one stored file; with ``older_than`` (seconds), only if it was not just written.
+
+        The grace period protects a file that a concurrent upload of the same content has just
+        put in place but not yet committed a row for.
+        """
+        path = self._path(sha256)
+        try:
+            if older_than and time.time() - path.stat().st_mtime < older_than:
+                return False
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def hashes(self) -> Iterator[str]:
+        for entry in os.scandir(self.root):
+            if entry.is_file() and _SHA256.match(entry.name):
+                yield entry.name
+
+    def sweep_partials(self, older_than: float) -> int:
+        """Remove temporary files left by a process that was killed while receiving an upload."""
+        removed = 0
+        now = time.time()
+        for entry in os.scandir(self.root):
+            if entry.name.startswith(PARTIAL_PREFIX) and entry.is_file():
+                if now - entry.stat().st_mtime >= older_than:
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
+
+
+def get_storage() -> Storage:
+    """The app's store: ``app.extensions["materials_storage"]`` if set, else LocalStorage in UPLOAD_DIR."""
+    app = current_app._get_current_object()
+    storage = app.extensions.get("materials_storage")
+    if storage is None:
+        storage = LocalStorage(Path(app.config["UPLOAD_DIR"]) / "materials")
+        app.extensions["materials_storage"] = storage
+    return storage
