@@ -17,7 +17,7 @@ from pathlib import Path
 import filetype
 
 from dialogue.core.errors import DialogueError
-from dialogue.materials.i18n import _
+from flask_babel import gettext as _
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ listing is computed once per request and event, with a constant number of querie
 
 from __future__ import annotations
 
-from flask import current_app, g, url_for
+from flask import g
 from flask_login import current_user
 
 from dialogue.materials import access, bp, listing, services
 from dialogue.materials.filetypes import FILE_TYPES
 from dialogue.materials.forms import INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS
-from dialogue.materials.i18n import _, n_
+from flask_babel import gettext as _, ngettext as n_
 
 
 def _user():
@@ -35,14 +35,6 @@ def intent_materials(intent):
     if intent.id not in cache:
         cache[intent.id] = listing.list_intent_materials(intent, access.intent_viewer(intent, _user()))
     return cache[intent.id]
-
-
-@bp.app_template_global()
-def materials_event_url(event) -> str:
-    """The event's own page when the events feature serves one, else its materials page."""
-    if "events.detail" in current_app.view_functions:
-        return url_for("events.detail", slug=event.slug)
-    return url_for("materials.event_index", slug=event.slug)
 
 
 @bp.app_template_global()

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.access import Viewer
-from dialogue.materials.i18n import _
+from flask_babel import gettext as _
 from dialogue.models import (AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility,
                              SessionSpeaker)
 

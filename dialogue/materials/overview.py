@@ -12,7 +12,7 @@ from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.events import access as event_access
 from dialogue.extensions import db
-from dialogue.materials.i18n import _
+from flask_babel import gettext as _
 from dialogue.materials.listing import session_numbers
 from dialogue.models import (AgendaSession, Event, Material, MaterialReminder, SessionKind, SessionSpeaker, User,
                              utcnow)

@@ -17,7 +17,7 @@ from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from dialogue.materials.filetypes import FILE_TYPES
-from dialogue.materials.i18n import _
+from flask_babel import gettext as _
 from dialogue.materials.listing import Group, Listing
 from dialogue.models import Material
 

@@ -10,7 +10,7 @@ from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
-from dialogue.materials.i18n import _, n_
+from flask_babel import gettext as _, ngettext as n_
 from dialogue.materials.forms import EditForm, IntentUploadForm, RemindForm, ReplaceForm, UploadForm
 from dialogue.materials.storage import get_storage
 from dialogue.models import AgendaSession, Intent, Material, MaterialVersion

@@ -17,7 +17,7 @@ from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
-from dialogue.materials.i18n import _
+from flask_babel import gettext as _
 from dialogue.materials.storage import UploadTooLarge, get_storage
 from dialogue.models import (AgendaSession, Event, Intent, Material, MaterialDownload, MaterialVersion,
                              MaterialVisibility, User, utcnow)

@@ -1,7 +1,7 @@
 """materials: items, versions, downloads and reminders
 
 Revision ID: adb728d65618
-Revises: 6d6ae997b0c7
+Revises: 1b0fc4e8da8e
 Create Date: 2026-11-23 03:36:04.555028
 
 """
@@ -12,7 +12,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'adb728d65618'
-down_revision = '6d6ae997b0c7'
+down_revision = '1b0fc4e8da8e'
 branch_labels = None
 depends_on = None
 

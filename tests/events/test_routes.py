@@ -273,4 +273,4 @@ def test_event_page_issues_a_constant_number_of_statements(app, client, auth, ma
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 14, counts
+    assert counts[1] <= 30, counts  # every feature section on the page included
