@@ -22,3 +22,15 @@ __all__ = [
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
 ]
+from dialogue.models.meeting import (BusySlot, CalendarFeedToken, LocationKind, Meeting, MeetingBlock,  # noqa: E402
+                                     MeetingInterest, MeetingLocation, MeetingMode, MeetingParticipant,
+                                     MeetingRequest, MeetingRequestAttendee, MeetingRequestSlot,
+                                     MeetingSettings, MeetingSide, MeetingSlot, MeetingStatus,
+                                     RequestStatus, RunStatus, ScheduleRun)
+
+__all__ += [
+    "BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
+    "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
+    "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
+    "RunStatus", "ScheduleRun",
+]
