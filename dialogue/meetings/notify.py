@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_babel import gettext as _
+from dialogue.meetings.i18n import _
 
 from dialogue.core import ical
 from dialogue.core.timeutil import format_local

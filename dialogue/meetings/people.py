@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from dialogue.meetings.i18n import _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 

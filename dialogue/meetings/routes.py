@@ -148,6 +148,8 @@ def new_request(slug: str, org_id: int):
     org = db.session.get(Organisation, org_id)
     if settings is None or org is None:
         abort(404)
+    if side_of(confirmed_registration(event, current_user)) != "supplier":
+        abort(403, _("Only suppliers and resellers with a confirmed registration can ask for meetings."))
     form = RequestForm()
     intents = services.requestable_intents(event, org.id)
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 
 from flask import Flask, current_app
-from flask_babel import gettext as _
+from dialogue.meetings.i18n import _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 

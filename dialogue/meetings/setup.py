@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
+from dialogue.meetings.i18n import _
 from sqlalchemy import delete, func, select
 
 from dialogue.core.errors import Conflict, DialogueError
