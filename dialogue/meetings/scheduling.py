@@ -201,15 +201,17 @@ def apply_result(event: Event, inst: scheduler.Instance, result: scheduler.Resul
         request = by_id.get(placement.request)
         if request is None or request.status != RequestStatus.PENDING or request.meeting is not None:
             continue  # withdrawn or placed while the solver worked
-        meeting = Meeting(event_id=event.id, request=request, slot_id=placement.slot, location_id=placement.table,
-                          supplier_org_id=request.supplier_org_id, intent_id=request.intent_id, topic=request.topic,
-                          agenda=request.agenda, status=MeetingStatus.PROPOSED, sequence=0)
-        for attendee in request.attendees:
-            meeting.participants.append(MeetingParticipant(
-                user_id=attendee.user_id, side=attendee.side, slot_id=placement.slot,
-                organisation_id=request.supplier_org_id if attendee.side == MeetingSide.SUPPLIER
-                else _org_of(attendee.user)))
-        db.session.add(meeting)
+        orgs = [request.supplier_org_id if a.side == MeetingSide.SUPPLIER else _org_of(a.user)
+                for a in request.attendees]
+        with db.session.no_autoflush:
+            meeting = Meeting(event_id=event.id, request=request, slot_id=placement.slot,
+                              location_id=placement.table, supplier_org_id=request.supplier_org_id,
+                              intent_id=request.intent_id, topic=request.topic, agenda=request.agenda,
+                              status=MeetingStatus.PROPOSED, sequence=0)
+            db.session.add(meeting)
+            for attendee, org_id in zip(request.attendees, orgs):
+                meeting.participants.append(MeetingParticipant(user_id=attendee.user_id, side=attendee.side,
+                                                               slot_id=placement.slot, organisation_id=org_id))
         count += 1
     db.session.flush()
     return count
