@@ -56,7 +56,7 @@ def seed(url: str, attempts: int, slots: int):
     """Schema by the migrations, then an event, two buyers, ``attempts`` + 20 suppliers. Returns
     (slug, buyer ids, [(supplier id, session cookie, csrf token)], slot ids)."""
     import flask_migrate
-    from flask import session
+    from flask import g, session
     from flask_wtf.csrf import generate_csrf
 
     from dialogue import create_app
@@ -104,6 +104,7 @@ def seed(url: str, attempts: int, slots: int):
         clients = []
         for user in people:
             with app.test_request_context():
+                g.pop("csrf_token", None)  # generate_csrf caches on g, which outlives this request context
                 token = generate_csrf()
                 data = dict(session)
                 data.update({"_user_id": user.get_id(), "_fresh": True})
@@ -116,7 +117,8 @@ def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     started = time.perf_counter()
     conn.request("POST", f"/events/{slug}/meetings/book/{buyer_id}", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}"})
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}",
+        "Referer": f"http://127.0.0.1:{port}/events/{slug}/meetings/book/{buyer_id}"})
     response = conn.getresponse()
     text = response.read().decode("utf-8", "replace")
     elapsed = time.perf_counter() - started
@@ -125,6 +127,8 @@ def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: 
         return "booked", elapsed
     if response.status == 409 and "just taken" in text:
         return "slot just taken", elapsed
+    if os.environ.get("BENCH_DEBUG"):
+        print(response.status, text[:2000])
     return f"error {response.status}", elapsed
 
 
@@ -210,6 +214,8 @@ def main() -> None:
     print(f"double bookings: {double_people} person/slot, {double_tables} table/slot (must be 0)")
     errors = sum(v for k, v in kinds.items() if k.startswith("error"))
     print(f"errors: {errors}")
+    print(f"throughput: {args.attempts / wall:.0f} requests/s (the wait is mostly the queue for {args.workers} "
+          f"sync workers)")
     print(f"latency under contention: p50 {statistics.median(contended) * 1000:.0f} ms, "
           f"p95 {pct(contended, 95) * 1000:.0f} ms")
     print(f"uncontended booking:      p50 {statistics.median(alone) * 1000:.0f} ms, "
