@@ -195,3 +195,30 @@ def test_permissions(world, client, auth, make_user, role):
     db.session.expire_all()
     if role != "buyer":
         assert db.session.get(MeetingRequest, pending.id).status == RequestStatus.PENDING
+
+
+def test_agenda_page_queries_do_not_grow_with_meetings(world, client, auth, app):
+    from sqlalchemy import event as sa_event
+
+    w = world
+    w.settings.mode = MeetingMode.SELF_BOOKING
+    db.session.commit()
+
+    def count_statements():
+        statements = []
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/meetings").status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    auth.login(w.b1)
+    services.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="One")
+    db.session.commit()
+    one = count_statements()
+    for i, supplier in enumerate((w.s2, w.s3), start=1):
+        services.book_slot(w.event, supplier, w.b1, w.slots[i].id, topic="More")
+    db.session.commit()
+    assert count_statements() == one

@@ -317,3 +317,18 @@ def test_feed_has_sessions_and_meetings_and_regenerating_revokes(world, client, 
     agenda.regenerate_feed_token(w.s1)
     db.session.commit()
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_reminder_command_is_idempotent(world, runner, outbox):
+    w = world
+    req = _request(w)
+    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    db.session.commit()
+    first = runner.invoke(args=["meetings", "send-reminders"])
+    assert first.exit_code == 0 and "reminders queued: 0" in first.output  # the meeting is 30 days away
+    w.slots[0].starts_at = utcnow() + dt.timedelta(minutes=20)  # now it starts in 20 minutes
+    w.slots[0].ends_at = w.slots[0].starts_at + dt.timedelta(minutes=20)
+    db.session.commit()
+    assert "reminders queued: 2" in runner.invoke(args=["meetings", "send-reminders"]).output
+    assert "reminders queued: 0" in runner.invoke(args=["meetings", "send-reminders"]).output
+    assert len(outbox("meetings.reminder")) == 2
