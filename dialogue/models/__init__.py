@@ -28,3 +28,16 @@ from dialogue.models.material import (Material, MaterialDownload, MaterialRemind
                                       MaterialVisibility)
 
 __all__ += ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
+
+from dialogue.models.meeting import (BusySlot, CalendarFeedToken, LocationKind, Meeting, MeetingBlock,  # noqa: E402
+                                     MeetingInterest, MeetingLocation, MeetingMode, MeetingParticipant,
+                                     MeetingRequest, MeetingRequestAttendee, MeetingRequestSlot,
+                                     MeetingSettings, MeetingSide, MeetingSlot, MeetingStatus,
+                                     RequestStatus, RunStatus, ScheduleRun)
+
+__all__ += [
+    "BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
+    "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
+    "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
+    "RunStatus", "ScheduleRun",
+]

@@ -1,0 +1,126 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, TimeField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from dialogue.core.forms import choices
+from dialogue.models import LocationKind, MeetingMode
+
+MODE_LABELS = {
+    MeetingMode.REQUEST: _l("Request and accept: suppliers ask, buyers accept or decline"),
+    MeetingMode.SELF_BOOKING: _l("Self-booking: suppliers book a free slot in a buyer's calendar"),
+    MeetingMode.ORGANISER: _l("Organiser schedules: requests are collected, then the organisers run the "
+                              "auto-scheduler and publish"),
+}
+PRIORITY_LABELS = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low")), (0, _l("Only if there is room"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SettingsForm(FlaskForm):
+    mode = RadioField(_l("How meetings are arranged"), choices=choices(MODE_LABELS.items()),
+                      validators=[InputRequired(message=_l("Choose how meetings are arranged."))])
+    slot_minutes = IntegerField(_l("Slot length (minutes)"), validators=[InputRequired(), NumberRange(5, 240)])
+    break_minutes = IntegerField(_l("Break between slots (minutes)"), validators=[InputRequired(), NumberRange(0, 120)])
+    request_expiry_hours = IntegerField(
+        _l("Requests expire after (hours)"), validators=[InputRequired(), NumberRange(1, 24 * 60)],
+        description=_l("A request nobody answers in this time expires, so it does not hold anyone back."))
+    max_meetings_per_supplier = IntegerField(_l("Most meetings per supplier organisation"),
+                                             validators=[Optional(), NumberRange(1, 500)],
+                                             description=_l("Equal access: empty for no cap."))
+    max_meetings_per_buyer = IntegerField(_l("Most meetings per buyer"), validators=[Optional(), NumberRange(1, 500)],
+                                          description=_l("Per person. Empty for no cap."))
+    max_requests_per_supplier = IntegerField(_l("Most open requests per supplier organisation"),
+                                             validators=[Optional(), NumberRange(1, 500)],
+                                             description=_l("Pending and accepted requests count. Empty for no cap."))
+    max_supplier_staff = IntegerField(_l("Supplier people per meeting"), validators=[InputRequired(), NumberRange(1, 10)])
+    reminder_minutes = IntegerField(_l("Reminder before a meeting (minutes)"),
+                                    validators=[InputRequired(), NumberRange(0, 24 * 60)],
+                                    description=_l("0 sends no reminder."))
+    virtual = BooleanField(_l("Meetings are online (each gets its own room link instead of a table)"))
+    virtual_link_template = StringField(_l("Room link pattern"), validators=[Optional(), Length(max=300)],
+                                        description=_l("For example https://meet.example.org/dialogue-{code}; "
+                                                       "{code} becomes each meeting's own secret code."))
+
+
+class BlockForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter the day."))])
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time."))])
+
+
+class LocationForm(FlaskForm):
+    label = StringField(_l("Name"), default="Table", validators=[DataRequired(), Length(max=90)],
+                        description=_l("With a number above 1, places are numbered: Table 1, Table 2, ..."))
+    count = IntegerField(_l("How many"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
+    capacity = IntegerField(_l("Seats"), default=4, validators=[InputRequired(), NumberRange(2, 100)])
+    kind = SelectField(_l("Kind"), choices=choices([(LocationKind.TABLE.value, _l("Table")),
+                                                    (LocationKind.ROOM.value, _l("Room"))]))
+
+
+class RequestForm(FlaskForm):
+    intent = SelectField(_l("Planned tender to discuss"), validate_choice=False)
+    topic = StringField(_l("Or a general topic"), validators=[Optional(), Length(max=300)],
+                        description=_l("Needed when no planned tender is chosen."))
+    agenda = TextAreaField(_l("Short agenda"), validators=[Optional(), Length(max=2000)])
+    preferred_slots = MultiCheckboxField(_l("Times that suit you"), coerce=int, validate_choice=False,
+                                         description=_l("Optional. The buyer sees them first."))
+    colleagues = MultiCheckboxField(_l("Colleagues who come along"), coerce=int, validate_choice=False)
+    priority = SelectField(_l("How important is this meeting to you?"), coerce=int, default=2,
+                           choices=choices(PRIORITY_LABELS[:3]))
+
+
+class AcceptForm(FlaskForm):
+    slot = RadioField(_l("Time"), coerce=int, validate_choice=False,
+                      validators=[InputRequired(message=_l("Choose a time."))])
+    buyers = MultiCheckboxField(_l("Buyers who attend besides you"), coerce=int, validate_choice=False,
+                                description=_l("Colleagues or co-host buyers registered for the event."))
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class PriorityForm(FlaskForm):
+    priority = SelectField(_l("Priority"), coerce=int, choices=choices(PRIORITY_LABELS))
+
+
+class BookForm(FlaskForm):
+    slot = RadioField(_l("Free time"), coerce=int, validate_choice=False,
+                      validators=[InputRequired(message=_l("Choose a time."))])
+    intent = SelectField(_l("Planned tender to discuss"), validate_choice=False)
+    topic = StringField(_l("Or a general topic"), validators=[Optional(), Length(max=300)])
+    agenda = TextAreaField(_l("Short agenda"), validators=[Optional(), Length(max=2000)])
+
+
+class AvailabilityForm(FlaskForm):
+    slots = MultiCheckboxField(_l("Times you are free for meetings"), coerce=int, validate_choice=False)
+    intents = MultiCheckboxField(_l("Planned tenders you want to discuss"), coerce=int, validate_choice=False)
+
+
+class RescheduleForm(FlaskForm):
+    slot = SelectField(_l("New time"), coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class AddPersonForm(FlaskForm):
+    person = SelectField(_l("Person"), coerce=int, validate_choice=False)
+
+
+class MoveForm(FlaskForm):
+    slot = SelectField(_l("Time"), coerce=int, validate_choice=False)
+    location = SelectField(_l("Table or room"), coerce=int, validate_choice=False,
+                           description=_l("Keep it on “any free” to let the system choose."))
+
+
+class LinkForm(FlaskForm):
+    url = URLField(_l("Room link"), validators=[Optional(), Length(max=500)])
+
+
+class ScheduleForm(FlaskForm):
+    time_limit = IntegerField(_l("Time limit (seconds)"), default=30, validators=[InputRequired(), NumberRange(1, 600)])

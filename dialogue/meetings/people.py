@@ -1,0 +1,83 @@
+"""Who takes part in meetings at an event: buyers, suppliers and resellers with a confirmed registration."""
+
+from __future__ import annotations
+
+from dialogue.meetings.i18n import _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dialogue.core.errors import NotAllowed
+from dialogue.extensions import db
+from dialogue.models import (Event, MeetingSettings, Organisation, ParticipantRole, Registration,
+                             RegistrationState, User)
+
+SUPPLIER_ROLES = (ParticipantRole.SUPPLIER, ParticipantRole.RESELLER)
+
+
+def get_settings(event: Event) -> MeetingSettings | None:
+    return db.session.scalar(select(MeetingSettings).where(MeetingSettings.event_id == event.id))
+
+
+def confirmed_registration(event: Event, user: User | None) -> Registration | None:
+    if user is None or not getattr(user, "is_authenticated", True):
+        return None
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id,
+        Registration.state == RegistrationState.CONFIRMED))
+
+
+def side_of(registration: Registration | None) -> str | None:
+    """"buyer", "supplier" or None (observers and speakers do not book meetings)."""
+    if registration is None or registration.organisation_id is None:
+        return None
+    if registration.role == ParticipantRole.BUYER:
+        return "buyer"
+    if registration.role in SUPPLIER_ROLES:
+        return "supplier"
+    return None
+
+
+def require_supplier(event: Event, user: User) -> Registration:
+    registration = confirmed_registration(event, user)
+    if side_of(registration) != "supplier":
+        raise NotAllowed(_("Only suppliers and resellers with a confirmed registration can ask for meetings."))
+    return registration
+
+
+def require_buyer(event: Event, user: User) -> Registration:
+    registration = confirmed_registration(event, user)
+    if side_of(registration) != "buyer":
+        raise NotAllowed(_("Only buyers with a confirmed registration can do this."))
+    return registration
+
+
+def _registrations(event: Event, roles, organisation_id: int | None = None) -> list[Registration]:
+    query = (select(Registration).options(joinedload(Registration.user), joinedload(Registration.organisation))
+             .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
+                    Registration.role.in_(roles), Registration.organisation_id.is_not(None),
+                    Registration.user_id.is_not(None)))
+    if organisation_id is not None:
+        query = query.where(Registration.organisation_id == organisation_id)
+    return list(db.session.scalars(query))
+
+
+def buyer_people(event: Event, organisation_id: int | None = None) -> list[User]:
+    regs = _registrations(event, (ParticipantRole.BUYER,), organisation_id)
+    return sorted((r.user for r in regs), key=lambda u: (u.name.lower(), u.id))
+
+
+def supplier_people(event: Event, organisation_id: int) -> list[User]:
+    regs = _registrations(event, SUPPLIER_ROLES, organisation_id)
+    return sorted((r.user for r in regs), key=lambda u: (u.name.lower(), u.id))
+
+
+def buyer_organisations(event: Event) -> list[Organisation]:
+    """Buyer organisations with at least one confirmed buyer at the event."""
+    orgs = {r.organisation_id: r.organisation for r in _registrations(event, (ParticipantRole.BUYER,))}
+    return sorted(orgs.values(), key=lambda o: o.name.lower())
+
+
+def registration_org(event: Event, user_id: int) -> int | None:
+    return db.session.scalar(select(Registration.organisation_id).where(
+        Registration.event_id == event.id, Registration.user_id == user_id,
+        Registration.state == RegistrationState.CONFIRMED))
