@@ -1,7 +1,7 @@
 """meetings
 
 Revision ID: 97310f05ac22
-Revises: 6d6ae997b0c7
+Revises: adb728d65618
 Create Date: 2026-11-23 03:32:54.259569
 
 """
@@ -12,7 +12,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = '97310f05ac22'
-down_revision = '6d6ae997b0c7'
+down_revision = 'adb728d65618'
 branch_labels = None
 depends_on = None
 
