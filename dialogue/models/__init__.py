@@ -22,3 +22,8 @@ __all__ = [
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
 ]
+from dialogue.models.survey import (Survey, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestion,  # noqa: E402
+                                    SurveyQuestionKind, SurveyResponse, SurveySection, SurveyState)
+
+__all__ += ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
+            "SurveyResponse", "SurveySection", "SurveyState"]
