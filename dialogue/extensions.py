@@ -23,8 +23,10 @@ babel = Babel()
 
 def select_locale() -> str | None:
     """The person's own choice, then the browser's Accept-Language, then English."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return None  # commands and workers (e.g. mail sent by cron): the default locale
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from dialogue.core.errors import DialogueError
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import Membership, Survey, SurveyInvitation, User
+from dialogue.models import Membership, Survey, SurveyInvitation, User, new_token
 from dialogue.outbox.services import enqueue_mail, external_url
 from dialogue.surveys.services import resolve_audience
 
@@ -57,7 +57,8 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
         user = users.get(user_id)
         if user is None:
             continue
-        invitation = SurveyInvitation(survey=survey, user_id=user_id, role=audience[user_id], invited_at=now)
+        invitation = SurveyInvitation(survey=survey, user_id=user_id, role=audience[user_id], invited_at=now,
+                                      token=new_token())
         db.session.add(invitation)
         _mail(invitation, user, "survey_invitation",
               _("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,6 +25,7 @@ from dialogue.surveys.answers import OTHER
 from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
 
 
 def safe_cell(value):
@@ -57,7 +59,7 @@ def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> byte
             else:
                 cell.value = value
             if r == 1:
-                cell.font = cell.font.copy(bold=True)
+                cell.font = BOLD
     for c in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 24
     sheet.freeze_panes = "A2"

@@ -112,11 +112,13 @@ def _fill_from_starter(survey: Survey, starter: dict) -> None:
     for s_pos, spec in enumerate(starter["sections"]):
         section = SurveySection(survey=survey, title=spec["title"], description=spec.get("description", ""),
                                 position=s_pos)
+        db.session.add(section)
         for q_pos, q in enumerate(spec["questions"]):
             question = SurveyQuestion(
                 survey=survey, section=section, kind=q["kind"], text=q["text"], help_text=q.get("help_text", ""),
                 required=q.get("required", False), options=list(q.get("options", [])),
                 allow_other=q.get("allow_other", False), position=q_pos)
+            db.session.add(question)
             if "show_if" in q:
                 key, value = q["show_if"]
                 question.condition_question = by_key[key]
@@ -304,7 +306,7 @@ def _check_condition(question: SurveyQuestion, source: SurveyQuestion | None, va
                      order: list[SurveyQuestion]) -> None:
     if source is None:
         return
-    if source.survey_id != question.survey_id or source is question:
+    if source not in order or source is question:
         raise DialogueError(_("Choose an earlier question of this survey."), field="condition")
     if source.kind not in CONDITION_SOURCE_KINDS:
         raise DialogueError(_("Only a rating, score, choice or yes/no question can decide whether another "
