@@ -10,13 +10,13 @@ from markupsafe import Markup, escape
 
 from dialogue.surveys.results import Row
 
-WIDTH = 560
-LABEL_WIDTH = 210
+WIDTH = 620
+LABEL_WIDTH = 260
 BAR_WIDTH = 250
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
 TOP = 8
-LABEL_CHARS = 32
+LABEL_CHARS = 34
 
 
 def _short(label: str) -> str:

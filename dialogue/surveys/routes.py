@@ -32,7 +32,8 @@ def load_survey(slug: str, survey_id: int) -> tuple:
 
 
 def _local(value, zone: str):
-    return to_zone(value, zone).replace(tzinfo=None) if value else None
+    # Whole minutes: the form's field has no seconds (the service keeps the stored value within a minute).
+    return to_zone(value, zone).replace(tzinfo=None, second=0, microsecond=0) if value else None
 
 
 def _other_surveys(event, survey=None) -> list:

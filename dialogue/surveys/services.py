@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
@@ -74,6 +75,7 @@ def resolve_audience(survey: Survey) -> dict[int, str | None]:
 
 def list_surveys(event: Event) -> list[Survey]:
     return list(db.session.scalars(select(Survey).where(Survey.event_id == event.id)
+                                   .options(selectinload(Survey.previous_survey))
                                    .order_by(Survey.opens_at, Survey.id)))
 
 
@@ -132,6 +134,10 @@ def has_invitations(survey: Survey) -> bool:
                              .where(SurveyInvitation.survey_id == survey.id)) > 0
 
 
+def _same_minute(a: dt.datetime | None, b: dt.datetime | None) -> bool:
+    return a is not None and b is not None and a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
 def update_settings(survey: Survey, *, title: str, intro: str, anonymous: bool, audience: SurveyAudience,
                     audience_roles: Iterable[str], opens_at: dt.datetime, closes_at: dt.datetime,
                     reminder_days: Iterable[int], previous: Survey | None, now: dt.datetime) -> None:
@@ -139,6 +145,9 @@ def update_settings(survey: Survey, *, title: str, intro: str, anonymous: bool, 
     title = (title or "").strip()
     if not title:
         raise DialogueError(_("Give the survey a title."), field="title")
+    # The form shows whole minutes: a time within the stored minute is the stored time, unchanged.
+    opens_at = survey.opens_at if _same_minute(opens_at, survey.opens_at) else opens_at
+    closes_at = survey.closes_at if _same_minute(closes_at, survey.closes_at) else closes_at
     roles = sorted(set(audience_roles))
     if any(role not in ParticipantRole.__members__.values() for role in roles):
         raise DialogueError(_("Choose roles from the list."), field="roles")
