@@ -123,7 +123,7 @@ class SurveySection(Base):
 
 
 class SurveyQuestion(Base):
-    """One question. Once it has answers its meaning is fixed (see services.update_question)."""
+    """One question. Once it has answers its meaning is fixed (see builder.update_question)."""
 
     __tablename__ = "survey_questions"
     __table_args__ = (CheckConstraint("min_value IS NULL OR max_value IS NULL OR min_value <= max_value",

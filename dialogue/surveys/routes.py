@@ -15,7 +15,7 @@ from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
 from dialogue.models import (Survey, SurveyAudience, SurveyInvitation, SurveyQuestion, SurveyQuestionKind,
                              SurveySection, utcnow)
-from dialogue.surveys import bp, services
+from dialogue.surveys import bp, builder, services
 from dialogue.surveys.forms import CreateSurveyForm, QuestionForm, SectionForm, SettingsForm
 from dialogue.surveys.results import KIND_LABELS, yes_no_label
 
@@ -116,7 +116,7 @@ def _builder(event, survey, *, settings_form=None, section_form=None, status: in
     return render_template(
         "surveys/edit.html", event=event, survey=survey, state=survey.state(now), now=now,
         settings_form=settings_form or _settings_form(event, survey), section_form=section_form or SectionForm(),
-        button=ButtonForm(), answered=services.answer_counts(survey), stats=_stats(survey),
+        button=ButtonForm(), answered=builder.answer_counts(survey), stats=_stats(survey),
         kind_labels=KIND_LABELS, condition_label=_condition_label), status
 
 
@@ -228,7 +228,7 @@ def add_section(slug: str, survey_id: int):
     form = SectionForm()
     if form.validate_on_submit():
         try:
-            section = services.add_section(survey, form.title.data, form.description.data)
+            section = builder.add_section(survey, form.title.data, form.description.data)
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -248,7 +248,7 @@ def edit_section(slug: str, survey_id: int, section_id: int):
     form = SectionForm(obj=section)
     if form.validate_on_submit():
         try:
-            services.update_section(section, form.title.data, form.description.data)
+            builder.update_section(section, form.title.data, form.description.data)
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -265,7 +265,7 @@ def edit_section(slug: str, survey_id: int, section_id: int):
 @login_required
 def delete_section(slug: str, survey_id: int, section_id: int):
     def action(survey):
-        services.delete_section(_load_section(survey, section_id))
+        builder.delete_section(_load_section(survey, section_id))
 
     return _action(slug, survey_id, action, _("The section is deleted."))
 
@@ -277,7 +277,7 @@ def move_section(slug: str, survey_id: int, section_id: int, direction: str):
         abort(404)
 
     def action(survey):
-        services.move_section(_load_section(survey, section_id), direction)
+        builder.move_section(_load_section(survey, section_id), direction)
 
     return _action(slug, survey_id, action, _("The section is moved."))
 
@@ -331,7 +331,7 @@ def new_question(slug: str, survey_id: int):
     if form.validate_on_submit():
         section = _load_section(survey, int(form.section.data))
         try:
-            question = services.add_question(section, **_question_values(survey, form))
+            question = builder.add_question(section, **_question_values(survey, form))
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -353,11 +353,11 @@ def edit_question(slug: str, survey_id: int, question_id: int):
     if question is None:
         abort(404)
     form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
-    answered = services.answer_counts(survey).get(question.id, 0)
+    answered = builder.answer_counts(survey).get(question.id, 0)
     if form.validate_on_submit():
         section = _load_section(survey, int(form.section.data))
         try:
-            services.update_question(question, section=section, **_question_values(survey, form))
+            builder.update_question(question, section=section, **_question_values(survey, form))
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -384,7 +384,7 @@ def _load_question(survey: Survey, question_id: int) -> SurveyQuestion:
 @login_required
 def delete_question(slug: str, survey_id: int, question_id: int):
     def action(survey):
-        services.delete_question(_load_question(survey, question_id))
+        builder.delete_question(_load_question(survey, question_id))
 
     return _action(slug, survey_id, action, _("The question is deleted."))
 
@@ -396,7 +396,7 @@ def move_question(slug: str, survey_id: int, question_id: int, direction: str):
         abort(404)
 
     def action(survey):
-        services.move_question(_load_question(survey, question_id), direction)
+        builder.move_question(_load_question(survey, question_id), direction)
 
     response = _action(slug, survey_id, action, _("The question is moved."))
     response.location = url_for("surveys.edit", slug=slug, survey_id=survey_id, _anchor=f"question-{question_id}")

@@ -8,7 +8,7 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.models import (ParticipantRole, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestionKind,
                              SurveyResponse, utcnow)
-from dialogue.surveys import answers, delivery, services
+from dialogue.surveys import answers, builder, delivery, services
 from dialogue.surveys.answers import InvalidAnswers
 from dialogue.surveys.exports import raw_table, safe_cell, summary_table, to_csv, to_xlsx
 from dialogue.surveys.results import compute_results
@@ -63,21 +63,21 @@ def test_a_condition_must_point_to_an_earlier_unconditional_question(past_event,
     section = survey.sections[0]
     bid = question(survey, "Will you bid")
     with pytest.raises(DialogueError, match="Only a rating"):
-        services.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Why?",
+        builder.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Why?",
                               condition_question=question(survey, "What keeps you"), condition_value="x")
-    sure = services.add_question(survey.sections[1], kind=SurveyQuestionKind.RATING, text="How sure are you?",
+    sure = builder.add_question(survey.sections[1], kind=SurveyQuestionKind.RATING, text="How sure are you?",
                                  condition_question=bid, condition_value="Yes")
     with pytest.raises(DialogueError, match="one level deep"):
-        services.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Why so sure?",
+        builder.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Why so sure?",
                               condition_question=sure, condition_value="5")
     with pytest.raises(DialogueError, match="Choose one of the answers"):
-        services.add_question(section, kind=SurveyQuestionKind.SHORT_TEXT, text="Why?", condition_question=bid,
+        builder.add_question(section, kind=SurveyQuestionKind.SHORT_TEXT, text="Why?", condition_question=bid,
                               condition_value="Maybe")
     # The first section comes before "Will you bid?": a question there cannot depend on it.
     with pytest.raises(DialogueError, match="comes before it"):
-        services.add_question(section, kind=SurveyQuestionKind.SHORT_TEXT, text="Why?", condition_question=bid,
+        builder.add_question(section, kind=SurveyQuestionKind.SHORT_TEXT, text="Why?", condition_question=bid,
                               condition_value="No")
-    later = services.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Which lot?",
+    later = builder.add_question(survey.sections[1], kind=SurveyQuestionKind.SHORT_TEXT, text="Which lot?",
                                   condition_question=bid, condition_value="Yes")
     assert later.position == len(survey.sections[1].questions) - 1
 
@@ -86,33 +86,33 @@ def test_moving_a_question_above_the_one_it_depends_on_is_refused(past_event, ma
     survey = make_survey(past_event[0], state="draft")
     keeps = question(survey, "What keeps you")
     with pytest.raises(DialogueError, match="would then come before"):
-        services.move_question(keeps, "up")
+        builder.move_question(keeps, "up")
     labels = question(survey, "Which labels")
-    services.move_question(labels, "up")
+    builder.move_question(labels, "up")
     db.session.commit()
     db.session.expire_all()
-    order = [q.text for q in services.ordered_questions(survey)]
+    order = [q.text for q in builder.ordered_questions(survey)]
     assert order.index(labels.text) < order.index(question(survey, "What are your barriers").text)
 
 
 def test_moving_across_a_section_boundary(past_event, make_survey):
     survey = make_survey(past_event[0], state="draft")
     first_of_second = question(survey, "Will you bid")
-    services.move_question(first_of_second, "up")
+    builder.move_question(first_of_second, "up")
     db.session.commit()
     db.session.expire_all()
     assert first_of_second.section == survey.sections[0]
-    assert services.ordered_questions(survey)[3] == first_of_second
+    assert builder.ordered_questions(survey)[3] == first_of_second
 
 
 def test_a_choice_question_needs_two_options_and_numbers_ordered_bounds(past_event, make_survey):
     survey = make_survey(past_event[0], state="draft")
     section = survey.sections[0]
     with pytest.raises(DialogueError) as exc:
-        services.add_question(section, kind=SurveyQuestionKind.SINGLE_CHOICE, text="Pick", options=["Only"])
+        builder.add_question(section, kind=SurveyQuestionKind.SINGLE_CHOICE, text="Pick", options=["Only"])
     assert exc.value.field == "options"
     with pytest.raises(DialogueError) as exc:
-        services.add_question(section, kind=SurveyQuestionKind.NUMBER, text="How many?", min_value=10, max_value=1)
+        builder.add_question(section, kind=SurveyQuestionKind.NUMBER, text="How many?", min_value=10, max_value=1)
     assert exc.value.field == "max_value"
 
 
@@ -236,7 +236,7 @@ def test_second_stage_opens_months_later_for_the_same_people(past_event, partici
     invite(first)
     second = services.create_survey(event, organiser, "Six months on", previous=first, now=utcnow())
     assert second.opens_at == first.closes_at + services.SECOND_STAGE_DELAY
-    services.add_question(second.sections[0], kind=SurveyQuestionKind.YES_NO, text="Did you bid on the tender?")
+    builder.add_question(second.sections[0], kind=SurveyQuestionKind.YES_NO, text="Did you bid on the tender?")
     services.publish_survey(second, utcnow())
     db.session.commit()
     assert delivery.send_due(utcnow()).invitations == 0  # not yet: it opens months later
@@ -339,7 +339,7 @@ def test_a_required_conditional_question_is_required_only_when_shown(past_event,
 
 def test_number_bounds(past_event, participants, make_survey):
     survey = make_survey(past_event[0], None)
-    services.add_question(survey.sections[0], kind=SurveyQuestionKind.NUMBER, text="How many staff?",
+    builder.add_question(survey.sections[0], kind=SurveyQuestionKind.NUMBER, text="How many staff?",
                           min_value=1, max_value=500, required=True)
     db.session.commit()
     invitation = invite(survey)[participants["supplier"].user_id]
@@ -371,20 +371,20 @@ def test_a_question_with_answers_keeps_its_meaning(past_event, participants, mak
     base = dict(kind=bid.kind, text=bid.text, help_text="", required=True, options=list(bid.options),
                 allow_other=False, min_value=None, max_value=None, condition_question=None, condition_value=None)
     with pytest.raises(DialogueError, match="already has 1 answers, so its wording cannot change"):
-        services.update_question(bid, **{**base, "text": "Did you bid?"})
+        builder.update_question(bid, **{**base, "text": "Did you bid?"})
     with pytest.raises(DialogueError, match="existing options"):
-        services.update_question(bid, **{**base, "options": ["Yes", "No"]})
+        builder.update_question(bid, **{**base, "options": ["Yes", "No"]})
     with pytest.raises(DialogueError, match="type"):
-        services.update_question(bid, **{**base, "kind": SurveyQuestionKind.MULTIPLE_CHOICE})
+        builder.update_question(bid, **{**base, "kind": SurveyQuestionKind.MULTIPLE_CHOICE})
     with pytest.raises(DialogueError, match="kept so that they keep their question"):
-        services.delete_question(bid)
+        builder.delete_question(bid)
     # Harmless changes are allowed: help text, optional, an option added at the end.
-    services.update_question(bid, **{**base, "help_text": "Your best guess.", "required": False,
+    builder.update_question(bid, **{**base, "help_text": "Your best guess.", "required": False,
                                       "options": list(bid.options) + ["Only as a subcontractor"]})
     db.session.commit()
     assert bid.options[-1] == "Only as a subcontractor" and not bid.required
     with pytest.raises(DialogueError, match="Questions in this section have answers"):
-        services.delete_section(bid.section)
+        builder.delete_section(bid.section)
 
 
 def test_anonymity_cannot_change_once_people_are_invited(past_event, participants, make_survey):
