@@ -75,7 +75,7 @@ def register_extensions(app: Flask) -> None:
 # Feature packages, in the order their pages, commands and demo data build on each other. Each has
 # ``bp``; a feature may add ``cli.py`` (``commands``: click commands) and ``demo.py`` (``build(world)``).
 FEATURES = ("main", "auth", "organisations", "outbox", "events", "registrations", "intents", "materials",
-            "meetings", "surveys", "exports")
+            "meetings", "surveys", "exports", "audit", "api", "gdpr")
 
 
 def feature_modules(submodule: str):
@@ -107,5 +107,6 @@ def register_template_helpers(app: Flask) -> None:
 
         return {"current_locale": lambda: str(get_locale() or "en")}
 
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -11,7 +11,10 @@ from dialogue.extensions import db
 
 def register_cli(app: Flask) -> None:
     from dialogue import feature_modules
+    from dialogue.i18n.cli import commands as translation_commands
 
+    for command in translation_commands:
+        app.cli.add_command(command)
     app.cli.add_command(demo)
     app.cli.add_command(create_admin)
     for module in feature_modules("cli"):

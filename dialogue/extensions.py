@@ -26,7 +26,7 @@ def select_locale() -> str | None:
     from flask import current_app, has_request_context
 
     if not has_request_context():
-        return None  # commands and workers (e.g. mail sent by cron): the default locale
+        return None  # commands and workers: the default, unless force_locale chose one
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
@@ -34,6 +34,10 @@ def select_locale() -> str | None:
 
 
 def select_timezone() -> str | None:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.timezone
     return None

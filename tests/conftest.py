@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from dialogue import create_app
 from dialogue.config import normalise_database_url
+from dialogue.core.databases import temporary_database  # noqa: F401  (used by test modules)
 from dialogue.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,3 +338,4 @@ def make_intent(app, make_org):
         return intent
 
     return make
+

@@ -12,6 +12,7 @@ import hmac
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -123,7 +124,8 @@ def _load(purpose: str, token: str, max_age: int) -> dict:
 
 
 def send_verification(user: User) -> None:
-    enqueue_mail([user.email], "Confirm your email address for Dialogue", "verify", category="auth.verify",
+    enqueue_mail([user.email], _l("Confirm your email address for Dialogue"), "verify", category="auth.verify",
+                 locale=user.locale,
                  user=user, link=external_url("auth.verify", token=make_verify_token(user)),
                  hours=current_app.config["VERIFY_LINK_MAX_AGE"] // 3600)
 
@@ -163,8 +165,8 @@ def sign_up(*, name: str, email: str, password: str, locale: str = "en", timezon
     if existing is not None:
         if org is not None:
             db.session.expunge(org)
-        enqueue_mail([email], "Someone tried to sign up with your address", "account_exists",
-                     category="auth.exists", user=existing, login_link=external_url("auth.login"),
+        enqueue_mail([email], _l("Someone tried to sign up with your address"), "account_exists",
+                     category="auth.exists", locale=existing.locale, user=existing, login_link=external_url("auth.login"),
                      reset_link=external_url("auth.reset_request"))
         return None
     user = User(email=email, name=name, password_hash=hash_password(password), locale=locale, timezone=timezone)
@@ -184,7 +186,8 @@ def request_password_reset(email: str) -> None:
     user = get_user_by_email(email)
     if user is None:
         return
-    enqueue_mail([user.email], "Reset your Dialogue password", "reset", category="auth.reset", user=user,
+    enqueue_mail([user.email], _l("Reset your Dialogue password"), "reset", category="auth.reset", user=user,
+                 locale=user.locale,
                  link=external_url("auth.reset", token=make_reset_token(user)),
                  minutes=current_app.config["RESET_LINK_MAX_AGE"] // 60)
 
@@ -210,8 +213,8 @@ def set_password(user: User, password: str) -> None:
     check_password_strength(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.session_version += 1
-    enqueue_mail([user.email], "Your Dialogue password was changed", "password_changed",
-                 category="auth.password_changed", user=user, reset_link=external_url("auth.reset_request"))
+    enqueue_mail([user.email], _l("Your Dialogue password was changed"), "password_changed",
+                 category="auth.password_changed", locale=user.locale, user=user, reset_link=external_url("auth.reset_request"))
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -10,6 +10,7 @@ from dialogue.models.event import (AgendaSession, Event, EventCoHost, EventForma
 from dialogue.models.registration import (ACTIVE_STATES, ParticipantRole, QuestionKind, Registration,
                                           RegistrationAnswer, RegistrationQuestion, RegistrationState)
 from dialogue.models.intent import EventIntent, Intent, IntentStatus, ProcedureType
+from dialogue.models.audit import AuditEntry
 
 __all__ = [
     "Base", "UTCDateTime", "new_token", "utcnow",
@@ -21,6 +22,7 @@ __all__ = [
     "ACTIVE_STATES", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
+    "AuditEntry",
 ]
 from dialogue.models.survey import (Survey, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestion,  # noqa: E402
                                     SurveyQuestionKind, SurveyResponse, SurveySection, SurveyState)

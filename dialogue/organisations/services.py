@@ -8,6 +8,7 @@ import unicodedata
 
 import pycountry
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
@@ -142,7 +143,8 @@ def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole
     invitation.accepted_at = None
     invitation.expires_at = now + dt.timedelta(days=days)
     db.session.flush()
-    enqueue_mail([email], f"{inviter.name} invites you to join {org.name} on Dialogue", "invitation",
+    enqueue_mail([email], _l("%(name)s invites you to join %(org)s on Dialogue", name=inviter.name, org=org.name),
+                 "invitation", locale=existing.locale if existing is not None else inviter.locale,
                  category="organisation.invitation", organisation=org, inviter=inviter, days=days,
                  link=external_url("organisations.invitation", token=invitation.token))
     return invitation

@@ -34,13 +34,34 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def enqueue_mail(recipients: Iterable[str], subject: str, template: str, *,
+def enqueue_mail(recipients: Iterable[str], subject, template: str, *,
                  attachments: Iterable[Attachment] = (), category: str = "general",
-                 reply_to: str | None = None, **context) -> OutboxMessage:
+                 reply_to: str | None = None, locale: str | None = None, **context) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; nothing is sent until it commits.
 
     ``template`` names ``templates/email/<template>.txt`` (required) and ``.html`` (optional).
+    ``locale`` is the recipient's language: pass the subject as a lazy_gettext string and both
+    subject and bodies come out in that language.
     """
+    with mail_locale(locale):
+        return _enqueue(recipients, subject, template, attachments=attachments, category=category,
+                        reply_to=reply_to, **context)
+
+
+def mail_locale(locale: str | None):
+    """Render in the recipient's language when it is known, else in the current one."""
+    from contextlib import nullcontext
+
+    from flask_babel import force_locale
+
+    if locale and locale in current_app.config["LANGUAGES"]:
+        return force_locale(locale)
+    return nullcontext()
+
+
+def _enqueue(recipients: Iterable[str], subject: str, template: str, *, attachments: Iterable[Attachment],
+             category: str, reply_to: str | None, **context) -> OutboxMessage:
+    subject = str(subject)
     to = sorted({r.strip().lower() for r in recipients if r and r.strip()})
     if not to:
         raise ValueError("a message needs at least one recipient")

@@ -1,13 +1,12 @@
 """The migrations build the whole schema on an empty database and match the models exactly."""
 
-import uuid
-
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from dialogue import create_app
 from dialogue.extensions import db
+from tests.conftest import temporary_database
 
 
 @pytest.fixture
@@ -15,16 +14,8 @@ def empty_database(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
-    name = f"dlg_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield database_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(database_url, "dlg_migrations") as url:
+        yield url
 
 
 def test_upgrade_on_an_empty_database_then_check_reports_no_drift(empty_database, tmp_path):

@@ -1,0 +1,117 @@
+"""The OpenAPI 3.1 description of the read API; the tests check every response against it."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": properties, "required": required or list(properties),
+            "additionalProperties": False}
+
+
+def _page_of(ref: str) -> dict:
+    return _object({
+        "items": {"type": "array", "items": {"$ref": ref}},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+        "total": {"type": "integer", "minimum": 0},
+        "links": _object({"self": {"type": "string", "format": "uri"}, "next": NULLABLE_URL, "prev": NULLABLE_URL}),
+    })
+
+
+SCHEMAS = {
+    "Error": _object({"error": {"type": "string"}, "message": {"type": "string"}}),
+    "EventSummary": _object({
+        "slug": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+        "status": {"enum": ["published", "registration_closed", "finished", "cancelled"]},
+        "format": {"enum": ["in_person", "online", "hybrid"]},
+        "timezone": {"type": "string"}, "starts_at": DATETIME, "ends_at": DATETIME, "venue": NULLABLE_STRING,
+        "cohosts": {"type": "array", "items": {"type": "string"}},
+        "url": {"type": "string", "format": "uri"}, "html_url": NULLABLE_URL,
+    }),
+    "Session": _object({
+        "id": {"type": "integer"}, "title": {"type": "string"},
+        "kind": {"enum": ["buyer_presentation", "supplier_pitch", "panel", "workshop", "break", "one_to_one",
+                          "other"]},
+        "starts_at": DATETIME, "ends_at": DATETIME, "room": NULLABLE_STRING, "description": {"type": "string"},
+        "speakers": {"type": "array", "items": _object({"name": {"type": "string"},
+                                                         "organisation": NULLABLE_STRING})},
+    }),
+    "IntentSummary": _object({
+        "id": {"type": "integer"}, "title": {"type": "string"}, "buyer": {"type": "string"},
+        "buyer_country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "status": {"enum": ["announced", "tender_published", "awarded", "withdrawn"]},
+        "cpv_main": {"type": "string", "pattern": "^[0-9]{8}-[0-9]$"},
+        "estimated_value": {"type": ["number", "null"], "minimum": 0},
+        "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
+        "procedure_type": NULLABLE_STRING,
+        "planned_notice_date": {"type": ["string", "null"], "format": "date"},
+        "url": {"type": "string", "format": "uri"}, "html_url": NULLABLE_URL, "ocds_url": NULLABLE_URL,
+    }),
+}
+SCHEMAS["EventDetail"] = _object({
+    **SCHEMAS["EventSummary"]["properties"],
+    "description": {"type": "string"}, "address": NULLABLE_STRING,
+    "languages": {"type": "array", "items": {"type": "string"}},
+    "agenda": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
+    "intents": {"type": "array", "items": {"$ref": "#/components/schemas/IntentSummary"}},
+})
+SCHEMAS["IntentDetail"] = _object({
+    **SCHEMAS["IntentSummary"]["properties"],
+    "description": {"type": "string"}, "contract_duration_months": {"type": ["integer", "null"], "minimum": 0},
+    "place_country": NULLABLE_STRING, "place_nuts": NULLABLE_STRING,
+    "announced_at": {"type": ["string", "null"], "format": "date-time"}, "updated_at": DATETIME,
+})
+SCHEMAS["EventPage"] = _page_of("#/components/schemas/EventSummary")
+SCHEMAS["IntentPage"] = _page_of("#/components/schemas/IntentSummary")
+
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+]
+
+
+def _ok(ref: str, description: str) -> dict:
+    return {
+        "200": {"description": description, "headers": {"ETag": {"schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}},
+        "304": {"description": "Not modified (If-None-Match matched the ETag)."},
+    }
+
+
+ERROR_400 = {"description": "Bad query", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+ERROR_404 = {"description": "No such public object",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Dialogue read API", "version": "1.0.0",
+                 "description": "Published market-dialogue events, their agendas, and announced planned tenders "
+                                "(with links to their OCDS releases). Read-only; no authentication."},
+        "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
+        "paths": {
+            "/events": {"get": {"operationId": "listEvents", "parameters": PAGE_PARAMETERS,
+                                "responses": {**_ok("EventPage", "Published events, newest first"), "400": ERROR_400}}},
+            "/events/{slug}": {"get": {"operationId": "getEvent",
+                                       "parameters": [{"name": "slug", "in": "path", "required": True,
+                                                       "schema": {"type": "string"}}],
+                                       "responses": {**_ok("EventDetail", "An event with its agenda"),
+                                                     "404": ERROR_404}}},
+            "/intents": {"get": {"operationId": "listIntents", "parameters": PAGE_PARAMETERS,
+                                 "responses": {**_ok("IntentPage", "Announced intents, newest first"),
+                                               "400": ERROR_400}}},
+            "/intents/{intent_id}": {"get": {"operationId": "getIntent",
+                                             "parameters": [{"name": "intent_id", "in": "path", "required": True,
+                                                             "schema": {"type": "integer"}}],
+                                             "responses": {**_ok("IntentDetail", "A planned tender"),
+                                                           "404": ERROR_404}}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,133 @@
+"""Read-only JSON for published events, their agendas, announced intents and public materials.
+
+Every response carries an ETag (a hash of its body) and Cache-Control; a matching
+If-None-Match gets 304 with no body. Lists are paginated with page and per_page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Response, abort, jsonify, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dialogue.api import bp, serializers
+from dialogue.api.openapi import openapi_document
+from dialogue.extensions import csrf, db, limiter
+from dialogue.models import (AgendaSession, Event, EventCoHost, EventIntent, EventStatus, Intent, IntentStatus,
+                             Membership, SessionSpeaker, User)
+
+PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
+                       EventStatus.CANCELLED)
+PUBLIC_INTENT_STATES = (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED, IntentStatus.AWARDED,
+                        IntentStatus.WITHDRAWN)
+MAX_PER_PAGE = 100
+
+csrf.exempt(bp)  # GET only: nothing here changes state
+
+
+class BadQuery(Exception):
+    pass
+
+
+@bp.errorhandler(BadQuery)
+def bad_query(exc: BadQuery):
+    return jsonify({"error": "bad_request", "message": str(exc)}), 400
+
+
+@bp.errorhandler(404)
+def not_found(exc):
+    return jsonify({"error": "not_found", "message": "No such public object."}), 404
+
+
+def cached_json(payload: dict, max_age: int = 60) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response.make_conditional(request)
+
+
+def page_args() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 20))
+    except ValueError:
+        raise BadQuery("page and per_page must be whole numbers") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadQuery(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
+    return page, per_page
+
+
+def paginated(endpoint: str, items: list[dict], total: int, page: int, per_page: int) -> dict:
+    last = max((total + per_page - 1) // per_page, 1)
+
+    def link(n: int) -> str | None:
+        return url_for(endpoint, page=n, per_page=per_page, _external=True) if 1 <= n <= last else None
+
+    return {"items": items, "page": page, "per_page": per_page, "total": total,
+            "links": {"self": link(page) or url_for(endpoint, page=page, per_page=per_page, _external=True),
+                      "next": link(page + 1) if page < last else None,
+                      "prev": link(page - 1) if page > 1 else None}}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return cached_json(openapi_document(), max_age=3600)
+
+
+@bp.get("/events")
+@limiter.limit("120 per minute")
+def events():
+    page, per_page = page_args()
+    where = Event.status.in_(PUBLIC_EVENT_STATES)
+    total = db.session.scalar(select(func.count()).select_from(Event).where(where))
+    rows = db.session.scalars(select(Event).where(where)
+                              .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
+                              .order_by(Event.starts_at.desc(), Event.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return cached_json(paginated("api.events", [serializers.event_summary(e) for e in rows], total, page, per_page))
+
+
+@bp.get("/events/<slug>")
+@limiter.limit("120 per minute")
+def event(slug: str):
+    item = db.session.scalar(
+        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)).options(
+            selectinload(Event.cohosts).joinedload(EventCoHost.organisation),
+            selectinload(Event.sessions).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
+            .joinedload(User.membership).joinedload(Membership.organisation)))
+    if item is None:
+        abort(404)
+    intents = db.session.scalars(
+        select(Intent).join(EventIntent, EventIntent.intent_id == Intent.id)
+        .where(EventIntent.event_id == item.id, Intent.status.in_(PUBLIC_INTENT_STATES))
+        .options(joinedload(Intent.buyer)).order_by(Intent.id)).all()
+    return cached_json(serializers.event_detail(item, intents))
+
+
+@bp.get("/intents")
+@limiter.limit("120 per minute")
+def intents():
+    page, per_page = page_args()
+    where = Intent.status.in_(PUBLIC_INTENT_STATES)
+    total = db.session.scalar(select(func.count()).select_from(Intent).where(where))
+    rows = db.session.scalars(select(Intent).where(where).options(joinedload(Intent.buyer))
+                              .order_by(Intent.announced_at.desc(), Intent.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return cached_json(paginated("api.intents", [serializers.intent_summary(i) for i in rows], total, page,
+                                 per_page))
+
+
+@bp.get("/intents/<int:intent_id>")
+@limiter.limit("120 per minute")
+def intent(intent_id: int):
+    item = db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES))
+                             .options(joinedload(Intent.buyer)))
+    if item is None:
+        abort(404)
+    return cached_json(serializers.intent_detail(item))

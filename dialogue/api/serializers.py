@@ -1,0 +1,84 @@
+"""Plain-dict views of public objects for the JSON read API (shapes described in openapi.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import url_for
+
+from dialogue.models import AgendaSession, Event, Intent
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def event_summary(event: Event) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "summary": event.summary,
+        "status": event.status.value,
+        "format": event.format.value,
+        "timezone": event.timezone,
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "venue": event.venue,
+        "cohosts": [host.organisation.name for host in event.cohosts],
+        "url": url_for("api.event", slug=event.slug, _external=True),
+        "html_url": _html_url("events.detail", slug=event.slug),
+    }
+
+
+def session(item: AgendaSession) -> dict:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind.value,
+        "starts_at": iso(item.starts_at),
+        "ends_at": iso(item.ends_at),
+        "room": item.room,
+        "description": item.description,
+        "speakers": [{"name": s.user.name, "organisation": s.user.organisation.name if s.user.organisation else None}
+                     for s in item.speakers],
+    }
+
+
+def event_detail(event: Event, intents: list[Intent]) -> dict:
+    return {**event_summary(event), "description": event.description, "address": event.address,
+            "languages": list(event.languages or []),
+            "agenda": [session(item) for item in event.sessions],
+            "intents": [intent_summary(intent) for intent in intents]}
+
+
+def intent_summary(intent: Intent) -> dict:
+    return {
+        "id": intent.id,
+        "title": intent.title,
+        "buyer": intent.buyer.name,
+        "buyer_country": intent.buyer.country,
+        "status": intent.status.value,
+        "cpv_main": intent.cpv_main,
+        "estimated_value": float(intent.estimated_value) if intent.estimated_value is not None else None,
+        "currency": intent.currency,
+        "procedure_type": intent.procedure_type.value if intent.procedure_type else None,
+        "planned_notice_date": iso(intent.planned_notice_date),
+        "url": url_for("api.intent", intent_id=intent.id, _external=True),
+        "html_url": _html_url("intents.detail", intent_id=intent.id),
+        "ocds_url": _html_url("intents.ocds_release", intent_id=intent.id),
+    }
+
+
+def intent_detail(intent: Intent) -> dict:
+    return {**intent_summary(intent), "description": intent.description,
+            "contract_duration_months": intent.contract_duration_months,
+            "place_country": intent.place_country, "place_nuts": intent.place_nuts,
+            "announced_at": iso(intent.announced_at), "updated_at": iso(intent.updated_at)}
+
+
+def _html_url(endpoint: str, **values) -> str | None:
+    from flask import current_app
+
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, _external=True, **values)

@@ -1,0 +1,51 @@
+"""Retention periods per kind of record, enforced by ``flask --app wsgi gdpr purge``.
+
+Each feature may add rules in its ``gdpr.py`` as ``RETENTION = [RetentionRule(...), ...]``. A rule
+names a config key holding its period in days (0 or less turns it off), says what it does, and
+counts or applies it for records older than the cut-off. The privacy page lists the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app
+
+from dialogue.models import utcnow
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    key: str                  # config key, e.g. "RETENTION_OUTBOX_DAYS"
+    default_days: int
+    description: str          # what is kept, and what happens after the period
+    count: Callable[[dt.datetime], int]
+    apply: Callable[[dt.datetime], int]
+
+    def days(self) -> int:
+        return int(current_app.config.get(self.key, self.default_days))
+
+
+def rules() -> list[RetentionRule]:
+    from dialogue import feature_modules
+
+    found: list[RetentionRule] = []
+    for module in feature_modules("gdpr"):
+        found.extend(getattr(module, "RETENTION", []))
+    return found
+
+
+def purge(dry_run: bool, now: dt.datetime | None = None) -> list[tuple[RetentionRule, int]]:
+    """Apply (or, with dry_run, only count) every rule. The caller commits."""
+    now = now or utcnow()
+    report = []
+    for rule in rules():
+        days = rule.days()
+        if days <= 0:
+            report.append((rule, 0))
+            continue
+        cutoff = now - dt.timedelta(days=days)
+        report.append((rule, rule.count(cutoff) if dry_run else rule.apply(cutoff)))
+    return report

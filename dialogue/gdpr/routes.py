@@ -1,0 +1,49 @@
+from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.extensions import db, limiter
+from dialogue.gdpr import bp, retention, services
+from dialogue.gdpr.forms import EraseForm
+
+
+@bp.get("/account/data")
+@login_required
+def data():
+    return render_template("gdpr/data.html", download_form=ButtonForm(), erase_form=EraseForm())
+
+
+@bp.post("/account/data/download")
+@login_required
+@limiter.limit("10 per hour")
+def download():
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("gdpr.data"), 303)
+    payload = services.export_zip(current_user)
+    return Response(payload, mimetype="application/zip", headers={
+        "Content-Disposition": 'attachment; filename="dialogue-my-data.zip"', "Cache-Control": "no-store"})
+
+
+@bp.post("/account/erase")
+@login_required
+def erase():
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            services.erase_account(current_user._get_current_object(), form.password.data)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account and personal data have been erased.", "success")
+            return redirect(url_for("main.home"), 303)
+    return render_template("gdpr/data.html", download_form=ButtonForm(), erase_form=form), 400
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("gdpr/privacy.html", rules=retention.rules(),
+                           contact=current_app.config.get("PRIVACY_CONTACT"))

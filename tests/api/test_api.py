@@ -1,0 +1,95 @@
+"""The read API answers as its own OpenAPI document says, for every path and status it declares."""
+
+import datetime as dt
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from dialogue.extensions import db
+from dialogue.models import (AgendaSession, EventIntent, EventStatus, IntentStatus, MemberRole, SessionKind,
+                             SessionSpeaker)
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def validator_for(spec: dict, ref: str):
+    registry = Registry().with_resource("urn:dialogue-api", Resource.from_contents(
+        spec, default_specification=__import__("referencing.jsonschema").jsonschema.DRAFT202012))
+    return Draft202012Validator({"$ref": f"urn:dialogue-api{ref}"}, registry=registry,
+                                format_checker=FormatChecker())
+
+
+def check(spec: dict, path: str, method: str, status: int, response) -> None:
+    declared = spec["paths"][path][method]["responses"]
+    assert str(status) in declared, f"{path} answered {status}, which the document does not declare"
+    content = declared[str(status)].get("content")
+    if content is None:
+        assert response.data == b""
+        return
+    schema_ref = content["application/json"]["schema"]["$ref"]
+    errors = list(validator_for(spec, schema_ref).iter_errors(response.get_json()))
+    assert not errors, [e.message for e in errors]
+
+
+@pytest.fixture
+def world(make_user, make_event, make_intent):
+    organiser = make_user(role=MemberRole.ADMIN, name="Anna Virtanen")
+    event = make_event(organiser=organiser, slug="nordic-forum", description="**Fair** phones")
+    start = event.starts_at
+    session = AgendaSession(event=event, title="Helsinki's plans", kind=SessionKind.BUYER_PRESENTATION,
+                            starts_at=start, ends_at=start + dt.timedelta(minutes=30), room="Hall A")
+    session.speakers.append(SessionSpeaker(user=organiser))
+    db.session.add(session)
+    make_event(slug="secret-draft", status=EventStatus.DRAFT)
+    intent = make_intent(organiser.organisation, title="Laptops 2027")
+    make_intent(title="Unannounced", status=IntentStatus.DRAFT)
+    db.session.add(EventIntent(event=event, intent=intent))
+    db.session.commit()
+    return {"event": event, "intent": intent}
+
+
+def test_every_declared_operation_answers_as_documented(client, spec, world):
+    calls = [
+        ("/events", "/api/v1/events", 200), ("/events", "/api/v1/events?page=0", 400),
+        ("/events", "/api/v1/events?per_page=500", 400), ("/events", "/api/v1/events?page=x", 400),
+        ("/events/{slug}", "/api/v1/events/nordic-forum", 200),
+        ("/events/{slug}", "/api/v1/events/secret-draft", 404),
+        ("/events/{slug}", "/api/v1/events/nope", 404),
+        ("/intents", "/api/v1/intents?per_page=1", 200), ("/intents", "/api/v1/intents?page=-3", 400),
+        ("/intents/{intent_id}", f"/api/v1/intents/{world['intent'].id}", 200),
+        ("/intents/{intent_id}", "/api/v1/intents/999999", 404),
+    ]
+    for path, url, status in calls:
+        response = client.get(url)
+        assert response.status_code == status, url
+        check(spec, path, "get", status, response)
+    paths = {path for path, _, _ in calls}
+    assert paths == set(spec["paths"]), "a documented path is not exercised"
+
+
+def test_lists_show_only_public_objects_with_pagination(client, world):
+    events = client.get("/api/v1/events").get_json()
+    assert [e["slug"] for e in events["items"]] == ["nordic-forum"]
+    event = client.get("/api/v1/events/nordic-forum").get_json()
+    assert event["agenda"][0]["speakers"] == [{"name": "Anna Virtanen",
+                                               "organisation": world["event"].cohosts[0].organisation.name}]
+    assert [i["title"] for i in event["intents"]] == ["Laptops 2027"]
+    intents = client.get("/api/v1/intents?per_page=1").get_json()
+    assert intents["total"] == 1 and intents["links"]["next"] is None
+
+
+def test_etag_and_cache_headers(client, world):
+    response = client.get("/api/v1/events/nordic-forum")
+    assert response.headers["ETag"] and "max-age=60" in response.headers["Cache-Control"]
+    again = client.get("/api/v1/events/nordic-forum", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    world["event"].title = "Changed"
+    db.session.commit()
+    changed = client.get("/api/v1/events/nordic-forum", headers={"If-None-Match": response.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json()["title"] == "Changed"

@@ -1,0 +1,144 @@
+"""Browser journeys: Playwright drives Debian's Chromium against the app served by gunicorn.
+
+The server runs as a separate process on a free loopback port with a fresh database (a SQLite
+file, or a new PostgreSQL database when DIALOGUE_TEST_DATABASE_URL is set). Tests read the
+outbox from that database to follow mailed links, as a person would from their inbox.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import ROOT, free_port, temporary_database
+
+CHROMIUM = os.environ.get("DIALOGUE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _require(condition: bool, reason: str) -> None:
+    if not condition:
+        if os.environ.get("DIALOGUE_REQUIRE_E2E"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def e2e_database(tmp_path_factory):
+    url = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+        return
+    with temporary_database(url, "dlg_e2e") as database:
+        yield database
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database, tmp_path_factory):
+    """gunicorn serving the app with migrations applied and the demo data loaded."""
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": e2e_database, "SECRET_KEY": "e2e-secret", "SESSION_COOKIE_SECURE": "0",
+           "BASE_URL": base_url, "UPLOAD_DIR": str(instance / "uploads"), "MAIL_PORT": "9",
+           "RATELIMIT_STORAGE_URI": "memory://"}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    log = open(instance / "server.log", "wb")
+    gunicorn = shutil.which("gunicorn") or "gunicorn"
+    server = subprocess.Popen([gunicorn, "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+                               "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urlopen(f"{base_url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((instance / "server.log").read_text())
+                time.sleep(0.2)
+        yield {"url": base_url, "database": e2e_database, "env": env}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(base_url=live_server["url"], accept_downloads=True, locale="en-GB")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def server_db(live_server):
+    """Read the served app's database from the test, e.g. to follow a link from the outbox."""
+    engine = create_engine(live_server["database"])
+    yield engine
+    engine.dispose()
+
+
+def latest_mail(server_db, recipient: str, category: str | None = None) -> str:
+    """The text body of the newest outbox message to ``recipient``."""
+    query = "SELECT recipients, body_text, category FROM outbox_messages ORDER BY id DESC"
+    with server_db.connect() as conn:
+        for recipients, body, kind in conn.execute(text(query)):
+            if recipient in str(recipients) and (category is None or kind == category):
+                return body
+    raise AssertionError(f"no mail to {recipient} ({category})")
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+def check_accessibility(page, context: str) -> list[dict]:
+    """Run axe-core on the current page; return serious and critical violations (WCAG 2.1 A/AA)."""
+    _require(AXE.exists(), f"axe-core not installed ({AXE}); run: npm ci --prefix tests/e2e")
+    # Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [{"page": context, "id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in bad]
