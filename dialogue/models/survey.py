@@ -183,7 +183,8 @@ class SurveyInvitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # NULL once the person erased their account: the invitation still counts in the response rate.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     role: Mapped[str | None] = mapped_column(String(32))  # the participant role when invited
     invited_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -192,7 +193,7 @@ class SurveyInvitation(Base):
     responded: Mapped[bool] = mapped_column(Boolean, default=False)
 
     survey: Mapped[Survey] = relationship()
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class SurveyResponse(Base):

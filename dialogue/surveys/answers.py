@@ -49,7 +49,9 @@ def get_invitation(token: str) -> SurveyInvitation | None:
     """The invitation of a personal link, with its survey's questions; None for an unknown token."""
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token == token).options(
+    # An erased person's link stops working with their account.
+    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token == token,
+                                                            SurveyInvitation.user_id.is_not(None)).options(
         selectinload(SurveyInvitation.survey).selectinload(Survey.sections).selectinload(SurveySection.questions),
         selectinload(SurveyInvitation.survey).selectinload(Survey.questions)))
 

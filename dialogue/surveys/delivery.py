@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -37,10 +38,11 @@ class Sent:
         self.problems.extend(other.problems)
 
 
-def _mail(invitation: SurveyInvitation, user: User, template: str, subject: str) -> None:
+def _mail(invitation: SurveyInvitation, user: User, template: str, subject) -> None:
+    """One personal message, in the recipient's language (the subject is a lazy string)."""
     survey = invitation.survey
     enqueue_mail([user.email], subject, template, category=f"surveys.{template.removeprefix('survey_')}",
-                 survey=survey, event=survey.event, person=user,
+                 locale=user.locale, survey=survey, event=survey.event, person=user,
                  link=external_url("surveys.respond", token=invitation.token),
                  closes=format_local(survey.closes_at, survey.event.timezone))
 
@@ -61,7 +63,7 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
                                       token=new_token())
         db.session.add(invitation)
         _mail(invitation, user, "survey_invitation",
-              _("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
+              _l("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
         count += 1
     if survey.opened_at is None:
         survey.opened_at = now
@@ -72,7 +74,7 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
 def non_respondents(survey: Survey) -> list[SurveyInvitation]:
     return list(db.session.scalars(
         select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id,
-                                       SurveyInvitation.responded.is_(False))
+                                       SurveyInvitation.responded.is_(False), SurveyInvitation.user_id.is_not(None))
         .options(joinedload(SurveyInvitation.user).joinedload(User.membership).joinedload(Membership.organisation))
         .order_by(SurveyInvitation.id)))
 
@@ -86,7 +88,7 @@ def remind_non_respondents(survey: Survey, now: dt.datetime, *, invited_before: 
         if invited_before is not None and invitation.invited_at >= invited_before:
             continue  # invited after this reminder was due: the invitation itself is recent enough
         _mail(invitation, invitation.user, "survey_reminder",
-              _("Reminder: your feedback on %(event)s", event=survey.event.title))
+              _l("Reminder: your feedback on %(event)s", event=survey.event.title))
         invitation.reminder_count += 1
         invitation.last_reminded_at = now
         count += 1

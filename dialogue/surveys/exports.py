@@ -68,7 +68,7 @@ def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> byte
     return out.getvalue()
 
 
-def _answer_cell(question: SurveyQuestion, answer):
+def answer_cell(question: SurveyQuestion, answer):
     if answer is None:
         return None
     if question.kind in (K.RATING, K.NPS, K.NUMBER):
@@ -115,7 +115,7 @@ def raw_table(survey, questions: list[SurveyQuestion], role: str | None = None) 
                     response.updated_at.strftime("%Y-%m-%d %H:%M") if response.updated_at else None,
                     role_label(response.role)]
         by_question = {a.question_id: a for a in response.answers}
-        row += [_answer_cell(q, by_question.get(q.id)) for q in questions]
+        row += [answer_cell(q, by_question.get(q.id)) for q in questions]
         rows.append(row)
     return header, rows
 

@@ -47,7 +47,8 @@ def resolve_audience(survey: Survey) -> dict[int, str | None]:
     """
     if survey.previous_survey_id is not None:
         rows = db.session.execute(select(SurveyInvitation.user_id, SurveyInvitation.role)
-                                  .where(SurveyInvitation.survey_id == survey.previous_survey_id))
+                                  .where(SurveyInvitation.survey_id == survey.previous_survey_id,
+                                         SurveyInvitation.user_id.is_not(None)))
         return {user_id: role for user_id, role in rows}
     query = select(Registration.user_id, Registration.role).where(
         Registration.event_id == survey.event_id, Registration.state == RegistrationState.CONFIRMED,

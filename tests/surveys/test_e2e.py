@@ -73,3 +73,40 @@ def test_conditional_question_follows_the_answer_in_the_browser(live_server, pas
     db.session.expire_all()
     assert db.session.scalar(select(SurveyAnswer.text).where(SurveyAnswer.question_id == keeps.id)) == \
         "The lots are too large for us."
+
+
+def test_survey_pages_have_no_serious_accessibility_violations(live_server, past_event, participants,
+                                                               make_survey):
+    from tests.conftest import TEST_PASSWORD
+    from tests.e2e.conftest import check_accessibility, sign_in
+
+    chromium, sync_playwright = _browser_or_skip()
+    event, organiser = past_event
+    survey = make_survey(event)
+    delivery.send_due(utcnow())
+    db.session.commit()
+    tokens = list(db.session.scalars(select(SurveyInvitation.token).order_by(SurveyInvitation.id)))
+    violations = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_context(base_url=live_server).new_page()
+            page.goto(f"/s/{tokens[0]}")
+            violations += check_accessibility(page, "survey form")
+            page.get_by_role("button", name="Send my answers").click()
+            page.get_by_role("alert").wait_for()
+            violations += check_accessibility(page, "survey form with errors")
+            page.check(f"#q{question(survey, 'How useful').id}-4")
+            page.check(f"#q{question(survey, 'How clearly').id}-4")
+            page.check(f"#q{question(survey, 'Will you bid').id}-1")
+            page.get_by_role("button", name="Send my answers").click()
+            page.wait_for_url("**/thanks")
+            sign_in(page, organiser.email, TEST_PASSWORD)
+            base = f"/events/{event.slug}/surveys/{survey.id}"
+            for url in (f"/events/{event.slug}/surveys", base, f"{base}/questions/new", f"{base}/respondents",
+                        f"{base}/results", f"{base}/results/print"):
+                page.goto(url)
+                violations += check_accessibility(page, url)
+        finally:
+            browser.close()
+    assert violations == []

@@ -512,3 +512,38 @@ def test_one_token_answers_once_under_concurrent_submissions(app, is_postgres, p
         thread.join()
     assert sorted(outcomes) == ["refused", "refused", "refused", "stored"]
     assert count(SurveyResponse) == 1
+
+
+# ---------------------------------------------------------------- data protection
+
+def test_personal_data_export_and_erasure_keep_the_record(past_event, participants, make_survey):
+    from dialogue.surveys import gdpr
+
+    survey = make_survey(past_event[0])
+    supplier = participants["supplier"].user
+    invitation = invite(survey)[supplier.id]
+    token = invitation.token
+    submit(invitation, survey)
+    data = gdpr.export(supplier)
+    assert data["survey_invitations"][0]["survey"] == "Market dialogue feedback"
+    assert data["survey_invitations"][0]["answered"] is True
+    assert {"question": "Will you bid on the coming tender?", "answer": "Yes"}.items() <= \
+        next(a for a in data["survey_answers"] if a["question"].startswith("Will you bid")).items()
+    gdpr.erase(supplier)
+    db.session.delete(supplier)
+    db.session.commit()
+    assert count(SurveyInvitation) == 4 and count(SurveyResponse) == 1
+    assert compute_results(survey).invited == 4
+    assert answers.get_invitation(token) is None  # the personal link died with the account
+    header, rows = raw_table(survey, survey.ordered_questions())
+    assert rows[0][1] == "(erased)"
+    assert delivery.remind_non_respondents(survey, utcnow()) == 3
+
+
+def test_mail_goes_out_in_the_recipients_language(past_event, participants, make_survey, outbox):
+    participants["buyer"].user.locale = "fi"
+    db.session.commit()
+    survey = make_survey(past_event[0], audience=SurveyAudience.CHECKED_IN)
+    invite(survey)
+    [mail] = outbox("surveys.invitation", to=participants["buyer"].user.email)
+    assert link_token(mail) and survey.title in mail.body_text

@@ -1,8 +1,8 @@
 """surveys: questionnaires, invitations (who answered) and responses (what was answered), kept apart
 
-Revision ID: a299c2f83c68
-Revises: 6d6ae997b0c7
-Create Date: 2026-11-23 03:30:12.053275
+Revision ID: 3a7caebe266b
+Revises: 4c607727e295
+Create Date: 2026-11-23 03:44:11.906630
 
 """
 from alembic import op
@@ -11,8 +11,8 @@ import dialogue.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'a299c2f83c68'
-down_revision = '6d6ae997b0c7'
+revision = '3a7caebe266b'
+down_revision = '4c607727e295'
 branch_labels = None
 depends_on = None
 
@@ -50,7 +50,7 @@ def upgrade():
     op.create_table('survey_invitations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('token', sa.String(length=32), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=True),
     sa.Column('invited_at', dialogue.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -58,7 +58,7 @@ def upgrade():
     sa.Column('last_reminded_at', dialogue.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('responded', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['survey_id'], ['surveys.id'], name=op.f('fk_survey_invitations_survey_id_surveys'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_invitations_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_survey_invitations_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_invitations')),
     sa.UniqueConstraint('survey_id', 'user_id', name=op.f('uq_survey_invitations_survey_id_user_id')),
     sa.UniqueConstraint('token', name=op.f('uq_survey_invitations_token'))
