@@ -41,3 +41,9 @@ __all__ += [
     "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
     "RunStatus", "ScheduleRun",
 ]
+
+from dialogue.models.survey import (Survey, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestion,  # noqa: E402
+                                    SurveyQuestionKind, SurveyResponse, SurveySection, SurveyState)
+
+__all__ += ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
+            "SurveyResponse", "SurveySection", "SurveyState"]

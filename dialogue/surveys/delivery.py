@@ -1,0 +1,134 @@
+"""Invitations and reminders, written to the outbox. Safe to run as often as cron likes.
+
+- When a scheduled survey opens, everyone in its audience gets one invitation with a personal link.
+  People who join the audience later (checked in late, say) are invited on a later run; nobody twice.
+- On each reminder day the organiser planned, those who have not answered get one reminder. A day is
+  recorded as handled on the survey, so a second run sends nothing; if several days fell due while
+  nothing ran, one reminder goes out, not a burst.
+- A second stage is a survey like any other that opens months later: the same run opens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.timeutil import format_local
+from dialogue.extensions import db
+from dialogue.models import Membership, Survey, SurveyInvitation, User, new_token
+from dialogue.outbox.services import enqueue_mail, external_url
+from dialogue.surveys.services import resolve_audience
+
+
+@dataclass
+class Sent:
+    invitations: int = 0
+    reminders: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: Sent) -> None:
+        self.invitations += other.invitations
+        self.reminders += other.reminders
+        self.problems.extend(other.problems)
+
+
+def _mail(invitation: SurveyInvitation, user: User, template: str, subject) -> None:
+    """One personal message, in the recipient's language (the subject is a lazy string)."""
+    survey = invitation.survey
+    enqueue_mail([user.email], subject, template, category=f"surveys.{template.removeprefix('survey_')}",
+                 locale=user.locale, survey=survey, event=survey.event, person=user,
+                 link=external_url("surveys.respond", token=invitation.token),
+                 closes=format_local(survey.closes_at, survey.event.timezone))
+
+
+def invite_audience(survey: Survey, now: dt.datetime) -> int:
+    """Invite everyone in the audience who has no invitation yet; returns how many were invited."""
+    audience = resolve_audience(survey)
+    already = set(db.session.scalars(select(SurveyInvitation.user_id)
+                                     .where(SurveyInvitation.survey_id == survey.id)))
+    new_ids = sorted(set(audience) - already)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(new_ids)))} if new_ids else {}
+    count = 0
+    for user_id in new_ids:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        invitation = SurveyInvitation(survey=survey, user_id=user_id, role=audience[user_id], invited_at=now,
+                                      token=new_token())
+        db.session.add(invitation)
+        _mail(invitation, user, "survey_invitation",
+              _l("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
+        count += 1
+    if survey.opened_at is None:
+        survey.opened_at = now
+    db.session.flush()
+    return count
+
+
+def non_respondents(survey: Survey) -> list[SurveyInvitation]:
+    return list(db.session.scalars(
+        select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id,
+                                       SurveyInvitation.responded.is_(False), SurveyInvitation.user_id.is_not(None))
+        .options(joinedload(SurveyInvitation.user).joinedload(User.membership).joinedload(Membership.organisation))
+        .order_by(SurveyInvitation.id)))
+
+
+def remind_non_respondents(survey: Survey, now: dt.datetime, *, invited_before: dt.datetime | None = None) -> int:
+    """One reminder to each invited person who has not answered; only while the survey is open."""
+    if not survey.is_open(now):
+        raise DialogueError(_("Reminders go out only while the survey is open."))
+    count = 0
+    for invitation in non_respondents(survey):
+        if invited_before is not None and invitation.invited_at >= invited_before:
+            continue  # invited after this reminder was due: the invitation itself is recent enough
+        _mail(invitation, invitation.user, "survey_reminder",
+              _l("Reminder: your feedback on %(event)s", event=survey.event.title))
+        invitation.reminder_count += 1
+        invitation.last_reminded_at = now
+        count += 1
+    survey.last_reminded_at = now
+    return count
+
+
+def send_due_for_survey(survey: Survey, now: dt.datetime) -> Sent:
+    """What is due for one survey: invitations once it opens, then the planned reminders."""
+    sent = Sent()
+    if not survey.is_open(now):
+        return sent
+    sent.invitations = invite_audience(survey, now)
+    due = [day for day in survey.reminder_days
+           if day not in (survey.reminders_done or []) and survey.opens_at + dt.timedelta(days=day) <= now]
+    if due:
+        sent.reminders = remind_non_respondents(
+            survey, now, invited_before=survey.opens_at + dt.timedelta(days=max(due)))
+        survey.reminders_done = sorted(set(survey.reminders_done or []) | set(due))
+    return sent
+
+
+def send_due(now: dt.datetime) -> Sent:
+    """Every open survey's due invitations and reminders (the ``surveys send-due`` command).
+
+    On PostgreSQL each survey row is locked while it is handled and skipped by a second runner, so two
+    overlapping runs never send the same mail twice.
+    """
+    total = Sent()
+    query = select(Survey).where(Survey.published_at.is_not(None), Survey.opens_at <= now,
+                                 Survey.closes_at > now).order_by(Survey.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Survey)
+    for survey in db.session.scalars(query).all():
+        savepoint = db.session.begin_nested()
+        try:
+            total.add(send_due_for_survey(survey, now))
+        except DialogueError as exc:
+            savepoint.rollback()
+            total.problems.append(f"{survey.event.slug} / {survey.title}: {exc.message}")
+        else:
+            savepoint.commit()
+    return total

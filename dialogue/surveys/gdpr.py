@@ -1,0 +1,41 @@
+"""A person's survey data: invitations and, for named surveys, their answers.
+
+Anonymous answers cannot be exported or erased per person: nothing links them to anyone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from dialogue.extensions import db
+from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, User
+from dialogue.surveys.exports import answer_cell
+
+
+def export(user: User) -> dict[str, list[dict]]:
+    invitations = list(db.session.scalars(
+        select(SurveyInvitation).where(SurveyInvitation.user_id == user.id)
+        .options(joinedload(SurveyInvitation.survey).joinedload(Survey.event)).order_by(SurveyInvitation.id)))
+    responses = list(db.session.scalars(
+        select(SurveyResponse).where(SurveyResponse.invitation_id.in_([i.id for i in invitations]))
+        .options(selectinload(SurveyResponse.answers).joinedload(SurveyAnswer.question))))
+    answers = []
+    for response in responses:
+        for answer in sorted(response.answers, key=lambda a: a.question_id):
+            answers.append({"survey": response.survey.title, "question": answer.question.text,
+                            "answer": answer_cell(answer.question, answer), "submitted_at": response.submitted_at,
+                            "updated_at": response.updated_at})
+    return {
+        "survey_invitations": [{"event": i.survey.event.title, "survey": i.survey.title, "invited_at": i.invited_at,
+                                "answered": i.responded, "anonymous": i.survey.anonymous,
+                                "reminders": i.reminder_count} for i in invitations],
+        "survey_answers": answers,
+    }
+
+
+def erase(user: User) -> None:
+    # Invitations stay (without the person) so response rates stay true; named answers stay as the
+    # record, no longer linked to anyone; the personal links stop working.
+    db.session.execute(update(SurveyInvitation).where(SurveyInvitation.user_id == user.id)
+                       .values(user_id=None).execution_options(synchronize_session=False))
