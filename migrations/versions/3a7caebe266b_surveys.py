@@ -1,7 +1,7 @@
 """surveys: questionnaires, invitations (who answered) and responses (what was answered), kept apart
 
 Revision ID: 3a7caebe266b
-Revises: 4c607727e295
+Revises: 97310f05ac22
 Create Date: 2026-11-23 03:44:11.906630
 
 """
@@ -12,7 +12,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = '3a7caebe266b'
-down_revision = '4c607727e295'
+down_revision = '97310f05ac22'
 branch_labels = None
 depends_on = None
 
