@@ -1,6 +1,6 @@
 """Flask extensions, created once and bound to the app in the factory."""
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +25,8 @@ def select_locale() -> str | None:
     """The person's own choice, then the browser's Accept-Language, then English."""
     from flask import current_app
 
+    if not has_request_context():
+        return None  # commands and the mail worker: the default locale
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale

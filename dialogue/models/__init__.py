@@ -10,6 +10,10 @@ from dialogue.models.event import (AgendaSession, Event, EventCoHost, EventForma
 from dialogue.models.registration import (ACTIVE_STATES, ParticipantRole, QuestionKind, Registration,
                                           RegistrationAnswer, RegistrationQuestion, RegistrationState)
 from dialogue.models.intent import EventIntent, Intent, IntentStatus, ProcedureType
+from dialogue.models.intent import (ChangeAction, CriterionKind, EpeatTier, IntentChange, IntentCpvCode,
+                                    IntentCriterion, IntentItem, IntentLot, IntentPartner, IntentQuestion,
+                                    IntentSubscription, QuestionStatus)
+from dialogue.models.cpv import CpvCode
 
 __all__ = [
     "Base", "UTCDateTime", "new_token", "utcnow",
@@ -21,4 +25,7 @@ __all__ = [
     "ACTIVE_STATES", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
+    "ChangeAction", "CriterionKind", "EpeatTier", "IntentChange", "IntentCpvCode", "IntentCriterion",
+    "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentSubscription", "QuestionStatus",
+    "CpvCode",
 ]

@@ -36,10 +36,12 @@ def external_url(endpoint: str, **values) -> str:
 
 def enqueue_mail(recipients: Iterable[str], subject: str, template: str, *,
                  attachments: Iterable[Attachment] = (), category: str = "general",
-                 reply_to: str | None = None, **context) -> OutboxMessage:
+                 reply_to: str | None = None, headers: dict[str, str] | None = None,
+                 **context) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; nothing is sent until it commits.
 
     ``template`` names ``templates/email/<template>.txt`` (required) and ``.html`` (optional).
+    ``headers`` are added to the mail as they are (e.g. List-Unsubscribe).
     """
     to = sorted({r.strip().lower() for r in recipients if r and r.strip()})
     if not to:
@@ -56,7 +58,7 @@ def enqueue_mail(recipients: Iterable[str], subject: str, template: str, *,
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "dialogue"
     message = OutboxMessage(
         recipients=to, subject=subject.replace("\n", " ").strip()[:300], body_text=body_text,
-        body_html=body_html, reply_to=reply_to, category=category,
+        body_html=body_html, reply_to=reply_to, category=category, headers=dict(headers) if headers else None,
         message_id=f"<{uuid.uuid4().hex}@{domain}>", status=OutboxStatus.QUEUED,
         next_attempt_at=utcnow(),
     )
