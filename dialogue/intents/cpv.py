@@ -164,8 +164,9 @@ def search(query: str | None, *, limit: int = 50, offset: int = 0) -> tuple[list
             continue
         word = word.lower()
         condition = label.like(f"%{like_escape(word)}%", escape="\\")
-        if word in SYNONYMS:
-            condition = condition | label.like(f"%{like_escape(SYNONYMS[word])}%", escape="\\")
+        # While typing ("lapt"), the everyday words it begins are searched too.
+        for synonym in sorted({v for k, v in SYNONYMS.items() if k == word or (len(word) >= 3 and k.startswith(word))}):
+            condition = condition | label.like(f"%{like_escape(synonym)}%", escape="\\")
         stmt = stmt.where(condition)
     if digits:
         prefix = digits[0][:8]

@@ -22,7 +22,7 @@ PROCEDURE_LABELS = {
     ProcedureType.DYNAMIC_PURCHASING_SYSTEM: _l("Dynamic purchasing system"),
 }
 # The currencies of the buyers on the platform first, then every ISO 4217 currency.
-COMMON_CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "RON", "BGN")
+COMMON_CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "RON")
 BLANK_ROWS = 3
 NUMBER_MESSAGE = _l("Enter a number, e.g. 20000 (no spaces or thousands separators).")
 WHOLE_MESSAGE = _l("Enter a whole number.")
@@ -30,7 +30,8 @@ DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, e.g. 2027-03-01.")
 
 
 def currency_choices():
-    common = [(code, f"{code} – {pycountry.currencies.get(alpha_3=code).name}") for code in COMMON_CURRENCIES]
+    known = {c.alpha_3: c.name for c in pycountry.currencies}
+    common = [(code, f"{code} – {known[code]}") for code in COMMON_CURRENCIES if code in known]
     rest = sorted((c.alpha_3, f"{c.alpha_3} – {c.name}") for c in pycountry.currencies
                   if c.alpha_3 not in COMMON_CURRENCIES)
     return choices([("", _l("Choose a currency"))] + common + rest)
@@ -104,6 +105,19 @@ class IntentForm(FlaskForm):
         self.partner_ids.choices = choices((org.id, org.name) for org in partner_orgs)
         self.epeat_tier.choices = choices([("", _l("Any tier"))] + [(t.value, label) for t, label in TIER_LABELS.items()])
 
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for every error, rows included, for the summary at the top of the form."""
+        found = [("", message) for message in self.form_errors]
+        for field in self:
+            entries = getattr(field, "entries", None)
+            if entries is not None:
+                for entry in entries:
+                    for sub in entry.form:
+                        found.extend((sub.id, message) for message in sub.errors)
+            else:
+                found.extend((field.id, message) for message in field.errors)
+        return found
+
     def pad_rows(self) -> None:
         """Room for new rows: blank rows are ignored when saved."""
         for _ in range(BLANK_ROWS):
@@ -151,11 +165,13 @@ class IntentForm(FlaskForm):
             title=self.title.data or "", description=self.description.data or "",
             rationale=self.rationale.data or "", cpv_main=self.cpv_main.data or "",
             additional_cpv=parse_code_list(self.additional_cpv.data),
-            items=[ItemInput(cpv=row.cpv.data or "", description=row.description.data or "",
-                             quantity=row.quantity.data, unit=row.unit.data or "", lot_number=row.lot_number.data)
+            items=[ItemInput(cpv=row.form.cpv.data or "", description=row.form.description.data or "",
+                             quantity=row.form.quantity.data, unit=row.form.unit.data or "",
+                             lot_number=row.form.lot_number.data)
                    for row in self.items],
-            lots=[LotInput(number=row.number.data, title=row.title.data or "",
-                           description=row.description.data or "", estimated_value=row.estimated_value.data)
+            lots=[LotInput(number=row.form.number.data, title=row.form.title.data or "",
+                           description=row.form.description.data or "",
+                           estimated_value=row.form.estimated_value.data)
                   for row in self.lots],
             criteria=criteria, estimated_value=self.estimated_value.data, currency=self.currency.data or None,
             procedure_type=self.procedure_type.data or None, planned_notice_date=self.planned_notice_date.data,

@@ -20,7 +20,7 @@ from dialogue.core.timeutil import format_local
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
-                    "CZ": "CZK", "HU": "HUF", "RO": "RON", "BG": "BGN"}
+                    "CZ": "CZK", "HU": "HUF", "RO": "RON"}
 
 
 def attach_errors(form, errors: dict[str, list[str]]) -> None:
@@ -100,8 +100,14 @@ def create():
     return render_template("intents/form.html", form=form, intent=None), 400
 
 
+def _plain(value):
+    """20000.00 shown as 20000, so that the field reads as it was typed."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def _fill(form: IntentForm, intent: Intent) -> None:
     form.process(obj=intent)
+    form.estimated_value.data = _plain(intent.estimated_value)
     form.set_choices(_partner_choices(intent.buyer_id))
     form.additional_cpv.data = "\n".join(c.code for c in intent.additional_cpv)
     form.partner_ids.data = [str(p.organisation_id) for p in intent.partners if p.organisation_id]
@@ -112,13 +118,13 @@ def _fill(form: IntentForm, intent: Intent) -> None:
     while form.items.entries:
         form.items.pop_entry()
     for item in intent.items:
-        form.items.append_entry({"cpv": item.cpv, "description": item.description, "quantity": item.quantity,
+        form.items.append_entry({"cpv": item.cpv, "description": item.description, "quantity": _plain(item.quantity),
                                  "unit": item.unit, "lot_number": item.lot_number})
     while form.lots.entries:
         form.lots.pop_entry()
     for lot in intent.lots:
         form.lots.append_entry({"number": lot.number, "title": lot.title, "description": lot.description,
-                                "estimated_value": lot.estimated_value})
+                                "estimated_value": _plain(lot.estimated_value)})
     form.fill_criteria(intent)
     form.pad_rows()
 

@@ -15,6 +15,7 @@ from dialogue.core.forms import ButtonForm
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
 from dialogue.models import EventIntent, Intent, IntentPartner
+from dialogue.outbox.services import external_url
 
 CPV_PAGE = 50
 
@@ -80,10 +81,11 @@ def feed_atom():
     filters.status = "announced"
     intents, _more = browse.list_intents(filters, 1, per_page=50, with_codes=True)
     args = _filter_args(request.args)
+    # Links on BASE_URL, never on the request's Host: entry ids must not change with the address used.
     body = feed.build(intents, title=_("Planned tenders on Dialogue"),
-                      self_url=url_for("intents.feed_atom", _external=True, **args),
-                      html_url=url_for("intents.index", _external=True, **args),
-                      entry_url=lambda i: url_for("intents.detail", intent_id=i.id, _external=True),
+                      self_url=external_url("intents.feed_atom", **args),
+                      html_url=external_url("intents.index", **args),
+                      entry_url=lambda i: external_url("intents.detail", intent_id=i.id),
                       labels=cpv.labels(code for i in intents for code in i.all_cpv_codes))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 

@@ -19,12 +19,13 @@ def test_a_supplier_asks_and_the_buyer_hears_of_it(announced, supplier, outbox):
     assert f"/intents/{intent.id}/questions/manage" in mail.body_text
 
 
-@pytest.mark.parametrize("kind", [OrganisationKind.PUBLIC_BUYER, OrganisationKind.CIVIL_SOCIETY,
-                                  OrganisationKind.NETWORK])
-def test_only_the_market_asks(announced, make_user, make_org, kind):
+def test_only_the_market_asks(announced, make_user, make_org, staff):
     intent = announced()
+    for kind in (OrganisationKind.PUBLIC_BUYER, OrganisationKind.CIVIL_SOCIETY, OrganisationKind.NETWORK):
+        with pytest.raises(NotAllowed):
+            questions.ask_question(intent, make_user(make_org(kind=kind)), "A question")
     with pytest.raises(NotAllowed):
-        questions.ask_question(intent, make_user(make_org(kind=kind)), "A question")
+        questions.ask_question(intent, staff, "Asking ourselves")
 
 
 def test_questions_close_when_withdrawn_or_when_the_tender_is_out(announced, staff, supplier, make_user, make_org):
@@ -42,13 +43,14 @@ def test_questions_close_when_withdrawn_or_when_the_tender_is_out(announced, sta
                                                                   verified=False), "Question")
 
 
-@pytest.mark.parametrize("text, message", [("", "Write your question"), ("<script>alert(1)</script>", "plain text"),
-                                           ("x" * 2001, "at most 2000")])
-def test_bad_questions(announced, supplier, text, message):
+def test_bad_questions(announced, supplier):
     intent = announced()
-    with pytest.raises(DialogueError) as exc:
-        questions.ask_question(intent, supplier, text)
-    assert message in exc.value.message and exc.value.field == "text"
+    for text, message in [("", "Write your question"), ("<script>alert(1)</script>", "plain text"),
+                          ("x" * 2001, "at most 2000")]:
+        with pytest.raises(DialogueError) as exc:
+            questions.ask_question(intent, supplier, text)
+        assert message in exc.value.message and exc.value.field == "text"
+    assert intent.questions == []
 
 
 def test_the_answer_goes_to_every_follower_and_no_one_else(announced, staff, supplier, reseller, make_user,
