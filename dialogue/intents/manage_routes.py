@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.timeutil import format_local
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
 from dialogue.intents import access, bp, links, services, validation
@@ -16,7 +17,6 @@ from dialogue.intents.forms import (AwardedForm, IntentForm, LinkEventForm, Link
                                     WithdrawForm)
 from dialogue.intents.routes import detail_options
 from dialogue.models import EventIntent, Intent, Organisation, OrganisationKind
-from dialogue.core.timeutil import format_local
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",

@@ -20,8 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.intents.criteria import criterion_title
-from dialogue.models import (CriterionKind, EventIntent, Intent, IntentPartner, IntentQuestion, IntentStatus,
-                             ProcedureType, QuestionStatus, utcnow)
+from dialogue.models import (CriterionKind, EventIntent, Intent, IntentPartner, IntentStatus, ProcedureType,
+                             QuestionStatus, utcnow)
 
 LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
 
