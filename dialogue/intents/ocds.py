@@ -3,8 +3,8 @@
 Each intent is one contracting process (``ocid`` = the configured prefix + the intent's id) in its
 planning stage: ``tag`` planning (planningUpdate once the tender is out, awarded or withdrawn),
 ``tender.status`` planning or planned, the buyer in ``parties``, items with their CPV
-classification, the budget, engagement milestones for the dialogue events where it is presented
-and a milestone for the planned contract notice. Links are built on BASE_URL so they are stable.
+classification, the budget, and engagement milestones for the dialogue events where it is presented
+and for the planned contract notice. Links are built on BASE_URL so they are stable.
 """
 
 from __future__ import annotations
@@ -126,7 +126,9 @@ def _milestones(intent: Intent, now: dt.datetime) -> list[dict]:
             milestone["status"] = "scheduled"
         milestones.append(milestone)
     if intent.planned_notice_date:
-        notice = {"id": "planned-notice", "title": "Publication of the contract notice", "type": "preProcurement",
+        # The contract notice is the next point at which the buyer engages the market, so it is an
+        # engagement milestone like the dialogue events; its code tells it apart.
+        notice = {"id": "planned-notice", "title": "Publication of the contract notice", "type": "engagement",
                   "code": "plannedContractNotice", "dueDate": iso(intent.planned_notice_date),
                   "dateModified": iso(intent.updated_at)}
         if intent.tender_published_at:

@@ -98,7 +98,8 @@ def test_a_release_carries_the_planning_stage(app, rich_intent, staff):
     assert release["planning"]["rationale"] == "The framework ends."
     milestones = {m["title"]: m for m in release["planning"]["milestones"]}
     assert set(milestones) == {"Live market engagement", "Nordic forum", "Publication of the contract notice"}
-    assert milestones["Live market engagement"]["type"] == "engagement"
+    assert {m["type"] for m in milestones.values()} == {"engagement"}
+    assert milestones["Publication of the contract notice"]["code"] == "plannedContractNotice"
     assert milestones["Live market engagement"]["status"] == "met"
     assert milestones["Nordic forum"]["status"] == "scheduled"
     assert milestones["Publication of the contract notice"]["dueDate"] == \
