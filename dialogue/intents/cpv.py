@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -68,9 +69,16 @@ def store_codes(codes: dict[str, str], *, overwrite: bool = True) -> int:
 
 
 def ensure_loaded() -> None:
-    """Fill the table from the packaged ICT codes when it is empty (first use)."""
+    """Fill the table from the packaged ICT codes when it is empty (first use).
+
+    Checked once per database transaction: a rollback may take codes loaded in it away again.
+    """
+    transaction = db.session().get_transaction()
+    if transaction is not None and g.get("_cpv_checked_in") is transaction:
+        return
     if db.session.scalar(select(CpvCode.code).limit(1)) is None:
         store_codes(packaged_codes(), overwrite=False)
+    g._cpv_checked_in = db.session().get_transaction()
 
 
 def count() -> int:

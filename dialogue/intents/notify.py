@@ -8,6 +8,7 @@ one-click unsubscribe link (and the RFC 8058 List-Unsubscribe headers) for the a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -17,6 +18,7 @@ from sqlalchemy import String, and_, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
 from dialogue.extensions import db
+from dialogue.intents.urls import on_base_url
 from dialogue.models import (ChangeAction, Intent, IntentQuestion, IntentSubscription, User)
 
 UNSUBSCRIBE_SALT = "intents.unsubscribe"
@@ -94,74 +96,88 @@ def followers(intent: Intent, *, include_askers: bool = True) -> list[Recipient]
     return list(found.values())
 
 
-def _send(recipient: Recipient, subject: str, template: str, category: str, **context) -> None:
-    from dialogue.outbox.services import enqueue_mail, external_url
+class _Mailer:
+    """Sends one intent's mails: links and alert descriptions are worked out once per batch."""
 
-    headers, unsubscribe_url, reason = None, None, None
-    if recipient.subscription is not None:
-        unsubscribe_url = external_url("intents.unsubscribe", token=unsubscribe_token(recipient.subscription))
-        headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
-                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        reason = describe(recipient.subscription)
-    enqueue_mail([recipient.user.email], subject, template, category=category, headers=headers,
-                 recipient=recipient.user, unsubscribe_url=unsubscribe_url, reason=reason, **context)
+    def __init__(self, intent: Intent, link):
+        from dialogue.intents import cpv
+
+        self.link = link
+        self.context = {"intent": intent, "intent_url": link("intents.detail", intent_id=intent.id),
+                        "cpv_labels": cpv.labels(intent.all_cpv_codes)}
+        self.reasons: dict[tuple, str] = {}
+
+    def send(self, recipient: Recipient, subject: str, template: str, category: str, **context) -> None:
+        from dialogue.outbox.services import enqueue_mail
+
+        headers, unsubscribe_url, reason = None, None, None
+        subscription = recipient.subscription
+        if subscription is not None:
+            unsubscribe_url = self.link("intents.unsubscribe", token=unsubscribe_token(subscription))
+            headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            key = (subscription.cpv_prefix, subscription.buyer_id, subscription.intent_id)
+            if key not in self.reasons:
+                self.reasons[key] = describe(subscription)
+            reason = self.reasons[key]
+        enqueue_mail([recipient.user.email], subject, template, category=category, headers=headers,
+                     recipient=recipient.user, unsubscribe_url=unsubscribe_url, reason=reason,
+                     **self.context, **context)
 
 
-def _intent_context(intent: Intent) -> dict:
-    from dialogue.intents import cpv
-    from dialogue.outbox.services import external_url
-
-    return {"intent": intent, "intent_url": external_url("intents.detail", intent_id=intent.id),
-            "cpv_labels": cpv.labels(intent.all_cpv_codes)}
+@contextmanager
+def _mailer(intent: Intent):
+    with on_base_url() as link:
+        yield _Mailer(intent, link)
 
 
 def announced(intent: Intent) -> int:
     """A new planned tender: every matching alert gets a mail."""
-    context = _intent_context(intent)
     recipients = followers(intent, include_askers=False)
-    for recipient in recipients:
-        _send(recipient, _("Planned tender: %(title)s (%(buyer)s)", title=intent.title, buyer=intent.buyer.name),
-              "intents/announced", "intents.announced", **context)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, _("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
+                                     buyer=intent.buyer.name), "intents/announced", "intents.announced")
     return len(recipients)
 
 
 def dates_changed(intent: Intent, changes: list[dict]) -> int:
-    context = _intent_context(intent)
     recipients = followers(intent)
-    for recipient in recipients:
-        _send(recipient, _("Dates changed: %(title)s", title=intent.title), "intents/dates_changed",
-              "intents.dates_changed", changes=changes, **context)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, _("Dates changed: %(title)s", title=intent.title), "intents/dates_changed",
+                        "intents.dates_changed", changes=changes)
     return len(recipients)
 
 
 def status_changed(intent: Intent, action: ChangeAction) -> int:
-    context = _intent_context(intent)
     recipients = followers(intent)
     subject = (_("Tender published: %(title)s", title=intent.title) if action == ChangeAction.TENDER_PUBLISHED
                else _("Withdrawn: %(title)s", title=intent.title))
-    for recipient in recipients:
-        _send(recipient, subject, "intents/status_changed", f"intents.{action.value}", action=action.value,
-              **context)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, subject, "intents/status_changed", f"intents.{action.value}", action=action.value)
     return len(recipients)
 
 
 def answer_published(question: IntentQuestion, *, corrected: bool = False) -> int:
     """The answer goes to every follower with the question: nothing is said to one supplier alone."""
     intent = question.intent
-    context = _intent_context(intent)
     recipients = followers(intent)
     subject = (_("Answer corrected: %(title)s", title=intent.title) if corrected
                else _("Question answered: %(title)s", title=intent.title))
-    for recipient in recipients:
-        _send(recipient, subject, "intents/answer", "intents.answer", question=question, corrected=corrected,
-              **context)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, subject, "intents/answer", "intents.answer", question=question,
+                        corrected=corrected)
     return len(recipients)
 
 
 def published_answer_to(question: IntentQuestion, user: User) -> None:
     """An answer already public, sent to the asker of a duplicate merged into it."""
-    _send(Recipient(user, None), _("Question answered: %(title)s", title=question.intent.title), "intents/answer",
-          "intents.answer", question=question, corrected=False, **_intent_context(question.intent))
+    with _mailer(question.intent) as mailer:
+        mailer.send(Recipient(user, None), _("Question answered: %(title)s", title=question.intent.title),
+                    "intents/answer", "intents.answer", question=question, corrected=False)
 
 
 def question_received(question: IntentQuestion) -> None:

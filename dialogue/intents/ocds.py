@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.intents.criteria import criterion_title
+from dialogue.intents.urls import on_base_url
 from dialogue.models import (CriterionKind, EventIntent, Intent, IntentPartner, IntentStatus, ProcedureType,
                              QuestionStatus, utcnow)
 
@@ -40,12 +41,6 @@ METHOD_DETAILS = {
     ProcedureType.FRAMEWORK_AGREEMENT: "Framework agreement",
     ProcedureType.DYNAMIC_PURCHASING_SYSTEM: "Dynamic purchasing system",
 }
-
-
-def _url(endpoint: str, **values) -> str:
-    from dialogue.outbox.services import external_url
-
-    return external_url(endpoint, **values)
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -173,11 +168,16 @@ def _items(intent: Intent, labels: dict[str, str]) -> list[dict]:
     return items
 
 
-def release(intent: Intent, *, now: dt.datetime | None = None) -> dict:
+def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str, str] | None = None,
+            link=None) -> dict:
+    """One release. A package passes the CPV labels and the link builder it made once for all."""
+    if link is None:
+        with on_base_url() as link:
+            return release(intent, now=now, labels=labels, link=link)
     now = now or utcnow()
     the_ocid = ocid(intent)
-    labels = cpv.labels(intent.all_cpv_codes)
-    intent_url = _url("intents.detail", intent_id=intent.id)
+    labels = cpv.labels(intent.all_cpv_codes) if labels is None else labels
+    intent_url = link("intents.detail", intent_id=intent.id)
     contact = {k: v for k, v in (("name", intent.contact_name), ("email", intent.contact_email)) if v} or None
     parties = [_organisation(intent.buyer, ["buyer", "procuringEntity"], contact=contact)]
     for partner in intent.partners:
@@ -271,10 +271,13 @@ def release(intent: Intent, *, now: dt.datetime | None = None) -> dict:
 def package(intents: list[Intent], *, uri: str | None = None) -> dict:
     """A release package of the given intents (one release each)."""
     now = utcnow()
-    releases = [release(intent, now=now) for intent in intents]
+    labels = cpv.labels({code for intent in intents for code in intent.all_cpv_codes})
+    with on_base_url() as link:
+        releases = [release(intent, now=now, labels=labels, link=link) for intent in intents]
+        uri = uri or link("intents.ocds_package")
     published = max((intent.updated_at for intent in intents), default=now)
     result = {
-        "uri": uri or _url("intents.ocds_package"),
+        "uri": uri,
         "version": "1.1",
         "publishedDate": iso(published),
         "publisher": {"name": "Dialogue", "uri": current_app.config["BASE_URL"].rstrip("/") + "/"},

@@ -15,7 +15,7 @@ from dialogue.core.forms import ButtonForm
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
 from dialogue.models import EventIntent, Intent, IntentPartner
-from dialogue.outbox.services import external_url
+from dialogue.intents.urls import on_base_url
 
 CPV_PAGE = 50
 
@@ -82,11 +82,11 @@ def feed_atom():
     intents, _more = browse.list_intents(filters, 1, per_page=50, with_codes=True)
     args = _filter_args(request.args)
     # Links on BASE_URL, never on the request's Host: entry ids must not change with the address used.
-    body = feed.build(intents, title=_("Planned tenders on Dialogue"),
-                      self_url=external_url("intents.feed_atom", **args),
-                      html_url=external_url("intents.index", **args),
-                      entry_url=lambda i: external_url("intents.detail", intent_id=i.id),
-                      labels=cpv.labels(code for i in intents for code in i.all_cpv_codes))
+    with on_base_url() as link:
+        body = feed.build(intents, title=_("Planned tenders on Dialogue"), self_url=link("intents.feed_atom", **args),
+                          html_url=link("intents.index", **args),
+                          entry_url=lambda i: link("intents.detail", intent_id=i.id),
+                          labels=cpv.labels(code for i in intents for code in i.all_cpv_codes))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -119,8 +119,11 @@ def detail(intent_id: int):
     return render_detail(intent)
 
 
-def _json(data: dict, filename: str | None = None) -> Response:
-    response = Response(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+def _json(data: dict, filename: str | None = None, *, compact: bool = False) -> Response:
+    # A package of every intent is written compactly: indenting makes json fall back to the slow encoder.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact else \
+        json.dumps(data, ensure_ascii=False, indent=2)
+    response = Response(text, content_type="application/json")
     if filename and request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -137,7 +140,7 @@ def ocds_release(intent_id: int):
 @bp.get("/intents/ocds.json")
 def ocds_package():
     intents = ocds.load(ocds.announced_intent_ids())
-    return _json(ocds.package(intents), "dialogue-intents-ocds.json")
+    return _json(ocds.package(intents), "dialogue-intents-ocds.json", compact=True)
 
 
 @bp.get("/cpv")
