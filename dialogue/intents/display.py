@@ -71,7 +71,7 @@ def grouped_criteria(criteria) -> list[tuple[str, list]]:
     return groups
 
 
-@bp.app_template_filter("money")
+@bp.app_template_filter("intent_money")
 def money(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return ""
@@ -81,17 +81,17 @@ def money(value: Decimal | None, currency: str | None) -> str:
         if value == value.to_integral_value() else format_currency(value, currency)
 
 
-@bp.app_template_filter("quantity")
+@bp.app_template_filter("intent_quantity")
 def quantity(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value.normalize() if value == value.to_integral_value() else value)
 
 
-@bp.app_template_filter("day")
+@bp.app_template_filter("intent_day")
 def day(value: dt.date | None) -> str:
     return value.strftime("%d %B %Y").lstrip("0") if value else ""
 
 
-@bp.app_template_filter("criterion_title")
+@bp.app_template_filter("intent_criterion_title")
 def criterion_title_filter(criterion) -> str:
     return criterion_title(criterion)
 

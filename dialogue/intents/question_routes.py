@@ -12,7 +12,7 @@ from dialogue.extensions import db, limiter
 from dialogue.intents import access, bp, questions
 from dialogue.intents.forms import AnswerForm, AskForm, MergeForm
 from dialogue.intents.routes import detail_options, render_detail
-from dialogue.models import Intent, QuestionStatus
+from dialogue.models import Intent, IntentQuestion, QuestionStatus
 
 
 @bp.post("/intents/<int:intent_id>/questions")
@@ -35,6 +35,13 @@ def ask(intent_id: int):
     flash(_("Your question is sent. When the buyer answers, the question and the answer are published here for "
             "everyone, and you get the answer by mail."), "success")
     return redirect(url_for("intents.detail", intent_id=intent.id, _anchor="questions"), 303)
+
+
+def get_question_or_404(intent: Intent, question_id: int) -> IntentQuestion:
+    question = db.session.get(IntentQuestion, question_id)
+    if question is None or question.intent_id != intent.id:
+        abort(404)
+    return question
 
 
 def _staff_intent(intent_id: int) -> Intent:
@@ -70,7 +77,7 @@ def questions_page(intent_id: int):
 @login_required
 def answer(intent_id: int, question_id: int):
     intent = _staff_intent(intent_id)
-    question = questions.get_question_or_404(intent, question_id)
+    question = get_question_or_404(intent, question_id)
     form = AnswerForm(prefix=f"q{question.id}")
     if not form.validate_on_submit():
         return _render_questions(intent, 400, {("answer", question.id): form})
@@ -93,7 +100,7 @@ def answer(intent_id: int, question_id: int):
 @login_required
 def reword(intent_id: int, question_id: int):
     intent = _staff_intent(intent_id)
-    question = questions.get_question_or_404(intent, question_id)
+    question = get_question_or_404(intent, question_id)
     form = AnswerForm(prefix=f"q{question.id}")
     if not form.validate_on_submit():
         return _render_questions(intent, 400, {("answer", question.id): form})
@@ -112,13 +119,13 @@ def reword(intent_id: int, question_id: int):
 @login_required
 def merge(intent_id: int, question_id: int):
     intent = _staff_intent(intent_id)
-    question = questions.get_question_or_404(intent, question_id)
+    question = get_question_or_404(intent, question_id)
     form = MergeForm(prefix=f"m{question.id}")
     form.target_id.choices = choices((q.id, q.id) for q in questions.all_questions(intent)
                                      if q.id != question.id and q.status != QuestionStatus.MERGED)
     if not form.validate_on_submit():
         return _render_questions(intent, 400, {("merge", question.id): form})
-    target = questions.get_question_or_404(intent, int(form.target_id.data))
+    target = get_question_or_404(intent, int(form.target_id.data))
     try:
         questions.merge_question(question, target, current_user)
     except DialogueError as exc:

@@ -115,15 +115,6 @@ def merge_question(question: IntentQuestion, target: IntentQuestion, actor: User
         notify.published_answer_to(target, question.asker)
 
 
-def get_question_or_404(intent: Intent, question_id: int) -> IntentQuestion:
-    from flask import abort
-
-    question = db.session.get(IntentQuestion, question_id)
-    if question is None or question.intent_id != intent.id:
-        abort(404)
-    return question
-
-
 def published_questions(intent: Intent) -> list[IntentQuestion]:
     """Answered questions, with the wording of duplicates merged into them, newest answer first."""
     return list(db.session.scalars(
