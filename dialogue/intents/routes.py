@@ -1,1 +1,160 @@
-from dialogue.intents import bp  # noqa: F401  (views come with the feature)
+"""Public pages: the list of planned tenders, an intent's page, the Atom feed, OCDS and the CPV search."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm
+from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
+from dialogue.intents.forms import AskForm, FilterForm
+from dialogue.models import EventIntent, Intent, IntentPartner
+from dialogue.intents.urls import on_base_url
+
+CPV_PAGE = 50
+
+
+@bp.app_template_global()
+def event_url(event) -> str | None:
+    """The public page of an event, once the events feature serves one."""
+    if "events.detail" in current_app.view_functions:
+        return url_for("events.detail", slug=event.slug)
+    return None
+
+
+def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
+    form = FilterForm(args)
+    form.set_choices(cpv.divisions(), browse.buyers_with_public_intents(), browse.countries_with_public_intents())
+    form.validate()
+    filters = browse.Filters(q=(form.q.data or "").strip()[:200], status=form.status.data or "announced")
+    if form.status.data not in browse.STATUS_FILTERS:
+        filters.status = "announced"
+        form.status.data = "announced"
+    prefix = None
+    if form.cpv.data and not form.cpv.errors:
+        try:
+            prefix = cpv.normalise_prefix(form.cpv.data)
+        except DialogueError as exc:
+            form.cpv.errors = [exc.message]
+    if prefix is None and form.division.data and not form.division.errors:
+        prefix = form.division.data
+    filters.cpv_prefix = prefix or ""
+    if form.buyer.data and not form.buyer.errors:
+        filters.buyer_id = int(form.buyer.data)
+    if form.country.data and not form.country.errors:
+        filters.country = form.country.data
+    filters.planned_from = form.planned_from.data if not form.planned_from.errors else None
+    filters.planned_to = form.planned_to.data if not form.planned_to.errors else None
+    if form.criterion.data and not form.criterion.errors:
+        filters.criterion = form.criterion.data
+    return form, filters
+
+
+def _filter_args(args: MultiDict) -> dict:
+    keys = ("q", "division", "cpv", "buyer", "country", "planned_from", "planned_to", "criterion", "status")
+    return {k: args.get(k) for k in keys if args.get(k)}
+
+
+@bp.get("/intents")
+def index():
+    form, filters = read_filters(request.args)
+    page = max(request.args.get("page", 1, type=int), 1)
+    intents, has_next = browse.list_intents(filters, page)
+    labels = cpv.labels(i.cpv_main for i in intents)
+    prefix_entry = cpv.prefix_code(filters.cpv_prefix) if filters.cpv_prefix else None
+    has_errors = any(f.errors for f in form)
+    return render_template("intents/index.html", form=form, filters=filters, intents=intents, page=page,
+                           has_next=has_next, labels=labels, filter_args=_filter_args(request.args),
+                           prefix_entry=prefix_entry, can_create=access.can_create_intents(current_user)), \
+        400 if has_errors else 200
+
+
+@bp.get("/intents/feed.atom")
+def feed_atom():
+    _form, filters = read_filters(request.args)
+    filters.status = "announced"
+    intents, _more = browse.list_intents(filters, 1, per_page=50, with_codes=True)
+    args = _filter_args(request.args)
+    # Links on BASE_URL, never on the request's Host: entry ids must not change with the address used.
+    with on_base_url() as link:
+        body = feed.build(intents, title=_("Planned tenders on Dialogue"), self_url=link("intents.feed_atom", **args),
+                          html_url=link("intents.index", **args),
+                          entry_url=lambda i: link("intents.detail", intent_id=i.id),
+                          labels=cpv.labels(code for i in intents for code in i.all_cpv_codes))
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def detail_options():
+    return (joinedload(Intent.buyer), selectinload(Intent.items), selectinload(Intent.lots),
+            selectinload(Intent.additional_cpv), selectinload(Intent.criteria),
+            selectinload(Intent.partners).joinedload(IntentPartner.organisation), selectinload(Intent.changes),
+            selectinload(Intent.event_links).joinedload(EventIntent.event))
+
+
+def render_detail(intent: Intent, *, ask_form: AskForm | None = None, status: int = 200):
+    staff = access.is_buyer_staff(intent, current_user)
+    published = questions.published_questions(intent)
+    pending = questions.own_pending_questions(intent, current_user)
+    labels = cpv.labels(intent.all_cpv_codes)
+    links = [link for link in intent.event_links if link.event.is_public or staff]
+    links.sort(key=lambda link: link.event.starts_at)
+    history = [c for c in intent.changes if c.public or staff]
+    pending_count = services.pending_question_counts([intent.id]).get(intent.id, 0) if staff else 0
+    return render_template(
+        "intents/detail.html", intent=intent, staff=staff, published=published, own_pending=pending,
+        labels=labels, links=links, history=list(reversed(history)), pending_count=pending_count,
+        can_ask=access.can_ask(intent, current_user), ask_form=ask_form or AskForm(formdata=None),
+        following=subscriptions.following(intent, current_user), button=ButtonForm()), status
+
+
+@bp.get("/intents/<int:intent_id>")
+def detail(intent_id: int):
+    intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
+    return render_detail(intent)
+
+
+def _json(data: dict, filename: str | None = None, *, compact: bool = False) -> Response:
+    # A package of every intent is written compactly: indenting makes json fall back to the slow encoder.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) if compact else \
+        json.dumps(data, ensure_ascii=False, indent=2)
+    response = Response(text, content_type="application/json")
+    if filename and request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/intents/<int:intent_id>/ocds.json")
+def ocds_release(intent_id: int):
+    """The intent as one OCDS release. Drafts are not published."""
+    intent = access.get_intent_or_404(intent_id)
+    loaded = ocds.load([intent.id])[0]
+    return _json(ocds.release(loaded), f"intent-{intent.id}-ocds-release.json")
+
+
+@bp.get("/intents/ocds.json")
+def ocds_package():
+    intents = ocds.load(ocds.announced_intent_ids())
+    return _json(ocds.package(intents), "dialogue-intents-ocds.json", compact=True)
+
+
+@bp.get("/cpv")
+def cpv_search():
+    """The CPV picker without JavaScript: search by code or words of the label."""
+    query = (request.args.get("q") or "").strip()[:100]
+    page = max(request.args.get("page", 1, type=int), 1)
+    results, has_next = cpv.search(query, limit=CPV_PAGE, offset=(page - 1) * CPV_PAGE) if query else ([], False)
+    return render_template("intents/cpv_search.html", query=query, results=results, page=page, has_next=has_next,
+                           divisions=cpv.divisions(), total=cpv.count())
+
+
+@bp.get("/cpv.json")
+def cpv_search_json():
+    query = (request.args.get("q") or "").strip()[:100]
+    results, _more = cpv.search(query, limit=20) if len(query) >= 2 else ([], False)
+    return {"results": [{"code": c.code, "label": c.label} for c in results]}

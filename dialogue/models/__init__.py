@@ -12,6 +12,11 @@ from dialogue.models.registration import (ACTIVE_STATES, ParticipantRole, Questi
 from dialogue.models.intent import EventIntent, Intent, IntentStatus, ProcedureType
 from dialogue.models.audit import AuditEntry
 
+from dialogue.models.intent import (ChangeAction, CriterionKind, EpeatTier, IntentChange, IntentCpvCode,
+                                    IntentCriterion, IntentItem, IntentLot, IntentPartner, IntentQuestion,
+                                    IntentSubscription, QuestionStatus)
+from dialogue.models.cpv import CpvCode
+
 __all__ = [
     "Base", "UTCDateTime", "new_token", "utcnow",
     "Invitation", "Membership", "MemberRole", "Organisation", "OrganisationKind",
@@ -23,6 +28,10 @@ __all__ = [
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
     "AuditEntry",
+
+    "ChangeAction", "CriterionKind", "EpeatTier", "IntentChange", "IntentCpvCode", "IntentCriterion",
+    "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentSubscription", "QuestionStatus",
+    "CpvCode",
 ]
 from dialogue.models.material import (Material, MaterialDownload, MaterialReminder, MaterialVersion,  # noqa: E402
                                       MaterialVisibility)

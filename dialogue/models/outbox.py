@@ -29,6 +29,8 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     reply_to: Mapped[str | None] = mapped_column(String(254))
+    # Extra mail headers, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # What the message is about, for delivery status pages ("auth.verify", "registration.confirmed").
     category: Mapped[str] = mapped_column(String(64), default="general", index=True)
     # The event a message is about, so its organisers can follow delivery of the event's mail.

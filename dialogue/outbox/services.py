@@ -36,16 +36,18 @@ def external_url(endpoint: str, **values) -> str:
 
 def enqueue_mail(recipients: Iterable[str], subject, template: str, *,
                  attachments: Iterable[Attachment] = (), category: str = "general",
-                 reply_to: str | None = None, locale: str | None = None, **context) -> OutboxMessage:
+                 reply_to: str | None = None, locale: str | None = None, headers: dict[str, str] | None = None,
+                 **context) -> OutboxMessage:
     """Write a message to the outbox in the caller's transaction; nothing is sent until it commits.
 
     ``template`` names ``templates/email/<template>.txt`` (required) and ``.html`` (optional).
     ``locale`` is the recipient's language: pass the subject as a lazy_gettext string and both
-    subject and bodies come out in that language.
+    subject and bodies come out in that language. ``headers`` are added to the mail as they are
+    (e.g. List-Unsubscribe).
     """
     with mail_locale(locale):
         return _enqueue(recipients, subject, template, attachments=attachments, category=category,
-                        reply_to=reply_to, **context)
+                        reply_to=reply_to, headers=headers, **context)
 
 
 def mail_locale(locale: str | None):
@@ -60,7 +62,8 @@ def mail_locale(locale: str | None):
 
 
 def _enqueue(recipients: Iterable[str], subject: str, template: str, *, attachments: Iterable[Attachment],
-             category: str, reply_to: str | None, **context) -> OutboxMessage:
+             category: str, reply_to: str | None, headers: dict[str, str] | None,
+             **context) -> OutboxMessage:
     subject = str(subject)
     to = sorted({r.strip().lower() for r in recipients if r and r.strip()})
     if not to:
@@ -77,7 +80,7 @@ def _enqueue(recipients: Iterable[str], subject: str, template: str, *, attachme
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "dialogue"
     message = OutboxMessage(
         recipients=to, subject=subject.replace("\n", " ").strip()[:300], body_text=body_text,
-        body_html=body_html, reply_to=reply_to, category=category,
+        body_html=body_html, reply_to=reply_to, category=category, headers=dict(headers) if headers else None,
         message_id=f"<{uuid.uuid4().hex}@{domain}>", status=OutboxStatus.QUEUED,
         next_attempt_at=utcnow(),
     )

@@ -59,7 +59,7 @@ def build_message(message: OutboxMessage) -> Message:
     msg = Message(subject=message.subject, recipients=list(message.recipients), body=message.body_text,
                   html=message.body_html, reply_to=message.reply_to,
                   sender=current_app.config["MAIL_DEFAULT_SENDER"],
-                  extra_headers={"Auto-Submitted": "auto-generated"})
+                  extra_headers={**(message.headers or {}), "Auto-Submitted": "auto-generated"})
     # A stable Message-ID: if a lease expires mid-send and the message goes out twice,
     # mail systems can tell it is the same message.
     msg.msgId = message.message_id

@@ -1,0 +1,140 @@
+"""Alerts and follows: subscribe by CPV prefix and/or buyer, follow one intent, unsubscribe in one click."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.permissions import require_verified
+from dialogue.extensions import csrf, db
+from dialogue.intents import access, bp, notify, subscriptions
+from dialogue.intents.forms import AlertForm
+from dialogue.models import IntentSubscription, Organisation, OrganisationKind
+
+
+def _buyers() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER)
+                                   .order_by(Organisation.name)))
+
+
+def _render_alerts(form: AlertForm, status: int = 200):
+    form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in _buyers()])
+    return render_template("intents/alerts.html", form=form, alerts=subscriptions.list_for(current_user),
+                           describe=notify.describe, button=ButtonForm()), status
+
+
+@bp.route("/intents/alerts", methods=["GET", "POST"])
+@login_required
+def alerts():
+    if request.method == "GET":
+        form = AlertForm(formdata=None)
+        form.cpv_prefix.data = request.args.get("cpv", "")[:12]
+        buyer = request.args.get("buyer", "")
+        form.buyer_id.data = buyer if buyer.isdigit() else ""
+        return _render_alerts(form)
+    require_verified()
+    form = AlertForm()
+    form.buyer_id.choices = choices([("", "")] + [(b.id, b.name) for b in _buyers()])
+    if not form.validate_on_submit():
+        return _render_alerts(form, 400)
+    try:
+        subscriptions.subscribe(current_user, cpv_prefix=form.cpv_prefix.data,
+                                buyer_id=int(form.buyer_id.data) if form.buyer_id.data else None)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_alerts(form, 400 if exc.status_code == 409 else exc.status_code)
+    db.session.commit()
+    flash(_("Alert saved. You get a mail when a matching planned tender is announced or its dates change."),
+          "success")
+    return redirect(url_for("intents.alerts"), 303)
+
+
+@bp.post("/intents/alerts/<int:subscription_id>/remove")
+@login_required
+def alert_remove(subscription_id: int):
+    subscription = db.get_or_404(IntentSubscription, subscription_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if subscription.user_id != current_user.id:
+        abort(404)
+    subscriptions.remove(subscription, current_user)
+    db.session.commit()
+    flash(_("The alert is removed."), "success")
+    return redirect(url_for("intents.alerts"), 303)
+
+
+@bp.post("/intents/<int:intent_id>/follow")
+@login_required
+def follow(intent_id: int):
+    intent = access.get_intent_or_404(intent_id, current_user)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    require_verified()
+    try:
+        subscriptions.follow_intent(current_user, intent)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("You follow this intent: answers, date changes and the tender notice come to you by mail."),
+              "success")
+    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+
+
+@bp.post("/intents/<int:intent_id>/unfollow")
+@login_required
+def unfollow(intent_id: int):
+    intent = access.get_intent_or_404(intent_id, current_user)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    subscription = subscriptions.following(intent, current_user)
+    if subscription is not None:
+        subscriptions.unsubscribe(subscription)
+        db.session.commit()
+    flash(_("You no longer follow this intent."), "success")
+    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+
+
+def _subscription_or_404(token: str) -> IntentSubscription:
+    subscription = notify.subscription_for_token(token)
+    if subscription is None:
+        abort(404, _("This unsubscribe link is not valid. Manage your alerts from your account."))
+    return subscription
+
+
+@bp.route("/intents/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """One click from the mail: the signed link is the proof, no sign-in needed.
+
+    A POST with ``List-Unsubscribe=One-Click`` comes from the mail program (RFC 8058) and carries no
+    CSRF token; any other POST is a form of this site and must carry one.
+    """
+    if request.method == "POST" and request.form.get("List-Unsubscribe") != "One-Click":
+        csrf.protect()
+    subscription = _subscription_or_404(token)
+    subscriptions.unsubscribe(subscription)
+    db.session.commit()
+    if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
+        return "", 204
+    return render_template("intents/unsubscribed.html", subscription=subscription, token=token,
+                           description=notify.describe(subscription), button=ButtonForm())
+
+
+@bp.post("/intents/unsubscribe/<token>/undo")
+def resubscribe(token: str):
+    # The page is shown here, not after a redirect: the GET of the link would unsubscribe again.
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    subscription = _subscription_or_404(token)
+    subscriptions.resubscribe(subscription)
+    db.session.commit()
+    flash(_("You are subscribed again."), "success")
+    return render_template("intents/unsubscribed.html", subscription=subscription, token=token,
+                           description=notify.describe(subscription), button=ButtonForm())

@@ -1,0 +1,111 @@
+"""How intents read on pages and in mail: labels of statuses, fields and actions, money and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import format_currency, format_decimal, lazy_gettext as _l
+
+from dialogue.intents import bp
+from dialogue.intents.criteria import KIND_HEADINGS, criterion_title
+from dialogue.intents.forms import PROCEDURE_LABELS
+from dialogue.models import ChangeAction, CriterionKind, IntentStatus, QuestionStatus
+
+STATUS_LABELS = {
+    IntentStatus.DRAFT: _l("Draft"),
+    IntentStatus.ANNOUNCED: _l("Announced"),
+    IntentStatus.TENDER_PUBLISHED: _l("Tender published"),
+    IntentStatus.AWARDED: _l("Awarded"),
+    IntentStatus.WITHDRAWN: _l("Withdrawn"),
+}
+QUESTION_STATUS_LABELS = {
+    QuestionStatus.PENDING: _l("Waiting for an answer"),
+    QuestionStatus.ANSWERED: _l("Answered"),
+    QuestionStatus.MERGED: _l("Merged"),
+}
+ACTION_LABELS = {
+    ChangeAction.CREATED: _l("Draft created"),
+    ChangeAction.EDITED: _l("Changed"),
+    ChangeAction.ANNOUNCED: _l("Announced"),
+    ChangeAction.TENDER_PUBLISHED: _l("Tender published"),
+    ChangeAction.AWARDED: _l("Awarded"),
+    ChangeAction.WITHDRAWN: _l("Withdrawn"),
+    ChangeAction.EVENT_LINKED: _l("Presented at an event"),
+    ChangeAction.EVENT_UNLINKED: _l("No longer listed at an event"),
+    ChangeAction.ANSWER_PUBLISHED: _l("Answer published"),
+    ChangeAction.ANSWER_CORRECTED: _l("Answer corrected"),
+}
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "rationale": _l("Rationale"),
+    "cpv_main": _l("Main CPV code"),
+    "additional_cpv": _l("Additional CPV codes"),
+    "items": _l("Items"),
+    "lots": _l("Lots"),
+    "criteria": _l("Intended criteria"),
+    "estimated_value": _l("Estimated value"),
+    "procedure_type": _l("Procedure type"),
+    "planned_notice_date": _l("Planned contract notice"),
+    "contract_start_date": _l("Planned contract start"),
+    "contract_duration_months": _l("Contract duration (months)"),
+    "place": _l("Place of performance"),
+    "partners": _l("Joint procurement partners"),
+    "contact": _l("Contact point"),
+    "tender_url": _l("Contract notice"),
+    "event": _l("Event"),
+    "question": _l("Question"),
+}
+CRITERIA_ORDER = (CriterionKind.LABEL, CriterionKind.AFFILIATION, CriterionKind.CIRCULARITY, CriterionKind.SELECTION,
+                  CriterionKind.EXCLUSION, CriterionKind.TECHNICAL_SPECIFICATION, CriterionKind.AWARD,
+                  CriterionKind.CONTRACT_PERFORMANCE, CriterionKind.HUMAN_RIGHTS_DUE_DILIGENCE)
+
+
+def grouped_criteria(criteria) -> list[tuple[str, list]]:
+    groups = []
+    for kind in CRITERIA_ORDER:
+        members = [c for c in criteria if c.kind == kind]
+        if members:
+            groups.append((KIND_HEADINGS[kind], members))
+    return groups
+
+
+@bp.app_template_filter("intent_money")
+def money(value: Decimal | None, currency: str | None) -> str:
+    if value is None:
+        return ""
+    if not currency:
+        return format_decimal(value)
+    return format_currency(value, currency, format="¤#,##0", currency_digits=False) \
+        if value == value.to_integral_value() else format_currency(value, currency)
+
+
+@bp.app_template_filter("intent_quantity")
+def quantity(value: Decimal | None) -> str:
+    return "" if value is None else format_decimal(value.normalize() if value == value.to_integral_value() else value)
+
+
+@bp.app_template_filter("intent_day")
+def day(value: dt.date | None) -> str:
+    return value.strftime("%d %B %Y").lstrip("0") if value else ""
+
+
+@bp.app_template_filter("intent_criterion_title")
+def criterion_title_filter(criterion) -> str:
+    return criterion_title(criterion)
+
+
+@bp.app_template_global("country_name")
+def country_name(code: str | None) -> str:
+    from dialogue.organisations.services import country_name as name
+
+    return name(code)
+
+
+@bp.app_context_processor
+def intent_display():
+    return {"intent_status_labels": STATUS_LABELS, "question_status_labels": QUESTION_STATUS_LABELS,
+            "change_action_labels": ACTION_LABELS, "change_field_labels": FIELD_LABELS,
+            "procedure_labels": PROCEDURE_LABELS, "criterion_title": criterion_title,
+            "grouped_criteria": grouped_criteria}

@@ -1,0 +1,364 @@
+"""The buyer's pages: create and edit intents, change their status, link them to events."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from dialogue.core.errors import DialogueError
+from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.timeutil import format_local
+from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.extensions import db
+from dialogue.intents import access, bp, links, services, validation
+from dialogue.intents.forms import (AwardedForm, IntentForm, LinkEventForm, LinkIntentForm, TenderPublishedForm,
+                                    WithdrawForm)
+from dialogue.intents.routes import detail_options
+from dialogue.models import EventIntent, Intent, Organisation, OrganisationKind
+
+# The currency a buyer of each country most likely uses; EUR elsewhere.
+COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
+                    "CZ": "CZK", "HU": "HUF", "RO": "RON"}
+
+
+def attach_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put each message next to its field; ``items-0-quantity`` is a field of a row."""
+    fields = {}
+    for field in form:
+        fields[field.name] = field
+        for entry in getattr(field, "entries", ()):
+            for sub in entry.form:
+                fields[sub.name] = sub
+    for name, messages in errors.items():
+        field = fields.get(name)
+        if field is None:
+            form.form_errors.extend(messages)
+            continue
+        field.errors = list(field.errors)
+        field.errors.extend(m for m in messages if m not in field.errors)
+
+
+def _partner_choices(buyer_id: int) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER,
+                                                             Organisation.id != buyer_id)
+                                   .order_by(Organisation.name)))
+
+
+def _semantic_errors(form: IntentForm, buyer, previous_dates=None) -> None:
+    """When the form already has errors, also show the rules' messages for the other fields at once."""
+    try:
+        validation.clean_intent(form.to_input(), buyer=buyer, today=services.today(),
+                                previous_dates=previous_dates)
+    except validation.InvalidInput as exc:
+        attach_errors(form, {name: msgs for name, msgs in exc.errors.items()
+                             if name not in {f.name for f in form if f.errors}})
+    db.session.rollback()
+
+
+@bp.get("/intents/mine")
+@login_required
+def mine():
+    org = current_user.organisation
+    if org is None or not org.is_public_buyer:
+        abort(403, _("Only staff of a public-buyer organisation announce planned tenders."))
+    intents = services.intents_of(org.id)
+    pending = services.pending_question_counts([i.id for i in intents])
+    return render_template("intents/mine.html", intents=intents, pending=pending, org=org)
+
+
+@bp.route("/intents/new", methods=["GET", "POST"])
+@login_required
+def create():
+    access.require_intent_creator(current_user)
+    buyer = current_user.organisation
+    form = IntentForm()
+    form.set_choices(_partner_choices(buyer.id))
+    if request.method == "GET":
+        form.place_country.data = buyer.country
+        form.currency.data = COUNTRY_CURRENCY.get(buyer.country, "EUR")
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+        form.pad_rows()
+        return render_template("intents/form.html", form=form, intent=None)
+    if form.validate_on_submit():
+        try:
+            intent = services.create_intent(current_user, form.to_input())
+        except validation.InvalidInput as exc:
+            db.session.rollback()
+            attach_errors(form, exc.errors)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The draft is saved. Check it, then announce it to make it public."), "success")
+            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    else:
+        _semantic_errors(form, buyer)
+    return render_template("intents/form.html", form=form, intent=None), 400
+
+
+def _plain(value):
+    """20000.00 shown as 20000, so that the field reads as it was typed."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _fill(form: IntentForm, intent: Intent) -> None:
+    form.process(obj=intent)
+    form.estimated_value.data = _plain(intent.estimated_value)
+    form.set_choices(_partner_choices(intent.buyer_id))
+    form.additional_cpv.data = "\n".join(c.code for c in intent.additional_cpv)
+    form.partner_ids.data = [str(p.organisation_id) for p in intent.partners if p.organisation_id]
+    form.partner_names.data = "\n".join(p.name for p in intent.partners if p.organisation_id is None)
+    form.procedure_type.data = intent.procedure_type.value if intent.procedure_type else ""
+    form.currency.data = intent.currency or ""
+    form.place_country.data = intent.place_country or ""
+    while form.items.entries:
+        form.items.pop_entry()
+    for item in intent.items:
+        form.items.append_entry({"cpv": item.cpv, "description": item.description, "quantity": _plain(item.quantity),
+                                 "unit": item.unit, "lot_number": item.lot_number})
+    while form.lots.entries:
+        form.lots.pop_entry()
+    for lot in intent.lots:
+        form.lots.append_entry({"number": lot.number, "title": lot.title, "description": lot.description,
+                                "estimated_value": _plain(lot.estimated_value)})
+    form.fill_criteria(intent)
+    form.pad_rows()
+
+
+@bp.route("/intents/<int:intent_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(intent_id: int):
+    intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
+    access.require_buyer_staff(intent, current_user)
+    if not intent.is_editable:
+        flash(_("This intent can no longer be edited: the tender notice is out or it was withdrawn."), "error")
+        return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    if request.method == "GET":
+        form = IntentForm(formdata=None)
+        _fill(form, intent)
+        return render_template("intents/form.html", form=form, intent=intent)
+    form = IntentForm()
+    form.set_choices(_partner_choices(intent.buyer_id))
+    previous = (intent.planned_notice_date, intent.contract_start_date)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_intent(intent, current_user, form.to_input())
+        except validation.InvalidInput as exc:
+            db.session.rollback()
+            attach_errors(form, exc.errors)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
+            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    else:
+        _semantic_errors(form, intent.buyer, previous)
+    return render_template("intents/form.html", form=form, intent=intent), 400
+
+
+def _render_manage(intent: Intent, status: int = 200, **forms):
+    defaults = {"tender_form": TenderPublishedForm(formdata=None), "withdraw_form": WithdrawForm(formdata=None),
+                "awarded_form": AwardedForm(formdata=None), "link_form": LinkEventForm(formdata=None)}
+    defaults.update(forms)
+    events = links.linkable_events(intent, current_user)
+    defaults["link_form"].event_id.choices = choices(
+        (e.id, f"{e.title} – {format_local(e.starts_at, e.timezone, '%d %b %Y')}") for e in events)
+    return render_template("intents/manage.html", intent=intent, links=links.links_of_intent(intent),
+                           button=ButtonForm(), has_events=bool(events), **defaults), status
+
+
+def _staff_intent(intent_id: int) -> Intent:
+    intent = access.get_intent_or_404(intent_id, current_user)
+    access.require_buyer_staff(intent, current_user)
+    return intent
+
+
+@bp.get("/intents/<int:intent_id>/manage")
+@login_required
+def manage(intent_id: int):
+    return _render_manage(_staff_intent(intent_id))
+
+
+def _status_action(intent: Intent, form, action, success: str, form_name: str):
+    if not form.validate_on_submit():
+        return _render_manage(intent, 400, **{form_name: form})
+    try:
+        action()
+    except DialogueError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            abort(403, exc.message)
+        attach_error(form, exc)
+        return _render_manage(intent, 400 if exc.status_code == 400 else exc.status_code, **{form_name: form})
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+
+
+@bp.post("/intents/<int:intent_id>/announce")
+@login_required
+def announce(intent_id: int):
+    intent = _staff_intent(intent_id)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.announce_intent(intent, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        if exc.status_code == 403:
+            abort(403, exc.message)
+        flash(exc.message, "error")
+        return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    db.session.commit()
+    flash(_("The intent is announced: it is public, and suppliers with matching alerts are told."), "success")
+    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+
+
+@bp.post("/intents/<int:intent_id>/tender-published")
+@login_required
+def publish_tender(intent_id: int):
+    intent = _staff_intent(intent_id)
+    form = TenderPublishedForm()
+    return _status_action(intent, form, lambda: services.publish_tender(intent, current_user, form.tender_url.data),
+                          _("The tender is marked published, with the link to its notice."), "tender_form")
+
+
+@bp.post("/intents/<int:intent_id>/awarded")
+@login_required
+def awarded(intent_id: int):
+    intent = _staff_intent(intent_id)
+    form = AwardedForm()
+    return _status_action(intent, form, lambda: services.mark_awarded(intent, current_user, form.note.data),
+                          _("The intent is marked awarded."), "awarded_form")
+
+
+@bp.post("/intents/<int:intent_id>/withdraw")
+@login_required
+def withdraw(intent_id: int):
+    intent = _staff_intent(intent_id)
+    form = WithdrawForm()
+    return _status_action(intent, form, lambda: services.withdraw_intent(intent, current_user, form.reason.data),
+                          _("The intent is withdrawn."), "withdraw_form")
+
+
+@bp.post("/intents/<int:intent_id>/delete")
+@login_required
+def delete(intent_id: int):
+    intent = _staff_intent(intent_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_draft(intent, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("intents.detail", intent_id=intent_id), 303)
+    db.session.commit()
+    flash(_("The draft is deleted."), "success")
+    return redirect(url_for("intents.mine"), 303)
+
+
+# -- links to events, from the intent's side ---------------------------------------------------------------
+
+@bp.post("/intents/<int:intent_id>/events")
+@login_required
+def link_event(intent_id: int):
+    from dialogue.models import Event
+
+    intent = _staff_intent(intent_id)
+    form = LinkEventForm()
+    events = links.linkable_events(intent, current_user)
+    form.event_id.choices = choices((e.id, e.title) for e in events)
+    if not form.validate_on_submit():
+        return _render_manage(intent, 400, link_form=form)
+    event = db.get_or_404(Event, int(form.event_id.data))
+    try:
+        links.link_intent(intent, event, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_manage(intent, exc.status_code, link_form=form)
+    db.session.commit()
+    flash(_("Linked to %(event)s.", event=event.title), "success")
+    return redirect(url_for("intents.manage", intent_id=intent.id), 303)
+
+
+def _remove_link(link: EventIntent, back: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        links.unlink_intent(link, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        abort(exc.status_code, exc.message)
+    db.session.commit()
+    flash(_("The link is removed."), "success")
+    return redirect(back, 303)
+
+
+@bp.post("/intents/<int:intent_id>/events/<int:link_id>/remove")
+@login_required
+def unlink_event(intent_id: int, link_id: int):
+    intent = _staff_intent(intent_id)
+    link = db.get_or_404(EventIntent, link_id)
+    if link.intent_id != intent.id:
+        abort(404)
+    return _remove_link(link, url_for("intents.manage", intent_id=intent.id))
+
+
+# -- links to intents, from the event's side (organisers) --------------------------------------------------
+
+def _render_event_intents(event, form: LinkIntentForm, status: int = 200):
+    search = (request.args.get("q") or "").strip()[:100]
+    candidates = links.linkable_intents(event, current_user, search)
+    form.intent_id.choices = choices((i.id, f"{i.title} – {i.buyer.name}") for i in candidates)
+    return render_template("intents/event_intents.html", event=event, form=form, search=search,
+                           candidates=candidates, links=links.links_of_event(event, public_only=False),
+                           button=ButtonForm()), status
+
+
+@bp.get("/events/<slug>/intents")
+@login_required
+def event_intents(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    return _render_event_intents(event, LinkIntentForm(formdata=None))
+
+
+@bp.post("/events/<slug>/intents")
+@login_required
+def event_link(slug: str):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    form = LinkIntentForm()
+    form.intent_id.choices = choices((i.id, i.title) for i in links.linkable_intents(event, current_user))
+    if not form.validate_on_submit():
+        return _render_event_intents(event, form, 400)
+    intent = db.get_or_404(Intent, int(form.intent_id.data))
+    try:
+        links.link_intent(intent, event, current_user)
+    except DialogueError as exc:
+        db.session.rollback()
+        attach_error(form, exc)
+        return _render_event_intents(event, form, exc.status_code)
+    db.session.commit()
+    flash(_("“%(title)s” is now listed on the event page.", title=intent.title), "success")
+    return redirect(url_for("intents.event_intents", slug=event.slug), 303)
+
+
+@bp.post("/events/<slug>/intents/<int:link_id>/remove")
+@login_required
+def event_unlink(slug: str, link_id: int):
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
+    link = db.get_or_404(EventIntent, link_id)
+    if link.event_id != event.id:
+        abort(404)
+    return _remove_link(link, url_for("intents.event_intents", slug=event.slug))

@@ -1,0 +1,196 @@
+"""Who follows an intent, and the mails they get through the outbox.
+
+Followers of an intent: people whose alert matches it (a CPV prefix of any of its codes and/or its
+buyer or a joint-procurement partner), people who follow the intent itself, and, for answers and
+status changes, everyone who asked a question on it. Each mail is personal and carries a signed
+one-click unsubscribe link (and the RFC 8058 List-Unsubscribe headers) for the alert that sent it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import String, and_, literal, or_, select
+from sqlalchemy.orm import contains_eager
+
+from dialogue.extensions import db
+from dialogue.intents.urls import on_base_url
+from dialogue.models import (ChangeAction, Intent, IntentQuestion, IntentSubscription, User)
+
+UNSUBSCRIBE_SALT = "intents.unsubscribe"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(subscription: IntentSubscription) -> str:
+    """Signed, not stored: the link in an old mail keeps working, and no one can forge another's."""
+    return _serializer().dumps(subscription.id)
+
+
+def subscription_for_token(token: str) -> IntentSubscription | None:
+    try:
+        subscription_id = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(subscription_id, int):
+        return None
+    return db.session.get(IntentSubscription, subscription_id)
+
+
+def describe(subscription: IntentSubscription) -> str:
+    """"CPV 302 (Computer equipment and supplies) from City of Helsinki": what an alert is for."""
+    from dialogue.intents import cpv
+
+    if subscription.intent_id is not None:
+        return _("the planned tender “%(title)s”", title=subscription.intent.title)
+    parts = []
+    if subscription.cpv_prefix:
+        entry = cpv.prefix_code(subscription.cpv_prefix)
+        parts.append(_("CPV %(prefix)s (%(label)s)", prefix=subscription.cpv_prefix, label=entry.label) if entry
+                     else _("CPV %(prefix)s", prefix=subscription.cpv_prefix))
+    if subscription.buyer_id is not None:
+        parts.append(_("from %(buyer)s", buyer=subscription.buyer.name) if parts
+                     else _("planned tenders of %(buyer)s", buyer=subscription.buyer.name))
+    return " ".join(parts)
+
+
+def matching_subscriptions(intent: Intent) -> list[IntentSubscription]:
+    """Active alerts of confirmed people that match the intent, and follows of the intent itself."""
+    digits = sorted({code[:8] for code in intent.all_cpv_codes})
+    buyers = {intent.buyer_id} | {p.organisation_id for p in intent.partners if p.organisation_id}
+    prefix = IntentSubscription.cpv_prefix
+    cpv_ok = or_(prefix.is_(None), *[literal(d, String).like(prefix + "%") for d in digits])
+    buyer_ok = or_(IntentSubscription.buyer_id.is_(None), IntentSubscription.buyer_id.in_(buyers))
+    alert = and_(IntentSubscription.intent_id.is_(None), cpv_ok, buyer_ok)
+    query = (select(IntentSubscription).join(IntentSubscription.user)
+             .options(contains_eager(IntentSubscription.user))
+             .where(IntentSubscription.unsubscribed_at.is_(None), User.email_verified_at.is_not(None),
+                    or_(alert, IntentSubscription.intent_id == intent.id))
+             .order_by(IntentSubscription.id))
+    return list(db.session.scalars(query).unique())
+
+
+@dataclass
+class Recipient:
+    user: User
+    subscription: IntentSubscription | None  # None: an asker with no alert
+
+
+def followers(intent: Intent, *, include_askers: bool = True) -> list[Recipient]:
+    """Everyone who follows the intent, once each."""
+    found: dict[int, Recipient] = {}
+    for subscription in matching_subscriptions(intent):
+        found.setdefault(subscription.user_id, Recipient(subscription.user, subscription))
+    if include_askers:
+        askers = db.session.scalars(
+            select(User).join(IntentQuestion, IntentQuestion.asker_id == User.id)
+            .where(IntentQuestion.intent_id == intent.id).distinct())
+        for user in askers:
+            found.setdefault(user.id, Recipient(user, None))
+    return list(found.values())
+
+
+class _Mailer:
+    """Sends one intent's mails: links and alert descriptions are worked out once per batch."""
+
+    def __init__(self, intent: Intent, link):
+        from dialogue.intents import cpv
+
+        self.link = link
+        self.context = {"intent": intent, "intent_url": link("intents.detail", intent_id=intent.id),
+                        "cpv_labels": cpv.labels(intent.all_cpv_codes)}
+        self.reasons: dict[tuple, str] = {}
+
+    def send(self, recipient: Recipient, subject: str, template: str, category: str, **context) -> None:
+        from dialogue.outbox.services import enqueue_mail
+
+        headers, unsubscribe_url, reason = None, None, None
+        subscription = recipient.subscription
+        if subscription is not None:
+            unsubscribe_url = self.link("intents.unsubscribe", token=unsubscribe_token(subscription))
+            headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            key = (subscription.cpv_prefix, subscription.buyer_id, subscription.intent_id)
+            if key not in self.reasons:
+                self.reasons[key] = describe(subscription)
+            reason = self.reasons[key]
+        enqueue_mail([recipient.user.email], subject, template, category=category, headers=headers,
+                     recipient=recipient.user, unsubscribe_url=unsubscribe_url, reason=reason,
+                     **self.context, **context)
+
+
+@contextmanager
+def _mailer(intent: Intent):
+    with on_base_url() as link:
+        yield _Mailer(intent, link)
+
+
+def announced(intent: Intent) -> int:
+    """A new planned tender: every matching alert gets a mail."""
+    recipients = followers(intent, include_askers=False)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, _("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
+                                     buyer=intent.buyer.name), "intents/announced", "intents.announced")
+    return len(recipients)
+
+
+def dates_changed(intent: Intent, changes: list[dict]) -> int:
+    recipients = followers(intent)
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, _("Dates changed: %(title)s", title=intent.title), "intents/dates_changed",
+                        "intents.dates_changed", changes=changes)
+    return len(recipients)
+
+
+def status_changed(intent: Intent, action: ChangeAction) -> int:
+    recipients = followers(intent)
+    subject = (_("Tender published: %(title)s", title=intent.title) if action == ChangeAction.TENDER_PUBLISHED
+               else _("Withdrawn: %(title)s", title=intent.title))
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, subject, "intents/status_changed", f"intents.{action.value}", action=action.value)
+    return len(recipients)
+
+
+def answer_published(question: IntentQuestion, *, corrected: bool = False) -> int:
+    """The answer goes to every follower with the question: nothing is said to one supplier alone."""
+    intent = question.intent
+    recipients = followers(intent)
+    subject = (_("Answer corrected: %(title)s", title=intent.title) if corrected
+               else _("Question answered: %(title)s", title=intent.title))
+    with _mailer(intent) as mailer:
+        for recipient in recipients:
+            mailer.send(recipient, subject, "intents/answer", "intents.answer", question=question,
+                        corrected=corrected)
+    return len(recipients)
+
+
+def published_answer_to(question: IntentQuestion, user: User) -> None:
+    """An answer already public, sent to the asker of a duplicate merged into it."""
+    with _mailer(question.intent) as mailer:
+        mailer.send(Recipient(user, None), _("Question answered: %(title)s", title=question.intent.title),
+                    "intents/answer", "intents.answer", question=question, corrected=False)
+
+
+def question_received(question: IntentQuestion) -> None:
+    """Tell the buyer's contact point (or the intent's author) that a question waits for an answer."""
+    from dialogue.outbox.services import enqueue_mail, external_url
+
+    intent = question.intent
+    to = intent.contact_email
+    if not to and intent.created_by_id:
+        author = db.session.get(User, intent.created_by_id)
+        to = author.email if author else None
+    if not to:
+        return
+    enqueue_mail([to], _("New question on %(title)s", title=intent.title), "intents/question_received",
+                 category="intents.question", intent=intent, question=question,
+                 manage_url=external_url("intents.questions_page", intent_id=intent.id))
