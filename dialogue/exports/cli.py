@@ -10,7 +10,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import Event
 
-export_cli = AppGroup("export", help="Export an event's records.")
+export_cli = AppGroup("export", help="Export an event's records and the open data of planned tenders.")
 
 
 @export_cli.command("attendance")

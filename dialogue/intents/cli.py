@@ -1,4 +1,4 @@
-"""``flask cpv import`` for the official CPV list and ``flask export ocds`` for open data."""
+"""``flask cpv import`` for the official CPV list and ``flask export ocds`` for open data (in the export group)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from dialogue.exports.cli import export_cli
 from dialogue.extensions import db
 
 cpv_group = AppGroup("cpv", help="The Common Procurement Vocabulary codes Dialogue validates against.")
-export_group = AppGroup("export", help="Export open data.")
 
 
 @cpv_group.command("import")
@@ -44,7 +44,7 @@ def cpv_import(file: Path | None, language: str) -> None:
                    err=True)
 
 
-@export_group.command("ocds")
+@export_cli.command("ocds")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the release package ('-' for standard output).")
 def export_ocds(output: Path) -> None:
@@ -60,4 +60,4 @@ def export_ocds(output: Path) -> None:
     click.echo(f"Wrote {len(intents)} releases to {output}.", err=True)
 
 
-commands = [cpv_group, export_group]
+commands = [cpv_group]  # "export ocds" joins the export group of dialogue.exports

@@ -5,7 +5,7 @@ again so that the schema matches the models. Autogenerate misses check constrain
 tables; the two on intents are added by hand.
 
 Revision ID: 3c2c7b335434
-Revises: 6d6ae997b0c7
+Revises: 3a7caebe266b
 Create Date: 2026-11-23 03:45:40.712313
 
 """
@@ -16,7 +16,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = '3c2c7b335434'
-down_revision = '6d6ae997b0c7'
+down_revision = '3a7caebe266b'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.models import CpvCode
-from tests.intents.helpers import reference as shared_data
+from tests.conftest import shared_data
 
 DOMAIN_CODES = ["30200000-1", "30213000-5", "30213100-6", "30213200-7", "30213300-8", "30231000-7", "32250000-0",
                 "48000000-8", "72000000-5", "50300000-8", "50320000-4", "51610000-1"]

@@ -13,12 +13,12 @@ from referencing.jsonschema import DRAFT4
 from dialogue.extensions import db
 from dialogue.intents import links, ocds, questions, services
 from dialogue.models import EventStatus, OrganisationKind, utcnow
-from tests.intents.helpers import reference
+from tests.conftest import shared_data
 
 
 def schemas():
-    release_schema = json.loads(reference("ocds-1.1.5/release-schema.json").read_text())
-    package_schema = json.loads(reference("ocds-1.1.5/release-package-schema.json").read_text())
+    release_schema = json.loads(shared_data("ocds-1.1.5/release-schema.json").read_text())
+    package_schema = json.loads(shared_data("ocds-1.1.5/release-package-schema.json").read_text())
     registry = Registry().with_resource(release_schema["id"],
                                         Resource.from_contents(release_schema, default_specification=DRAFT4))
     return (Draft4Validator(release_schema, format_checker=Draft4Validator.FORMAT_CHECKER),
@@ -26,7 +26,7 @@ def schemas():
 
 
 def codelist(name: str) -> set[str]:
-    with reference(f"ocds-1.1.5/codelists/{name}").open(newline="", encoding="utf-8") as fh:
+    with shared_data(f"ocds-1.1.5/codelists/{name}").open(newline="", encoding="utf-8") as fh:
         return {row["Code"] for row in csv.DictReader(fh)}
 
 
