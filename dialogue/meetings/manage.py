@@ -259,7 +259,8 @@ def _grid(event, meetings):
     people = defaultdict(list)
     for m in meetings:
         for p in m.participants:
-            people[p.user].append(m)
+            if p.user is not None:  # an erased person has no schedule of their own
+                people[p.user].append(m)
     people_sorted = sorted(people.items(), key=lambda item: (item[0].name.lower(), item[0].id))
     return slots, locations, cells, unseated, people_sorted
 

@@ -62,7 +62,8 @@ def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled:
         end=meeting.slot.ends_at, zone=meeting.event.timezone, sequence=meeting.sequence, location=place(meeting),
         url=external_url("meetings.detail", meeting_id=meeting.id), description="\n".join(description),
         status="CANCELLED" if cancelled or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
-        organizer=_organizer(), attendees=[(p.user.name, p.user.email) for p in meeting.participants])
+        organizer=_organizer(), attendees=[(p.user.name, p.user.email) for p in meeting.participants
+                                             if p.user is not None])
 
 
 def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str = "REQUEST") -> bytes:
@@ -75,6 +76,8 @@ def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, 
                    subject: str, category: str, **context) -> None:
     for participant in participants:
         person = participant.user
+        if person is None:  # erased account: nobody to write to
+            continue
         enqueue_mail(
             [person.email], subject, template, category=category,
             attachments=[Attachment(f"meeting-{meeting.id}.ics", f"text/calendar; method={method}",
@@ -120,7 +123,7 @@ def request_answered(request: MeetingRequest) -> None:
 
 
 def reschedule_asked(meeting: Meeting, by: User, side: MeetingSide | None) -> None:
-    others = [p.user for p in meeting.participants if p.side != side]
+    others = [p.user for p in meeting.participants if p.side != side and p.user is not None]
     link = external_url("meetings.detail", meeting_id=meeting.id)
     for person in others:
         enqueue_mail([person.email], _("%(name)s asks to move a meeting", name=by.name), "meetings_reschedule",
@@ -145,6 +148,8 @@ def reschedule_declined(meeting: Meeting, by: User) -> None:
 def reminder(participant: MeetingParticipant) -> None:
     meeting = participant.meeting
     person = participant.user
+    if person is None:
+        return
     enqueue_mail([person.email], _("Soon: %(s)s", s=summary(meeting, person)), "meetings_reminder",
                  category="meetings.reminder", meeting=meeting, person=person,
                  when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone), where=place(meeting),

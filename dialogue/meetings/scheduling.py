@@ -68,8 +68,8 @@ def build_instance(event: Event, now: dt.datetime | None = None):
             continue  # an unlocked draft is placed again
         fixed.append(scheduler.Fixed(
             slot=m.slot_id, table=m.location_id if tables is not None else None, supplier=m.supplier_org_id,
-            buyers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.BUYER),
-            suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER)))
+            buyers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.BUYER and p.user_id),
+            suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER and p.user_id)))
     requests, no_buyer = [], []
     for order, r in enumerate(open_requests(event)):
         if r.meeting is not None and r.meeting.status != MeetingStatus.CANCELLED and (
