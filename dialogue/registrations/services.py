@@ -30,6 +30,12 @@ from dialogue.registrations import mail
 CONSENT_VERSION = "2024-1"
 CONSENT_TEXT = _l("Show my name, organisation and role in the participant list of this event. Only "
                   "registered participants and the organisers see the list. I can withdraw this at any time.")
+# Every wording ever used, by version, so a consent record says what the person agreed to.
+CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
+
+
+def consent_text(version: str | None) -> str:
+    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
 
 ROLE_LABELS = {
     ParticipantRole.BUYER: _l("Buyer"),
