@@ -120,6 +120,16 @@ def raw_table(survey, questions: list[SurveyQuestion], role: str | None = None) 
     return header, rows
 
 
+def record_export(survey, actor, what: str, fmt: str, rows: int, role: str | None = None) -> None:
+    """Every export of answers or results is in the event's audit log: who took what, when."""
+    from dialogue.audit.services import record_action
+
+    label = {"answers": "the answers", "summary": "the results summary"}.get(what, what)
+    record_action(actor, "survey.export", f"Exported {label} of the survey “{survey.title}” as {fmt.upper()} "
+                  f"({rows} rows" + (f", role {role}" if role else "") + ")", event=survey.event,
+                  survey_id=survey.id, what=what, format=fmt, role=role)
+
+
 def summary_table(results: Results) -> tuple[list[str], list[list]]:
     """The results page as rows: one per option or scale point, plus means, NPS and free text."""
     header = [_("Question"), _("Type"), _("Answer"), _("Count"), _("Percent"), _("Answered")]
