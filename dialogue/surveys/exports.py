@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.gdpr.names import person_name
 from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K, SurveyResponse, User
 from dialogue.surveys.answers import OTHER
 from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
@@ -109,7 +110,7 @@ def raw_table(survey, questions: list[SurveyQuestion], role: str | None = None) 
         row: list = [number]
         if not survey.anonymous:
             user = response.invitation.user if response.invitation else None
-            row += [user.name if user else _("(erased)"), user.email if user else None,
+            row += [person_name(user), user.email if user else None,
                     user.organisation.name if user and user.organisation else None,
                     response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else None,
                     response.updated_at.strftime("%Y-%m-%d %H:%M") if response.updated_at else None,
