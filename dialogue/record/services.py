@@ -173,7 +173,8 @@ def _counts(participants: list[Participant]) -> dict[str, dict[str, int]]:
 
 def meeting_lines(query) -> list[MeetingLine]:
     meetings = db.session.scalars(query.where(Meeting.status != MeetingStatus.PROPOSED).options(
-        joinedload(Meeting.event), joinedload(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.supplier_org),
+        joinedload(Meeting.event), joinedload(Meeting.slot), joinedload(Meeting.location),
+        joinedload(Meeting.supplier_org),
         joinedload(Meeting.intent), joinedload(Meeting.request).joinedload(MeetingRequest.buyer_org),
         selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation))).unique()
     lines = []

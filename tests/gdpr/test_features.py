@@ -153,7 +153,7 @@ def test_consent_to_the_participant_list_is_in_the_export(client, auth, make_eve
 
 
 def test_retention_rules_of_the_features(app, runner, make_event, make_registration, make_user, make_intent):
-    from dialogue.models import CalendarFeedToken, Survey
+    from dialogue.models import Survey
 
     now = utcnow()
     old = now - dt.timedelta(days=1000)
