@@ -115,9 +115,10 @@ def supplier(app) -> dict:
     return result
 
 
-def event_in_progress(app, suppliers: int = 3) -> dict:
+def event_in_progress(app, suppliers: int = 3, scheduled: bool = False) -> dict:
     """A two-day forum that started two hours ago: suppliers registered and holding tickets, their
-    requests to meet Malmö waiting for the organisers' auto-scheduler on the second day."""
+    requests to meet Malmö waiting for the organisers' auto-scheduler on the second day (or, when
+    ``scheduled``, already placed by it as drafts)."""
     from dialogue.auth.services import hash_password
     from dialogue.extensions import db
     from dialogue.meetings import services as meetings
@@ -144,6 +145,12 @@ def event_in_progress(app, suppliers: int = 3) -> dict:
             people.append({"email": user.email, "name": user.name, "organisation": user.organisation.name,
                            "ticket": registration.ticket_token})
         db.session.commit()
+        if scheduled:
+            from dialogue.meetings import scheduling
+
+            run = scheduling.start_run(event, _user(ORGANISER), time_limit=5)
+            db.session.commit()
+            scheduling.execute_run(run.id)
         result = {"slug": event.slug, "title": event.title, "suppliers": people}
         db.session.remove()
     return result
