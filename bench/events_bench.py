@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 import os
 import statistics
@@ -30,68 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from dialogue import create_app  # noqa: E402
 from dialogue.config import normalise_database_url  # noqa: E402
 from dialogue.extensions import db  # noqa: E402
-from dialogue.models import (AgendaSession, Event, EventCoHost, EventStatus, Membership, Organisation,  # noqa: E402
-                             OrganisationKind, ParticipantRole, Registration, RegistrationAnswer,
-                             RegistrationQuestion, RegistrationState, SessionKind, SessionSpeaker, User, utcnow)
-
-ROLES = list(ParticipantRole)
-
-
-def fill(event_slug: str, registrations: int, sessions: int, offset: int) -> Event:
-    """An event with the given numbers of registrations (people of 200 organisations) and sessions."""
-    start = (utcnow() + dt.timedelta(days=30)).replace(hour=6, minute=0, second=0, microsecond=0)
-    host = Organisation(name=f"Host {event_slug}", slug=f"host-{event_slug}", kind=OrganisationKind.PUBLIC_BUYER,
-                        country="FI")
-    event = Event(slug=event_slug, title=f"Benchmark {event_slug}", summary="Joint market dialogue",
-                  description="**Fair** and *circular* ICT.\n\n- laptops\n- phones", timezone="Europe/Helsinki",
-                  starts_at=start, ends_at=start + dt.timedelta(days=2), venue="City Hall", languages=["en", "fi"],
-                  status=EventStatus.PUBLISHED, capacity=None)
-    event.cohosts.append(EventCoHost(organisation=host))
-    db.session.add(event)
-    db.session.flush()
-    question = RegistrationQuestion(event=event, kind="text", text="Which products do you bring?", position=1)
-    db.session.add(question)
-    # Plain multi-row inserts, then the ids read back (RETURNING over many rows is slow to splice).
-    db.session.execute(insert(Organisation), [
-        {"name": f"Company {offset + i}", "slug": f"company-{offset + i}", "kind": OrganisationKind.SUPPLIER,
-         "country": "SE"} for i in range(200)])
-    org_ids = list(db.session.scalars(select(Organisation.id).where(
-        Organisation.slug.in_([f"company-{offset + i}" for i in range(200)])).order_by(Organisation.id)))
-    db.session.execute(insert(User), [
-        {"email": f"bench{offset + i}@example.org", "name": f"Person {offset + i}", "password_hash": "x",
-         "email_verified_at": utcnow()} for i in range(registrations)])
-    by_email = dict(db.session.execute(select(User.email, User.id).where(User.email.like("bench%"))).all())
-    user_ids = [by_email[f"bench{offset + i}@example.org"] for i in range(registrations)]
-    db.session.execute(insert(Membership), [{"user_id": uid, "organisation_id": org_ids[i % 200]}
-                                            for i, uid in enumerate(user_ids)])
-    now = utcnow()
-    db.session.execute(insert(Registration), [
-        {"event_id": event.id, "user_id": uid, "organisation_id": org_ids[i % 200], "role": ROLES[i % 5],
-         "state": RegistrationState.CONFIRMED, "created_at": now, "updated_at": now, "confirmed_at": now,
-         "checked_in_at": now if i % 3 == 0 else None, "list_consent_at": now if i % 2 else None,
-         "list_consent_version": "2024-1" if i % 2 else None} for i, uid in enumerate(user_ids)])
-    reg_ids = list(db.session.scalars(select(Registration.id).where(Registration.event_id == event.id)
-                                      .order_by(Registration.id)))
-    db.session.flush()
-    db.session.execute(insert(RegistrationAnswer), [
-        {"registration_id": rid, "question_id": question.id, "value": "=cmd|' /C calc'!A0" if i % 50 == 0
-         else "Refurbished laptops"} for i, rid in enumerate(reg_ids)])
-    for i in range(sessions):
-        begin = start + dt.timedelta(minutes=20 * i)
-        session = AgendaSession(event=event, title=f"Session {i}", kind=list(SessionKind)[i % 7], starts_at=begin,
-                                ends_at=begin + dt.timedelta(minutes=20), room=f"Room {i % 4}",
-                                description="A *short* description.")
-        db.session.add(session)
-        for uid in user_ids[i * 2:i * 2 + 2]:
-            session.speakers.append(SessionSpeaker(user_id=uid))
-    db.session.commit()
-    return event
-
+from dialogue.demo_large import fill_event  # noqa: E402
+from dialogue.models import Event  # noqa: E402
 
 def timed_requests(url: str, n: int) -> list[float]:
     times = []
@@ -138,8 +82,9 @@ def main() -> None:
         db.drop_all()
         db.create_all()
         began = time.perf_counter()
-        page_event = fill("bench-page", 1000, 100, offset=0)
-        export_event = fill("bench-export", 20_000, 0, offset=100_000)
+        page_event = fill_event("bench-page", registrations=1000, sessions=100, offset=0)
+        export_event = fill_event("bench-export", registrations=20_000, sessions=0, offset=100_000)
+        db.session.commit()
         print(f"database: {db.engine.dialect.name}; filled in {time.perf_counter() - began:.1f} s "
               "(1,000 registrations and 100 sessions; 20,000 registrations)")
         page_slug, export_slug = page_event.slug, export_event.slug

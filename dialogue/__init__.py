@@ -53,7 +53,12 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Sign in to see this page."
+    from flask_babel import lazy_gettext
+
+    # Flask-Login flashes localize_callback(login_message): str() turns the lazy message into text
+    # in the request's language (a lazy object itself could not be stored in the session).
+    login_manager.login_message = lazy_gettext("Sign in to see this page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

@@ -102,6 +102,7 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "OCID_PREFIX": env.get("OCID_PREFIX", "ocds-dlg000"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
+        "PUBLIC_PAGE_CACHE_SECONDS": _int(env, "PUBLIC_PAGE_CACHE_SECONDS", 10),
         # Retention periods in days (RETENTION_*_DAYS); each rule has its default where it is defined.
         **{key: int(value) for key, value in env.items() if key.startswith("RETENTION_") and key.endswith("_DAYS")},
     }

@@ -89,6 +89,11 @@ def build(large: bool = False) -> dict:
     for module in feature_modules("demo"):
         module.build(world)
         db.session.flush()
+    if large:
+        from dialogue import demo_large
+
+        demo_large.build(world)
+        db.session.flush()
     # Features build the demo through their services, which queue mail as they would for real
     # people; the demo's addresses are invented, so that mail is dropped.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > last_mail))

@@ -85,6 +85,7 @@ def base_config(database_url: str, tmp_path: Path) -> dict:
         "MAIL_PORT": 9,  # nothing listens: delivery tests start their own SMTP server
         "MAIL_SUPPRESS_SEND": False,
         "BASE_URL": "http://dialogue.test",
+        "PUBLIC_PAGE_CACHE_SECONDS": 0,  # tests see every change at once; the cache has its own test
     }
 
 

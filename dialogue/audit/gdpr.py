@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from dialogue.extensions import db
@@ -32,5 +33,5 @@ def _apply(cutoff: dt.datetime) -> int:
 
 
 RETENTION = [RetentionRule("RETENTION_AUDIT_DAYS", 3650,
-                           "The audit log of organisers' actions, part of the procurement record, is deleted.",
+                           _l("The audit log of organisers' actions, part of the procurement record, is deleted."),
                            _count, _apply)]

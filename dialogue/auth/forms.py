@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
@@ -7,42 +8,52 @@ from dialogue.core.timeutil import timezone_names
 from dialogue.models import OrganisationKind
 from dialogue.organisations.services import country_choices
 
+# Each language by its own name, as people look for it.
 LANGUAGE_CHOICES = [("en", "English"), ("fi", "Suomi"), ("sv", "Svenska"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
 
 
 class PasswordFields:
-    password = PasswordField("Password", validators=[DataRequired(message="Enter a password.")],
-                             description="At least 10 characters. A few unrelated words work well.")
-    password_confirm = PasswordField("Confirm password", validators=[
-        DataRequired(message="Enter the password again."),
-        EqualTo("password", message="The two passwords do not match.")])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter a password."))],
+                             description=_l("At least 10 characters. A few unrelated words work well."))
+    password_confirm = PasswordField(_l("Confirm password"), validators=[
+        DataRequired(message=_l("Enter the password again.")),
+        EqualTo("password", message=_l("The two passwords do not match."))])
 
 
 class SignupForm(PasswordFields, FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=200)])
-    email = EmailField("Work email address", validators=[DataRequired(message="Enter your email address."),
-                                                         Length(max=254)])
-    org_name = StringField("Organisation name", validators=[Length(max=200)])
-    org_kind = SelectField("Kind of organisation", choices=choices((k.value, k.label) for k in OrganisationKind))
-    country = SelectField("Country", choices=choices([("", "Choose a country")] + country_choices()))
-    registration_number = StringField("VAT or business registration number", validators=[Optional(), Length(max=40)],
-                                      description="Optional. Checked against the country's format, e.g. FI20774740.")
-    website = URLField("Website", validators=[Optional(), URL(message="Enter a full address such as "
-                                                                       "https://example.org."), Length(max=300)])
+    name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
+    email = EmailField(_l("Work email address"), validators=[DataRequired(message=_l("Enter your email address.")),
+                                                             Length(max=254)])
+    org_name = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    org_kind = SelectField(_l("Kind of organisation"),
+                           choices=choices((k.value, k.label) for k in OrganisationKind))
+    country = SelectField(_l("Country"), choices=[])
+    registration_number = StringField(_l("VAT or business registration number"),
+                                      validators=[Optional(), Length(max=40)],
+                                      description=_l("Optional. Checked against the country's format, "
+                                                     "e.g. FI20774740."))
+    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a full address such as "
+                                                                             "https://example.org.")),
+                                                  Length(max=300)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Country names in the reader's language, built per request.
+        self.country.choices = choices([("", _l("Choose a country"))] + country_choices())
 
 
 class InvitedSignupForm(PasswordFields, FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=200)])
+    name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(message="Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
-    remember = BooleanField("Keep me signed in on this device")
+    email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(message="Enter your email address.")])
+    email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
 
 
 class ResetForm(PasswordFields, FlaskForm):
@@ -50,15 +61,16 @@ class ResetForm(PasswordFields, FlaskForm):
 
 
 class ChangePasswordForm(PasswordFields, FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(message="Enter your current password.")])
-    password = PasswordField("New password", validators=[DataRequired(message="Enter a new password.")],
-                             description="At least 10 characters.")
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(message=_l("Enter your current password."))])
+    password = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Enter a new password."))],
+                             description=_l("At least 10 characters."))
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(message="Enter your name."), Length(max=200)])
-    locale = SelectField("Language", choices=choices(LANGUAGE_CHOICES))
-    timezone = SelectField("Time zone", choices=[])
+    name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+    timezone = SelectField(_l("Time zone"), choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

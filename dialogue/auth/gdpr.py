@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
@@ -43,4 +44,4 @@ def _apply(cutoff: dt.datetime) -> int:
 
 
 RETENTION = [RetentionRule("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", 30,
-                           "Accounts whose email address was never confirmed are erased.", _count, _apply)]
+                           _l("Accounts whose email address was never confirmed are erased."), _count, _apply)]

@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from dialogue.auth import bp, services
@@ -60,7 +61,7 @@ def verify(token: str):
         db.session.rollback()
         return render_template("auth/link_invalid.html", message=exc.message), 400
     db.session.commit()
-    flash("Your email address is confirmed.", "success")
+    flash(_("Your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("auth.account"))
     return redirect(url_for("auth.login"))
@@ -74,7 +75,7 @@ def resend_verification():
     if form.validate_on_submit() and not current_user.is_verified:
         services.send_verification(current_user)
         db.session.commit()
-        flash("We sent a new confirmation link to your email address.", "success")
+        flash(_("We sent a new confirmation link to your email address."), "success")
     return redirect(url_for("auth.account"), 303)
 
 
@@ -90,7 +91,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
-            form.form_errors.append("The email address or password is not correct.")
+            form.form_errors.append(_("The email address or password is not correct."))
             status = 400
         else:
             db.session.commit()
@@ -108,7 +109,7 @@ def logout():
     if form.validate_on_submit():
         logout_user()
         session.clear()
-        flash("You are signed out.", "success")
+        flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
 
 
@@ -140,7 +141,7 @@ def reset(token: str):
         else:
             db.session.commit()
             logout_user()
-            flash("Your password has been changed. Sign in with the new one.", "success")
+            flash(_("Your password has been changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"), 303)
     return render_template("auth/reset.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -158,7 +159,7 @@ def account():
             attach_error(form, exc)
         else:
             db.session.commit()
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.account"), 303)
     return render_template("auth/account.html", form=form, resend_form=ButtonForm()), \
         400 if form.errors or form.form_errors else 200
@@ -176,8 +177,9 @@ def change_password():
             attach_error(form, exc)
         else:
             db.session.commit()
-            # The session version moved on: sign this session in again, others stay signed out.
-            login_user(current_user)
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            # The session version moved on: sign this session in again, others stay signed out. The user
+            # itself, not the proxy: a proxy stored as the current user would resolve to itself.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("auth.account"), 303)
     return render_template("auth/change_password.html", form=form), 400 if form.errors or form.form_errors else 200

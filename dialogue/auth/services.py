@@ -12,6 +12,7 @@ import hmac
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -43,22 +44,22 @@ def normalise_email(raw: str) -> str:
         # Deliverability (DNS) is not checked: the verification mail does that.
         result = validate_email((raw or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise DialogueError(f"Enter a valid email address: {exc}", field="email") from None
+        raise DialogueError(_("Enter a valid email address: %(reason)s", reason=exc), field="email") from None
     return result.normalized.lower()
 
 
 def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise DialogueError(f"Use at least {minimum} characters.", field="password")
+        raise DialogueError(_("Use at least %(n)d characters.", n=minimum), field="password")
     if len(password) > 256:
-        raise DialogueError("Use at most 256 characters.", field="password")
+        raise DialogueError(_("Use at most %(n)d characters.", n=256), field="password")
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        raise DialogueError("This password is too easy to guess. Try a few unrelated words.", field="password")
+        raise DialogueError(_("This password is too easy to guess. Try a few unrelated words."), field="password")
     local = email.split("@")[0].lower()
     if (local and len(local) >= 4 and local in lowered) or (name and name.lower().replace(" ", "") == lowered):
-        raise DialogueError("Do not use your name or email address in your password.", field="password")
+        raise DialogueError(_("Do not use your name or email address in your password."), field="password")
 
 
 def hash_password(password: str) -> str:
@@ -117,9 +118,9 @@ def _load(purpose: str, token: str, max_age: int) -> dict:
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise InvalidLink("This link has expired. Ask for a new one.") from None
+        raise InvalidLink(_("This link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise InvalidLink("This link is not valid. Check that you copied all of it, or ask for a new one.") \
+        raise InvalidLink(_("This link is not valid. Check that you copied all of it, or ask for a new one.")) \
             from None
 
 
@@ -134,7 +135,7 @@ def verify_email(token: str) -> User:
     data = _load("verify", token, current_app.config["VERIFY_LINK_MAX_AGE"])
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
-        raise InvalidLink("This link is not valid. Ask for a new one.")
+        raise InvalidLink(_("This link is not valid. Ask for a new one."))
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return user
@@ -149,13 +150,13 @@ def sign_up(*, name: str, email: str, password: str, locale: str = "en", timezon
     """
     name = " ".join((name or "").split())
     if not name:
-        raise DialogueError("Enter your name.", field="name")
+        raise DialogueError(_("Enter your name."), field="name")
     email = normalise_email(email)
     check_password_strength(password, email=email, name=name)
     if invitation is not None and invitation.email != email:
-        raise DialogueError("Use the address the invitation was sent to.", field="email")
+        raise DialogueError(_("Use the address the invitation was sent to."), field="email")
     if invitation is None and not organisation:
-        raise DialogueError("Enter your organisation.", field="org_name")
+        raise DialogueError(_("Enter your organisation."), field="org_name")
     org: Organisation | None = None
     if invitation is None:
         # Validate the organisation before looking at the address, so bad input is reported the same way.
@@ -196,7 +197,7 @@ def user_for_reset(token: str) -> User:
     data = _load("reset", token, current_app.config["RESET_LINK_MAX_AGE"])
     user = db.session.get(User, data.get("uid"))
     if user is None or not hmac.compare_digest(data.get("pw", ""), _password_fingerprint(user)):
-        raise InvalidLink("This link has already been used or is no longer valid. Ask for a new one.")
+        raise InvalidLink(_("This link has already been used or is no longer valid. Ask for a new one."))
     return user
 
 
@@ -219,7 +220,7 @@ def set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
-        raise DialogueError("Your current password is not correct.", field="current_password")
+        raise DialogueError(_("Your current password is not correct."), field="current_password")
     set_password(user, new)
 
 
@@ -228,11 +229,11 @@ def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None
 
     name = " ".join((name or "").split())
     if not name:
-        raise DialogueError("Enter your name.", field="name")
+        raise DialogueError(_("Enter your name."), field="name")
     if locale not in current_app.config["LANGUAGES"]:
-        raise DialogueError("Choose a language from the list.", field="locale")
+        raise DialogueError(_("Choose a language from the list."), field="locale")
     if not is_timezone(timezone):
-        raise DialogueError("Choose a time zone from the list.", field="timezone")
+        raise DialogueError(_("Choose a time zone from the list."), field="timezone")
     user.name, user.locale, user.timezone = name, locale, timezone
 
 
@@ -242,7 +243,7 @@ def load_user(identifier: str) -> User | None:
 
     from dialogue.models import Membership
 
-    user_id, _, version = (identifier or "").partition(":")
+    user_id, _sep, version = (identifier or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.scalar(select(User).options(joinedload(User.membership).joinedload(Membership.organisation))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -34,14 +36,14 @@ class Conflict(DialogueError):
 
 
 ERROR_TITLES = {
-    400: "The request could not be understood",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    409: "That change conflicts with the current state",
-    413: "The upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    409: _l("That change conflicts with the current state"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
 }
 
 
@@ -50,7 +52,7 @@ def _render(code: int, message: str | None = None):
 
     # Nothing half-written: whatever the failed request had added to the session is dropped.
     db.session.rollback()
-    title = ERROR_TITLES.get(code, "Error")
+    title = str(ERROR_TITLES.get(code) or _("Error"))
     if request.accept_mimetypes.best == "application/json":
         return {"error": title, "message": message}, code
     return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -59,8 +61,8 @@ def _render(code: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return _render(400, "Your form expired or was sent from another site. Go back, reload the page "
-                            "and try again.")
+        return _render(400, _("Your form expired or was sent from another site. Go back, reload the page "
+                              "and try again."))
 
     @app.errorhandler(DialogueError)
     def dialogue_error(exc: DialogueError):
@@ -70,10 +72,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code == 413:
             limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            return _render(413, f"The request is larger than the limit of {limit_mb} MB. "
-                                "Choose a smaller file and try again.")
+            return _render(413, _("The request is larger than the limit of %(limit)s MB. "
+                                  "Choose a smaller file and try again.", limit=limit_mb))
         if exc.code == 429:
-            return _render(429, "You have tried this too often. Wait a few minutes and try again.")
+            return _render(429, _("You have tried this too often. Wait a few minutes and try again."))
         description = exc.description if exc.code in (400, 403, 404, 405) and exc.description and \
             not exc.description.startswith(("The requested URL", "The browser (or proxy)",
                                             "You don't have the permission", "The method is not")) else None
@@ -82,4 +84,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return _render(500, "The error has been logged. Please try again in a moment.")
+        return _render(500, _("The error has been logged. Please try again in a moment."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 
 from dialogue.core.errors import DialogueError
@@ -23,7 +24,12 @@ def attach_error(form: FlaskForm, exc: DialogueError) -> None:
 
 
 def choices(pairs) -> list:
-    """(value, label) pairs as WTForms select choices."""
+    """(value, label) pairs as WTForms select choices.
+
+    A lazy_gettext label stays lazy, so choices declared on a form class are shown in the language of
+    each request, not in the one current when the module was imported.
+    """
     from wtforms.fields.choices import SelectChoice
 
-    return [SelectChoice(str(value), str(label)) for value, label in pairs]
+    return [SelectChoice(str(value), label if isinstance(label, LazyString) else str(label))
+            for value, label in pairs]

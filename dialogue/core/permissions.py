@@ -5,18 +5,19 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 
 def require_admin() -> None:
     if not (current_user.is_authenticated and current_user.is_admin):
-        abort(403, "Only platform administrators can do this.")
+        abort(403, _("Only platform administrators can do this."))
 
 
 def require_verified() -> None:
     if not current_user.is_verified:
-        abort(403, "Confirm your email address first: use the link we sent you, or ask for a new one "
-                   "on your account page.")
+        abort(403, _("Confirm your email address first: use the link we sent you, or ask for a new one "
+                     "on your account page."))
 
 
 def admin_required(view):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import format_datetime
 
 
 @lru_cache(maxsize=1)
@@ -24,12 +27,39 @@ def to_zone(value: dt.datetime, zone: str) -> dt.datetime:
     return value.astimezone(ZoneInfo(zone))
 
 
-def format_local(value: dt.datetime | None, zone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """'Wed 03 Oct 2018, 10:00 (Europe/Amsterdam)': the zone is always named."""
+# strftime directives used in templates, as CLDR patterns (babel formats them in the reader's language).
+_CLDR = {"%a": "EEE", "%A": "EEEE", "%d": "dd", "%e": "d", "%b": "MMM", "%B": "MMMM", "%m": "MM", "%Y": "y",
+         "%H": "HH", "%M": "mm"}
+
+
+def _cldr_pattern(fmt: str) -> str:
+    parts = re.split(r"(%[a-zA-Z])", fmt)
+    out = []
+    for part in parts:
+        if part in _CLDR:
+            out.append(_CLDR[part])
+        elif part:
+            out.append(f"'{part}'" if re.search(r"[A-Za-z']", part) else part)
+    return "".join(out)
+
+
+def _locale() -> str:
+    try:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "en")
+    except RuntimeError:  # outside an app context
+        return "en"
+
+
+def format_local(value: dt.datetime | None, zone: str, fmt: str = "%a %d %b %Y, %H:%M", *,
+                 named: bool = True) -> str:
+    """'Wed 03 Oct 2018, 10:00 (Europe/Amsterdam)' in the reader's language: the zone is always named."""
     if value is None:
         return ""
     local = to_zone(value, zone)
-    return f"{local.strftime(fmt)} ({zone})"
+    text = format_datetime(local, _cldr_pattern(fmt), locale=_locale())
+    return f"{text} ({zone})" if named else text
 
 
 def local_to_utc(naive: dt.datetime, zone: str) -> dt.datetime:

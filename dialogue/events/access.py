@@ -9,6 +9,7 @@ Drafts are visible to organisers only; to everyone else they do not exist (404).
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dialogue.extensions import db
@@ -61,16 +62,16 @@ def get_event_or_404(slug: str, user: User | None = None, *options) -> Event:
 
 def require_organiser(event: Event, user: User | None) -> None:
     if not is_organiser(event, user):
-        abort(403, "Only the organisers of this event can do this.")
+        abort(403, _("Only the organisers of this event can do this."))
 
 
 def require_check_in(event: Event, user: User | None) -> None:
     if not can_check_in(event, user):
-        abort(403, "Only the organisers and check-in staff of this event can do this.")
+        abort(403, _("Only the organisers and check-in staff of this event can do this."))
 
 
 def require_participant(event: Event, user: User | None) -> None:
     if user is None or not user.is_authenticated:
-        abort(403, "Sign in and register for this event to see this.")
+        abort(403, _("Sign in and register for this event to see this."))
     if not is_participant(event, user):
-        abort(403, "This is for registered participants of the event.")
+        abort(403, _("This is for registered participants of the event."))

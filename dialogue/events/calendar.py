@@ -10,6 +10,7 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar
 
 from dialogue.core import ical
@@ -28,15 +29,15 @@ def location(event: Event, *, include_online: bool = False) -> str | None:
     if include_online and event.online_url and event.format != EventFormat.IN_PERSON:
         parts.append(event.online_url)
     elif event.format == EventFormat.ONLINE and not parts:
-        parts.append("Online")
+        parts.append(_("Online"))
     return ", ".join(" ".join(p.split()) for p in parts) or None
 
 
 def _description(event: Event, url: str, include_online: bool) -> str:
     lines = [plain_text(event.summary)] if event.summary else []
-    lines.append(f"Agenda, details and registration: {url}")
+    lines.append(_("Agenda, details and registration: %(url)s", url=url))
     if include_online and event.online_url and event.format != EventFormat.IN_PERSON:
-        lines.append(f"Join online: {event.online_url}")
+        lines.append(_("Join online") + f": {event.online_url}")
     return "\n\n".join(lines)
 
 
@@ -66,7 +67,7 @@ def session_calendar(event: Event, session: AgendaSession) -> Calendar:
     speakers = [f"{s.user.name} ({s.user.organisation.name})" if s.user.organisation else s.user.name
                 for s in session.speakers]
     if speakers:
-        description.append("Speakers: " + "; ".join(speakers))
+        description.append(_("Speakers") + ": " + "; ".join(speakers))
     description.append(f"{event.title}: {url}")
     where = ", ".join(p for p in (session.room, location(event)) if p) or None
     cal.add_component(ical.vevent(

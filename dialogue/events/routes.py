@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from dialogue.core.cache import public_page
 from dialogue.core import ical
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
@@ -92,6 +93,7 @@ def session_kind(kind) -> str:
 # --- public ----------------------------------------------------------------------------------------
 
 @bp.get("/events/<slug>")
+@public_page
 def detail(slug: str):
     from dialogue.registrations import services as registrations
 

@@ -20,7 +20,7 @@ from dialogue.models import utcnow
 class RetentionRule:
     key: str                  # config key, e.g. "RETENTION_OUTBOX_DAYS"
     default_days: int
-    description: str          # what is kept, and what happens after the period
+    description: str          # what is kept, and what happens after the period (a lazy string)
     count: Callable[[dt.datetime], int]
     apply: Callable[[dt.datetime], int]
 

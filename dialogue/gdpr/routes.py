@@ -1,4 +1,5 @@
 from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from dialogue.core.errors import DialogueError
@@ -45,7 +46,7 @@ def erase():
         else:
             db.session.commit()
             logout_user()
-            flash("Your account and personal data have been erased.", "success")
+            flash(_("Your account and personal data have been erased."), "success")
             return redirect(url_for("main.home"), 303)
     return render_template("gdpr/data.html", download_form=ButtonForm(), erase_form=form), 400
 

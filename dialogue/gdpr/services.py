@@ -16,6 +16,7 @@ import zipfile
 from decimal import Decimal
 from enum import Enum
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from dialogue.core.errors import DialogueError
@@ -62,8 +63,8 @@ def export_zip(user: User) -> bytes:
                 writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
                                  for k, v in row.items()})
             archive.writestr(f"{name}.csv", "\ufeff" + out.getvalue())
-        archive.writestr("README.txt", "Your data held by Dialogue, as JSON (data.json) and as one CSV file per "
-                                       "kind of record. Times are in UTC.\n")
+        archive.writestr("README.txt", _("Your data held by Dialogue, as JSON (data.json) and as one CSV file per "
+                                         "kind of record. Times are in UTC.") + "\n")
     return buffer.getvalue()
 
 
@@ -77,13 +78,13 @@ def erase_account(user: User, password: str) -> None:
     from dialogue.models import MemberRole
 
     if not check_password_hash(user.password_hash, password or ""):
-        raise DialogueError("The password is not correct.", field="password")
+        raise DialogueError(_("The password is not correct."), field="password")
     membership = user.membership
     if membership is not None and membership.role == MemberRole.ADMIN:
         others = [m for m in membership.organisation.memberships if m.user_id != user.id]
         if others and not any(m.role == MemberRole.ADMIN for m in others):
-            raise DialogueError("You are the only administrator of your organisation. Make a colleague an "
-                                "administrator first.")
+            raise DialogueError(_("You are the only administrator of your organisation. Make a colleague an "
+                                  "administrator first."))
     for module in feature_modules("gdpr"):
         module.erase(user)
     db.session.delete(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import format_currency, format_decimal, lazy_gettext as _l
+from flask_babel import format_currency, format_date, format_decimal, lazy_gettext as _l
 
 from dialogue.intents import bp
 from dialogue.intents.criteria import KIND_HEADINGS, criterion_title
@@ -88,7 +88,7 @@ def quantity(value: Decimal | None) -> str:
 
 @bp.app_template_filter("intent_day")
 def day(value: dt.date | None) -> str:
-    return value.strftime("%d %B %Y").lstrip("0") if value else ""
+    return format_date(value, "long") if value else ""
 
 
 @bp.app_template_filter("intent_criterion_title")

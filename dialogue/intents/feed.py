@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from flask_babel import gettext as _
+from markupsafe import escape
+
 from dialogue.core.text import render_markdown
 from dialogue.intents.criteria import criterion_title
 from dialogue.intents.ocds import iso
@@ -45,12 +48,10 @@ def build(intents: list[Intent], *, title: str, self_url: str, html_url: str, en
             _sub(entry, "category", term=code, scheme="https://simap.ted.europa.eu/cpv", label=labels.get(code))
         lines = []
         if intent.planned_notice_date:
-            lines.append(f"<p>Planned contract notice: {intent.planned_notice_date.isoformat()}</p>")
+            lines.append(f"<p>{escape(_('Planned contract notice'))}: {intent.planned_notice_date.isoformat()}</p>")
         criteria = ", ".join(criterion_title(c) for c in intent.criteria)
         summary = str(render_markdown(intent.description))
         if criteria:
-            from markupsafe import escape
-
-            lines.append(f"<p>Intended criteria: {escape(criteria)}</p>")
+            lines.append(f"<p>{escape(_('Intended criteria'))}: {escape(criteria)}</p>")
         _sub(entry, "summary", "".join(lines) + summary, type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -30,16 +30,21 @@ DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, e.g. 2027-03-01.")
 
 
 def currency_choices():
-    known = {c.alpha_3: c.name for c in pycountry.currencies}
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    # Names in the reader's language; English keeps the ISO 4217 names.
+    local = locale.currencies if locale is not None and locale.language != "en" else {}
+    known = {c.alpha_3: local.get(c.alpha_3, c.name) for c in pycountry.currencies}
     common = [(code, f"{code} – {known[code]}") for code in COMMON_CURRENCIES if code in known]
-    rest = sorted((c.alpha_3, f"{c.alpha_3} – {c.name}") for c in pycountry.currencies
-                  if c.alpha_3 not in COMMON_CURRENCIES)
+    rest = sorted((code, f"{code} – {name}") for code, name in known.items() if code not in COMMON_CURRENCIES)
     return choices([("", _l("Choose a currency"))] + common + rest)
 
 
 def country_choices(blank_label):
-    return choices([("", blank_label)] + sorted(((c.alpha_2, c.name) for c in pycountry.countries),
-                                                key=lambda pair: pair[1]))
+    from dialogue.organisations.services import country_choices as countries
+
+    return choices([("", blank_label)] + countries())
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -268,8 +273,9 @@ class FilterForm(Form):
         self.division.choices = choices([("", _l("Any division"))] +
                                         [(d.code[:2], f"{d.code[:2]} – {d.label}") for d in divisions])
         self.buyer.choices = choices([("", _l("Any buyer"))] + [(b.id, b.name) for b in buyers])
-        names = {c.alpha_2: c.name for c in pycountry.countries}
-        self.country.choices = choices([("", _l("Any country"))] + [(c, names.get(c, c)) for c in countries])
+        from dialogue.organisations.services import country_name
+
+        self.country.choices = choices([("", _l("Any country"))] + [(c, country_name(c)) for c in countries])
         self.criterion.choices = choices([("", _l("Any"))] + [(s.key, s.label) for s in SLOTS])
         self.status.choices = choices((key, self.STATUS_LABELS[key]) for key in STATUS_FILTERS)
 

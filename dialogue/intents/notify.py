@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, and_, literal, or_, select
 from sqlalchemy.orm import contains_eager
@@ -107,20 +108,23 @@ class _Mailer:
                         "cpv_labels": cpv.labels(intent.all_cpv_codes)}
         self.reasons: dict[tuple, str] = {}
 
-    def send(self, recipient: Recipient, subject: str, template: str, category: str, **context) -> None:
-        from dialogue.outbox.services import enqueue_mail
+    def send(self, recipient: Recipient, subject, template: str, category: str, **context) -> None:
+        """One mail in the recipient's language; ``subject`` is a lazy string."""
+        from dialogue.outbox.services import enqueue_mail, mail_locale
 
         headers, unsubscribe_url, reason = None, None, None
+        locale = recipient.user.locale
         subscription = recipient.subscription
         if subscription is not None:
             unsubscribe_url = self.link("intents.unsubscribe", token=unsubscribe_token(subscription))
             headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-            key = (subscription.cpv_prefix, subscription.buyer_id, subscription.intent_id)
+            key = (subscription.cpv_prefix, subscription.buyer_id, subscription.intent_id, locale)
             if key not in self.reasons:
-                self.reasons[key] = describe(subscription)
+                with mail_locale(locale):
+                    self.reasons[key] = describe(subscription)
             reason = self.reasons[key]
-        enqueue_mail([recipient.user.email], subject, template, category=category, headers=headers,
+        enqueue_mail([recipient.user.email], subject, template, category=category, headers=headers, locale=locale,
                      recipient=recipient.user, unsubscribe_url=unsubscribe_url, reason=reason,
                      **self.context, **context)
 
@@ -136,8 +140,8 @@ def announced(intent: Intent) -> int:
     recipients = followers(intent, include_askers=False)
     with _mailer(intent) as mailer:
         for recipient in recipients:
-            mailer.send(recipient, _("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
-                                     buyer=intent.buyer.name), "intents/announced", "intents.announced")
+            mailer.send(recipient, _l("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
+                                      buyer=intent.buyer.name), "intents/announced", "intents.announced")
     return len(recipients)
 
 
@@ -145,15 +149,15 @@ def dates_changed(intent: Intent, changes: list[dict]) -> int:
     recipients = followers(intent)
     with _mailer(intent) as mailer:
         for recipient in recipients:
-            mailer.send(recipient, _("Dates changed: %(title)s", title=intent.title), "intents/dates_changed",
+            mailer.send(recipient, _l("Dates changed: %(title)s", title=intent.title), "intents/dates_changed",
                         "intents.dates_changed", changes=changes)
     return len(recipients)
 
 
 def status_changed(intent: Intent, action: ChangeAction) -> int:
     recipients = followers(intent)
-    subject = (_("Tender published: %(title)s", title=intent.title) if action == ChangeAction.TENDER_PUBLISHED
-               else _("Withdrawn: %(title)s", title=intent.title))
+    subject = (_l("Tender published: %(title)s", title=intent.title) if action == ChangeAction.TENDER_PUBLISHED
+               else _l("Withdrawn: %(title)s", title=intent.title))
     with _mailer(intent) as mailer:
         for recipient in recipients:
             mailer.send(recipient, subject, "intents/status_changed", f"intents.{action.value}", action=action.value)
@@ -164,8 +168,8 @@ def answer_published(question: IntentQuestion, *, corrected: bool = False) -> in
     """The answer goes to every follower with the question: nothing is said to one supplier alone."""
     intent = question.intent
     recipients = followers(intent)
-    subject = (_("Answer corrected: %(title)s", title=intent.title) if corrected
-               else _("Question answered: %(title)s", title=intent.title))
+    subject = (_l("Answer corrected: %(title)s", title=intent.title) if corrected
+               else _l("Question answered: %(title)s", title=intent.title))
     with _mailer(intent) as mailer:
         for recipient in recipients:
             mailer.send(recipient, subject, "intents/answer", "intents.answer", question=question,
@@ -176,7 +180,7 @@ def answer_published(question: IntentQuestion, *, corrected: bool = False) -> in
 def published_answer_to(question: IntentQuestion, user: User) -> None:
     """An answer already public, sent to the asker of a duplicate merged into it."""
     with _mailer(question.intent) as mailer:
-        mailer.send(Recipient(user, None), _("Question answered: %(title)s", title=question.intent.title),
+        mailer.send(Recipient(user, None), _l("Question answered: %(title)s", title=question.intent.title),
                     "intents/answer", "intents.answer", question=question, corrected=False)
 
 
@@ -185,12 +189,14 @@ def question_received(question: IntentQuestion) -> None:
     from dialogue.outbox.services import enqueue_mail, external_url
 
     intent = question.intent
-    to = intent.contact_email
-    if not to and intent.created_by_id:
-        author = db.session.get(User, intent.created_by_id)
-        to = author.email if author else None
+    author = db.session.get(User, intent.created_by_id) if intent.created_by_id else None
+    to = intent.contact_email or (author.email if author else None)
     if not to:
         return
-    enqueue_mail([to], _("New question on %(title)s", title=intent.title), "intents/question_received",
-                 category="intents.question", intent=intent, question=question,
+    # In the language of the person behind the address; a shared mailbox gets the author's language.
+    reader = (db.session.scalar(select(User).where(User.email == to.strip().lower())) if intent.contact_email
+              else None) or author
+    enqueue_mail([to], _l("New question on %(title)s", title=intent.title), "intents/question_received",
+                 category="intents.question", locale=reader.locale if reader else None, intent=intent,
+                 question=question,
                  manage_url=external_url("intents.questions_page", intent_id=intent.id))

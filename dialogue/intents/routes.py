@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
+from dialogue.core.cache import public_page
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
@@ -62,6 +63,7 @@ def _filter_args(args: MultiDict) -> dict:
 
 
 @bp.get("/intents")
+@public_page
 def index():
     form, filters = read_filters(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
@@ -115,6 +117,7 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None, status: in
 
 
 @bp.get("/intents/<int:intent_id>")
+@public_page
 def detail(intent_id: int):
     intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
     return render_detail(intent)

@@ -1,6 +1,7 @@
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
+from dialogue.core.cache import public_page
 from dialogue.main import bp
 
 # Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
@@ -21,6 +22,7 @@ def navigation():
 
 
 @bp.get("/")
+@public_page
 def home():
     from flask_login import current_user
 

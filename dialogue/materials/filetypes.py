@@ -18,12 +18,13 @@ import filetype
 
 from dialogue.core.errors import DialogueError
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
 class FileType:
     extension: str
-    label: str
+    label: str  # a lazy string where the name is translated
     mime: str
     inline: bool  # shown in the browser; everything else is served as an attachment
     compressed: bool  # already compressed: stored as-is in the package ZIP
@@ -34,15 +35,15 @@ _ODF = "application/vnd.oasis.opendocument."
 FILE_TYPES = {t.extension: t for t in (
     FileType("pdf", "PDF", "application/pdf", True, False),
     FileType("pptx", "PowerPoint (PPTX)", _OOXML + "presentationml.presentation", False, True),
-    FileType("odp", "OpenDocument presentation (ODP)", _ODF + "presentation", False, True),
+    FileType("odp", _l("OpenDocument presentation (ODP)"), _ODF + "presentation", False, True),
     FileType("docx", "Word (DOCX)", _OOXML + "wordprocessingml.document", False, True),
-    FileType("odt", "OpenDocument text (ODT)", _ODF + "text", False, True),
+    FileType("odt", _l("OpenDocument text (ODT)"), _ODF + "text", False, True),
     FileType("xlsx", "Excel (XLSX)", _OOXML + "spreadsheetml.sheet", False, True),
-    FileType("ods", "OpenDocument spreadsheet (ODS)", _ODF + "spreadsheet", False, True),
-    FileType("png", "PNG image", "image/png", True, True),
-    FileType("jpg", "JPEG image", "image/jpeg", True, True),
-    FileType("jpeg", "JPEG image", "image/jpeg", True, True),
-    FileType("mp4", "MP4 video", "video/mp4", False, True),
+    FileType("ods", _l("OpenDocument spreadsheet (ODS)"), _ODF + "spreadsheet", False, True),
+    FileType("png", _l("PNG image"), "image/png", True, True),
+    FileType("jpg", _l("JPEG image"), "image/jpeg", True, True),
+    FileType("jpeg", _l("JPEG image"), "image/jpeg", True, True),
+    FileType("mp4", _l("MP4 video"), "video/mp4", False, True),
 )}
 DEFAULT_ACCEPTED = ("pdf", "pptx", "odp", "docx", "odt", "xlsx", "ods", "png", "jpg", "jpeg", "mp4")
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from dialogue.materials import access, bp, listing, services
 from dialogue.materials.filetypes import FILE_TYPES
 from dialogue.materials.forms import INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS
-from flask_babel import gettext as _, ngettext as n_
+from flask_babel import gettext as _, ngettext
 
 
 def _user():
@@ -64,7 +64,7 @@ def filesize(n: int | None) -> str:
     if n is None:
         return ""
     if n < 1024:
-        return n_("%(num)s byte", "%(num)s bytes", n)
+        return ngettext("%(num)s byte", "%(num)s bytes", n)
     for unit in ("KB", "MB", "GB"):
         n /= 1024
         if n < 1024 or unit == "GB":

@@ -13,6 +13,7 @@ from dialogue.core.timeutil import format_local
 from dialogue.events import access as event_access
 from dialogue.extensions import db
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from dialogue.materials.listing import session_numbers
 from dialogue.models import (AgendaSession, Event, Material, MaterialReminder, SessionKind, SessionSpeaker, User,
                              utcnow)
@@ -96,8 +97,9 @@ def remind_speakers(event: Event, organiser: User, session: AgendaSession | None
         sessions = [{"title": r.session.title, "when": format_local(r.session.starts_at, event.timezone),
                      "link": external_url("materials.upload", slug=event.slug, session=r.session.id)}
                     for r in speaker_rows]
-        enqueue_mail([speaker.email], _("Please upload your slides for %(event)s", event=event.title),
+        enqueue_mail([speaker.email], _l("Please upload your slides for %(event)s", event=event.title),
                      "materials_reminder", category="materials.reminder", reply_to=event.contact_email,
+                     locale=speaker.locale,
                      speaker=speaker, event=event, organiser=organiser, sessions=sessions,
                      event_link=external_url("materials.event_index", slug=event.slug))
         for row in speaker_rows:

@@ -10,7 +10,7 @@ from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
-from flask_babel import gettext as _, ngettext as n_
+from flask_babel import gettext as _, ngettext
 from dialogue.materials.forms import EditForm, IntentUploadForm, RemindForm, ReplaceForm, UploadForm
 from dialogue.materials.storage import get_storage
 from dialogue.models import AgendaSession, Intent, Material, MaterialVersion
@@ -356,11 +356,11 @@ def remind(slug: str):
     else:
         db.session.commit()
         if mailed:
-            message = n_("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
+            message = ngettext("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
             if skipped:
-                message += " " + n_("%(num)s other was reminded in the last 12 hours and is not mailed again.",
-                                    "%(num)s others were reminded in the last 12 hours and are not mailed again.",
-                                    skipped)
+                message += " " + ngettext(
+                    "%(num)s other was reminded in the last 12 hours and is not mailed again.",
+                    "%(num)s others were reminded in the last 12 hours and are not mailed again.", skipped)
             flash(message, "success")
         else:
             flash(_("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."),

@@ -104,8 +104,9 @@ class AvailabilityForm(FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    slot = SelectField(_l("New time"), coerce=int, validate_choice=False)
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+    # Own ids: the meeting page also holds the cancel form (a note) and the organisers' move form (a slot).
+    slot = SelectField(_l("New time"), id="reschedule-slot", coerce=int, validate_choice=False)
+    note = TextAreaField(_l("Note (optional)"), id="reschedule-note", validators=[Optional(), Length(max=1000)])
 
 
 class AddPersonForm(FlaskForm):
@@ -113,8 +114,8 @@ class AddPersonForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    slot = SelectField(_l("Time"), coerce=int, validate_choice=False)
-    location = SelectField(_l("Table or room"), coerce=int, validate_choice=False,
+    slot = SelectField(_l("Time"), id="move-slot", coerce=int, validate_choice=False)
+    location = SelectField(_l("Table or room"), id="move-location", coerce=int, validate_choice=False,
                            description=_l("Keep it on “any free” to let the system choose."))
 
 

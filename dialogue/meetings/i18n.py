@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import has_request_context
+from flask import has_app_context
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for the meetings modules)
 
 
 def _(text: str, **variables) -> str:
-    # Flask-Babel picks the locale from the request; without one the English text is the answer.
-    if has_request_context():
+    # In an app context (requests, commands, workers) Flask-Babel answers in the current locale, which
+    # force_locale sets for a mail's recipient; with no app at all the English text is the answer.
+    if has_app_context():
         return gettext(text, **variables)
     return text % variables if variables else text

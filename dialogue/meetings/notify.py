@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from dialogue.meetings.i18n import _
+from dialogue.meetings.i18n import _, _l
 
 from dialogue.core import ical
 from dialogue.core.timeutil import format_local
 from dialogue.models import Meeting, MeetingParticipant, MeetingRequest, MeetingSide, MeetingStatus, User
-from dialogue.outbox.services import Attachment, enqueue_mail, external_url
+from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
 
 
 def times(start: dt.datetime, event_zone: str, person_zone: str | None) -> str:
@@ -73,18 +73,21 @@ def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str =
 
 
 def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, method: str, template: str,
-                   subject: str, category: str, **context) -> None:
+                   subject, category: str, **context) -> None:
+    """One message per participant in their language; the calendar entry's title too."""
     for participant in participants:
         person = participant.user
         if person is None:  # erased account: nobody to write to
             continue
-        enqueue_mail(
-            [person.email], subject, template, category=category,
-            attachments=[Attachment(f"meeting-{meeting.id}.ics", f"text/calendar; method={method}",
-                                    meeting_ics(meeting, person, method=method))],
-            person=person, meeting=meeting, when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone),
-            where=place(meeting), link=external_url("meetings.detail", meeting_id=meeting.id),
-            summary=summary(meeting, person), **context)
+        with mail_locale(person.locale):
+            enqueue_mail(
+                [person.email], subject, template, category=category, locale=person.locale,
+                attachments=[Attachment(f"meeting-{meeting.id}.ics", f"text/calendar; method={method}",
+                                        meeting_ics(meeting, person, method=method))],
+                person=person, meeting=meeting,
+                when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone), where=place(meeting),
+                link=external_url("meetings.detail", meeting_id=meeting.id), summary=summary(meeting, person),
+                **context)
 
 
 def invite(meeting: Meeting) -> None:
@@ -92,33 +95,35 @@ def invite(meeting: Meeting) -> None:
     if meeting.status != MeetingStatus.CONFIRMED:
         return
     updated = meeting.sequence > 0
-    subject = (_("Updated: %(s)s", s=meeting.subject) if updated else _("Meeting confirmed: %(s)s", s=meeting.subject))
+    subject = (_l("Updated: %(s)s", s=meeting.subject) if updated
+               else _l("Meeting confirmed: %(s)s", s=meeting.subject))
     _send_calendar(meeting, list(meeting.participants), method="REQUEST", template="meetings_invitation",
                    subject=subject, category="meetings.invitation", updated=updated)
 
 
 def cancelled(meeting: Meeting, by: User) -> None:
     _send_calendar(meeting, list(meeting.participants), method="CANCEL", template="meetings_cancelled",
-                   subject=_("Cancelled: %(s)s", s=meeting.subject), category="meetings.cancelled", by=by)
+                   subject=_l("Cancelled: %(s)s", s=meeting.subject), category="meetings.cancelled", by=by)
 
 
 def request_received(request: MeetingRequest, buyers: list[User]) -> None:
     link = external_url("meetings.request_detail", request_id=request.id)
+    expires = format_local(request.expires_at, request.event.timezone) if request.expires_at else None
     for buyer in buyers:
-        enqueue_mail([buyer.email], _("Meeting request from %(org)s", org=request.supplier_org.name),
-                     "meetings_request", category="meetings.request", request=request, person=buyer, link=link,
-                     expires=format_local(request.expires_at, request.event.timezone) if request.expires_at else None)
+        enqueue_mail([buyer.email], _l("Meeting request from %(org)s", org=request.supplier_org.name),
+                     "meetings_request", category="meetings.request", locale=buyer.locale, request=request,
+                     person=buyer, link=link, expires=expires)
 
 
 def request_answered(request: MeetingRequest) -> None:
     """Declined or expired: the requester hears so (accepted requests send the invitation instead)."""
     if request.requester is None:
         return
-    subject = (_("Meeting request declined by %(org)s", org=request.buyer_org.name)
+    subject = (_l("Meeting request declined by %(org)s", org=request.buyer_org.name)
                if request.status.value == "declined" else
-               _("Meeting request to %(org)s expired", org=request.buyer_org.name))
+               _l("Meeting request to %(org)s expired", org=request.buyer_org.name))
     enqueue_mail([request.requester.email], subject, "meetings_request_answered", category="meetings.request",
-                 request=request, person=request.requester,
+                 locale=request.requester.locale, request=request, person=request.requester,
                  link=external_url("meetings.event_home", slug=request.event.slug))
 
 
@@ -126,9 +131,9 @@ def reschedule_asked(meeting: Meeting, by: User, side: MeetingSide | None) -> No
     others = [p.user for p in meeting.participants if p.side != side and p.user is not None]
     link = external_url("meetings.detail", meeting_id=meeting.id)
     for person in others:
-        enqueue_mail([person.email], _("%(name)s asks to move a meeting", name=by.name), "meetings_reschedule",
-                     category="meetings.reschedule", meeting=meeting, person=person, by=by, link=link,
-                     current=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone),
+        enqueue_mail([person.email], _l("%(name)s asks to move a meeting", name=by.name), "meetings_reschedule",
+                     category="meetings.reschedule", locale=person.locale, meeting=meeting, person=person, by=by,
+                     link=link, current=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone),
                      proposed=times(meeting.reschedule_slot.starts_at, meeting.event.timezone, person.timezone),
                      declined=False)
 
@@ -137,8 +142,8 @@ def reschedule_declined(meeting: Meeting, by: User) -> None:
     asker = meeting.reschedule_by
     if asker is None:
         return
-    enqueue_mail([asker.email], _("The meeting stays at its time"), "meetings_reschedule",
-                 category="meetings.reschedule", meeting=meeting, person=asker, by=by,
+    enqueue_mail([asker.email], _l("The meeting stays at its time"), "meetings_reschedule",
+                 category="meetings.reschedule", locale=asker.locale, meeting=meeting, person=asker, by=by,
                  link=external_url("meetings.detail", meeting_id=meeting.id),
                  current=times(meeting.slot.starts_at, meeting.event.timezone, asker.timezone),
                  proposed=times(meeting.reschedule_slot.starts_at, meeting.event.timezone, asker.timezone),
@@ -150,7 +155,10 @@ def reminder(participant: MeetingParticipant) -> None:
     person = participant.user
     if person is None:
         return
-    enqueue_mail([person.email], _("Soon: %(s)s", s=summary(meeting, person)), "meetings_reminder",
-                 category="meetings.reminder", meeting=meeting, person=person,
-                 when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone), where=place(meeting),
-                 summary=summary(meeting, person), link=external_url("meetings.detail", meeting_id=meeting.id))
+    with mail_locale(person.locale):
+        title = summary(meeting, person)
+        enqueue_mail([person.email], _l("Soon: %(s)s", s=title), "meetings_reminder", category="meetings.reminder",
+                     locale=person.locale, meeting=meeting, person=person,
+                     when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone),
+                     where=place(meeting), summary=title,
+                     link=external_url("meetings.detail", meeting_id=meeting.id))

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 
 from flask import Flask, current_app
-from dialogue.meetings.i18n import _
+from dialogue.meetings.i18n import _, _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +29,16 @@ from dialogue.models import (BusySlot, Event, Meeting, MeetingMode, MeetingParti
                              MeetingSide, MeetingStatus, RequestStatus, RunStatus, ScheduleRun, User, utcnow)
 
 REASON_NO_BUYER = "no_buyer"
-REASON_LABELS = {**scheduler.REASONS, REASON_NO_BUYER: "no buyer of the organisation attends the event"}
+# Why a request was not placed, for the organisers' page (scheduler.REASONS is the solver's own English).
+REASON_LABELS = {
+    scheduler.REASON_NO_COMMON_SLOT: _l("no common free slot: the people never have a free slot at the same time"),
+    scheduler.REASON_SLOTS_TAKEN: _l("no common free slot left: every shared free slot went to other meetings"),
+    scheduler.REASON_SUPPLIER_CAP: _l("cap reached: the supplier organisation has its maximum number of meetings"),
+    scheduler.REASON_BUYER_CAP: _l("cap reached: a buyer has the maximum number of meetings"),
+    scheduler.REASON_NO_TABLE: _l("no table: every table big enough is taken in the shared free slots"),
+    scheduler.REASON_LOWER_PRIORITY: _l("placing it would displace meetings of higher priority"),
+    REASON_NO_BUYER: _l("no buyer of the organisation attends the event"),
+}
 
 _threads: dict[int, threading.Thread] = {}
 
@@ -103,7 +112,7 @@ def start_run(event: Event, user: User | None, time_limit: int) -> ScheduleRun:
     if busy is not None:
         if busy.created_at < utcnow() - dt.timedelta(seconds=busy.time_limit + 600):
             busy.status = RunStatus.FAILED  # its process went away
-            busy.message = "stopped without finishing"
+            busy.message = _("stopped without finishing")
         else:
             raise Conflict(_("The scheduler is already running for this event."))
     run = ScheduleRun(event_id=event.id, status=RunStatus.QUEUED, time_limit=time_limit, progress=0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dialogue.meetings.i18n import _
+from dialogue.meetings.i18n import _, _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -30,7 +30,7 @@ from dialogue.models import (BusySlot, Event, EventIntent, Intent, Meeting, Meet
 from dialogue.models.event import EventStaff, StaffRole
 from dialogue.models.meeting import OPEN_REQUEST_STATES
 
-SLOT_TAKEN = "This slot was just taken by someone else. Choose another time."
+SLOT_TAKEN = _l("This slot was just taken by someone else. Choose another time.")
 
 
 def _settings_or_error(event: Event) -> MeetingSettings:
@@ -142,7 +142,7 @@ def _flush_or_taken() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict(_(SLOT_TAKEN), field="slot") from None
+        raise Conflict(str(SLOT_TAKEN), field="slot") from None
 
 
 def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *, buyers: list[User],
@@ -157,7 +157,7 @@ def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *,
     if me is not None and me.id in taken:
         raise Conflict(_("You already have a meeting at this time."), field="slot")
     if taken:
-        raise Conflict(_(SLOT_TAKEN), field="slot")
+        raise Conflict(str(SLOT_TAKEN), field="slot")
     if unavailable:
         names = ", ".join(p.name for p in people if p.id in unavailable)
         raise Conflict(_("%(names)s is not available at that time.", names=names), field="slot")

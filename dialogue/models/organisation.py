@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,18 +20,19 @@ class OrganisationKind(enum.StrEnum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def label(self):
+        """The kind in the current language (a lazy string)."""
         return KIND_LABELS[self]
 
 
 KIND_LABELS = {
-    OrganisationKind.PUBLIC_BUYER: "Public buyer",
-    OrganisationKind.SUPPLIER: "Supplier",
-    OrganisationKind.RESELLER: "Reseller",
-    OrganisationKind.MANUFACTURER: "Manufacturer",
-    OrganisationKind.CIVIL_SOCIETY: "Civil society",
-    OrganisationKind.NETWORK: "Network",
-    OrganisationKind.OTHER: "Other",
+    OrganisationKind.PUBLIC_BUYER: _l("Public buyer"),
+    OrganisationKind.SUPPLIER: _l("Supplier"),
+    OrganisationKind.RESELLER: _l("Reseller"),
+    OrganisationKind.MANUFACTURER: _l("Manufacturer"),
+    OrganisationKind.CIVIL_SOCIETY: _l("Civil society"),
+    OrganisationKind.NETWORK: _l("Network"),
+    OrganisationKind.OTHER: _l("Other"),
 }
 
 

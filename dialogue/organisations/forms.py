@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Length
@@ -5,15 +6,14 @@ from wtforms.validators import DataRequired, Length
 from dialogue.core.forms import choices
 from dialogue.models import MemberRole
 
-ROLE_CHOICES = [(MemberRole.MEMBER.value, "Member"), (MemberRole.ADMIN.value, "Administrator")]
-
+ROLE_CHOICES = [(MemberRole.MEMBER.value, _l("Member")), (MemberRole.ADMIN.value, _l("Administrator"))]
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Colleague's email address", validators=[DataRequired(message="Enter an email address."),
-                                                                Length(max=254)])
-    role = SelectField("Role", choices=choices(ROLE_CHOICES))
+    email = EmailField(_l("Colleague's email address"),
+                       validators=[DataRequired(message=_l("Enter an email address.")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=choices(ROLE_CHOICES))
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))

@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -57,7 +58,7 @@ def invite(slug: str):
             attach_error(form, exc)
         else:
             db.session.commit()
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("organisations.detail", slug=slug), 303)
     return render_template("organisations/detail.html", org=org, country=services.country_name(org.country),
                            show_members=True, can_manage=True, invite_form=form, button=ButtonForm(),
@@ -81,7 +82,7 @@ def set_role(slug: str, membership_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("The role is changed.", "success")
+        flash(_("The role is changed."), "success")
     return redirect(url_for("organisations.detail", slug=slug), 303)
 
 
@@ -101,7 +102,7 @@ def remove(slug: str, membership_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("The member is removed.", "success")
+        flash(_("The member is removed."), "success")
     return redirect(url_for("organisations.detail", slug=slug), 303)
 
 
@@ -110,8 +111,8 @@ def invitation(token: str):
     invitation = services.get_open_invitation(token)
     if invitation is None:
         return render_template("auth/link_invalid.html",
-                               message="This invitation has expired or was already used. Ask the "
-                                       "organisation's administrator for a new one."), 404
+                               message=_("This invitation has expired or was already used. Ask the "
+                                         "organisation's administrator for a new one.")), 404
     if current_user.is_authenticated:
         form = ButtonForm()
         if request.method == "POST" and form.validate_on_submit():
@@ -122,7 +123,7 @@ def invitation(token: str):
                 flash(exc.message, "error")
                 return redirect(url_for("main.home"), 303)
             db.session.commit()
-            flash(f"You have joined {invitation.organisation.name}.", "success")
+            flash(_("You have joined %(org)s.", org=invitation.organisation.name), "success")
             return redirect(url_for("organisations.detail", slug=invitation.organisation.slug), 303)
         return render_template("organisations/invitation.html", invitation=invitation, form=form)
     form = InvitedSignupForm()
@@ -138,12 +139,12 @@ def invitation(token: str):
         else:
             if user is None:
                 db.session.commit()
-                flash("This address already has an account. Sign in, then open the invitation link again.",
+                flash(_("This address already has an account. Sign in, then open the invitation link again."),
                       "info")
                 return redirect(url_for("auth.login", next=request.path), 303)
             db.session.commit()
             login_user(user)
-            flash(f"Welcome. You have joined {invitation.organisation.name}.", "success")
+            flash(_("Welcome. You have joined %(org)s.", org=invitation.organisation.name), "success")
             return redirect(url_for("organisations.detail", slug=invitation.organisation.slug), 303)
     return render_template("organisations/invitation.html", invitation=invitation, form=form), \
         400 if form.errors or form.form_errors else 200

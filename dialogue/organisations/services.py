@@ -8,6 +8,8 @@ import unicodedata
 
 import pycountry
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from stdnum.eu import vat as eu_vat
@@ -20,19 +22,29 @@ from dialogue.models import (Invitation, Membership, MemberRole, Organisation, O
                              utcnow)
 
 
+def _territory_names() -> dict[str, str]:
+    """Country names in the current language; English keeps the ISO 3166 names."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return {}
+    return locale.territories
+
+
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+    names = _territory_names()
+    return sorted(((c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries),
+                  key=lambda pair: pair[1])
 
 
 def country_name(code: str | None) -> str:
     country = pycountry.countries.get(alpha_2=code) if code else None
-    return country.name if country else (code or "")
+    return _territory_names().get(country.alpha_2, country.name) if country else (code or "")
 
 
 def validate_country(code: str) -> str:
     code = (code or "").strip().upper()
     if pycountry.countries.get(alpha_2=code) is None:
-        raise DialogueError("Choose a country from the list.", field="country")
+        raise DialogueError(_("Choose a country from the list."), field="country")
     return code
 
 
@@ -55,19 +67,19 @@ def validate_registration_number(number: str | None, country: str) -> str | None
             break
     if module is None:
         if len(number) > 40:
-            raise DialogueError("A registration number has at most 40 characters.", field="registration_number")
+            raise DialogueError(_("A registration number has at most 40 characters."), field="registration_number")
         return number
     try:
         if cc in eu_vat.MEMBER_STATES or cc == "gr":
             compact = eu_vat.compact(number if number[:2].isalpha() else vat_prefix + number)
             if compact[:2].lower() != vat_prefix:
-                raise DialogueError(f"This VAT number belongs to another country than {country_name(country)}.",
-                                    field="registration_number")
+                raise DialogueError(_("This VAT number belongs to another country than %(country)s.",
+                                      country=country_name(country)), field="registration_number")
             return eu_vat.validate(compact)
         return module.compact(module.validate(number))
     except ValidationError:
-        raise DialogueError(f"This is not a valid VAT or registration number for {country_name(country)}: "
-                            "check the digits.", field="registration_number") from None
+        raise DialogueError(_("This is not a valid VAT or registration number for %(country)s: check the digits.",
+                              country=country_name(country)), field="registration_number") from None
 
 
 def slugify(text: str) -> str:
@@ -89,12 +101,12 @@ def create_organisation(*, name: str, kind: OrganisationKind | str, country: str
     """Create an organisation. A VAT or registration number may belong to one organisation only."""
     name = " ".join((name or "").split())
     if not name:
-        raise DialogueError("Enter the organisation's name.", field="org_name")
+        raise DialogueError(_("Enter the organisation's name."), field="org_name")
     country = validate_country(country)
     number = validate_registration_number(registration_number, country)
     if number and db.session.scalar(select(Organisation.id).where(Organisation.registration_number == number)):
-        raise Conflict("An organisation with this VAT or registration number is already registered. "
-                       "Ask one of its administrators to invite you.", field="registration_number")
+        raise Conflict(_("An organisation with this VAT or registration number is already registered. "
+                         "Ask one of its administrators to invite you."), field="registration_number")
     org = Organisation(name=name, slug=unique_slug(name), kind=OrganisationKind(kind), country=country,
                        registration_number=number, website=(website or None))
     db.session.add(org)
@@ -103,7 +115,7 @@ def create_organisation(*, name: str, kind: OrganisationKind | str, country: str
 
 def add_member(org: Organisation, user: User, role: MemberRole = MemberRole.MEMBER) -> Membership:
     if user.membership is not None:
-        raise Conflict("You already belong to an organisation. Leave it before joining another.")
+        raise Conflict(_("You already belong to an organisation. Leave it before joining another."))
     membership = Membership(organisation=org, user=user, role=role)
     db.session.add(membership)
     return membership
@@ -114,7 +126,7 @@ def require_org_admin(org: Organisation, user: User) -> None:
         return
     if not (user.membership and user.membership.organisation_id == org.id
             and user.membership.role == MemberRole.ADMIN):
-        raise NotAllowed("Only an administrator of this organisation can do this.")
+        raise NotAllowed(_("Only an administrator of this organisation can do this."))
 
 
 def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole) -> Invitation:
@@ -127,7 +139,7 @@ def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None and existing.membership is not None:
         if existing.membership.organisation_id == org.id:
-            raise Conflict("This person is already a member.", field="email")
+            raise Conflict(_("This person is already a member."), field="email")
     now = utcnow()
     invitation = db.session.scalar(select(Invitation).where(Invitation.organisation_id == org.id,
                                                             Invitation.email == email))
@@ -159,9 +171,9 @@ def get_open_invitation(token: str) -> Invitation | None:
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     if user.email != invitation.email:
-        raise NotAllowed("This invitation was sent to another email address.")
+        raise NotAllowed(_("This invitation was sent to another email address."))
     if not invitation.is_open(utcnow()):
-        raise DialogueError("This invitation has expired or was already used. Ask for a new one.")
+        raise DialogueError(_("This invitation has expired or was already used. Ask for a new one."))
     membership = add_member(invitation.organisation, user, invitation.role)
     invitation.accepted_at = utcnow()
     if user.email_verified_at is None:
@@ -174,10 +186,10 @@ def set_member_role(org: Organisation, actor: User, membership: Membership, role
     """Change a member's role; an organisation always keeps at least one administrator."""
     require_org_admin(org, actor)
     if membership.organisation_id != org.id:
-        raise NotAllowed("This person is not a member of this organisation.")
+        raise NotAllowed(_("This person is not a member of this organisation."))
     if membership.role == MemberRole.ADMIN and role != MemberRole.ADMIN and _admin_count(org) <= 1:
-        raise Conflict("An organisation needs at least one administrator. Make someone else an "
-                       "administrator first.")
+        raise Conflict(_("An organisation needs at least one administrator. Make someone else an "
+                         "administrator first."))
     membership.role = role
 
 
@@ -185,10 +197,10 @@ def remove_member(org: Organisation, actor: User, membership: Membership) -> Non
     if actor.id != membership.user_id:
         require_org_admin(org, actor)
     if membership.organisation_id != org.id:
-        raise NotAllowed("This person is not a member of this organisation.")
+        raise NotAllowed(_("This person is not a member of this organisation."))
     if membership.role == MemberRole.ADMIN and _admin_count(org) <= 1:
-        raise Conflict("An organisation needs at least one administrator. Make someone else an "
-                       "administrator first.")
+        raise Conflict(_("An organisation needs at least one administrator. Make someone else an "
+                         "administrator first."))
     db.session.delete(membership)
 
 

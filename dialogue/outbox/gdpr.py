@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from dialogue.extensions import db
@@ -40,4 +41,4 @@ def _apply(cutoff: dt.datetime) -> int:
 
 
 RETENTION = [RetentionRule("RETENTION_OUTBOX_DAYS", 90,
-                           "Copies of mail sent (or given up on) are deleted.", _count, _apply)]
+                           _l("Copies of mail sent (or given up on) are deleted."), _count, _apply)]

@@ -1,4 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from dialogue.core.permissions import admin_required
@@ -32,9 +34,10 @@ def index():
 def retry():
     form = RetryForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("outbox.index"), 303)
     count = services.retry_failed()
     db.session.commit()
-    flash(f"{count} failed message(s) queued again.", "success")
+    flash(ngettext("%(num)d failed message queued again.", "%(num)d failed messages queued again.", count),
+          "success")
     return redirect(url_for("outbox.index"), 303)

@@ -11,27 +11,27 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.core import ical
 from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User)
-from dialogue.outbox.services import Attachment, enqueue_mail, external_url
+from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
 
 CATEGORY = "registration.{kind}"
 
 
 def send(event: Event, user: User, subject, template: str, *, category: str,
          attachments: Iterable[Attachment] = (), reply_to: str | None = None, **context) -> OutboxMessage:
-    """One message to one person about one event, rendered in their language."""
-    with force_locale(user.locale or "en"):
-        message = enqueue_mail([user.email], str(subject() if callable(subject) else subject), template,
-                               attachments=attachments, category=category, reply_to=reply_to or event.contact_email,
-                               event=event, user=user, event_url=external_url("events.detail", slug=event.slug),
-                               **context)
+    """One message to one person about one event, rendered in their language (``subject`` is a lazy
+    string, or the organisers' own words). Build the attachments under ``mail_locale(user.locale)``
+    too, so their calendar text is in the same language."""
+    message = enqueue_mail([user.email], subject, template, locale=user.locale, attachments=attachments,
+                           category=category, reply_to=reply_to or event.contact_email, event=event, user=user,
+                           event_url=external_url("events.detail", slug=event.slug), **context)
     message.event_id = event.id
     return message
 
@@ -50,14 +50,14 @@ def cancellation(event: Event, user: User) -> Attachment:
     return Attachment("cancel.ics", "text/calendar; method=CANCEL", ical.to_bytes(cal))
 
 
-def _subjects(kind: str, title: str) -> str:
+def _subject(kind: str, title: str):
     return {
-        "received": _("Registration received: %(title)s", title=title),
-        "confirmed": _("You are registered: %(title)s", title=title),
-        "waitlisted": _("On the waiting list: %(title)s", title=title),
-        "promoted": _("A place is yours: %(title)s", title=title),
-        "rejected": _("Registration not accepted: %(title)s", title=title),
-        "cancelled": _("Registration cancelled: %(title)s", title=title),
+        "received": _l("Registration received: %(title)s", title=title),
+        "confirmed": _l("You are registered: %(title)s", title=title),
+        "waitlisted": _l("On the waiting list: %(title)s", title=title),
+        "promoted": _l("A place is yours: %(title)s", title=title),
+        "rejected": _l("Registration not accepted: %(title)s", title=title),
+        "cancelled": _l("Registration cancelled: %(title)s", title=title),
     }[kind]
 
 
@@ -71,18 +71,19 @@ def notify_registration(registration: Registration, kind: str, *, was_confirmed:
     user, event = registration.user, registration.event
     if user is None:
         return None
-    attachments: list[Attachment] = []
-    if kind in ("confirmed", "promoted"):
-        attachments = [Attachment("ticket-qr.png", "image/png", door.qr_png(registration)),
-                       invitation(event, user)]
-    elif kind in ("cancelled", "rejected") and was_confirmed:
-        attachments = [cancellation(event, user)]
-    position = waiting_position(registration) if kind == "waitlisted" else None
-    return send(event, user, lambda: _subjects(kind, event.title), f"registration_{kind}",
-                category=CATEGORY.format(kind=kind), attachments=attachments, registration=registration,
-                role=role_label(registration.role), ticket_url=door.ticket_url(registration),
-                registration_url=external_url("registrations.mine", slug=event.slug),
-                deadline=cancellation_deadline(event), by_organiser=by_organiser, position=position)
+    with mail_locale(user.locale):
+        attachments: list[Attachment] = []
+        if kind in ("confirmed", "promoted"):
+            attachments = [Attachment("ticket-qr.png", "image/png", door.qr_png(registration)),
+                           invitation(event, user)]
+        elif kind in ("cancelled", "rejected") and was_confirmed:
+            attachments = [cancellation(event, user)]
+        position = waiting_position(registration) if kind == "waitlisted" else None
+        return send(event, user, _subject(kind, event.title), f"registration_{kind}",
+                    category=CATEGORY.format(kind=kind), attachments=attachments, registration=registration,
+                    role=role_label(registration.role), ticket_url=door.ticket_url(registration),
+                    registration_url=external_url("registrations.mine", slug=event.slug),
+                    deadline=cancellation_deadline(event), by_organiser=by_organiser, position=position)
 
 
 def waiting_position(registration: Registration) -> int:
@@ -107,9 +108,10 @@ def notify_event_changed(event: Event) -> int:
     (same UID, higher SEQUENCE: it replaces the old entry)."""
     count = 0
     for registration in _active(event, [RegistrationState.CONFIRMED]):
-        send(event, registration.user, lambda: _("Changed: %(title)s", title=event.title), "event_changed",
-             category="event.changed", attachments=[invitation(event, registration.user)],
-             registration=registration)
+        with mail_locale(registration.user.locale):
+            send(event, registration.user, _l("Changed: %(title)s", title=event.title), "event_changed",
+                 category="event.changed", attachments=[invitation(event, registration.user)],
+                 registration=registration)
         count += 1
     return count
 
@@ -118,10 +120,11 @@ def notify_event_cancelled(event: Event, reason: str) -> int:
     """Tell everyone registered that the event is cancelled; confirmed people get a calendar cancellation."""
     count = 0
     for registration in _active(event):
-        attachments = ([cancellation(event, registration.user)]
-                       if registration.state == RegistrationState.CONFIRMED else [])
-        send(event, registration.user, lambda: _("Cancelled: %(title)s", title=event.title), "event_cancelled",
-             category="event.cancelled", attachments=attachments, registration=registration, reason=reason)
+        with mail_locale(registration.user.locale):
+            attachments = ([cancellation(event, registration.user)]
+                           if registration.state == RegistrationState.CONFIRMED else [])
+            send(event, registration.user, _l("Cancelled: %(title)s", title=event.title), "event_cancelled",
+                 category="event.cancelled", attachments=attachments, registration=registration, reason=reason)
         count += 1
     return count
 

@@ -16,7 +16,7 @@ from dialogue.surveys import answers, services
 from dialogue.surveys.starters import STARTERS
 
 EVENT_SLUG = "make-ict-fair-2018"
-TITLE = STARTERS["market_dialogue"]["title"]
+TITLE = str(STARTERS["market_dialogue"]["title"])  # the demo is built in English
 
 # Answers cycled over the participants, so the results page has something to show.
 USEFUL = ["5", "4", "4", "3", "5", "2"]

@@ -65,9 +65,10 @@ class SettingsForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    title = StringField(_l("Section title"), validators=[DataRequired(message=_l("Give the section a title.")),
-                                                         Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    # Own ids: the survey builder shows this form next to the settings form, which has a title too.
+    title = StringField(_l("Section title"), id="section-title",
+                        validators=[DataRequired(message=_l("Give the section a title.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), id="section-description", validators=[Length(max=2000)])
 
 
 class QuestionForm(FlaskForm):

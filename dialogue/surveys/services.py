@@ -79,7 +79,7 @@ def create_survey(event: Event, user: User | None, title: str, *, starter: str |
     if starter and starter not in STARTERS:
         raise DialogueError(_("Choose one of the templates."), field="starter")
     if not title and starter:
-        title = STARTERS[starter]["title"]
+        title = str(STARTERS[starter]["title"])
     if not title:
         raise DialogueError(_("Give the survey a title."), field="title")
     if previous is not None and previous.event_id != event.id:
@@ -92,7 +92,7 @@ def create_survey(event: Event, user: User | None, title: str, *, starter: str |
                     closes_at=opens + dt.timedelta(days=DEFAULT_OPEN_DAYS), reminder_days=[3, 7],
                     reminders_done=[], audience_roles=[], previous_survey=previous,
                     anonymous=previous.anonymous if previous is not None else False,
-                    intro=STARTERS[starter]["intro"] if starter else "")
+                    intro=str(STARTERS[starter]["intro"]) if starter else "")
     db.session.add(survey)
     if starter:
         _fill_from_starter(survey, STARTERS[starter])
@@ -105,19 +105,20 @@ def create_survey(event: Event, user: User | None, title: str, *, starter: str |
 def _fill_from_starter(survey: Survey, starter: dict) -> None:
     by_key: dict[str, SurveyQuestion] = {}
     for s_pos, spec in enumerate(starter["sections"]):
-        section = SurveySection(survey=survey, title=spec["title"], description=spec.get("description", ""),
-                                position=s_pos)
+        section = SurveySection(survey=survey, title=str(spec["title"]),
+                                description=str(spec.get("description", "")), position=s_pos)
         db.session.add(section)
         for q_pos, q in enumerate(spec["questions"]):
             question = SurveyQuestion(
-                survey=survey, section=section, kind=q["kind"], text=q["text"], help_text=q.get("help_text", ""),
-                required=q.get("required", False), options=list(q.get("options", [])),
+                survey=survey, section=section, kind=q["kind"], text=str(q["text"]),
+                help_text=str(q.get("help_text", "")), required=q.get("required", False),
+                options=[str(option) for option in q.get("options", [])],
                 allow_other=q.get("allow_other", False), position=q_pos)
             db.session.add(question)
             if "show_if" in q:
                 key, value = q["show_if"]
                 question.condition_question = by_key[key]
-                question.condition_value = value
+                question.condition_value = str(value)
             if "key" in q:
                 by_key[q["key"]] = question
 
