@@ -32,7 +32,7 @@ SCHEMAS = {
         "format": {"enum": ["in_person", "online", "hybrid"]},
         "timezone": {"type": "string"}, "starts_at": DATETIME, "ends_at": DATETIME, "venue": NULLABLE_STRING,
         "cohosts": {"type": "array", "items": {"type": "string"}},
-        "url": {"type": "string", "format": "uri"}, "html_url": NULLABLE_URL,
+        "url": {"type": "string", "format": "uri"}, "html_url": {"type": "string", "format": "uri"},
     }),
     "Session": _object({
         "id": {"type": "integer"}, "title": {"type": "string"},
@@ -51,7 +51,8 @@ SCHEMAS = {
         "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
         "procedure_type": NULLABLE_STRING,
         "planned_notice_date": {"type": ["string", "null"], "format": "date"},
-        "url": {"type": "string", "format": "uri"}, "html_url": NULLABLE_URL, "ocds_url": NULLABLE_URL,
+        "url": {"type": "string", "format": "uri"}, "html_url": {"type": "string", "format": "uri"},
+        "ocds_url": {"type": "string", "format": "uri"},
     }),
 }
 SCHEMAS["EventDetail"] = _object({
@@ -67,7 +68,23 @@ SCHEMAS["IntentDetail"] = _object({
     "place_country": NULLABLE_STRING, "place_nuts": NULLABLE_STRING,
     "announced_at": {"type": ["string", "null"], "format": "date-time"}, "updated_at": DATETIME,
 })
+SCHEMAS["Material"] = _object({
+    "id": {"type": "integer"}, "title": {"type": "string"}, "description": {"type": "string"},
+    "language": {"type": "string", "description": "ISO 639-1 code of the material's language"},
+    "session": {"oneOf": [{"type": "null"}, _object({"id": {"type": "integer"}, "title": {"type": "string"}})],
+                "description": "The agenda session it belongs to; null for the event as a whole"},
+    "kind": {"enum": ["file", "link"]},
+    "file_name": {**NULLABLE_STRING, "description": "The current version's file name; null for a link"},
+    "size": {"type": ["integer", "null"], "minimum": 1, "description": "Bytes; null for a link"},
+    "content_type": {**NULLABLE_STRING, "description": "Media type of the file; null for a link"},
+    "version": {"type": ["integer", "null"], "minimum": 1},
+    "download_url": {**NULLABLE_URL, "description": "Downloads the current version; null for a link"},
+    "link_url": {**NULLABLE_URL, "description": "Where a link leads; null for a file"},
+    "html_url": {"type": "string", "format": "uri"},
+    "published_at": DATETIME, "updated_at": DATETIME,
+})
 SCHEMAS["EventPage"] = _page_of("#/components/schemas/EventSummary")
+SCHEMAS["MaterialPage"] = _page_of("#/components/schemas/Material")
 SCHEMAS["IntentPage"] = _page_of("#/components/schemas/IntentSummary")
 
 PAGE_PARAMETERS = [
@@ -92,9 +109,10 @@ ERROR_404 = {"description": "No such public object",
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Dialogue read API", "version": "1.0.0",
-                 "description": "Published market-dialogue events, their agendas, and announced planned tenders "
-                                "(with links to their OCDS releases). Read-only; no authentication."},
+        "info": {"title": "Dialogue read API", "version": "1.1.0",
+                 "description": "Published market-dialogue events, their agendas and public materials, and "
+                                "announced planned tenders (with links to their OCDS releases). Read-only; no "
+                                "authentication."},
         "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
         "paths": {
             "/events": {"get": {"operationId": "listEvents", "parameters": PAGE_PARAMETERS,
@@ -104,6 +122,15 @@ def openapi_document() -> dict:
                                                        "schema": {"type": "string"}}],
                                        "responses": {**_ok("EventDetail", "An event with its agenda"),
                                                      "404": ERROR_404}}},
+            "/events/{slug}/materials": {"get": {
+                "operationId": "listEventMaterials",
+                "description": "Materials of a published event that anyone may see, event-wide items first, then "
+                               "by session in agenda order. Materials for participants or organisers only are "
+                               "not listed.",
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                               *PAGE_PARAMETERS],
+                "responses": {**_ok("MaterialPage", "Public materials of the event"), "400": ERROR_400,
+                              "404": ERROR_404}}},
             "/intents": {"get": {"operationId": "listIntents", "parameters": PAGE_PARAMETERS,
                                  "responses": {**_ok("IntentPage", "Announced intents, newest first"),
                                                "400": ERROR_400}}},

@@ -1,4 +1,4 @@
-"""Read-only JSON for published events, their agendas, announced intents and public materials.
+"""Read-only JSON for published events, their agendas and public materials, and announced intents.
 
 Every response carries an ETag (a hash of its body) and Cache-Control; a matching
 If-None-Match gets 304 with no body. Lists are paginated with page and per_page.
@@ -10,14 +10,14 @@ import hashlib
 import json
 
 from flask import Response, abort, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.api import bp, serializers
 from dialogue.api.openapi import openapi_document
 from dialogue.extensions import csrf, db, limiter
 from dialogue.models import (AgendaSession, Event, EventCoHost, EventIntent, EventStatus, Intent, IntentStatus,
-                             Membership, SessionSpeaker, User)
+                             Material, MaterialVisibility, Membership, SessionSpeaker, User)
 
 PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
                        EventStatus.CANCELLED)
@@ -63,14 +63,15 @@ def page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def paginated(endpoint: str, items: list[dict], total: int, page: int, per_page: int) -> dict:
+def paginated(endpoint: str, items: list[dict], total: int, page: int, per_page: int, **values) -> dict:
     last = max((total + per_page - 1) // per_page, 1)
 
     def link(n: int) -> str | None:
-        return url_for(endpoint, page=n, per_page=per_page, _external=True) if 1 <= n <= last else None
+        return url_for(endpoint, page=n, per_page=per_page, _external=True, **values) if 1 <= n <= last else None
 
     return {"items": items, "page": page, "per_page": per_page, "total": total,
-            "links": {"self": link(page) or url_for(endpoint, page=page, per_page=per_page, _external=True),
+            "links": {"self": link(page) or url_for(endpoint, page=page, per_page=per_page, _external=True,
+                                                    **values),
                       "next": link(page + 1) if page < last else None,
                       "prev": link(page - 1) if page > 1 else None}}
 
@@ -108,6 +109,28 @@ def event(slug: str):
         .where(EventIntent.event_id == item.id, Intent.status.in_(PUBLIC_INTENT_STATES))
         .options(joinedload(Intent.buyer)).order_by(Intent.id)).all()
     return cached_json(serializers.event_detail(item, intents))
+
+
+@bp.get("/events/<slug>/materials")
+@limiter.limit("120 per minute")
+def event_materials(slug: str):
+    """The event's public materials (not those for participants or organisers only, nor removed ones):
+    event-wide items first, then by session in agenda order."""
+    page, per_page = page_args()
+    event_id = db.session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)))
+    if event_id is None:
+        abort(404)
+    where = (Material.event_id == event_id, Material.visibility == MaterialVisibility.PUBLIC,
+             Material.removed_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Material).where(*where))
+    rows = db.session.scalars(
+        select(Material).outerjoin(AgendaSession, AgendaSession.id == Material.session_id).where(*where)
+        .options(selectinload(Material.versions), joinedload(Material.session))
+        .order_by(case((Material.session_id.is_(None), 0), else_=1), AgendaSession.starts_at, Material.created_at,
+                  Material.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return cached_json(paginated("api.event_materials", [serializers.material(m) for m in rows], total, page,
+                                 per_page, slug=slug))
 
 
 @bp.get("/intents")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import url_for
 
-from dialogue.models import AgendaSession, Event, Intent
+from dialogue.models import AgendaSession, Event, Intent, Material
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -26,7 +26,7 @@ def event_summary(event: Event) -> dict:
         "venue": event.venue,
         "cohosts": [host.organisation.name for host in event.cohosts],
         "url": url_for("api.event", slug=event.slug, _external=True),
-        "html_url": _html_url("events.detail", slug=event.slug),
+        "html_url": url_for("events.detail", slug=event.slug, _external=True),
     }
 
 
@@ -64,8 +64,8 @@ def intent_summary(intent: Intent) -> dict:
         "procedure_type": intent.procedure_type.value if intent.procedure_type else None,
         "planned_notice_date": iso(intent.planned_notice_date),
         "url": url_for("api.intent", intent_id=intent.id, _external=True),
-        "html_url": _html_url("intents.detail", intent_id=intent.id),
-        "ocds_url": _html_url("intents.ocds_release", intent_id=intent.id),
+        "html_url": url_for("intents.detail", intent_id=intent.id, _external=True),
+        "ocds_url": url_for("intents.ocds_release", intent_id=intent.id, _external=True),
     }
 
 
@@ -76,9 +76,25 @@ def intent_detail(intent: Intent) -> dict:
             "announced_at": iso(intent.announced_at), "updated_at": iso(intent.updated_at)}
 
 
-def _html_url(endpoint: str, **values) -> str | None:
-    from flask import current_app
-
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, _external=True, **values)
+def material(item: Material) -> dict:
+    """A public material with its current version: a file to download or a link to follow."""
+    current = item.current
+    is_link = current is not None and current.is_link
+    return {
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "language": item.language,
+        "session": {"id": item.session.id, "title": item.session.title} if item.session is not None else None,
+        "kind": "link" if is_link else "file",
+        "file_name": current.filename if current is not None and not is_link else None,
+        "size": current.size if current is not None and not is_link else None,
+        "content_type": current.content_type if current is not None and not is_link else None,
+        "version": current.number if current is not None else None,
+        "download_url": (url_for("materials.download", material_id=item.id, _external=True)
+                         if current is not None and not is_link else None),
+        "link_url": current.link_url if is_link else None,
+        "html_url": url_for("materials.detail", material_id=item.id, _external=True),
+        "published_at": iso(item.created_at),
+        "updated_at": iso(current.created_at if current is not None else item.updated_at),
+    }

@@ -12,9 +12,16 @@ from dialogue.models import AuditEntry, Event, Intent, User
 
 def record_action(actor: User | None, action: str, summary: str, *, event: Event | None = None,
                   intent: Intent | None = None, **details: Any) -> AuditEntry:
-    """Add an entry in the caller's transaction: it commits, or rolls back, with the action itself."""
+    """Add an entry in the caller's transaction: it commits, or rolls back, with the action itself.
+
+    ``actor`` None (or not signed in) is the system itself: a scheduled job or a command.
+    """
+    if hasattr(actor, "_get_current_object"):  # flask_login's current_user
+        actor = actor._get_current_object()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
     entry = AuditEntry(
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
         actor_name=getattr(actor, "name", "") or "",
         actor_organisation=(actor.organisation.name if actor is not None and getattr(actor, "organisation", None)
                             else ""),

@@ -101,10 +101,13 @@ def save_session(event: Event, session: AgendaSession | None, *, title: str, kin
     return session
 
 
-def delete_session(event: Event, session: AgendaSession) -> None:
+def delete_session(event: Event, session: AgendaSession, *, actor=None) -> None:
+    from dialogue.audit.services import record_action
     from dialogue.events.services import _require_not_closed
 
     _require_not_closed(event)
     if session.event_id != event.id:
         raise NotFound(_("This session is not on this event's agenda."))
+    record_action(actor, "session.delete", f"Removed the session “{session.title}” from the agenda", event=event,
+                  session=session.title)
     db.session.delete(session)

@@ -95,7 +95,7 @@ def delete_session(slug: str, session_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        agenda.delete_session(event, session)
+        agenda.delete_session(event, session, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -181,7 +181,7 @@ def edit(slug: str):
         form.fill_from(event)
     if form.validate_on_submit():
         try:
-            changed = services.update_event(event, form.details(), slug=form.slug.data)
+            changed = services.update_event(event, form.details(), slug=form.slug.data, actor=current_user)
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -235,7 +235,8 @@ def change_status(slug: str):
     if not form.validate_on_submit():
         return _render_manage(event, 400, status_form=form)
     try:
-        status = services.change_status(event, form.action.data, reason=form.reason.data or "")
+        status = services.change_status(event, form.action.data, reason=form.reason.data or "",
+                                        actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message, status_form=form)
     db.session.commit()
@@ -254,7 +255,8 @@ def add_cohost(slug: str):
     from dialogue.models import Organisation
 
     try:
-        cohost = services.add_cohost(event, db.session.get(Organisation, form.organisation.data))
+        cohost = services.add_cohost(event, db.session.get(Organisation, form.organisation.data),
+                                     actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         attach_error(form, exc)
@@ -273,7 +275,7 @@ def remove_cohost(slug: str, cohost_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_cohost(event, cohost)
+        services.remove_cohost(event, cohost, actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message)
     db.session.commit()
@@ -290,7 +292,7 @@ def add_staff(slug: str):
     if not form.validate_on_submit():
         return _render_manage(event, 400, staff_form=form)
     try:
-        staff = services.add_staff(event, form.email.data, form.role.data)
+        staff = services.add_staff(event, form.email.data, form.role.data, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         attach_error(form, exc)
@@ -310,7 +312,7 @@ def remove_staff(slug: str, staff_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_staff(event, staff)
+        services.remove_staff(event, staff, actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message)
     db.session.commit()

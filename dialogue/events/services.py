@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.timeutil import format_local, is_timezone
 from dialogue.extensions import db
@@ -197,10 +198,12 @@ def create_event(creator: User, details: EventDetails, *, slug: str | None = Non
     event.staff.append(EventStaff(user=creator, role=StaffRole.ORGANISER))
     db.session.add(event)
     db.session.flush()
+    record_action(creator, "event.create", f"Created the event “{event.title}” as a draft", event=event,
+                  cohosts=[org.name for org in hosts])
     return event
 
 
-def update_event(event: Event, details: EventDetails, *, slug: str | None = None) -> bool:
+def update_event(event: Event, details: EventDetails, *, slug: str | None = None, actor: User | None = None) -> bool:
     """Save the form. Returns True when the calendar entry changed (times, place or title).
 
     The address of a published event does not change: links to it are already out.
@@ -219,6 +222,8 @@ def update_event(event: Event, details: EventDetails, *, slug: str | None = None
         _check_publishable(event)
     if changed:
         event.sequence += 1
+        record_action(actor, "event.reschedule", f"Changed the time, place or title: {when(event)}"
+                      + (f", {event.venue}" if event.venue else ""), event=event)
         if event.status in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED):
             from dialogue.registrations import mail
 
@@ -264,7 +269,8 @@ def _check_publishable(event: Event) -> None:
                               "participants see it."), field="online_url")
 
 
-def change_status(event: Event, action: str, *, reason: str = "", now: dt.datetime | None = None) -> EventStatus:
+def change_status(event: Event, action: str, *, reason: str = "", now: dt.datetime | None = None,
+                  actor: User | None = None) -> EventStatus:
     """Move the event along its life cycle: draft -> published <-> registration closed -> finished,
     or cancelled from any state before finished. Cancelling tells every registrant, with a calendar
     cancellation; finishing is possible once the event has started."""
@@ -288,14 +294,24 @@ def change_status(event: Event, action: str, *, reason: str = "", now: dt.dateti
         was_public = event.status != EventStatus.DRAFT
         event.status = target
         event.sequence += 1
+        record_action(actor, "event.cancel", "Cancelled the event" + (f": {reason}" if reason else ""),
+                      event=event, reason=reason or None)
         if was_public:
             from dialogue.registrations import mail
 
             mail.notify_event_cancelled(event, reason)
         return target
+    previous = event.status
     event.status = target
+    record_action(actor, f"event.{action}", AUDIT_SUMMARIES[action], event=event, status=target.value,
+                  previous=previous.value)
     return target
 
+
+# What the audit log says; stored in one language like the rest of the record.
+AUDIT_SUMMARIES = {"publish": "Published the event", "close_registration": "Closed registration",
+                   "reopen_registration": "Reopened registration", "finish": "Marked the event finished",
+                   "cancel": "Cancelled the event"}
 
 ACTION_PAST = {"publish": _l("published"), "close_registration": _l("closed for registration"),
                "reopen_registration": _l("reopened for registration"), "finish": _l("marked finished"),
@@ -310,7 +326,7 @@ def _require_public_buyer(org: Organisation) -> None:
                               name=org.name), field="cohosts")
 
 
-def add_cohost(event: Event, org: Organisation) -> EventCoHost:
+def add_cohost(event: Event, org: Organisation, *, actor: User | None = None) -> EventCoHost:
     _require_not_closed(event)
     _require_public_buyer(org)
     if any(c.organisation_id == org.id for c in event.cohosts):
@@ -318,10 +334,11 @@ def add_cohost(event: Event, org: Organisation) -> EventCoHost:
     cohost = EventCoHost(organisation=org)
     event.cohosts.append(cohost)
     db.session.flush()
+    record_action(actor, "event.cohost_add", f"Added {org.name} as a co-host", event=event, organisation=org.name)
     return cohost
 
 
-def remove_cohost(event: Event, cohost: EventCoHost) -> None:
+def remove_cohost(event: Event, cohost: EventCoHost, *, actor: User | None = None) -> None:
     """An event keeps at least one co-host; the removed co-host's people lose their staff roles."""
     _require_not_closed(event)
     if cohost.event_id != event.id:
@@ -337,9 +354,12 @@ def remove_cohost(event: Event, cohost: EventCoHost) -> None:
     for staff in leaving:
         event.staff.remove(staff)
     event.cohosts.remove(cohost)
+    record_action(actor, "event.cohost_remove", f"Removed {cohost.organisation.name} as a co-host"
+                  + (f"; {len(leaving)} of its people lost their role" if leaving else ""), event=event,
+                  organisation=cohost.organisation.name, roles_removed=[s.user.name for s in leaving] or None)
 
 
-def add_staff(event: Event, email: str, role: StaffRole | str) -> EventStaff:
+def add_staff(event: Event, email: str, role: StaffRole | str, *, actor: User | None = None) -> EventStaff:
     """Give a person of a co-host the organiser or check-in role (or change the role they have)."""
     _require_not_closed(event)
     try:
@@ -359,19 +379,25 @@ def add_staff(event: Event, email: str, role: StaffRole | str) -> EventStaff:
     if staff is None:
         staff = EventStaff(user=user, role=role)
         event.staff.append(staff)
+        record_action(actor, "event.staff_add", f"Gave {user.name} the {role.value} role", event=event,
+                      person=user.name, role=role.value)
     elif staff.role != role:
         if staff.role == StaffRole.ORGANISER and _organiser_count(event) <= 1:
             raise Conflict(_("An event needs at least one organiser."), field="role")
+        record_action(actor, "event.staff_change", f"Changed the role of {user.name} from {staff.role.value} "
+                      f"to {role.value}", event=event, person=user.name, role=role.value)
         staff.role = role
     db.session.flush()
     return staff
 
 
-def remove_staff(event: Event, staff: EventStaff) -> None:
+def remove_staff(event: Event, staff: EventStaff, *, actor: User | None = None) -> None:
     if staff.event_id != event.id:
         raise NotFound(_("This person has no role on this event."))
     if staff.role == StaffRole.ORGANISER and _organiser_count(event) <= 1:
         raise Conflict(_("An event needs at least one organiser. Give someone else the role first."))
+    record_action(actor, "event.staff_remove", f"Removed the {staff.role.value} role of {staff.user.name}",
+                  event=event, person=staff.user.name, role=staff.role.value)
     event.staff.remove(staff)
 
 

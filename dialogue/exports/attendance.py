@@ -91,6 +91,9 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     roles = {role: role_label(role) for role in ParticipantRole}
     states = {state: state_label(state) for state in RegistrationState}
     yes, no, withdrawn = _("yes"), _("no"), _("withdrawn")
+    from dialogue.gdpr.names import ERASED
+
+    erased = str(ERASED)  # the registration stays under its organisation and role
 
     def local(value: dt.datetime | None):
         return value.astimezone(zone).replace(tzinfo=None) if value else None
@@ -99,7 +102,7 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
         return f"{label} ({event.timezone})"
 
     simple = {
-        "person": (COLUMNS["person"], lambda r, a: r.person or ""),
+        "person": (COLUMNS["person"], lambda r, a: (r.person or "") if r.user_id is not None else erased),
         "email": (COLUMNS["email"], lambda r, a: r.email or ""),
         "organisation": (COLUMNS["organisation"], lambda r, a: r.organisation or ""),
         "country": (COLUMNS["country"], lambda r, a: r.country or ""),
@@ -130,7 +133,7 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
 
 def _query(event: Event, filters: Filters):
     """Plain columns, not ORM objects: an export reads many rows and needs few fields of each."""
-    query = (select(Registration.id, Registration.role, Registration.state, Registration.created_at,
+    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.state, Registration.created_at,
                     Registration.checked_in_at, Registration.list_consent_at, Registration.list_consent_withdrawn_at,
                     Registration.list_consent_version, User.name.label("person"), User.email.label("email"),
                     Organisation.name.label("organisation"), Organisation.country.label("country"))
@@ -274,6 +277,20 @@ def xlsx_file(headings: list[str], data: Iterable[list], title: str):
         raise
     target.seek(0)
     return target
+
+
+def record_export(event: Event, actor: User | None, keys: list[str], filters: Filters, fmt: str,
+                  via: str = "web") -> None:
+    """The export is in the event's audit log: who took which columns of which registrations, when."""
+    from dialogue.audit.services import record_action
+
+    chosen = [f"roles {', '.join(filters.roles)}" if filters.roles else "",
+              f"states {', '.join(filters.states)}" if filters.states else "",
+              {True: "checked in", False: "not checked in"}.get(filters.checked_in, "")]
+    record_action(actor, "attendance.export", f"Exported the attendance as {fmt.upper()} with the columns "
+                  f"{', '.join(keys)}" + (f" ({'; '.join(c for c in chosen if c)})" if any(chosen) else ""),
+                  event=event, columns=keys, format=fmt, via=via, roles=list(filters.roles) or None,
+                  states=list(filters.states) or None, checked_in=filters.checked_in)
 
 
 def filename(event: Event, fmt: str) -> str:

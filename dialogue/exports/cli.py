@@ -37,6 +37,8 @@ def attendance_command(slug: str, fmt: str, columns: tuple[str, ...], roles: tup
         filters = attendance.clean_filters(roles, states, checked_in)
     except DialogueError as exc:
         raise click.ClickException(exc.message) from None
+    attendance.record_export(event, None, keys, filters, fmt, via="command line")
+    db.session.commit()
     headings, data = attendance.rows(event, keys, filters)
     count = 0
 

@@ -9,6 +9,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import attach_error
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.exports import attendance, bp
+from dialogue.extensions import db
 from dialogue.exports.forms import AttendanceExportForm
 
 
@@ -39,6 +40,8 @@ def attendance_file(slug: str):
     except DialogueError as exc:
         attach_error(form, exc)
         return render_template("exports/attendance.html", event=event, form=form), 400
+    attendance.record_export(event, current_user, keys, filters, fmt)
+    db.session.commit()
     headings, data = attendance.rows(event, keys, filters)
     name = attendance.filename(event, fmt)
     if fmt == "csv":

@@ -7,6 +7,13 @@ from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.extensions import db, limiter
 from dialogue.gdpr import bp, retention, services
 from dialogue.gdpr.forms import EraseForm
+from dialogue.gdpr.names import person_name
+
+
+@bp.app_template_filter("person_name")
+def person_name_filter(user) -> str:
+    """The person's name, or "(erased account)" once they erased it."""
+    return person_name(user)
 
 
 @bp.get("/account/data")

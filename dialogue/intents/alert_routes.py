@@ -24,7 +24,8 @@ def _buyers() -> list[Organisation]:
 def _render_alerts(form: AlertForm, status: int = 200):
     form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in _buyers()])
     return render_template("intents/alerts.html", form=form, alerts=subscriptions.list_for(current_user),
-                           describe=notify.describe, button=ButtonForm()), status
+                           describe=notify.describe, consent_text=subscriptions.CONSENT_TEXT,
+                           button=ButtonForm()), status
 
 
 @bp.route("/intents/alerts", methods=["GET", "POST"])

@@ -112,7 +112,8 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None, status: in
         "intents/detail.html", intent=intent, staff=staff, published=published, own_pending=pending,
         labels=labels, links=links, history=list(reversed(history)), pending_count=pending_count,
         can_ask=access.can_ask(intent, current_user), ask_form=ask_form or AskForm(formdata=None),
-        following=subscriptions.following(intent, current_user), button=ButtonForm()), status
+        following=subscriptions.following(intent, current_user), consent_text=subscriptions.CONSENT_TEXT,
+        button=ButtonForm()), status
 
 
 @bp.get("/intents/<int:intent_id>")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +15,25 @@ from dialogue.intents import cpv
 from dialogue.models import Intent, IntentSubscription, Organisation, OrganisationKind, User, utcnow
 
 MAX_ALERTS = 50
+
+# Alerts are mail sent on the person's consent (GDPR Art. 6(1)(a)). The wording they agree to is
+# versioned; each alert stores the version and when consent was given, and unsubscribing records
+# when it was withdrawn. A changed wording gets a new version and keeps the old text here.
+CONSENT_VERSION = "alerts-2026-1"
+CONSENT_TEXT = _l("Send me mail when a planned tender matching this alert is announced, answered or changed. "
+                  "I can withdraw this at any time with the unsubscribe link in every mail or on my alerts page.")
+CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
+
+
+def consent_text(version: str | None) -> str:
+    """The wording of a consent version, for the person's data export and the record."""
+    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
+
+
+def _give_consent(subscription: IntentSubscription, now: dt.datetime | None = None) -> None:
+    subscription.consent_version = CONSENT_VERSION
+    subscription.consented_at = now or utcnow()
+    subscription.unsubscribed_at = None
 
 
 def _require_confirmed(user: User) -> None:
@@ -42,12 +64,13 @@ def subscribe(user: User, *, cpv_prefix: str | None = None, buyer_id: int | None
     if existing is not None:
         if existing.is_active:
             raise Conflict(_("You already have this alert."), field="cpv_prefix")
-        existing.unsubscribed_at = None
+        _give_consent(existing)
         return existing
     count = len(db.session.scalars(_active(user).where(IntentSubscription.intent_id.is_(None))).all())
     if count >= MAX_ALERTS:
         raise Conflict(_("You have %(n)s alerts, the most one person can have. Remove one first.", n=count))
     subscription = IntentSubscription(user_id=user.id, cpv_prefix=prefix, buyer=buyer)
+    _give_consent(subscription)
     db.session.add(subscription)
     db.session.flush()
     return subscription
@@ -67,22 +90,26 @@ def follow_intent(user: User, intent: Intent) -> IntentSubscription:
     existing = db.session.scalar(select(IntentSubscription).where(IntentSubscription.user_id == user.id,
                                                                   IntentSubscription.intent_id == intent.id))
     if existing is not None:
-        existing.unsubscribed_at = None
+        if not existing.is_active:
+            _give_consent(existing)
         return existing
     subscription = IntentSubscription(user_id=user.id, intent=intent)
+    _give_consent(subscription)
     db.session.add(subscription)
     db.session.flush()
     return subscription
 
 
 def unsubscribe(subscription: IntentSubscription) -> None:
-    """Kept as a row, so the link in the mail can undo it."""
+    """Consent withdrawn. Kept as a row, so the link in the mail can undo it."""
     if subscription.unsubscribed_at is None:
         subscription.unsubscribed_at = utcnow()
 
 
 def resubscribe(subscription: IntentSubscription) -> None:
-    subscription.unsubscribed_at = None
+    """Consent given again, to the current wording."""
+    if not subscription.is_active:
+        _give_consent(subscription)
 
 
 def remove(subscription: IntentSubscription, user: User) -> None:

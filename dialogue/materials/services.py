@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import func, select
 
+from dialogue.audit.services import record_action
 from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.materials import access
@@ -162,8 +163,21 @@ def upload_material(user: User, *, event: Event | None = None, session: AgendaSe
                         language=language, visibility=visibility, uploaded_by=user,
                         organisation_id=user.membership.organisation_id if user.membership else None)
     db.session.add(material)
-    _add_version(material, user, filename=filename, stream=stream, link_url=link_url, note=note)
+    version = _add_version(material, user, filename=filename, stream=stream, link_url=link_url, note=note)
+    _audit(user, "material.upload", f"Published “{material.title}” for {material.visibility.value}: "
+           f"{_describe(version)}", material)
     return material
+
+
+def _describe(version: MaterialVersion) -> str:
+    if version.is_link:
+        return f"link {version.link_url}"
+    return f"{version.filename} ({version.size} bytes, sha256 {version.sha256[:12]}…)"
+
+
+def _audit(user: User | None, action: str, summary: str, material: Material, **details) -> None:
+    record_action(user, action, summary, event=material.event, intent=material.intent, material_id=material.id,
+                  visibility=material.visibility.value, **details)
 
 
 def _require_manage(material: Material, user: User) -> None:
@@ -183,14 +197,20 @@ def replace_material(material: Material, user: User, *, filename: str | None = N
     db.session.execute(select(Material.id).where(Material.id == material.id).with_for_update())
     version = _add_version(material, user, filename=filename, stream=stream, link_url=link_url, note=note)
     material.updated_at = utcnow()
+    _audit(user, "material.replace", f"Replaced “{material.title}” with version {version.number}: "
+           f"{_describe(version)}", material, version=version.number)
     return version
 
 
 def update_material(material: Material, user: User, *, title: str | None, description: str | None,
                     language: str | None, visibility: MaterialVisibility | str | None) -> None:
     _require_manage(material, user)
+    before = material.visibility
     material.title, material.description, material.language, material.visibility = _clean_metadata(
         title, description, language, visibility)
+    if material.visibility != before:
+        _audit(user, "material.visibility", f"Changed who sees “{material.title}” from {before.value} to "
+               f"{material.visibility.value}", material, previous=before.value)
 
 
 def remove_material(material: Material, user: User) -> list[str]:
@@ -199,6 +219,8 @@ def remove_material(material: Material, user: User) -> list[str]:
     _require_manage(material, user)
     material.removed_at = utcnow()
     material.removed_by_id = user.id
+    _audit(user, "material.delete", f"Removed “{material.title}” ({len(material.versions)} versions); the "
+           "record of its publication stays", material)
     return sorted({v.sha256 for v in material.versions if v.sha256})
 
 

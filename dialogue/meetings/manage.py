@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
-from dialogue.meetings import bp, notify, scheduling, setup
+from dialogue.meetings import bp, exports, notify, scheduling, setup
 from dialogue.meetings.forms import BlockForm, LocationForm, ScheduleForm, SettingsForm
 from dialogue.meetings.people import get_settings
 from dialogue.meetings.routes import refuse
-from dialogue.models import (LocationKind, Meeting, MeetingBlock, MeetingLocation, MeetingMode, MeetingParticipant,
-                             MeetingRequest, MeetingSide, MeetingStatus, RequestStatus, RunStatus)
+from dialogue.models import (LocationKind, Meeting, MeetingBlock, MeetingLocation, MeetingMode, MeetingRequest,
+                             MeetingStatus, RequestStatus, RunStatus)
 
 
 def _organiser_event(slug: str):
@@ -101,7 +99,7 @@ def delete_block(slug: str, block_id: int):
     if block.event_id != event.id or not ButtonForm().validate_on_submit():
         abort(404 if block.event_id != event.id else 400)
     try:
-        setup.delete_block(event, block)
+        setup.delete_block(event, block, actor=current_user)
     except DialogueError as exc:
         refuse(exc)
         flash(exc.message, "error")
@@ -140,7 +138,7 @@ def delete_location(slug: str, location_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        setup.delete_location(event, location)
+        setup.delete_location(event, location, actor=current_user)
     except DialogueError as exc:
         refuse(exc)
         flash(exc.message, "error")
@@ -152,17 +150,7 @@ def delete_location(slug: str, location_id: int):
 
 # Overview, export ---------------------------------------------------------------------------------
 
-def _event_meetings(event, statuses=None):
-    query = (select(Meeting).options(
-        joinedload(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.supplier_org),
-        joinedload(Meeting.intent), joinedload(Meeting.no_show_by), joinedload(Meeting.cancelled_by),
-        selectinload(Meeting.participants).joinedload(MeetingParticipant.user),
-        selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation))
-        .where(Meeting.event_id == event.id))
-    if statuses:
-        query = query.where(Meeting.status.in_(statuses))
-    meetings = list(db.session.scalars(query).unique())
-    return sorted(meetings, key=lambda m: (m.slot.starts_at, m.location.position if m.location else 0, m.id))
+_event_meetings = exports.event_meetings
 
 
 @bp.get("/events/<slug>/meetings/manage")
@@ -178,37 +166,15 @@ def manage(slug: str):
                            no_shows=[m for m in meetings if m.no_show_at is not None])
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheets run cells starting with these as formulas; a leading quote keeps them text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/events/<slug>/meetings/export.csv")
 @login_required
 def export(slug: str):
     event = _organiser_event(slug)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["meeting", "status", "start", "end", "time zone", "place", "supplier organisation",
-                     "supplier people", "buyer organisations", "buyer people", "planned tender or topic",
-                     "did not take place", "reported by", "note", "cancelled by", "cancel reason"])
-    from dialogue.core.timeutil import to_zone
-
-    for m in _event_meetings(event, (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED)):
-        buyers = m.people(MeetingSide.BUYER)
-        writer.writerow([_csv_cell(v) for v in (
-            m.id, m.status.value, to_zone(m.slot.starts_at, event.timezone).isoformat(),
-            to_zone(m.slot.ends_at, event.timezone).isoformat(), event.timezone,
-            m.location.label if m.location else (m.virtual_url or ""), m.supplier_org.name,
-            "; ".join(u.name for u in m.people(MeetingSide.SUPPLIER)),
-            "; ".join(sorted({p.organisation.name for p in m.participants
-                              if p.side == MeetingSide.BUYER and p.organisation})),
-            "; ".join(u.name for u in buyers), m.subject, "yes" if m.no_show_at else "no",
-            m.no_show_by.name if m.no_show_by else "", m.no_show_note or "",
-            m.cancelled_by.name if m.cancelled_by else "", m.cancel_reason or "")])
-    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-meetings.csv"'})
+    data = exports.meetings_csv(event, current_user)
+    db.session.commit()  # the export is in the audit log
+    return Response(data, content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{event.slug}-meetings.csv"',
+                             "Cache-Control": "private, no-store"})
 
 
 # Auto-scheduler -----------------------------------------------------------------------------------
@@ -259,7 +225,8 @@ def _grid(event, meetings):
     people = defaultdict(list)
     for m in meetings:
         for p in m.participants:
-            people[p.user].append(m)
+            if p.user is not None:  # an erased person has no schedule of their own
+                people[p.user].append(m)
     people_sorted = sorted(people.items(), key=lambda item: (item[0].name.lower(), item[0].id))
     return slots, locations, cells, unseated, people_sorted
 

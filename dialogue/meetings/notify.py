@@ -62,7 +62,8 @@ def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled:
         end=meeting.slot.ends_at, zone=meeting.event.timezone, sequence=meeting.sequence, location=place(meeting),
         url=external_url("meetings.detail", meeting_id=meeting.id), description="\n".join(description),
         status="CANCELLED" if cancelled or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
-        organizer=_organizer(), attendees=[(p.user.name, p.user.email) for p in meeting.participants])
+        organizer=_organizer(), attendees=[(p.user.name, p.user.email) for p in meeting.participants
+                                             if p.user is not None])
 
 
 def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str = "REQUEST") -> bytes:
@@ -76,6 +77,8 @@ def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, 
     """One message per participant in their language; the calendar entry's title too."""
     for participant in participants:
         person = participant.user
+        if person is None:  # erased account: nobody to write to
+            continue
         with mail_locale(person.locale):
             enqueue_mail(
                 [person.email], subject, template, category=category, locale=person.locale,
@@ -125,7 +128,7 @@ def request_answered(request: MeetingRequest) -> None:
 
 
 def reschedule_asked(meeting: Meeting, by: User, side: MeetingSide | None) -> None:
-    others = [p.user for p in meeting.participants if p.side != side]
+    others = [p.user for p in meeting.participants if p.side != side and p.user is not None]
     link = external_url("meetings.detail", meeting_id=meeting.id)
     for person in others:
         enqueue_mail([person.email], _l("%(name)s asks to move a meeting", name=by.name), "meetings_reschedule",
@@ -150,6 +153,8 @@ def reschedule_declined(meeting: Meeting, by: User) -> None:
 def reminder(participant: MeetingParticipant) -> None:
     meeting = participant.meeting
     person = participant.user
+    if person is None:
+        return
     with mail_locale(person.locale):
         title = summary(meeting, person)
         enqueue_mail([person.email], _l("Soon: %(s)s", s=title), "meetings_reminder", category="meetings.reminder",

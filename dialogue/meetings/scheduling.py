@@ -18,6 +18,7 @@ from dialogue.meetings.i18n import _, _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
+from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import notify, scheduler
@@ -77,8 +78,8 @@ def build_instance(event: Event, now: dt.datetime | None = None):
             continue  # an unlocked draft is placed again
         fixed.append(scheduler.Fixed(
             slot=m.slot_id, table=m.location_id if tables is not None else None, supplier=m.supplier_org_id,
-            buyers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.BUYER),
-            suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER)))
+            buyers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.BUYER and p.user_id),
+            suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER and p.user_id)))
     requests, no_buyer = [], []
     for order, r in enumerate(open_requests(event)):
         if r.meeting is not None and r.meeting.status != MeetingStatus.CANCELLED and (
@@ -118,6 +119,8 @@ def start_run(event: Event, user: User | None, time_limit: int) -> ScheduleRun:
                       message=_("waiting to start"), report={}, created_by_id=user.id if user else None)
     db.session.add(run)
     db.session.flush()
+    record_action(user, "meetings.schedule_run", f"Started the auto-scheduler (run {run.id}, at most "
+                  f"{time_limit} s)", event=event, run_id=run.id)
     return run
 
 
@@ -181,6 +184,9 @@ def execute_run(run_id: int, echo=None) -> ScheduleRun:
         run.progress = 100
         run.message = _("%(n)s meetings placed", n=placed)
         run.finished_at = utcnow()
+        record_action(None, "meetings.schedule_done", f"The auto-scheduler (run {run.id}) placed {placed} of "
+                      f"{report['requests']} requested meetings as drafts", event=event, run_id=run.id,
+                      placed=placed, unplaced=len(report["unplaced"]))
         db.session.commit()
     except Exception as exc:  # the page must show that it failed, not spin forever
         db.session.rollback()
@@ -260,6 +266,8 @@ def publish(event: Event, user: User, now: dt.datetime | None = None) -> int:
             meeting.request.decided_by_id = user.id
     settings.published_at = now
     db.session.flush()
+    record_action(user, "meetings.publish", f"Published {len(drafts)} scheduled meetings; every participant is "
+                  "invited", event=event, meetings=len(drafts))
     for meeting in drafts:
         notify.invite(meeting)
     return len(drafts)

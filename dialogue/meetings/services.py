@@ -486,7 +486,7 @@ def cancel_meeting(meeting: Meeting, user: User, reason: str = "", now: dt.datet
 
 def free_slots_for(meeting: Meeting, now: dt.datetime) -> list[MeetingSlot]:
     """Later slots in which every participant is available and not in another meeting."""
-    people = [p.user_id for p in meeting.participants]
+    people = [p.user_id for p in meeting.participants if p.user_id is not None]
     held = set(db.session.scalars(select(MeetingParticipant.slot_id).where(
         MeetingParticipant.user_id.in_(people), MeetingParticipant.slot_id.is_not(None))))
     busy = set(db.session.scalars(select(BusySlot.slot_id).where(BusySlot.user_id.in_(people))))
@@ -542,7 +542,7 @@ def move_meeting(meeting: Meeting, slot_id: int, user: User, *, location_id: int
     settings = _settings_or_error(event)
     _require_upcoming(meeting, now)
     slot = slot_of_event(event, slot_id, now, lock=True)
-    people = [p.user_id for p in meeting.participants]
+    people = [p.user_id for p in meeting.participants if p.user_id is not None]
     if slot.id != meeting.slot_id:
         if _busy_people(slot, people):
             raise Conflict(_("Not everyone in the meeting is free at that time."), field="slot")

@@ -132,7 +132,7 @@ def add_block(event: Event, day: dt.date, start: dt.time, end: dt.time,
     return block
 
 
-def delete_block(event: Event, block: MeetingBlock) -> None:
+def delete_block(event: Event, block: MeetingBlock, *, actor=None) -> None:
     """Only a block without meetings can go (requests lose the preferred slots in it)."""
     if block.event_id != event.id:
         raise DialogueError(_("That block belongs to another event."))
@@ -140,6 +140,11 @@ def delete_block(event: Event, block: MeetingBlock) -> None:
                                .where(MeetingSlot.block_id == block.id))
     if booked:
         raise Conflict(_("This block has meetings. Cancel or move them first."))
+    from dialogue.audit.services import record_action
+    from dialogue.core.timeutil import format_local
+
+    record_action(actor, "meetings.block_delete", f"Removed the meeting block from "
+                  f"{format_local(block.starts_at, event.timezone)}", event=event)
     db.session.delete(block)
     db.session.flush()
 
@@ -181,12 +186,15 @@ def add_locations(event: Event, *, label: str, count: int, capacity: int, kind: 
     return created
 
 
-def delete_location(event: Event, location: MeetingLocation) -> None:
+def delete_location(event: Event, location: MeetingLocation, *, actor=None) -> None:
     if location.event_id != event.id:
         raise DialogueError(_("That place belongs to another event."))
     active = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.location_id == location.id, Meeting.status != MeetingStatus.CANCELLED))
     if active:
         raise Conflict(_("%(label)s has meetings. Move them first.", label=location.label))
+    from dialogue.audit.services import record_action
+
+    record_action(actor, "meetings.location_delete", f"Removed the meeting place {location.label}", event=event)
     db.session.delete(location)
     db.session.flush()

@@ -301,6 +301,10 @@ class IntentSubscription(Base):
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int | None] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Alerts go out on the person's consent: which wording they agreed to and when (given again on
+    # resubscribing); ``unsubscribed_at`` is when it was withdrawn.
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped["User"] = relationship()  # noqa: F821

@@ -309,7 +309,8 @@ class Meeting(Base):
         return None
 
     def people(self, side: MeetingSide) -> list[User]:
-        return [p.user for p in self.participants if p.side == side]
+        """The people of one side who still have an account (an erased person is known by organisation only)."""
+        return [p.user for p in self.participants if p.side == side and p.user is not None]
 
 
 class MeetingParticipant(Base):
@@ -322,14 +323,15 @@ class MeetingParticipant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL once the person erased their account: the meeting held between the organisations stays on record.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     side: Mapped[MeetingSide] = mapped_column(_enum(MeetingSide, "meeting_side"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_slots.id", ondelete="RESTRICT"), index=True)
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
 
 

@@ -185,7 +185,8 @@ class SurveyInvitation(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     # NULL once the person erased their account: the invitation still counts in the response rate.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
+    # The personal link's secret; NULL once the retention period after closing has passed.
+    token: Mapped[str | None] = mapped_column(String(32), unique=True, default=new_token)
     role: Mapped[str | None] = mapped_column(String(32))  # the participant role when invited
     invited_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reminder_count: Mapped[int] = mapped_column(Integer, default=0)

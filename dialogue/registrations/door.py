@@ -119,11 +119,18 @@ def check_in(event: Event, registration: Registration, actor: User, now: dt.date
                    checked_in_at=registration.checked_in_at)
 
 
-def undo_check_in(event: Event, registration: Registration) -> None:
+def undo_check_in(event: Event, registration: Registration, actor: User | None = None) -> None:
+    """Take back a check-in made by mistake; the audit log keeps that it was made and undone."""
+    from dialogue.audit.services import record_action
+
     if registration.event_id != event.id:
         raise NotFound(_("This registration is not on this event."))
     if registration.checked_in_at is None:
         raise Conflict(_("%(who)s is not checked in.", who=registration.user.name if registration.user else "—"))
+    org = registration.organisation.name if registration.organisation else "?"
+    record_action(actor, "checkin.undo", f"Undid the check-in of a {registration.role.value} of {org} "
+                  f"(checked in at {format_local(registration.checked_in_at, event.timezone)})", event=event,
+                  registration_id=registration.id)
     registration.checked_in_at = None
     registration.checked_in_by_id = None
 

@@ -118,7 +118,7 @@ def undo_check_in(slug: str, registration_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        door.undo_check_in(event, registration)
+        door.undo_check_in(event, registration, current_user)
     except DialogueError as exc:
         db.session.rollback()
         flash(exc.message, "error")

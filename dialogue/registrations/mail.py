@@ -172,4 +172,9 @@ def message_registrants(event: Event, sender: User, *, subject: str, body: str, 
     for registration in registrations:
         send(event, registration.user, f"[{event.title}] {subject}", "event_message", category="event.message",
              reply_to=sender.email, registration=registration, sender=sender, body=body)
+    from dialogue.audit.services import record_action
+
+    record_action(sender, "event.message", f"Wrote to {len(registrations)} registrants: “{subject}”", event=event,
+                  recipients=len(registrations), roles=list(roles) or None, states=list(states) or None,
+                  checked_in=checked_in)
     return len(registrations)

@@ -193,7 +193,7 @@ def delete_question(slug: str, question_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_question(event, question)
+        services.delete_question(event, question, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         abort(exc.status_code, exc.message)

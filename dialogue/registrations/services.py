@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
@@ -30,6 +31,12 @@ from dialogue.registrations import mail
 CONSENT_VERSION = "2024-1"
 CONSENT_TEXT = _l("Show my name, organisation and role in the participant list of this event. Only "
                   "registered participants and the organisers see the list. I can withdraw this at any time.")
+# Every wording ever used, by version, so a consent record says what the person agreed to.
+CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
+
+
+def consent_text(version: str | None) -> str:
+    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
 
 ROLE_LABELS = {
     ParticipantRole.BUYER: _l("Buyer"),
@@ -256,6 +263,10 @@ def cancel_registration(registration: Registration, actor: User, *, reason: str 
     registration.updated_at = now
     if by_organiser:
         registration.decision_reason = (reason or "").strip()[:2000] or None
+        org = registration.organisation.name if registration.organisation else "?"
+        record_action(actor, "registration.cancel", f"Cancelled the registration of {org} "
+                      f"({registration.role.value})", event=event, registration_id=registration.id,
+                      reason=registration.decision_reason)
     db.session.flush()
     mail.notify_registration(registration, "cancelled", was_confirmed=was_confirmed, by_organiser=by_organiser)
     return promote_waitlist(event, now=now) if was_confirmed else []
@@ -341,6 +352,12 @@ def approve(event: Event, registration_ids: Iterable[int], actor: User, *, reaso
             registration.state = RegistrationState.WAITLISTED
             decision.waitlisted.append(registration)
     db.session.flush()
+    record_action(actor, "registration.approve",
+                  f"Approved {len(decision.confirmed) + len(decision.waitlisted)} registrations: "
+                  f"{len(decision.confirmed)} confirmed, {len(decision.waitlisted)} to the waiting list"
+                  + (f", {len(decision.skipped)} already decided" if decision.skipped else ""), event=event,
+                  confirmed=len(decision.confirmed), waitlisted=len(decision.waitlisted),
+                  skipped=len(decision.skipped))
     for registration in decision.confirmed:
         mail.notify_registration(registration, "confirmed")
     for registration in decision.waitlisted:
@@ -376,6 +393,11 @@ def reject(event: Event, registration_ids: Iterable[int], actor: User, *, reason
         mail.notify_registration(registration, "rejected", was_confirmed=registration.id in freed)
     if freed:
         decision.promoted = promote_waitlist(event, now=now)
+    record_action(actor, "registration.reject", f"Rejected {len(decision.rejected)} registrations"
+                  + (f", {len(decision.skipped)} already decided" if decision.skipped else "")
+                  + (f"; {len(decision.promoted)} promoted from the waiting list" if decision.promoted else "")
+                  + f". Reason: {reason}", event=event, rejected=len(decision.rejected),
+                  skipped=len(decision.skipped), promoted=len(decision.promoted), reason=reason)
     return decision
 
 
@@ -432,10 +454,14 @@ def add_question(event: Event, *, text: str, kind: QuestionKind | str, role: str
     return question
 
 
-def delete_question(event: Event, question: RegistrationQuestion) -> None:
+def delete_question(event: Event, question: RegistrationQuestion, *, actor: User | None = None) -> None:
     """Remove a question; answers already given go with it."""
     if question.event_id != event.id:
         raise NotFound(_("This question is not on this event's form."))
+    answers = db.session.scalar(select(func.count()).select_from(RegistrationAnswer)
+                                .where(RegistrationAnswer.question_id == question.id))
+    record_action(actor, "registration.question_delete", f"Deleted the registration question “{question.text}” "
+                  f"with {answers} answers", event=event, answers=answers)
     db.session.delete(question)
 
 

@@ -67,6 +67,10 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
         count += 1
     if survey.opened_at is None:
         survey.opened_at = now
+        from dialogue.audit.services import record_action
+
+        record_action(None, "survey.open", f"The survey “{survey.title}” opened: {count} people invited",
+                      event=survey.event, survey_id=survey.id, invited=count)
     db.session.flush()
     return count
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.gdpr.names import person_name
 from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K, SurveyResponse, User
 from dialogue.surveys.answers import OTHER
 from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
@@ -109,7 +110,7 @@ def raw_table(survey, questions: list[SurveyQuestion], role: str | None = None) 
         row: list = [number]
         if not survey.anonymous:
             user = response.invitation.user if response.invitation else None
-            row += [user.name if user else _("(erased)"), user.email if user else None,
+            row += [person_name(user), user.email if user else None,
                     user.organisation.name if user and user.organisation else None,
                     response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else None,
                     response.updated_at.strftime("%Y-%m-%d %H:%M") if response.updated_at else None,
@@ -118,6 +119,16 @@ def raw_table(survey, questions: list[SurveyQuestion], role: str | None = None) 
         row += [answer_cell(q, by_question.get(q.id)) for q in questions]
         rows.append(row)
     return header, rows
+
+
+def record_export(survey, actor, what: str, fmt: str, rows: int, role: str | None = None) -> None:
+    """Every export of answers or results is in the event's audit log: who took what, when."""
+    from dialogue.audit.services import record_action
+
+    label = {"answers": "the answers", "summary": "the results summary"}.get(what, what)
+    record_action(actor, "survey.export", f"Exported {label} of the survey “{survey.title}” as {fmt.upper()} "
+                  f"({rows} rows" + (f", role {role}" if role else "") + ")", event=survey.event,
+                  survey_id=survey.id, what=what, format=fmt, role=role)
 
 
 def summary_table(results: Results) -> tuple[list[str], list[list]]:

@@ -5,10 +5,13 @@ Anonymous answers cannot be exported or erased per person: nothing links them to
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import datetime as dt
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.gdpr.retention import RetentionRule
 from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, User
 from dialogue.surveys.exports import answer_cell
 
@@ -39,3 +42,25 @@ def erase(user: User) -> None:
     # record, no longer linked to anyone; the personal links stop working.
     db.session.execute(update(SurveyInvitation).where(SurveyInvitation.user_id == user.id)
                        .values(user_id=None).execution_options(synchronize_session=False))
+
+
+# Retention: the personal links stop working some time after the survey closes. The invitation
+# stays (the response rate stays true); only its secret goes.
+
+def _expired_links(cutoff: dt.datetime):
+    closed = select(Survey.id).where(Survey.closes_at < cutoff)
+    return SurveyInvitation.token.is_not(None) & SurveyInvitation.survey_id.in_(closed)
+
+
+def _count(cutoff: dt.datetime) -> int:
+    return db.session.scalar(select(func.count()).select_from(SurveyInvitation).where(_expired_links(cutoff)))
+
+
+def _apply(cutoff: dt.datetime) -> int:
+    return db.session.execute(update(SurveyInvitation).where(_expired_links(cutoff)).values(token=None)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+RETENTION = [RetentionRule("RETENTION_SURVEY_LINKS_DAYS", 90,
+                           "Personal survey links stop working this long after the survey closes; who was "
+                           "invited and whether they answered stay for the response rate.", _count, _apply)]

@@ -133,6 +133,39 @@ def compute_results(survey: Survey, role: str | None = None) -> Results:
     return results
 
 
+def results_of_surveys(surveys: list[Survey]) -> dict[int, Results]:
+    """Everyone's results of several surveys (for the consultation record) in three queries.
+
+    The surveys must have their sections and questions loaded.
+    """
+    ids = [survey.id for survey in surveys]
+    if not ids:
+        return {}
+    invited: dict[int, dict] = defaultdict(dict)
+    responded: dict[int, dict] = defaultdict(dict)
+    for survey_id, role, n in db.session.execute(
+            select(SurveyInvitation.survey_id, SurveyInvitation.role, func.count())
+            .where(SurveyInvitation.survey_id.in_(ids)).group_by(SurveyInvitation.survey_id, SurveyInvitation.role)):
+        invited[survey_id][role] = n
+    for survey_id, role, n in db.session.execute(
+            select(SurveyResponse.survey_id, SurveyResponse.role, func.count())
+            .where(SurveyResponse.survey_id.in_(ids)).group_by(SurveyResponse.survey_id, SurveyResponse.role)):
+        responded[survey_id][role] = n
+    answers: dict[int, list[SurveyAnswer]] = defaultdict(list)
+    for answer in db.session.scalars(select(SurveyAnswer).join(SurveyResponse)
+                                     .where(SurveyResponse.survey_id.in_(ids)).order_by(SurveyAnswer.response_id)):
+        answers[answer.question_id].append(answer)
+    found = {}
+    for survey in surveys:
+        by_invited, by_responded = invited.get(survey.id, {}), responded.get(survey.id, {})
+        roles = sorted(set(by_invited) | set(by_responded), key=lambda r: (r is None, r or ""))
+        found[survey.id] = Results(
+            survey=survey, role=None, invited=sum(by_invited.values()), responses=sum(by_responded.values()),
+            by_role=[(r, by_invited.get(r, 0), by_responded.get(r, 0)) for r in roles],
+            questions=[_summarise(q, answers.get(q.id, [])) for q in survey.ordered_questions()])
+    return found
+
+
 def _summarise(question: SurveyQuestion, answers: list[SurveyAnswer]) -> QuestionResult:
     result = QuestionResult(question=question, answered=len(answers))
     n = len(answers)

@@ -126,7 +126,10 @@ def export_answers(slug: str, survey_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     event, survey = load_survey(slug, survey_id)
-    header, rows = exports.raw_table(survey, survey.ordered_questions(), _role_filter())
+    role = _role_filter()
+    header, rows = exports.raw_table(survey, survey.ordered_questions(), role)
+    exports.record_export(survey, current_user, "answers", fmt, len(rows), role)
+    db.session.commit()
     return _download(survey, "answers", fmt, header, rows)
 
 
@@ -141,4 +144,6 @@ def export_summary(slug: str, survey_id: int, fmt: str):
         abort(403, _("Fewer than %(n)s people of this role answered this anonymous survey; their answers are "
                      "shown only together with everyone's.", n=MIN_ANONYMOUS_GROUP))
     header, rows = exports.summary_table(results)
+    exports.record_export(survey, current_user, "summary", fmt, len(rows), results.role)
+    db.session.commit()
     return _download(survey, "summary", fmt, header, rows)

@@ -179,20 +179,22 @@ def _action(slug: str, survey_id: int, action, message, *, target: str = "survey
 @bp.post("/events/<slug>/surveys/<int:survey_id>/publish")
 @login_required
 def publish(slug: str, survey_id: int):
-    return _action(slug, survey_id, lambda s: services.publish_survey(s, utcnow()),
+    return _action(slug, survey_id, lambda s: services.publish_survey(s, utcnow(), actor=current_user),
                    _("The survey is scheduled. Invitations go out when it opens."))
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/unpublish")
 @login_required
 def unpublish(slug: str, survey_id: int):
-    return _action(slug, survey_id, services.unpublish_survey, _("The survey is a draft again."))
+    return _action(slug, survey_id, lambda s: services.unpublish_survey(s, actor=current_user),
+                   _("The survey is a draft again."))
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/close")
 @login_required
 def close(slug: str, survey_id: int):
-    return _action(slug, survey_id, lambda s: services.close_survey(s, utcnow()), _("The survey is closed."))
+    return _action(slug, survey_id, lambda s: services.close_survey(s, utcnow(), actor=current_user),
+                   _("The survey is closed."))
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/delete")
@@ -202,7 +204,7 @@ def delete(slug: str, survey_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_survey(survey)
+        services.delete_survey(survey, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         flash(exc.message, "error")

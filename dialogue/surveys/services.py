@@ -185,7 +185,13 @@ def update_settings(survey: Survey, *, title: str, intro: str, anonymous: bool, 
     survey.previous_survey = previous
 
 
-def publish_survey(survey: Survey, now: dt.datetime) -> None:
+def _audit(actor: User | None, action: str, summary: str, survey: Survey, **details) -> None:
+    from dialogue.audit.services import record_action
+
+    record_action(actor, action, summary, event=survey.event, survey_id=survey.id, **details)
+
+
+def publish_survey(survey: Survey, now: dt.datetime, *, actor: User | None = None) -> None:
     """Schedule the survey: invitations go out when it opens (``surveys send-due``)."""
     if survey.published_at is not None:
         raise DialogueError(_("The survey is already scheduled."))
@@ -196,24 +202,33 @@ def publish_survey(survey: Survey, now: dt.datetime) -> None:
     if survey.previous_survey_id is None and survey.audience == SurveyAudience.HAD_MEETING:
         user_ids_with_meetings(survey.event)  # refuses now rather than when invitations are due
     survey.published_at = now
+    from dialogue.core.timeutil import format_local
+
+    zone = survey.event.timezone
+    _audit(actor, "survey.schedule", f"Scheduled the survey “{survey.title}” to open "
+           f"{format_local(max(survey.opens_at, now), zone)} and close {format_local(survey.closes_at, zone)}",
+           survey, anonymous=survey.anonymous)
 
 
-def unpublish_survey(survey: Survey) -> None:
+def unpublish_survey(survey: Survey, *, actor: User | None = None) -> None:
     if has_invitations(survey):
         raise DialogueError(_("Invitations have gone out; the survey can only be closed, not taken back."))
     survey.published_at = None
+    _audit(actor, "survey.unschedule", f"Took the survey “{survey.title}” back to draft", survey)
 
 
-def close_survey(survey: Survey, now: dt.datetime) -> None:
+def close_survey(survey: Survey, now: dt.datetime, *, actor: User | None = None) -> None:
     """Close early: no more answers, no more reminders."""
     if survey.closes_at <= now:
         raise DialogueError(_("The survey is already closed."))
     survey.closes_at = max(now, survey.opens_at + dt.timedelta(seconds=1))
+    _audit(actor, "survey.close", f"Closed the survey “{survey.title}”", survey)
 
 
-def delete_survey(survey: Survey) -> None:
+def delete_survey(survey: Survey, *, actor: User | None = None) -> None:
     if has_invitations(survey):
         raise DialogueError(_("Invitations have gone out; a survey with invitations is kept as a record."))
+    _audit(actor, "survey.delete", f"Deleted the survey “{survey.title}” (never sent)", survey)
     for later in db.session.scalars(select(Survey).where(Survey.previous_survey_id == survey.id)):
         later.previous_survey = None
     db.session.delete(survey)

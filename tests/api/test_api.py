@@ -1,6 +1,7 @@
 """The read API answers as its own OpenAPI document says, for every path and status it declares."""
 
 import datetime as dt
+import io
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
@@ -50,8 +51,21 @@ def world(make_user, make_event, make_intent):
     intent = make_intent(organiser.organisation, title="Laptops 2027")
     make_intent(title="Unannounced", status=IntentStatus.DRAFT)
     db.session.add(EventIntent(event=event, intent=intent))
+    from dialogue.materials import services as materials
+    from dialogue.materials.demo import make_pdf
+
+    db.session.flush()
+    slides = materials.upload_material(organiser, event=event, session=session, title="Helsinki's slides",
+                                       language="fi", visibility="public", filename="helsinki.pdf",
+                                       stream=io.BytesIO(make_pdf(["Helsinki"])))
+    programme = materials.upload_material(organiser, event=event, title="Programme", visibility="public",
+                                          link_url="https://example.org/programme")
+    materials.upload_material(organiser, event=event, title="Participants only", link_url="https://example.org/p")
+    removed = materials.upload_material(organiser, event=event, title="Withdrawn", visibility="public",
+                                        link_url="https://example.org/w")
+    materials.remove_material(removed, organiser)
     db.session.commit()
-    return {"event": event, "intent": intent}
+    return {"event": event, "intent": intent, "slides": slides, "programme": programme}
 
 
 def test_every_declared_operation_answers_as_documented(client, spec, world):
@@ -64,6 +78,11 @@ def test_every_declared_operation_answers_as_documented(client, spec, world):
         ("/intents", "/api/v1/intents?per_page=1", 200), ("/intents", "/api/v1/intents?page=-3", 400),
         ("/intents/{intent_id}", f"/api/v1/intents/{world['intent'].id}", 200),
         ("/intents/{intent_id}", "/api/v1/intents/999999", 404),
+        ("/events/{slug}/materials", "/api/v1/events/nordic-forum/materials", 200),
+        ("/events/{slug}/materials", "/api/v1/events/nordic-forum/materials?per_page=1&page=2", 200),
+        ("/events/{slug}/materials", "/api/v1/events/nordic-forum/materials?per_page=0", 400),
+        ("/events/{slug}/materials", "/api/v1/events/secret-draft/materials", 404),
+        ("/events/{slug}/materials", "/api/v1/events/nope/materials", 404),
     ]
     for path, url, status in calls:
         response = client.get(url)
@@ -93,3 +112,27 @@ def test_etag_and_cache_headers(client, world):
     db.session.commit()
     changed = client.get("/api/v1/events/nordic-forum", headers={"If-None-Match": response.headers["ETag"]})
     assert changed.status_code == 200 and changed.get_json()["title"] == "Changed"
+
+
+def test_public_materials_of_an_event(client, world):
+    listing = client.get("/api/v1/events/nordic-forum/materials").get_json()
+    assert listing["total"] == 2 and [m["title"] for m in listing["items"]] == ["Programme", "Helsinki's slides"]
+    programme, slides = listing["items"]
+    assert programme["kind"] == "link" and programme["link_url"] == "https://example.org/programme"
+    assert programme["download_url"] is None and programme["session"] is None
+    assert slides["session"]["title"] == "Helsinki's plans" and slides["language"] == "fi"
+    assert slides["file_name"] == "helsinki.pdf" and slides["content_type"] == "application/pdf"
+    assert slides["size"] > 0 and slides["link_url"] is None
+    download = client.get(slides["download_url"].replace("http://localhost", ""))
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    second = client.get("/api/v1/events/nordic-forum/materials?per_page=1&page=2").get_json()
+    assert [m["title"] for m in second["items"]] == ["Helsinki's slides"] and second["links"]["next"] is None
+    assert "/events/nordic-forum/materials" in second["links"]["prev"]
+
+
+def test_links_go_to_the_pages_and_the_ocds_release(client, world):
+    intent = client.get(f"/api/v1/intents/{world['intent'].id}").get_json()
+    for key in ("html_url", "ocds_url"):
+        assert client.get(intent[key].replace("http://localhost", "")).status_code == 200, key
+    event = client.get("/api/v1/events/nordic-forum").get_json()
+    assert client.get(event["html_url"].replace("http://localhost", "")).status_code == 200

@@ -536,7 +536,7 @@ def test_personal_data_export_and_erasure_keep_the_record(past_event, participan
     assert compute_results(survey).invited == 4
     assert answers.get_invitation(token) is None  # the personal link died with the account
     header, rows = raw_table(survey, survey.ordered_questions())
-    assert rows[0][1] == "(erased)"
+    assert rows[0][1] == "(erased account)"
     assert delivery.remind_non_respondents(survey, utcnow()) == 3
 
 
