@@ -174,3 +174,31 @@ def test_survey_results_and_the_signed_in_survey_form(page, ids, survey):
     as_user(page, person["email"], scenes.PASSWORD)
     violations += visit(page, [("survey form, signed in", f"/s/{person['token']}")])
     assert violations == []
+
+
+def test_pages_reflow_at_320_pixels(page, ids, survey):
+    """WCAG 1.4.10: at 320 CSS pixels wide (a phone, or 1280 zoomed to 400%) nothing needs scrolling
+    sideways; wide tables scroll inside their own box."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = []
+
+    def check(pages):
+        for name, url in pages:
+            page.goto(url)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 320:
+                too_wide.append((name, url, width))
+
+    check([("home", "/"), ("event page", NORDIC), ("ticket", f"/tickets/{ids['ticket']}"),
+           ("intents list", "/intents"), ("intent page", f"/intents/{ids['intent']}"),
+           ("materials", f"{NORDIC}/materials"), ("survey form", f"/s/{survey['participants'][0]['token']}")])
+    as_user(page, SUPPLIER)
+    check([("registration", f"{NORDIC}/registration"),
+           ("meeting request", f"{NORDIC}/meetings/request/{ids['copenhagen']}"), ("personal agenda", "/meetings")])
+    as_user(page, scenes.ORGANISER)
+    check([("check-in", f"{NORDIC}/check-in"), ("Q&A", f"/intents/{ids['answered_intent']}/questions/manage"),
+           ("scheduler preview", f"{NORDIC}/meetings/preview"), ("attendance export", f"{NORDIC}/export"),
+           ("registration form", f"{NORDIC}/register")])
+    as_user(page, HAARLEM)
+    check([("survey results", f"{MAKE_ICT}/surveys/{ids['results']}/results")])
+    assert too_wide == []
