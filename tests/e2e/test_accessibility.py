@@ -136,6 +136,9 @@ def test_pages_of_an_organiser(page, ids):
         ("meetings set-up", f"{NORDIC}/meetings/setup"),
         ("attendance export", f"{NORDIC}/export"),
         ("surveys", f"{NORDIC}/surveys"),
+        ("consultation record", f"{NORDIC}/record"),
+        ("audit log", f"{NORDIC}/audit"),
+        ("consultation record of a planned tender", f"/intents/{ids['answered_intent']}/record"),
         ("create an event", "/events/new"),
         ("announce a planned tender", "/intents/new"),
     ]) == []
