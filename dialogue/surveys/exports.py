@@ -19,21 +19,19 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.exports.attendance import neutralise
 from dialogue.extensions import db
 from dialogue.gdpr.names import person_name
 from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K, SurveyResponse, User
 from dialogue.surveys.answers import OTHER
 from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 
 
 def safe_cell(value):
     """A value for a CSV cell that no spreadsheet will evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
