@@ -4,7 +4,7 @@ import io
 import re
 
 import pytest
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 
 from dialogue.i18n import catalogues
 
@@ -39,10 +39,17 @@ def test_every_message_is_translated_with_its_placeholders(extracted, locale):
 
 @pytest.mark.parametrize("locale", catalogues.LOCALES)
 def test_compiled_catalogue_is_up_to_date(locale):
-    buffer = io.BytesIO()
-    write_mo(buffer, catalogues.load(locale))
-    compiled = catalogues.po_path(locale).with_suffix(".mo").read_bytes()
-    assert compiled == buffer.getvalue(), "run: flask --app wsgi translations compile"
+    # Compared message by message: the compiled file's bytes differ between Babel releases.
+    def plain(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    def messages(catalogue):
+        return {(m.context, plain(m.id)): plain(m.string) for m in catalogue
+                if m.id and m.string and all(plain(m.string)) and "fuzzy" not in m.flags}
+
+    with catalogues.po_path(locale).with_suffix(".mo").open("rb") as compiled:
+        assert messages(read_mo(compiled)) == messages(catalogues.load(locale)), \
+            "run: flask --app wsgi translations compile"
 
 
 def test_language_follows_the_person_then_the_browser_then_english(client, auth, make_user):
