@@ -295,7 +295,11 @@ def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None
 
 
 def load_user(identifier: str) -> User | None:
-    """Flask-Login loader: the id carries the session version, so a password change logs out elsewhere."""
+    """Flask-Login loader: the id carries the session version.
+
+    A password change or a sign-out moves the version, which ends every session and remember cookie
+    issued before it.
+    """
     from sqlalchemy.orm import joinedload
 
     from dialogue.models import Membership
