@@ -89,12 +89,17 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
-        "LOGIN_EMAIL_RATE_LIMIT": env.get("LOGIN_EMAIL_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Password attempts per address from one network (/24 or /64): a stranger elsewhere cannot lock
+        # the owner out. The emailed sign-in link is limited per address and per IP instead.
+        "LOGIN_ADDRESS_NETWORK_RATE_LIMIT": env.get("LOGIN_ADDRESS_NETWORK_RATE_LIMIT", "5 per minute;20 per hour"),
+        "SIGN_IN_LINK_RATE_LIMIT": env.get("SIGN_IN_LINK_RATE_LIMIT", "10 per hour"),
+        "SIGN_IN_LINK_EMAIL_RATE_LIMIT": env.get("SIGN_IN_LINK_EMAIL_RATE_LIMIT", "3 per 15 minutes;10 per day"),
         "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT", "5 per 15 minutes"),
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
         # Signed links
         "VERIFY_LINK_MAX_AGE": _int(env, "VERIFY_LINK_MAX_AGE", 3 * 24 * 3600),
         "RESET_LINK_MAX_AGE": _int(env, "RESET_LINK_MAX_AGE", 3600),
+        "SIGN_IN_LINK_MAX_AGE": _int(env, "SIGN_IN_LINK_MAX_AGE", 15 * 60),
         "INVITATION_DAYS": _int(env, "INVITATION_DAYS", 14),
         "PASSWORD_MIN_LENGTH": _int(env, "PASSWORD_MIN_LENGTH", 10),
         "LANGUAGES": ["en", "fi", "sv", "da", "nb"],

@@ -56,6 +56,14 @@ class ResetRequestForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
 
 
+class SignInLinkRequestForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
+
+
+class SignInLinkForm(FlaskForm):
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
 class ResetForm(PasswordFields, FlaskForm):
     pass
 

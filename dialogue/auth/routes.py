@@ -1,27 +1,33 @@
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dialogue.auth import bp, services
+from dialogue.auth import bp, services, throttle
 from dialogue.auth.forms import (ChangePasswordForm, InvitedSignupForm, LoginForm, ProfileForm,
-                                 ResetForm, ResetRequestForm, SignupForm)
+                                 ResetForm, ResetRequestForm, SignInLinkForm, SignInLinkRequestForm, SignupForm)
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.security import personal_page
 from dialogue.extensions import db, limiter
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a crafted ?next= must not send people elsewhere."""
+    """Only same-site paths: a crafted ?next= must not send people elsewhere.
+
+    Control characters (CR, LF, tab, ...) are refused outright: browsers drop some of them, so
+    "/\t/evil.example" would become "//evil.example", and CR/LF have no business in a Location header.
+    """
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
-            and "\\" not in target:
+            and "\\" not in target and not any(unicodedata.category(ch) == "Cc" for ch in target):
         return target
     return url_for("main.home")
 
 
-def _email_key() -> str:
-    return "login-email:" + (request.form.get("email") or "").strip().lower()
+def _sign_in_link_email_key() -> str:
+    return "sign-in-link:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -49,6 +55,7 @@ def signup():
 
 
 @bp.get("/signup/check-email")
+@personal_page
 def check_email():
     return render_template("auth/check_email.html", email=session.get("signup_email"))
 
@@ -81,13 +88,16 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_EMAIL_RATE_LIMIT"], methods=["POST"], key_func=_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        if not throttle.allow_password_attempt(form.email.data):
+            form.form_errors.append(_("Too many attempts to sign in with this address from your network. "
+                                      "Wait a few minutes, or sign in with a link sent to your email address."))
+            return render_template("auth/login.html", form=form, throttled=True), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
@@ -103,13 +113,57 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LINK_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LINK_EMAIL_RATE_LIMIT"], methods=["POST"],
+               key_func=_sign_in_link_email_key)
+def sign_in_link_request():
+    form = SignInLinkRequestForm()
+    if form.validate_on_submit():
+        services.request_sign_in_link(form.email.data)
+        db.session.commit()
+        return render_template("auth/sign_in_link_sent.html",
+                               minutes=current_app.config["SIGN_IN_LINK_MAX_AGE"] // 60)
+    return render_template("auth/sign_in_link_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def sign_in_link(token: str):
+    # Opening the link only shows a button: mail scanners and link previews fetch links, and must not
+    # spend a single-use link or sign anyone in.
+    try:
+        services.user_for_sign_in_link(token)
+    except DialogueError as exc:
+        return render_template("auth/link_invalid.html", message=exc.message), 400
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_in_by_link(token)
+        except DialogueError as exc:
+            db.session.rollback()
+            return render_template("auth/link_invalid.html", message=exc.message), 400
+        db.session.commit()
+        session.clear()  # a fresh session on log-in: no fixation
+        login_user(user, remember=form.remember.data)
+        return redirect(url_for("main.home"), 303)
+    return render_template("auth/sign_in_link.html", form=form)
+
+
 @bp.post("/logout")
 def logout():
     form = ButtonForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.sign_out_everywhere(current_user)
+            db.session.commit()
         logout_user()
+        # logout_user() leaves "_remember" = "clear" in the session when a remember cookie came with the
+        # request; Flask-Login deletes the cookie after the request only if that flag is still there.
+        remember = session.get("_remember")
         session.clear()
-        flash(_("You are signed out."), "success")
+        if remember:
+            session["_remember"] = remember
+        flash(_("You are signed out on every device."), "success")
     return redirect(url_for("main.home"), 303)
 
 

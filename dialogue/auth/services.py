@@ -166,6 +166,9 @@ def sign_up(*, name: str, email: str, password: str, locale: str = "en", timezon
     if existing is not None:
         if org is not None:
             db.session.expunge(org)
+        # The hash is thrown away, but computing it makes this path cost what creating an account costs:
+        # the time an answer takes must not tell a stranger that the address has an account.
+        hash_password(password)
         enqueue_mail([email], _l("Someone tried to sign up with your address"), "account_exists",
                      category="auth.exists", locale=existing.locale, user=existing, login_link=external_url("auth.login"),
                      reset_link=external_url("auth.reset_request"))
@@ -191,6 +194,15 @@ def request_password_reset(email: str) -> None:
                  locale=user.locale,
                  link=external_url("auth.reset", token=make_reset_token(user)),
                  minutes=current_app.config["RESET_LINK_MAX_AGE"] // 60)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Sign-out ends every session and "keep me signed in" cookie of the person, copies included.
+
+    Sessions live in signed cookies, so the only way to make a copied cookie worthless is to move the
+    version they all carry; that signs the person out on all their devices at once.
+    """
+    user.session_version += 1
 
 
 def user_for_reset(token: str) -> User:
@@ -224,6 +236,51 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
 
 
+def _sign_in_fingerprint(user: User) -> str:
+    # A sign-in link works once: signing in (by it or by password) moves last_login_at, and a sign-out
+    # or password change moves the session version or the hash; any of these kills every earlier link.
+    last = user.last_login_at.isoformat() if user.last_login_at else ""
+    material = f"{user.session_version}|{last}|{user.password_hash}"
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), material.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def make_sign_in_token(user: User) -> str:
+    return _serializer("sign-in").dumps({"uid": user.id, "fp": _sign_in_fingerprint(user)})
+
+
+def request_sign_in_link(email: str) -> None:
+    """Mail a sign-in link if the address has an account; say nothing either way.
+
+    The link is the way in for someone whose password attempts are throttled because others tried
+    their address: it does not count against the per-address sign-in limit.
+    """
+    user = get_user_by_email(email)
+    if user is None:
+        return
+    enqueue_mail([user.email], _l("Your Dialogue sign-in link"), "sign_in_link", category="auth.sign_in_link",
+                 locale=user.locale, user=user,
+                 link=external_url("auth.sign_in_link", token=make_sign_in_token(user)),
+                 minutes=current_app.config["SIGN_IN_LINK_MAX_AGE"] // 60,
+                 reset_link=external_url("auth.reset_request"))
+
+
+def user_for_sign_in_link(token: str) -> User:
+    data = _load("sign-in", token, current_app.config["SIGN_IN_LINK_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not hmac.compare_digest(str(data.get("fp", "")), _sign_in_fingerprint(user)):
+        raise InvalidLink(_("This link has already been used or is no longer valid. Ask for a new one."))
+    return user
+
+
+def sign_in_by_link(token: str) -> User:
+    """The person proved they read the address's mail: they are signed in, and the link is spent."""
+    user = user_for_sign_in_link(token)
+    user.last_login_at = utcnow()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
 def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None:
     from dialogue.core.timeutil import is_timezone
 
@@ -238,7 +295,11 @@ def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None
 
 
 def load_user(identifier: str) -> User | None:
-    """Flask-Login loader: the id carries the session version, so a password change logs out elsewhere."""
+    """Flask-Login loader: the id carries the session version.
+
+    A password change or a sign-out moves the version, which ends every session and remember cookie
+    issued before it.
+    """
     from sqlalchemy.orm import joinedload
 
     from dialogue.models import Membership

@@ -22,7 +22,8 @@ class User(UserMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Helsinki")
     email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped on password change or reset: old sessions and "remember me" cookies stop working.
+    # Bumped on password change or reset and on sign-out: every session and "remember me" cookie
+    # issued before stops working, on every device.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

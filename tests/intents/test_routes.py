@@ -371,15 +371,25 @@ def test_follow_and_unfollow(client, auth, announced, supplier):
     assert "Follow this intent" in client.get(f"/intents/{intent.id}").get_data(as_text=True)
 
 
-def test_one_click_unsubscribe_by_link_and_by_rfc8058_post(client, supplier):
+def test_unsubscribe_by_link_and_button_and_by_rfc8058_post(client, supplier):
     alert = subscriptions.subscribe(supplier, cpv_prefix="302")
     db.session.commit()
     token = notify.unsubscribe_token(alert)
+    # Opening the link changes nothing (mail scanners and previews open links): it shows a button.
     page = client.get(f"/intents/unsubscribe/{token}")  # no sign-in needed
-    assert page.status_code == 200 and "You are unsubscribed" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "You are subscribed" in page.get_data(as_text=True)
+    assert f'action="/intents/unsubscribe/{token}"' in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert alert.unsubscribed_at is None
+    response = client.post(f"/intents/unsubscribe/{token}")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    assert "You are unsubscribed" in page.get_data(as_text=True)
     db.session.expire_all()
     assert alert.unsubscribed_at is not None
-    assert client.post(f"/intents/unsubscribe/{token}/undo").status_code == 200
+    undo = client.post(f"/intents/unsubscribe/{token}/undo")
+    assert undo.status_code == 303
+    assert "You are subscribed again." in client.get(undo.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert alert.unsubscribed_at is None
     # RFC 8058: the mail program POSTs List-Unsubscribe=One-Click, with no cookie and no CSRF token.
@@ -389,7 +399,11 @@ def test_one_click_unsubscribe_by_link_and_by_rfc8058_post(client, supplier):
     db.session.expire_all()
     assert alert.unsubscribed_at is not None
     # Any other POST is a form of this site and needs its token.
+    subscriptions.resubscribe(alert)
+    db.session.commit()
     assert client.post(f"/intents/unsubscribe/{token}", data={}).status_code == 400
+    db.session.expire_all()
+    assert alert.unsubscribed_at is None
     assert client.get("/intents/unsubscribe/forged-token").status_code == 404
 
 
