@@ -112,7 +112,7 @@ def write_transaction(session: Session | None = None):
     if session is None:
         from dialogue.extensions import db
 
-        session = db.session
+        session = db.session()  # the request's or app context's own Session, not the registry
     if session.in_transaction():
         raise RuntimeError("write_transaction() needs a session with no open transaction")
     with session.begin():
