@@ -38,9 +38,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     from dialogue.extensions import (babel, csrf, db, limiter, login_manager, mail, migrate, select_locale,
                                      select_timezone)
     import dialogue.models  # noqa: F401  (every table registered before anything uses metadata)
@@ -68,13 +65,10 @@ def register_extensions(app: Flask) -> None:
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            @event.listens_for(db.engine, "connect")
-            def sqlite_pragmas(dbapi_connection, _record):
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA busy_timeout=10000")
-                cursor.close()
+            from dialogue.core.databases import install_sqlite_transactions
+
+            # Check-then-write transactions hold the write lock from their start: see core/databases.py.
+            install_sqlite_transactions(db.engine)
 
 
 # Feature packages, in the order their pages, commands and demo data build on each other. Each has

@@ -1,11 +1,123 @@
-"""Scratch PostgreSQL databases, for tests and benchmarks that need a schema of their own."""
+"""How transactions take the database's write lock, and scratch PostgreSQL databases for tests.
+
+The rules that count places (registration, promotion, bookings, acceptances, scheduler runs) read
+what is free and then write. On PostgreSQL they lock the rows they count (``SELECT ... FOR UPDATE``,
+READ COMMITTED takes a fresh snapshot per statement), so the reads that decide see every commit
+before them.
+
+SQLite has one lock for the whole database and no row locks. A transaction that reads first and
+writes later would decide on a snapshot that another writer may have changed in between (WAL mode
+keeps that old snapshot for it), and two of them could both see "one place left". Here is how the
+SQLite connections are run instead (``install_sqlite_transactions``):
+
+- pysqlite's own transaction handling is switched off (``isolation_level = None``) and we emit
+  ``BEGIN`` ourselves, so savepoints (``begin_nested``) and migrations' DDL are real parts of
+  the transaction.
+- **On this engine, a database transaction is open only while it holds the write lock.** Every
+  ``BEGIN`` is ``BEGIN IMMEDIATE``: it waits (``busy_timeout``) until no other writer is active,
+  and from then on nobody else can commit until we do, so each read inside sees the latest data.
+- A request whose method changes things (anything but GET, HEAD, OPTIONS) begins with
+  ``BEGIN IMMEDIATE``: the whole POST, including the reads that decide, runs under the lock.
+  SQLite runs one writer at a time anyway; this only moves the wait to the start.
+- Elsewhere (GET pages, commands, workers) reads run on their own, each seeing the latest commit,
+  and never wait: WAL readers do not block. The first statement that writes (or a savepoint) is
+  preceded by ``BEGIN IMMEDIATE``, as pysqlite itself used to begin before the first write.
+- ``hold_write_lock`` (what ``registrations.services.lock_event`` calls before counting places) and
+  ``write_transaction`` (for commands and workers that check then write) take the lock at once if
+  the transaction does not hold it yet. Because an open transaction always holds the lock, this
+  cannot be too late: everything read after it is current, and nothing can change until commit.
+
+So no rule can count places on a stale snapshot: the worst a busy site sees is a wait, or after
+``busy_timeout`` (10 s) a "database is locked" error and nothing written.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import uuid
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Statements that may run outside a transaction on SQLite; anything else begins one first.
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def _request_writes() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in READ_ONLY_METHODS
+
+
+def install_sqlite_transactions(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
+    """Run the engine's SQLite connections as the module docstring describes."""
+
+    @event.listens_for(engine, "connect")
+    def sqlite_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we say when a transaction begins
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def sqlite_begin(conn):
+        dbapi_connection = conn.connection.dbapi_connection
+        if _request_writes() and not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def sqlite_begin_before_write(conn, cursor, statement, parameters, context, executemany):
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
+        dbapi_connection = cursor.connection
+        if not dbapi_connection.in_transaction and not statement.lstrip().upper().startswith(_READS):
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def hold_write_lock(session: Session) -> None:
+    """Make sure the session's transaction holds the database's write lock from here to its end.
+
+    PostgreSQL locks rows, not the database: nothing to do there (lock the rows you count). On
+    SQLite an open transaction already holds the lock (see the module docstring); otherwise
+    ``BEGIN IMMEDIATE`` takes it now, waiting for the current writer to finish.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def holds_write_lock(session: Session) -> bool:
+    """True when the session's SQLite transaction holds the write lock (always True elsewhere)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return True
+    return connection.connection.dbapi_connection.in_transaction
+
+
+@contextlib.contextmanager
+def write_transaction(session: Session | None = None):
+    """Run the block in one transaction that holds the write lock from its first statement.
+
+    For commands and workers that read, decide and write. Commits when the block ends, rolls back
+    if it raises. The session must have no transaction open: what it read before would predate
+    the lock (commit or roll back first).
+    """
+    if session is None:
+        from dialogue.extensions import db
+
+        session = db.session()  # the request's or app context's own Session, not the registry
+    if session.in_transaction():
+        raise RuntimeError("write_transaction() needs a session with no open transaction")
+    with session.begin():
+        hold_write_lock(session)
+        yield session
 
 
 @contextlib.contextmanager

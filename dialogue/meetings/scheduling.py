@@ -4,6 +4,13 @@ A run reads the open requests, availability, caps, tables and the meetings that 
 locked), solves outside any transaction (so progress can be written meanwhile), then replaces the
 unlocked draft meetings with the new placements in one transaction. Nothing reaches participants
 until the organiser publishes.
+
+One run at a time per event: a partial unique index allows one queued or running run per event,
+so two organisers pressing the button at once get one run and a clear refusal. A running run
+writes ``heartbeat_at`` when it starts and every few seconds while it solves (a small timer
+thread); a run whose heartbeat (or, still queued, whose creation) is older than the staleness
+window had its process go away: the next start marks it failed and goes ahead. A run taken for
+dead that was only slow finds itself no longer running when it finishes and writes nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ from collections import defaultdict
 
 from flask import Flask, current_app
 from dialogue.meetings.i18n import _, _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
+from dialogue.core.databases import write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import notify, scheduler
@@ -41,6 +50,11 @@ REASON_LABELS = {
 }
 
 _threads: dict[int, threading.Thread] = {}
+
+ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
+# A run writes its heartbeat this often while it solves, and counts as dead after this long without.
+HEARTBEAT_SECONDS = 10
+STALE_SECONDS = 60
 
 
 def open_requests(event: Event) -> list[MeetingRequest]:
@@ -100,25 +114,48 @@ def build_instance(event: Event, now: dt.datetime | None = None):
     return inst, no_buyer
 
 
-def start_run(event: Event, user: User | None, time_limit: int) -> ScheduleRun:
-    """Queue a run (one at a time per event). The caller commits, then calls ``launch``."""
+def _stale_cutoff(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=current_app.config.get("MEETINGS_RUN_STALE_SECONDS", STALE_SECONDS))
+
+
+def is_stale(run: ScheduleRun, now: dt.datetime | None = None) -> bool:
+    """True when an active run's process has stopped writing its heartbeat (a queued one: never started)."""
+    last = run.heartbeat_at or run.started_at or run.created_at
+    return run.status in ACTIVE_RUN and last < _stale_cutoff(now or utcnow())
+
+
+def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime | None = None) -> ScheduleRun:
+    """Queue a run (one at a time per event). The caller commits, then calls ``launch``.
+
+    A run that stopped without finishing (no heartbeat for a while) is marked failed and does not
+    block; a live one does. The database's unique index settles two starts at the same moment.
+    """
+    now = now or utcnow()
     settings = get_settings(event)
     if settings is None or settings.mode != MeetingMode.ORGANISER:
         raise DialogueError(_("The auto-scheduler is for events where the organisers schedule the meetings."))
     if not 1 <= time_limit <= 600:
         raise DialogueError(_("Give the scheduler between 1 and 600 seconds."), field="time_limit")
-    busy = db.session.scalar(select(ScheduleRun).where(ScheduleRun.event_id == event.id,
-                                                      ScheduleRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING))))
-    if busy is not None:
-        if busy.created_at < utcnow() - dt.timedelta(seconds=busy.time_limit + 600):
-            busy.status = RunStatus.FAILED  # its process went away
-            busy.message = _("stopped without finishing")
-        else:
-            raise Conflict(_("The scheduler is already running for this event."))
+    active = (ScheduleRun.event_id == event.id) & ScheduleRun.status.in_(ACTIVE_RUN)
+    busy = db.session.scalars(select(ScheduleRun).where(active).execution_options(populate_existing=True))
+    if any(not is_stale(run, now) for run in busy):
+        raise Conflict(_("The scheduler is already running for this event."))
+    # Their processes went away. Staleness is checked again in the WHERE: a run that has just
+    # written a heartbeat is left alone (and then refuses the new run through the unique index).
+    last_sign = func.coalesce(ScheduleRun.heartbeat_at, ScheduleRun.started_at, ScheduleRun.created_at)
+    db.session.execute(update(ScheduleRun).where(active, last_sign < _stale_cutoff(now))
+                       .values(status=RunStatus.FAILED, message=_("stopped without finishing"), finished_at=now)
+                       .execution_options(synchronize_session=False))
     run = ScheduleRun(event_id=event.id, status=RunStatus.QUEUED, time_limit=time_limit, progress=0,
-                      message=_("waiting to start"), report={}, created_by_id=user.id if user else None)
-    db.session.add(run)
-    db.session.flush()
+                      message=_("waiting to start"), report={}, created_by_id=user.id if user else None,
+                      created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(run)
+            db.session.flush()
+    except IntegrityError:
+        # Another start won the race (or the dead run came back to life): one run per event.
+        raise Conflict(_("The scheduler is already running for this event.")) from None
     record_action(user, "meetings.schedule_run", f"Started the auto-scheduler (run {run.id}, at most "
                   f"{time_limit} s)", event=event, run_id=run.id)
     return run
@@ -147,18 +184,61 @@ def wait(run_id: int, timeout: float | None = None) -> None:
 
 def _write_progress(run_id: int, fraction: float, message: str) -> None:
     with db.engine.begin() as conn:
-        conn.execute(update(ScheduleRun).where(ScheduleRun.id == run_id).values(
-            progress=int(max(0.0, min(fraction, 1.0)) * 100), message=message[:300]))
+        conn.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
+                     .values(progress=int(max(0.0, min(fraction, 1.0)) * 100), message=message[:300],
+                             heartbeat_at=utcnow()))
+
+
+def _beat(run_id: int) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
+                     .values(heartbeat_at=utcnow()))
+
+
+class _Heartbeat:
+    """Writes the run's heartbeat from a timer thread while the solver holds this one."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.every = current_app.config.get("MEETINGS_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
+        self.app = current_app._get_current_object()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name=f"meetings-heartbeat-{run_id}", daemon=True)
+
+    def _loop(self) -> None:
+        with self.app.app_context():
+            while not self.stopped.wait(self.every):
+                try:
+                    _beat(self.run_id)
+                except Exception:  # a missed beat is no reason to stop the run
+                    self.app.logger.exception("schedule run %s: heartbeat not written", self.run_id)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        self.thread.join()
 
 
 def execute_run(run_id: int, echo=None) -> ScheduleRun:
-    """Solve and write the drafts. ``echo`` gets progress lines (the command line prints them)."""
-    run = db.session.get(ScheduleRun, run_id)
-    event = db.session.get(Event, run.event_id)
-    run.status = RunStatus.RUNNING
-    run.started_at = utcnow()
-    run.message = _("reading requests")
+    """Solve and write the drafts. ``echo`` gets progress lines (the command line prints them).
+
+    Starts only a queued run, and writes its drafts only while the run is still its own (not taken
+    for dead meanwhile); the drafts are replaced under the write lock.
+    """
+    now = utcnow()
+    started = db.session.execute(
+        update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, message=_("reading requests"))
+        .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    run = db.session.get(ScheduleRun, run_id, populate_existing=True)
+    if not started:
+        return run
+    event = db.session.get(Event, run.event_id)
+    time_limit = run.time_limit
     last = [0.0]
 
     def progress(fraction: float, message: str) -> None:
@@ -171,31 +251,35 @@ def execute_run(run_id: int, echo=None) -> ScheduleRun:
     try:
         inst, no_buyer = build_instance(event)
         db.session.commit()  # no transaction stays open while the solver works
-        result = scheduler.solve(inst, run.time_limit, progress=progress,
-                                 workers=current_app.config.get("MEETINGS_SOLVER_WORKERS", 0))
-        placed = apply_result(event, inst, result)
-        run = db.session.get(ScheduleRun, run_id)
-        report = result.as_report()
-        report["placed"] = placed
-        report["unplaced"].update({str(rid): REASON_NO_BUYER for rid in no_buyer})
-        report["requests"] = len(inst.requests) + len(no_buyer)
-        run.report = report
-        run.status = RunStatus.DONE
-        run.progress = 100
-        run.message = _("%(n)s meetings placed", n=placed)
-        run.finished_at = utcnow()
-        record_action(None, "meetings.schedule_done", f"The auto-scheduler (run {run.id}) placed {placed} of "
-                      f"{report['requests']} requested meetings as drafts", event=event, run_id=run.id,
-                      placed=placed, unplaced=len(report["unplaced"]))
-        db.session.commit()
+        with _Heartbeat(run_id):
+            result = scheduler.solve(inst, time_limit, progress=progress,
+                                     workers=current_app.config.get("MEETINGS_SOLVER_WORKERS", 0))
+        with write_transaction():
+            run = db.session.get(ScheduleRun, run_id, populate_existing=True, with_for_update=True)
+            if run.status != RunStatus.RUNNING:
+                return run  # taken for dead while it solved: another run may be writing drafts
+            placed = apply_result(event, inst, result)
+            report = result.as_report()
+            report["placed"] = placed
+            report["unplaced"].update({str(rid): REASON_NO_BUYER for rid in no_buyer})
+            report["requests"] = len(inst.requests) + len(no_buyer)
+            run.report = report
+            run.status = RunStatus.DONE
+            run.progress = 100
+            run.message = _("%(n)s meetings placed", n=placed)
+            run.finished_at = utcnow()
+            record_action(None, "meetings.schedule_done", f"The auto-scheduler (run {run.id}) placed {placed} of "
+                          f"{report['requests']} requested meetings as drafts", event=event, run_id=run.id,
+                          placed=placed, unplaced=len(report["unplaced"]))
     except Exception as exc:  # the page must show that it failed, not spin forever
         db.session.rollback()
         current_app.logger.exception("schedule run %s failed", run_id)
-        run = db.session.get(ScheduleRun, run_id)
-        run.status = RunStatus.FAILED
-        run.message = f"failed: {exc.__class__.__name__}"[:300]
-        run.finished_at = utcnow()
+        db.session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
+                           .values(status=RunStatus.FAILED, message=f"failed: {exc.__class__.__name__}"[:300],
+                                   finished_at=utcnow())
+                           .execution_options(synchronize_session=False))
         db.session.commit()
+        run = db.session.get(ScheduleRun, run_id, populate_existing=True)
     return run
 
 

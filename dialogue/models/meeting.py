@@ -335,10 +335,21 @@ class MeetingParticipant(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+_ACTIVE_RUN_SQL = "status IN ('queued', 'running')"
+
+
 class ScheduleRun(Base):
-    """One run of the auto-scheduler, with its progress and its report."""
+    """One run of the auto-scheduler, with its progress and its report.
+
+    One active (queued or running) run per event, held by a partial unique index. A running run
+    writes ``heartbeat_at`` at least every few seconds; one that stopped writing is taken as dead.
+    """
 
     __tablename__ = "meeting_schedule_runs"
+    __table_args__ = (
+        Index("uq_meeting_schedule_runs_active_event", "event_id", unique=True,
+              sqlite_where=text(_ACTIVE_RUN_SQL), postgresql_where=text(_ACTIVE_RUN_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -351,6 +362,7 @@ class ScheduleRun(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class CalendarFeedToken(Base):

@@ -75,14 +75,21 @@ def is_postgres() -> bool:
 
 
 def lock_event(event: Event) -> None:
-    """Hold the event row until the transaction ends: changes to its places happen one at a time.
+    """Hold the event until the transaction ends: changes to its places happen one at a time.
 
-    Reads after the lock see what the previous holder committed (PostgreSQL's READ COMMITTED
-    takes a new snapshot per statement), and the event's own columns are reloaded.
+    PostgreSQL locks the event's row; reads after the lock see what the previous holder committed
+    (READ COMMITTED takes a new snapshot per statement). SQLite has no row locks: the transaction
+    holds the database's write lock from here on (``core.databases.hold_write_lock``), so no other
+    writer commits in between and every read after it is current. The event's columns are reloaded.
     """
+    from dialogue.core.databases import hold_write_lock
+
+    query = select(Event).where(Event.id == event.id).execution_options(populate_existing=True)
     if is_postgres():
-        db.session.scalars(select(Event).where(Event.id == event.id).with_for_update()
-                           .execution_options(populate_existing=True)).one()
+        query = query.with_for_update()
+    else:
+        hold_write_lock(db.session)
+    db.session.scalars(query).one()
 
 
 # --- the rules for taking part ----------------------------------------------------------------------
