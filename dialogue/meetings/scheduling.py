@@ -86,7 +86,8 @@ def build_instance(event: Event, now: dt.datetime | None = None):
         if r.meeting is not None and r.meeting.status != MeetingStatus.CANCELLED and (
                 r.meeting.locked or r.meeting.status == MeetingStatus.CONFIRMED):
             continue
-        buyers = tuple(a.user_id for a in r.attendees if a.side == MeetingSide.BUYER and a.user_id in acting_buyers)
+        buyers = tuple(a.user_id for a in r.attendees
+                       if a.side == MeetingSide.BUYER and a.user_id in acting_buyers)
         suppliers = tuple(a.user_id for a in r.attendees if a.side == MeetingSide.SUPPLIER)
         if not buyers or not suppliers:
             no_buyer.append(r.id)
