@@ -23,7 +23,8 @@ from tests.conftest import temporary_database
 from tests.meetings.conftest import world  # noqa: F401  (the meetings' event with buyers and suppliers)
 
 Kind, Role = OrganisationKind, ParticipantRole
-CONFIRMED, WAITLISTED, CANCELLED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.CANCELLED
+CONFIRMED, WAITLISTED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED
+CANCELLED = RegistrationState.CANCELLED
 
 
 def radios(html: str) -> list[str]:
@@ -323,8 +324,8 @@ def test_the_migration_flags_active_registrations_that_break_the_rule(empty_data
                     timezone="UTC", is_admin=False, session_version=1, created_at=now))
             conn.execute(insert(tables.tables["events"]).values(
                 id=1, slug="e", title="E", summary="", description="", format="in_person", timezone="UTC",
-                starts_at=now, ends_at=now + dt.timedelta(hours=8), languages=["en"], moderated=False, status="published", created_at=now,
-                updated_at=now, sequence=0))
+                starts_at=now, ends_at=now + dt.timedelta(hours=8), languages=["en"], moderated=False,
+                status="published", created_at=now, updated_at=now, sequence=0))
             rows = {  # id: (user, organisation, role, state)
                 1: (1, 1, "buyer", "confirmed"),      # fits
                 2: (2, 2, "buyer", "confirmed"),      # a reseller as buyer: flagged
