@@ -1,4 +1,8 @@
-"""Who takes part in meetings at an event: buyers, suppliers and resellers with a confirmed registration."""
+"""Who takes part in meetings at an event: buyers, suppliers and resellers with a confirmed registration.
+
+Who acts as a buyer is the registrations' rule (``eligibility.eligible_buyer``): a buyer organisation's
+staff, or someone the organisers granted the role to, never a registration flagged for review.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from dialogue.core.errors import NotAllowed
 from dialogue.extensions import db
 from dialogue.models import (Event, MeetingSettings, Organisation, ParticipantRole, Registration,
                              RegistrationState, User)
+from dialogue.registrations.eligibility import eligible_buyer, is_eligible_buyer
 
 SUPPLIER_ROLES = (ParticipantRole.SUPPLIER, ParticipantRole.RESELLER)
 
@@ -21,7 +26,7 @@ def get_settings(event: Event) -> MeetingSettings | None:
 def confirmed_registration(event: Event, user: User | None) -> Registration | None:
     if user is None or not getattr(user, "is_authenticated", True):
         return None
-    return db.session.scalar(select(Registration).where(
+    return db.session.scalar(select(Registration).options(joinedload(Registration.organisation)).where(
         Registration.event_id == event.id, Registration.user_id == user.id,
         Registration.state == RegistrationState.CONFIRMED))
 
@@ -31,7 +36,7 @@ def side_of(registration: Registration | None) -> str | None:
     if registration is None or registration.organisation_id is None:
         return None
     if registration.role == ParticipantRole.BUYER:
-        return "buyer"
+        return "buyer" if is_eligible_buyer(registration) else None
     if registration.role in SUPPLIER_ROLES:
         return "supplier"
     return None
@@ -56,6 +61,8 @@ def _registrations(event: Event, roles, organisation_id: int | None = None) -> l
              .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
                     Registration.role.in_(roles), Registration.organisation_id.is_not(None),
                     Registration.user_id.is_not(None)))
+    if ParticipantRole.BUYER in roles:
+        query = query.where(eligible_buyer() | (Registration.role != ParticipantRole.BUYER))
     if organisation_id is not None:
         query = query.where(Registration.organisation_id == organisation_id)
     return list(db.session.scalars(query))
@@ -69,6 +76,13 @@ def buyer_people(event: Event, organisation_id: int | None = None) -> list[User]
 def supplier_people(event: Event, organisation_id: int) -> list[User]:
     regs = _registrations(event, SUPPLIER_ROLES, organisation_id)
     return sorted((r.user for r in regs), key=lambda u: (u.name.lower(), u.id))
+
+
+def buyer_user_ids(event: Event) -> set[int]:
+    """The people who act as buyers at the event."""
+    return set(db.session.scalars(select(Registration.user_id).where(
+        Registration.event_id == event.id, Registration.user_id.is_not(None),
+        Registration.organisation_id.is_not(None), eligible_buyer())))
 
 
 def buyer_organisations(event: Event) -> list[Organisation]:

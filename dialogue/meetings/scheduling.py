@@ -31,7 +31,7 @@ from dialogue.core.databases import write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import notify, scheduler
-from dialogue.meetings.people import get_settings
+from dialogue.meetings.people import buyer_user_ids, get_settings
 from dialogue.meetings.setup import list_locations, list_slots
 from dialogue.models import (BusySlot, Event, Meeting, MeetingMode, MeetingParticipant, MeetingRequest,
                              MeetingRequestAttendee,
@@ -95,11 +95,13 @@ def build_instance(event: Event, now: dt.datetime | None = None):
             buyers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.BUYER and p.user_id),
             suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER and p.user_id)))
     requests, no_buyer = [], []
+    acting_buyers = buyer_user_ids(event)  # who no longer acts as a buyer is not placed in a meeting as one
     for order, r in enumerate(open_requests(event)):
         if r.meeting is not None and r.meeting.status != MeetingStatus.CANCELLED and (
                 r.meeting.locked or r.meeting.status == MeetingStatus.CONFIRMED):
             continue
-        buyers = tuple(a.user_id for a in r.attendees if a.side == MeetingSide.BUYER)
+        buyers = tuple(a.user_id for a in r.attendees
+                       if a.side == MeetingSide.BUYER and a.user_id in acting_buyers)
         suppliers = tuple(a.user_id for a in r.attendees if a.side == MeetingSide.SUPPLIER)
         if not buyers or not suppliers:
             no_buyer.append(r.id)

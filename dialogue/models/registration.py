@@ -78,6 +78,12 @@ class Registration(Base):
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The organisers let the person take part in a role outside their organisation's kind (why, who, when).
+    role_exception_reason: Mapped[str | None] = mapped_column(Text)
+    role_exception_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    role_exception_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Set when the role was found not to fit the organisation's kind; cleared when an organiser decides.
+    role_flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -85,6 +91,7 @@ class Registration(Base):
 
     event: Mapped[Event] = relationship()
     user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    role_exception_by: Mapped["User | None"] = relationship(foreign_keys=[role_exception_by_id])  # noqa: F821
     organisation: Mapped[Organisation | None] = relationship()
     answers: Mapped[list[RegistrationAnswer]] = relationship(back_populates="registration",
                                                              cascade="all, delete-orphan")
@@ -92,6 +99,14 @@ class Registration(Base):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def has_role_exception(self) -> bool:
+        return self.role_exception_at is not None
+
+    @property
+    def needs_role_review(self) -> bool:
+        return self.role_flagged_at is not None and self.is_active
 
     @property
     def listed(self) -> bool:

@@ -11,10 +11,11 @@ from dialogue.events.forms import MultiCheckboxField
 from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
 
-def role_choices():
+def role_choices(roles=None):
+    """Every role, or those given, as choices."""
     from dialogue.registrations.services import ROLE_LABELS
 
-    return choices((role.value, ROLE_LABELS[role]) for role in ParticipantRole)
+    return choices((role.value, ROLE_LABELS[role]) for role in (ParticipantRole if roles is None else roles))
 
 
 def state_choices():
@@ -29,11 +30,13 @@ class RoleForm(FlaskForm):
     class Meta:
         csrf = False
 
-    role = RadioField(_l("Your organisation takes part as"), validate_choice=False)
+    role = RadioField(_l("Your organisation takes part as"), validate_choice=False,
+                      description=_l("The roles your organisation's kind allows. To take part in another "
+                                     "role, write to the organisers: they can change your role."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = role_choices()
+        self.role.choices = role_choices(roles)
 
 
 class RegisterForm(FlaskForm):
@@ -69,6 +72,17 @@ class ConsentForm(FlaskForm):
 
 class OrganiserCancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason, sent to the person"), validators=[Length(max=2000)])
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField(_l("Role"))
+    reason = TextAreaField(_l("Reason, shown to the person"),
+                           validators=[DataRequired(message=_l("Give the reason: the person sees it with their "
+                                                               "registration.")), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
 
 
 class DecisionForm(FlaskForm):

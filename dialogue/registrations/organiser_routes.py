@@ -14,10 +14,10 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
-from dialogue.models import (Organisation, ParticipantRole, Registration, RegistrationAnswer,
+from dialogue.models import (ACTIVE_STATES, Organisation, ParticipantRole, Registration, RegistrationAnswer,
                              RegistrationQuestion, RegistrationState, User)
-from dialogue.registrations import bp, mail, services
-from dialogue.registrations.forms import DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
+from dialogue.registrations import bp, eligibility, mail, roles, services
+from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 
 PAGE_SIZE = 100
 
@@ -27,7 +27,8 @@ def _filters() -> dict:
     role = args.get("role") if args.get("role") in {r.value for r in ParticipantRole} else None
     state = args.get("state") if args.get("state") in {s.value for s in RegistrationState} else None
     checked_in = {"yes": True, "no": False}.get(args.get("checked_in", ""))
-    return {"role": role, "state": state, "checked_in": checked_in, "q": (args.get("q") or "").strip()[:100]}
+    return {"role": role, "state": state, "checked_in": checked_in, "q": (args.get("q") or "").strip()[:100],
+            "review": args.get("review") == "yes"}
 
 
 def _list_query(event, filters):
@@ -42,12 +43,19 @@ def _list_query(event, filters):
         query = query.where(Registration.checked_in_at.is_not(None))
     elif filters["checked_in"] is False:
         query = query.where(Registration.checked_in_at.is_(None))
+    if filters["review"]:
+        query = query.where(_needs_review())
     if filters["q"]:
         pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
                                 func.lower(User.email).like(pattern, escape="\\"),
                                 func.lower(Organisation.name).like(pattern, escape="\\")))
     return query
+
+
+def _needs_review():
+    """Flagged because the role does not fit the organisation's kind, and still active."""
+    return Registration.role_flagged_at.is_not(None) & Registration.state.in_(ACTIVE_STATES)
 
 
 def _render_list(event, form: DecisionForm, status: int = 200):
@@ -58,8 +66,10 @@ def _render_list(event, form: DecisionForm, status: int = 200):
     rows = list(db.session.scalars(
         query.options(joinedload(Registration.user), joinedload(Registration.organisation))
         .order_by(Registration.created_at, Registration.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    to_review = db.session.scalar(select(func.count()).select_from(Registration)
+                                  .where(Registration.event_id == event.id, _needs_review()))
     return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
-                           page=page, total=total, has_next=page * PAGE_SIZE < total,
+                           page=page, total=total, has_next=page * PAGE_SIZE < total, to_review=to_review,
                            roles=list(ParticipantRole), states=list(RegistrationState)), status
 
 
@@ -105,7 +115,7 @@ def decide(slug: str):
         parts.append(ngettext("%(num)d left as they were (already decided)",
                               "%(num)d left as they were (already decided)", len(decision.skipped)))
     flash(_("Done: %(parts)s. Each person was told by email.", parts="; ".join(parts)), "success")
-    kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "page")}
+    kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "review", "page")}
     return redirect(url_for("registrations.manage", slug=slug, **kept), 303)
 
 
@@ -119,14 +129,48 @@ def _registration_or_404(event, registration_id: int) -> Registration:
     return registration
 
 
+def _render_detail(event, registration_id: int, *, form=None, role_form=None, status: int = 200):
+    registration = _registration_or_404(event, registration_id)
+    if role_form is None:
+        role_form = ChangeRoleForm(formdata=None, role=registration.role.value)
+    kind = registration.organisation.kind if registration.organisation else None
+    return render_template("registrations/detail.html", event=event, registration=registration,
+                           form=form or OrganiserCancelForm(formdata=None), role_form=role_form,
+                           allowed_roles=eligibility.allowed_roles(kind)), status
+
+
 @bp.get("/events/<slug>/registrations/<int:registration_id>")
 @login_required
 def registration_detail(slug: str, registration_id: int):
     event = get_event_or_404(slug, current_user)
     require_organiser(event, current_user)
+    return _render_detail(event, registration_id)
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/role")
+@login_required
+def change_role(slug: str, registration_id: int):
+    """Change a registration's role, or keep a flagged one's, with a reason the person sees."""
+    event = get_event_or_404(slug, current_user)
+    require_organiser(event, current_user)
     registration = _registration_or_404(event, registration_id)
-    return render_template("registrations/detail.html", event=event, registration=registration,
-                           form=OrganiserCancelForm(formdata=None))
+    form = ChangeRoleForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            promoted = roles.change_role(registration, form.role.data, current_user, reason=form.reason.data)
+        except DialogueError as exc:
+            db.session.rollback()
+            attach_error(form, exc)
+            status = exc.status_code
+        else:
+            db.session.commit()
+            flash(_("The role is now %(role)s.", role=services.role_label(registration.role)) +
+                  (" " + _("%(name)s got the place from the waiting list.", name=promoted[0].user.name)
+                   if promoted and promoted[0].user else ""), "success")
+            return redirect(url_for("registrations.registration_detail", slug=slug,
+                                    registration_id=registration_id), 303)
+    return _render_detail(event, registration_id, role_form=form, status=status)
 
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
@@ -151,8 +195,7 @@ def organiser_cancel(slug: str, registration_id: int):
                    if promoted and promoted[0].user else ""), "success")
             return redirect(url_for("registrations.registration_detail", slug=slug,
                                     registration_id=registration_id), 303)
-    registration = _registration_or_404(event, registration_id)
-    return render_template("registrations/detail.html", event=event, registration=registration, form=form), status
+    return _render_detail(event, registration_id, form=form, status=status)
 
 
 # --- questions --------------------------------------------------------------------------------------

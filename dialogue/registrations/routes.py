@@ -13,21 +13,24 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
-from dialogue.models import (Event, Organisation, OrganisationKind, ParticipantRole, Registration,
-                             RegistrationAnswer, RegistrationState, User)
-from dialogue.registrations import bp, door, mail, services
+from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
+                             RegistrationState, User)
+from dialogue.registrations import bp, door, eligibility, mail, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
-
-DEFAULT_ROLE = {
-    OrganisationKind.PUBLIC_BUYER: ParticipantRole.BUYER, OrganisationKind.SUPPLIER: ParticipantRole.SUPPLIER,
-    OrganisationKind.MANUFACTURER: ParticipantRole.SUPPLIER, OrganisationKind.RESELLER: ParticipantRole.RESELLER,
-    OrganisationKind.CIVIL_SOCIETY: ParticipantRole.OBSERVER, OrganisationKind.NETWORK: ParticipantRole.OBSERVER,
-}
-
 
 @bp.app_template_filter("role_label")
 def role_label(role) -> str:
     return services.role_label(role)
+
+
+@bp.app_template_filter("registration_role")
+def registration_role(registration: Registration) -> str:
+    """The role, and the organisers' exception when they granted one."""
+    label = services.role_label(registration.role)
+    if registration.role_exception_at is None:
+        return label
+    return _("%(role)s (exception granted by the organisers: %(reason)s)", role=label,
+             reason=registration.role_exception_reason or "")
 
 
 @bp.app_template_filter("role_plural")
@@ -60,15 +63,27 @@ def register(slug: str):
         return render_template("registrations/register.html", event=event, closed=closed, form=None,
                                role_form=None), 200 if request.method == "GET" else 409
     role = request.values.get("role")
-    if role not in {r.value for r in ParticipantRole}:
-        role_form = RoleForm(request.args)
-        org = current_user.organisation
-        role_form.role.data = role_form.role.data or (DEFAULT_ROLE.get(org.kind, ParticipantRole.OBSERVER).value
-                                                      if org else None)
-        if request.method == "POST":
+    org = current_user.organisation
+    # Without an organisation every role is shown; registering then says to join one first.
+    offered = eligibility.allowed_roles(org.kind) if org is not None else tuple(ParticipantRole)
+    if role not in {r.value for r in offered}:
+        role_form = RoleForm(request.args, roles=offered)
+        if role_form.role.data not in {r.value for r in offered}:
+            default = eligibility.default_role(org.kind) if org is not None else None
+            role_form.role.data = default.value if default else None
+        status = 200
+        if role in {r.value for r in ParticipantRole}:
+            # A role outside the rule, from a link or a crafted request: said next to the choice, never taken.
+            try:
+                eligibility.check_role(current_user, role)
+            except DialogueError as exc:
+                role_form.role.errors = [exc.message]
+                status = exc.status_code if request.method == "POST" else 200
+        elif request.method == "POST":
             role_form.role.errors = [_("Choose a role from the list.")]
+            status = 400
         return render_template("registrations/register.html", event=event, closed=None, form=None,
-                               role_form=role_form), 400 if request.method == "POST" else 200
+                               role_form=role_form), status
     questions = services.questions_for(event, role)
     form = registration_form(questions)
     form.role.data = role

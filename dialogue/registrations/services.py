@@ -25,7 +25,7 @@ from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Event, EventStatus, ParticipantRole, QuestionKind, Registration,
                              RegistrationAnswer, RegistrationQuestion, RegistrationState, RoleCapacity, User,
                              utcnow)
-from dialogue.registrations import mail
+from dialogue.registrations import eligibility, mail
 
 # The wording a person agrees to; its version is stored with the consent.
 CONSENT_VERSION = "2024-1"
@@ -193,9 +193,11 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
              consent: bool = False, now: dt.datetime | None = None) -> Registration:
     """Register the person's organisation in a role.
 
-    Registration must be open, the person's email confirmed and their organisation known; one
-    active registration per person. With moderation the registration waits for approval; otherwise
-    it is confirmed while there is a place in total and for the role, else it joins the waiting list.
+    Registration must be open, the person's email confirmed and their organisation known, and the
+    role one their organisation's kind allows (``eligibility``: a supplier's staff never register as
+    buyers; the organisers may change a role afterwards); one active registration per person. With
+    moderation the registration waits for approval; otherwise it is confirmed while there is a place
+    in total and for the role, else it joins the waiting list.
     """
     now = now or utcnow()
     if not user.is_verified:
@@ -209,6 +211,7 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
         role = ParticipantRole(role)
     except ValueError:
         raise DialogueError(_("Choose a role from the list."), field="role") from None
+    eligibility.check_role(user, role)
     clean = _clean_answers(questions_for(event, role), answers)
 
     lock_event(event)

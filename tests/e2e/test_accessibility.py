@@ -17,7 +17,6 @@ from tests.e2e.conftest import as_user, check_accessibility
 NORDIC = "/events/nordic-forum-smartphones"
 MAKE_ICT = "/events/make-ict-fair-2018"
 SUPPLIER = "sam.taylor@circular.example.org"
-NEWCOMER = "fiona.mackay@apuc.example.org"  # APUC Scotland: not registered for the Nordic Forum
 HAARLEM = "joost.devries@haarlem.example.org"  # organises Make ICT Fair
 
 
@@ -101,8 +100,9 @@ def test_pages_of_a_registered_supplier(page, ids):
     assert violations == []
 
 
-def test_registration_steps_of_a_newcomer(page):
-    as_user(page, NEWCOMER)
+def test_registration_steps_of_a_newcomer(page, server_app):
+    newcomer = scenes.supplier(server_app)  # a manufacturer not registered yet: the supplier's questions apply
+    as_user(page, newcomer["email"], newcomer["password"])
     violations = visit(page, [("registration: role", f"{NORDIC}/register")])
     page.get_by_label("Supplier").check()
     page.get_by_role("button", name="Continue").click()

@@ -31,7 +31,8 @@ def test_supplier_and_reseller_register_and_the_waiting_list_promotes(client, au
 
     auth.login(supplier)
     html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
-    assert 'checked id="role-1" name="role" type="radio" value="supplier"' in html  # a manufacturer: supplier
+    # A manufacturer: supplier, first of the two roles its kind allows (supplier, speaker).
+    assert 'checked id="role-0" name="role" type="radio" value="supplier"' in html
     html = client.get(f"/events/{event.slug}/register?role=supplier").get_data(as_text=True)
     assert "Which products do you bring?" in html and str(services.CONSENT_TEXT) in html
     response = client.post(f"/events/{event.slug}/register", data={"role": "supplier"})
