@@ -38,4 +38,4 @@ def survey_helpers():
     return {"surveys_for_event_page": surveys_for_event_page, "survey_endpoint_exists": survey_endpoint_exists}
 
 
-from dialogue.surveys import routes  # noqa: E402,F401
+from dialogue.surveys import reactions, routes  # noqa: E402,F401
