@@ -271,7 +271,7 @@ def test_cancelling_the_event_ends_every_meeting_request_draft_and_survey_link(w
     assert registrations.promote_waitlist(w.event) == []
 
 
-def test_a_person_leaving_loses_their_survey_link_and_gets_it_back_on_return(world, survey, outbox):
+def test_a_person_leaving_loses_their_survey_link_and_gets_it_back_on_return(world, survey, client, auth, outbox):
     w = world
     registration = registration_of(w.event, w.observer)
     invitation = db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.user_id == w.observer.id))
@@ -280,6 +280,8 @@ def test_a_person_leaving_loses_their_survey_link_and_gets_it_back_on_return(wor
     assert invitation.revoked_at is not None and invitation.token is None
     assert db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.user_id == w.s1.id)).token
     assert w.observer.id not in {i.user_id for i in delivery.non_respondents(survey)}
+    auth.login(w.observer)
+    assert survey.title not in client.get(f"/events/{w.event.slug}").get_data(as_text=True)
 
     registrations.register(w.event, w.observer, ParticipantRole.OBSERVER)
     assert delivery.invite_audience(survey, utcnow()) == 1
