@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.signals import event_cancelled, event_status_changed
 from dialogue.core.timeutil import format_local, is_timezone
 from dialogue.extensions import db
 from dialogue.models import (Event, EventCoHost, EventFormat, EventStaff, EventStatus, Membership, MemberRole,
@@ -272,8 +273,9 @@ def _check_publishable(event: Event) -> None:
 def change_status(event: Event, action: str, *, reason: str = "", now: dt.datetime | None = None,
                   actor: User | None = None) -> EventStatus:
     """Move the event along its life cycle: draft -> published <-> registration closed -> finished,
-    or cancelled from any state before finished. Cancelling tells every registrant, with a calendar
-    cancellation; finishing is possible once the event has started."""
+    or cancelled from any state before finished; finishing is possible once the event has started.
+    The features react to ``event_cancelled`` (registrants are told, with a calendar cancellation;
+    meetings, requests and survey invitations end) and to ``event_status_changed``."""
     now = now or utcnow()
     if action not in TRANSITIONS:
         raise DialogueError(_("Unknown action."))
@@ -291,20 +293,19 @@ def change_status(event: Event, action: str, *, reason: str = "", now: dt.dateti
         reason = (reason or "").strip()
         if len(reason) > 2000:
             raise DialogueError(_("Use at most %(n)d characters.", n=2000), field="reason")
-        was_public = event.status != EventStatus.DRAFT
         event.status = target
         event.sequence += 1
         record_action(actor, "event.cancel", "Cancelled the event" + (f": {reason}" if reason else ""),
                       event=event, reason=reason or None)
-        if was_public:
-            from dialogue.registrations import mail
-
-            mail.notify_event_cancelled(event, reason)
+        db.session.flush()
+        event_cancelled.send(event, actor=actor, now=now, reason=reason)
         return target
     previous = event.status
     event.status = target
     record_action(actor, f"event.{action}", AUDIT_SUMMARIES[action], event=event, status=target.value,
                   previous=previous.value)
+    db.session.flush()
+    event_status_changed.send(event, actor=actor, now=now, reason="", previous=previous, status=target)
     return target
 
 

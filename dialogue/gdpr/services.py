@@ -20,8 +20,9 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from dialogue.core.errors import DialogueError
+from dialogue.core.signals import account_erasing
 from dialogue.extensions import db
-from dialogue.models import User
+from dialogue.models import User, utcnow
 
 
 def _plain(value):
@@ -72,7 +73,8 @@ def erase_account(user: User, password: str) -> None:
     """Erase a person's account after they confirm with their password.
 
     The last administrator of an organisation with other members must hand over first, so the
-    organisation is never left without one.
+    organisation is never left without one. Before each feature anonymises what it keeps, the
+    features end the person's active places, meetings and requests (``account_erasing``).
     """
     from dialogue import feature_modules
     from dialogue.models import MemberRole
@@ -85,6 +87,9 @@ def erase_account(user: User, password: str) -> None:
         if others and not any(m.role == MemberRole.ADMIN for m in others):
             raise DialogueError(_("You are the only administrator of your organisation. Make a colleague an "
                                   "administrator first."))
+    # The person's commitments end first, while the others can still be told who left.
+    account_erasing.send(user, actor=user, now=utcnow(), reason="")
+    db.session.flush()
     for module in feature_modules("gdpr"):
         module.erase(user)
     db.session.delete(user)

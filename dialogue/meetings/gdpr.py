@@ -3,7 +3,8 @@
 Meetings held between organisations are part of the procurement record (Art. 84: who met whom):
 erasure keeps each meeting and the person's place in it under their organisation and side, without
 the person. Requests they made stay under the supplier organisation; their availability, interests,
-place in open requests and their calendar feed go.
+place in open requests and their calendar feed go. Their upcoming meetings and open requests have
+ended before this runs (``reactions.py``, on ``account_erasing``), with the other side told.
 """
 
 from __future__ import annotations

@@ -101,9 +101,13 @@ def invite(meeting: Meeting) -> None:
                    subject=subject, category="meetings.invitation", updated=updated)
 
 
-def cancelled(meeting: Meeting, by: User) -> None:
-    _send_calendar(meeting, list(meeting.participants), method="CANCEL", template="meetings_cancelled",
-                   subject=_l("Cancelled: %(s)s", s=meeting.subject), category="meetings.cancelled", by=by)
+def cancelled(meeting: Meeting, by: User | None, participants: list[MeetingParticipant] | None = None, *,
+              removed: bool = False) -> None:
+    """METHOD:CANCEL to everyone in the meeting, or to ``participants``; ``removed``: they leave a
+    meeting that goes on without them."""
+    _send_calendar(meeting, list(meeting.participants) if participants is None else participants, method="CANCEL",
+                   template="meetings_cancelled", subject=_l("Cancelled: %(s)s", s=meeting.subject),
+                   category="meetings.cancelled", by=by, removed=removed)
 
 
 def request_received(request: MeetingRequest, buyers: list[User]) -> None:

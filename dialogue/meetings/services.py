@@ -368,9 +368,14 @@ def withdraw_request(request: MeetingRequest, user: User, now: dt.datetime | Non
         raise NotAllowed(_("Only the requesting organisation can withdraw this request."))
     if request.status != RequestStatus.PENDING:
         raise Conflict(_("This request is already %(status)s.", status=_(request.status.value)))
+    close_request(request, user, now=now)
+
+
+def close_request(request: MeetingRequest, by: User | None, *, now: dt.datetime) -> None:
+    """Withdraw an open request (no checks of who may: the callers hold them)."""
     request.status = RequestStatus.WITHDRAWN
     request.decided_at = now
-    request.decided_by_id = user.id
+    request.decided_by_id = by.id if by is not None else None
     db.session.flush()
 
 
@@ -470,9 +475,17 @@ def cancel_meeting(meeting: Meeting, user: User, reason: str = "", now: dt.datet
     now = now or utcnow()
     _require_participant(meeting, user)
     _require_upcoming(meeting, now)
+    call_off_meeting(meeting, user, reason=reason, now=now)
+
+
+def call_off_meeting(meeting: Meeting, by: User | None, *, reason: str = "", now: dt.datetime,
+                     notify_user_ids: set[int] | None = None) -> None:
+    """Cancel without the checks of who may: the meeting lets go of its slot and table, its accepted
+    request is withdrawn, and the attendees (or those of ``notify_user_ids``) get METHOD:CANCEL with
+    the next SEQUENCE. ``by`` None is the platform itself."""
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = now
-    meeting.cancelled_by_id = user.id
+    meeting.cancelled_by_id = by.id if by is not None else None
     meeting.cancel_reason = (reason or "").strip() or None
     meeting.sequence += 1
     meeting.reschedule_slot_id = None
@@ -481,7 +494,24 @@ def cancel_meeting(meeting: Meeting, user: User, reason: str = "", now: dt.datet
     if meeting.request is not None and meeting.request.status == RequestStatus.ACCEPTED:
         meeting.request.status = RequestStatus.WITHDRAWN
     db.session.flush()
-    notify.cancelled(meeting, user)
+    recipients = [p for p in meeting.participants if notify_user_ids is None or p.user_id in notify_user_ids]
+    notify.cancelled(meeting, by, recipients)
+
+
+def leave_meeting(meeting: Meeting, participant: MeetingParticipant, by: User | None, *, now: dt.datetime,
+                  tell_leaver: bool = True) -> None:
+    """One person leaves a meeting that goes on with the others of their side: they get METHOD:CANCEL,
+    the others the updated entry; both with the next SEQUENCE."""
+    meeting.sequence += 1
+    if meeting.reschedule_by_id is not None and meeting.reschedule_by_id == participant.user_id:
+        meeting.reschedule_slot_id = None
+        meeting.reschedule_by_id = None
+        meeting.reschedule_note = None
+    if tell_leaver:
+        notify.cancelled(meeting, by, [participant], removed=True)
+    meeting.participants.remove(participant)
+    db.session.flush()
+    notify.invite(meeting)
 
 
 def free_slots_for(meeting: Meeting, now: dt.datetime) -> list[MeetingSlot]:

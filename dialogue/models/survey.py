@@ -192,6 +192,9 @@ class SurveyInvitation(Base):
     reminder_count: Mapped[int] = mapped_column(Integer, default=0)
     last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     responded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the person's place at the event ended or the event was cancelled: the link stops
+    # working (``token`` goes) and no reminder follows. The invitation itself stays on record.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     survey: Mapped[Survey] = relationship()
     user: Mapped["User | None"] = relationship()  # noqa: F821

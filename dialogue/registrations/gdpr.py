@@ -4,6 +4,8 @@ Registration and attendance are part of the procurement record (Directive 2014/2
 on the buyers' public task; erasure keeps them under the organisation and role and drops what
 identifies the person: the link to the account, the answers to the registration questions, the
 consent to the participant list (nobody is listed without an account) and the ticket's secret.
+Places at events not yet ended were given up before this runs (``reactions.py``), so a registration
+without a person is never active there and never promoted from the waiting list.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Event, EventStatus, ParticipantRole, QuestionKind, Registration,
@@ -267,19 +268,33 @@ def cancel_registration(registration: Registration, actor: User, *, reason: str 
     db.session.refresh(registration)
     if registration.state not in ACTIVE_STATES:
         raise Conflict(_("This registration is already %(state)s.", state=state_label(registration.state)))
-    was_confirmed = registration.state == RegistrationState.CONFIRMED
-    registration.state = RegistrationState.CANCELLED
-    registration.cancelled_at = now
-    registration.updated_at = now
     if by_organiser:
         registration.decision_reason = (reason or "").strip()[:2000] or None
         org = registration.organisation.name if registration.organisation else "?"
         record_action(actor, "registration.cancel", f"Cancelled the registration of {org} "
                       f"({registration.role.value})", event=event, registration_id=registration.id,
                       reason=registration.decision_reason)
-    db.session.flush()
-    mail.notify_registration(registration, "cancelled", was_confirmed=was_confirmed, by_organiser=by_organiser)
+    was_confirmed = end_registration(registration, RegistrationState.CANCELLED, actor=actor, now=now,
+                                     reason=registration.decision_reason or "", kind="cancelled",
+                                     mail_kwargs={"by_organiser": by_organiser})
     return promote_waitlist(event, now=now) if was_confirmed else []
+
+
+def end_registration(registration: Registration, state: RegistrationState, *, actor: User | None,
+                     now: dt.datetime, reason: str, kind: str, mail_kwargs: dict | None = None) -> bool:
+    """An active registration becomes cancelled or rejected (the caller holds the event lock and has
+    checked who may). The person is told (unless ``mail_kwargs`` is None: nobody to tell), and what
+    hangs on their place ends with it (``registration_ended``). Returns whether a place was freed;
+    the caller gives it to the waiting list."""
+    was_confirmed = registration.state == RegistrationState.CONFIRMED
+    registration.state = state
+    registration.cancelled_at = now
+    registration.updated_at = now
+    db.session.flush()
+    if mail_kwargs is not None:
+        mail.notify_registration(registration, kind, was_confirmed=was_confirmed, **mail_kwargs)
+    registration_ended.send(registration, actor=actor, now=now, reason=reason, kind=kind)
+    return was_confirmed
 
 
 def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Registration]:
@@ -295,9 +310,11 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     state = places(event)
     if state.full:
         return []
+    # An erased person's registration stays on the record, but nobody can take a place for it.
     waiting = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id,
-                                   Registration.state == RegistrationState.WAITLISTED)
+                                   Registration.state == RegistrationState.WAITLISTED,
+                                   Registration.user_id.is_not(None))
         .order_by(Registration.created_at, Registration.id).execution_options(populate_existing=True))
     promoted = []
     for registration in waiting:
@@ -386,21 +403,15 @@ def reject(event: Event, registration_ids: Iterable[int], actor: User, *, reason
         raise DialogueError(_("Use at most %(n)d characters.", n=2000), field="reason")
     lock_event(event)
     decision = Decision()
-    freed: set[int] = set()
+    freed = False
     for registration in _for_decision(event, registration_ids):
         if registration.state not in ACTIVE_STATES:
             decision.skipped.append(registration)
             continue
-        if registration.state == RegistrationState.CONFIRMED:
-            freed.add(registration.id)
-        registration.state = RegistrationState.REJECTED
         registration.decision_reason = reason
-        registration.updated_at = now
-        registration.cancelled_at = now
+        freed |= end_registration(registration, RegistrationState.REJECTED, actor=actor, now=now, reason=reason,
+                                  kind="rejected", mail_kwargs={})
         decision.rejected.append(registration)
-    db.session.flush()
-    for registration in decision.rejected:
-        mail.notify_registration(registration, "rejected", was_confirmed=registration.id in freed)
     if freed:
         decision.promoted = promote_waitlist(event, now=now)
     record_action(actor, "registration.reject", f"Rejected {len(decision.rejected)} registrations"

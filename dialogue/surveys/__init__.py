@@ -20,7 +20,9 @@ def survey_helpers():
         if current_user.is_authenticated:
             mine = list(db.session.scalars(
                 select(SurveyInvitation).join(SurveyInvitation.survey)
-                .where(Survey.event_id == event.id, SurveyInvitation.user_id == current_user.id)
+                .where(Survey.event_id == event.id, SurveyInvitation.user_id == current_user.id,
+                       # A revoked invitation shows only what the person answered while it stood.
+                       SurveyInvitation.revoked_at.is_(None) | SurveyInvitation.responded.is_(True))
                 .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at)))
         organised = []
         if is_organiser(event, current_user):
@@ -38,4 +40,4 @@ def survey_helpers():
     return {"surveys_for_event_page": surveys_for_event_page, "survey_endpoint_exists": survey_endpoint_exists}
 
 
-from dialogue.surveys import routes  # noqa: E402,F401
+from dialogue.surveys import reactions, routes  # noqa: E402,F401

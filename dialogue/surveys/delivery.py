@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import Membership, Survey, SurveyInvitation, User, new_token
+from dialogue.models import Event, EventStatus, Membership, Survey, SurveyInvitation, User, new_token
 from dialogue.outbox.services import enqueue_mail, external_url
 from dialogue.surveys.services import resolve_audience
 
@@ -48,13 +48,32 @@ def _mail(invitation: SurveyInvitation, user: User, template: str, subject) -> N
 
 
 def invite_audience(survey: Survey, now: dt.datetime) -> int:
-    """Invite everyone in the audience who has no invitation yet; returns how many were invited."""
+    """Invite everyone in the audience who has no invitation yet; returns how many were invited.
+
+    Nobody is invited to a survey of a cancelled event. Someone whose invitation was revoked (their
+    place ended) and who is back in the audience (registered again) gets a new link."""
+    if survey.event.status == EventStatus.CANCELLED:
+        return 0
     audience = resolve_audience(survey)
-    already = set(db.session.scalars(select(SurveyInvitation.user_id)
-                                     .where(SurveyInvitation.survey_id == survey.id)))
-    new_ids = sorted(set(audience) - already)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(new_ids)))} if new_ids else {}
+    if survey.previous_survey_id is not None:
+        # A second stage goes to those of the first whose invitation still stands.
+        gone = set(db.session.scalars(select(SurveyInvitation.user_id).where(
+            SurveyInvitation.survey_id == survey.previous_survey_id, SurveyInvitation.revoked_at.is_not(None))))
+        audience = {user_id: role for user_id, role in audience.items() if user_id not in gone}
+    existing = {inv.user_id: inv for inv in db.session.scalars(
+        select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id))}
     count = 0
+    for invitation in sorted((existing[uid] for uid in audience if uid in existing
+                              and existing[uid].revoked_at is not None), key=lambda inv: inv.id):
+        invitation.revoked_at = None
+        invitation.token = new_token()
+        invitation.invited_at = now
+        invitation.role = audience[invitation.user_id]
+        _mail(invitation, invitation.user, "survey_invitation",
+              _l("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
+        count += 1
+    new_ids = sorted(set(audience) - set(existing))
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(new_ids)))} if new_ids else {}
     for user_id in new_ids:
         user = users.get(user_id)
         if user is None:
@@ -78,9 +97,22 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
 def non_respondents(survey: Survey) -> list[SurveyInvitation]:
     return list(db.session.scalars(
         select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id,
-                                       SurveyInvitation.responded.is_(False), SurveyInvitation.user_id.is_not(None))
+                                       SurveyInvitation.responded.is_(False), SurveyInvitation.user_id.is_not(None),
+                                       SurveyInvitation.revoked_at.is_(None))
         .options(joinedload(SurveyInvitation.user).joinedload(User.membership).joinedload(Membership.organisation))
         .order_by(SurveyInvitation.id)))
+
+
+def revoke_invitations(event: Event, now: dt.datetime, *, user_id: int | None = None) -> int:
+    """The event's survey invitations (of one person, or everyone's) stop working: the personal link
+    goes and no reminder follows; who was invited and whether they answered stay. Returns how many."""
+    query = update(SurveyInvitation).where(
+        SurveyInvitation.survey_id.in_(select(Survey.id).where(Survey.event_id == event.id)),
+        SurveyInvitation.revoked_at.is_(None))
+    if user_id is not None:
+        query = query.where(SurveyInvitation.user_id == user_id)
+    return db.session.execute(query.values(revoked_at=now, token=None)
+                              .execution_options(synchronize_session="fetch")).rowcount
 
 
 def remind_non_respondents(survey: Survey, now: dt.datetime, *, invited_before: dt.datetime | None = None) -> int:
