@@ -10,7 +10,7 @@ The rule is copied here as it stands at this revision, so later changes to the c
 what this migration did.
 
 Revision ID: c12_role_eligibility
-Revises: 1aa6f4e21a40
+Revises: c_locking_runs_outbox_fence
 Create Date: 2026-12-04 21:52:48.987882
 
 """
@@ -21,7 +21,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'c12_role_eligibility'
-down_revision = '1aa6f4e21a40'
+down_revision = 'c_locking_runs_outbox_fence'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@
   cancelled; a revoked invitation cannot be used to answer and gets no reminder.
 
 Revision ID: c_cascades_survey_revoked
-Revises: 1aa6f4e21a40
+Revises: c12_role_eligibility
 Create Date: 2026-11-30 09:00:00.000000
 
 """
@@ -15,7 +15,7 @@ import dialogue.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'c_cascades_survey_revoked'
-down_revision = '1aa6f4e21a40'
+down_revision = 'c12_role_eligibility'
 branch_labels = None
 depends_on = None
 
