@@ -2,8 +2,8 @@
 
 One UID per event and per session, SEQUENCE from the object: a changed or cancelled entry
 replaces the one already in a person's calendar. A registrant's own entry adds their
-registration's counter, so registering again after cancelling is not ignored. The online link goes only into entries sent to
-registered participants, never into the public download.
+registration's counter, so registering again after cancelling is not ignored. The online link
+goes only into entries sent to registered participants, never into the public download.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def event_calendar(event: Event, *, method: str = "PUBLISH", attendee: User | No
     cal = ical.new_calendar(method=method, name=event.title)
     cal.add_component(ical.vevent(
         uid=ical.uid_for("event", event.id), summary=event.title, start=event.starts_at, end=event.ends_at,
-        zone=event.timezone, sequence=event.sequence if sequence is None else sequence, location=location(event, include_online=include_online),
+        zone=event.timezone, sequence=event.sequence if sequence is None else sequence,
+        location=location(event, include_online=include_online),
         url=url, description=_description(event, url, include_online),
         status="CANCELLED" if cancelled else "CONFIRMED",
         organizer=organizer(event) if method in ("REQUEST", "CANCEL") else None,

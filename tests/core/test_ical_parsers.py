@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
