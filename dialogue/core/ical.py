@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from icalendar import Calendar, Event as VEvent, vCalAddress, vText
 
+from dialogue.core.vtimezone import add_timezones
 from dialogue.models import utcnow
 
 PRODID = "-//Dialogue//market dialogue//EN"
@@ -75,7 +76,7 @@ def vevent(*, uid: str, summary: str, start: dt.datetime, end: dt.datetime, zone
 
 def to_bytes(cal: Calendar) -> bytes:
     """Serialise, adding a VTIMEZONE for every zone the entries use."""
-    cal.add_missing_timezones()
+    add_timezones(cal)
     return cal.to_ical()
 
 

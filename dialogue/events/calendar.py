@@ -1,8 +1,9 @@
 """Calendar entries (.ics) for an event and its sessions, built with the shared helpers in core/ical.py.
 
 One UID per event and per session, SEQUENCE from the object: a changed or cancelled entry
-replaces the one already in a person's calendar. The online link goes only into entries sent to
-registered participants, never into the public download.
+replaces the one already in a person's calendar. A registrant's own entry adds their
+registration's counter, so registering again after cancelling is not ignored. The online link
+goes only into entries sent to registered participants, never into the public download.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from email.utils import parseaddr
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from dialogue.core import ical
 from dialogue.core.text import plain_text
-from dialogue.models import AgendaSession, Event, EventFormat, EventStatus, User
+from dialogue.extensions import db
+from dialogue.models import AgendaSession, Event, EventFormat, EventStatus, Registration, User
 
 
 def organizer(event: Event) -> tuple[str, str]:
@@ -41,8 +44,26 @@ def _description(event: Event, url: str, include_online: bool) -> str:
     return "\n\n".join(lines)
 
 
+def personal_sequence(registration: Registration, *, cancelling: bool = False) -> int:
+    """The SEQUENCE of the person's own entry for the event: never lower than any they were sent.
+
+    The entry has the event's one UID, so after a CANCEL a later invitation must carry a higher
+    SEQUENCE or calendars ignore it. A cancellation moves the registration's own counter on by
+    one; a new registration of the same person starts above their earlier registrations. The
+    event's SEQUENCE (bumped on every change) is added, so changes still replace the entry.
+    """
+    if registration.invitation_sequence is None:
+        earlier = db.session.scalar(select(func.max(Registration.invitation_sequence)).where(
+            Registration.event_id == registration.event_id, Registration.user_id == registration.user_id,
+            Registration.id != registration.id))
+        registration.invitation_sequence = 0 if earlier is None else earlier + 1
+    if cancelling:
+        registration.invitation_sequence += 1
+    return registration.event.sequence + registration.invitation_sequence
+
+
 def event_calendar(event: Event, *, method: str = "PUBLISH", attendee: User | None = None,
-                   include_online: bool = False) -> Calendar:
+                   include_online: bool = False, sequence: int | None = None) -> Calendar:
     from dialogue.outbox.services import external_url
 
     url = external_url("events.detail", slug=event.slug)
@@ -50,7 +71,8 @@ def event_calendar(event: Event, *, method: str = "PUBLISH", attendee: User | No
     cal = ical.new_calendar(method=method, name=event.title)
     cal.add_component(ical.vevent(
         uid=ical.uid_for("event", event.id), summary=event.title, start=event.starts_at, end=event.ends_at,
-        zone=event.timezone, sequence=event.sequence, location=location(event, include_online=include_online),
+        zone=event.timezone, sequence=event.sequence if sequence is None else sequence,
+        location=location(event, include_online=include_online),
         url=url, description=_description(event, url, include_online),
         status="CANCELLED" if cancelled else "CONFIRMED",
         organizer=organizer(event) if method in ("REQUEST", "CANCEL") else None,

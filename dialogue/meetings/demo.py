@@ -52,7 +52,7 @@ def build(world: dict) -> None:
         settings.max_requests_per_supplier = 10
         day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
         try:
-            setup.add_block(event, day, dt.time(14, 0), dt.time(17, 0))
+            setup.add_block(event, day, dt.time(13, 15), dt.time(16, 0))  # the agenda's one-to-one session
         except DialogueError:
             return  # the event's hours do not leave room for a block
     if not setup.list_locations(event):

@@ -304,6 +304,12 @@ def _require_pending(request: MeetingRequest, now: dt.datetime) -> None:
     if request.is_expired(now):
         raise Conflict(_("This request expired on %(when)s and can no longer be accepted.",
                          when=format_local(request.expires_at, request.event.timezone)))
+    if request.status == RequestStatus.ACCEPTED:
+        # Two buyers (or one, twice) answered at once: the one who lost sees who won, and when.
+        decider = db.session.get(User, request.decided_by_id) if request.decided_by_id else None
+        raise Conflict(_("This request was already accepted by %(name)s at %(time)s.",
+                         name=decider.name if decider is not None else request.buyer_org.name,
+                         time=format_local(request.decided_at, request.event.timezone)))
     if request.status != RequestStatus.PENDING:
         raise Conflict(_("This request is already %(status)s.", status=_(request.status.value)))
 

@@ -100,9 +100,19 @@ def _cut_slots(event: Event, settings: MeetingSettings, block: MeetingBlock) -> 
     db.session.expire(block, ["slots"])
 
 
+def event_hours(event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """When the event runs on one of its days (UTC): from its start on the first day, until its end
+    on the last, the whole day in between."""
+    zone = event.timezone
+    midnight = local_to_utc(dt.datetime.combine(day, dt.time()), zone)
+    next_midnight = local_to_utc(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+    return max(event.starts_at, midnight), min(event.ends_at, next_midnight)
+
+
 def add_block(event: Event, day: dt.date, start: dt.time, end: dt.time,
               now: dt.datetime | None = None) -> MeetingBlock:
-    """A block lies within the event's days, in the future, and overlaps no other block."""
+    """A block lies within the event's hours, in the future, and overlaps no other block: no slot
+    is offered when the event is not on."""
     now = now or utcnow()
     settings = ensure_settings(event)
     zone = event.timezone
@@ -115,6 +125,12 @@ def add_block(event: Event, day: dt.date, start: dt.time, end: dt.time,
     ends_at = local_to_utc(dt.datetime.combine(day, end), zone)
     if ends_at <= starts_at:
         raise DialogueError(_("The block must end after it starts."), field="end")
+    opens, closes = event_hours(event, day)
+    if starts_at < opens or ends_at > closes:
+        raise DialogueError(_("On that day the event runs from %(start)s to %(end)s. Put the block within "
+                              "these hours.", start=format_local(opens, zone, "%H:%M", named=False),
+                              end=format_local(closes, zone, "%H:%M", named=False)),
+                            field="start" if starts_at < opens else "end")
     if starts_at < now:
         raise DialogueError(_("That time has passed: meeting blocks must be in the future."), field="start")
     if ends_at - starts_at < dt.timedelta(minutes=settings.slot_minutes):

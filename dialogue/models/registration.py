@@ -88,6 +88,11 @@ class Registration(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # How far this person's own calendar entry for the event has moved on (added to the event's
+    # SEQUENCE): one more for each cancellation sent, and a new registration starts above the
+    # person's earlier ones, so an entry sent again after a CANCEL is not ignored. Empty until
+    # the first invitation.
+    invitation_sequence: Mapped[int | None] = mapped_column(Integer)
 
     event: Mapped[Event] = relationship()
     user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821

@@ -77,7 +77,8 @@ def meetings_table(lines: list[MeetingLine], zone: str) -> Table:
           local(line.meeting.slot.ends_at),
           line.meeting.location.label if line.meeting.location else (_("online") if line.meeting.virtual_url else ""),
           line.meeting.supplier_org.name, "; ".join(line.buyers), line.meeting.subject,
-          meeting_status(line.meeting.status), _yes(line.took_place), local(line.meeting.no_show_at),
+          meeting_status(line.meeting.status), _("scheduled") if line.scheduled else _yes(line.took_place),
+          local(line.meeting.no_show_at),
           local(line.meeting.cancelled_at)] for line in lines])
 
 

@@ -68,7 +68,8 @@ def build_intent_record(intent: Intent, viewer: User, *, now: dt.datetime | None
         .join(EventIntent.event).order_by(Event.starts_at)))
     event_ids = [link.event_id for link in links]
     attendance = _attendance(event_ids) if event_ids else {}
-    meetings = meeting_lines(select(Meeting).where(Meeting.intent_id == intent.id))
+    now = now or utcnow()
+    meetings = meeting_lines(select(Meeting).where(Meeting.intent_id == intent.id), now)
     about = {}
     for line in meetings:
         if line.meeting.status != "cancelled":
@@ -79,7 +80,7 @@ def build_intent_record(intent: Intent, viewer: User, *, now: dt.datetime | None
     audit = list(db.session.scalars(select(AuditEntry).where(AuditEntry.intent_id == intent.id)
                                     .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())))
     return IntentRecord(
-        intent=intent, generated_at=now or utcnow(), generated_by=viewer.name, events=events,
+        intent=intent, generated_at=now, generated_by=viewer.name, events=events,
         questions=list(db.session.scalars(questions_query([intent.id]))), history=history, meetings=meetings,
         materials=list(db.session.scalars(materials_query().where(Material.intent_id == intent.id)
                                           .order_by(Material.created_at, Material.id))),

@@ -57,11 +57,22 @@ class PublicPerson:
 class MeetingLine:
     meeting: Meeting
     buyers: list[str]
+    as_of: dt.datetime  # when the record was taken
+
+    @property
+    def _on(self) -> bool:
+        """Confirmed, not cancelled, and nobody reported it did not happen."""
+        return self.meeting.status == MeetingStatus.CONFIRMED and self.meeting.no_show_at is None
 
     @property
     def took_place(self) -> bool:
-        """As far as anyone reported: a cancelled meeting or a reported no-show did not take place."""
-        return self.meeting.status != MeetingStatus.CANCELLED and self.meeting.no_show_at is None
+        """As far as anyone reported: a meeting took place once its end is past, unless it was
+        cancelled or reported as not taken place. A meeting still to come only is scheduled."""
+        return self._on and self.meeting.slot.ends_at <= self.as_of
+
+    @property
+    def scheduled(self) -> bool:
+        return self._on and self.meeting.slot.ends_at > self.as_of
 
 
 @dataclass
@@ -171,7 +182,7 @@ def _counts(participants: list[Participant]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def meeting_lines(query) -> list[MeetingLine]:
+def meeting_lines(query, as_of: dt.datetime) -> list[MeetingLine]:
     meetings = db.session.scalars(query.where(Meeting.status != MeetingStatus.PROPOSED).options(
         joinedload(Meeting.event), joinedload(Meeting.slot), joinedload(Meeting.location),
         joinedload(Meeting.supplier_org),
@@ -183,7 +194,7 @@ def meeting_lines(query) -> list[MeetingLine]:
                          if p.side == MeetingSide.BUYER and p.organisation is not None})
         if not buyers and m.request is not None:
             buyers = [m.request.buyer_org.name]
-        lines.append(MeetingLine(m, buyers))
+        lines.append(MeetingLine(m, buyers, as_of))
     return sorted(lines, key=lambda line: (line.meeting.slot.starts_at, line.meeting.id))
 
 
@@ -227,10 +238,11 @@ def build_event_record(event: Event, viewer: User, *, now: dt.datetime | None = 
         materials_query().where(Material.intent_id.in_(intent_ids)).order_by(Material.created_at, Material.id))
     ) if intent_ids else []
     questions = list(db.session.scalars(questions_query(intent_ids))) if intent_ids else []
+    now = now or utcnow()
     return EventRecord(
-        event=event, generated_at=now or utcnow(), generated_by=viewer.name, public_people=people,
+        event=event, generated_at=now, generated_by=viewer.name, public_people=people,
         intents=links, participants=participants, organisations=_organisations(participants),
-        counts=_counts(participants), meetings=meeting_lines(select(Meeting).where(Meeting.event_id == event.id)),
+        counts=_counts(participants), meetings=meeting_lines(select(Meeting).where(Meeting.event_id == event.id), now),
         materials=materials, intent_materials=intent_materials, questions=questions, surveys=surveys_of(event),
         audit=list_for_event(event))
 

@@ -36,17 +36,21 @@ def send(event: Event, user: User, subject, template: str, *, category: str,
     return message
 
 
-def invitation(event: Event, user: User) -> Attachment:
-    from dialogue.events.calendar import event_calendar
+def invitation(registration: Registration) -> Attachment:
+    from dialogue.events.calendar import event_calendar, personal_sequence
 
-    cal = event_calendar(event, method="REQUEST", attendee=user, include_online=True)
+    cal = event_calendar(registration.event, method="REQUEST", attendee=registration.user, include_online=True,
+                         sequence=personal_sequence(registration))
     return Attachment("invite.ics", "text/calendar; method=REQUEST", ical.to_bytes(cal))
 
 
-def cancellation(event: Event, user: User) -> Attachment:
-    from dialogue.events.calendar import event_calendar
+def cancellation(registration: Registration, *, own_place: bool = True) -> Attachment:
+    """The entry leaves the calendar. When the person's place goes (not the whole event, whose own
+    SEQUENCE moves on), their counter moves on, so a later invitation is newer than this."""
+    from dialogue.events.calendar import event_calendar, personal_sequence
 
-    cal = event_calendar(event, method="CANCEL", attendee=user)
+    cal = event_calendar(registration.event, method="CANCEL", attendee=registration.user,
+                         sequence=personal_sequence(registration, cancelling=own_place))
     return Attachment("cancel.ics", "text/calendar; method=CANCEL", ical.to_bytes(cal))
 
 
@@ -75,9 +79,9 @@ def notify_registration(registration: Registration, kind: str, *, was_confirmed:
         attachments: list[Attachment] = []
         if kind in ("confirmed", "promoted"):
             attachments = [Attachment("ticket-qr.png", "image/png", door.qr_png(registration)),
-                           invitation(event, user)]
+                           invitation(registration)]
         elif kind in ("cancelled", "rejected") and was_confirmed:
-            attachments = [cancellation(event, user)]
+            attachments = [cancellation(registration)]
         position = waiting_position(registration) if kind == "waitlisted" else None
         return send(event, user, _subject(kind, event.title), f"registration_{kind}",
                     category=CATEGORY.format(kind=kind), attachments=attachments, registration=registration,
@@ -110,7 +114,7 @@ def notify_event_changed(event: Event) -> int:
     for registration in _active(event, [RegistrationState.CONFIRMED]):
         with mail_locale(registration.user.locale):
             send(event, registration.user, _l("Changed: %(title)s", title=event.title), "event_changed",
-                 category="event.changed", attachments=[invitation(event, registration.user)],
+                 category="event.changed", attachments=[invitation(registration)],
                  registration=registration)
         count += 1
     return count
@@ -121,7 +125,7 @@ def notify_event_cancelled(event: Event, reason: str) -> int:
     count = 0
     for registration in _active(event):
         with mail_locale(registration.user.locale):
-            attachments = ([cancellation(event, registration.user)]
+            attachments = ([cancellation(registration, own_place=False)]
                            if registration.state == RegistrationState.CONFIRMED else [])
             send(event, registration.user, _l("Cancelled: %(title)s", title=event.title), "event_cancelled",
                  category="event.cancelled", attachments=attachments, registration=registration, reason=reason)

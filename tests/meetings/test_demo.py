@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import Event, Meeting, MeetingRequest, MeetingSide, MeetingStatus
+from dialogue.models import Event, Meeting, MeetingRequest, MeetingSide, MeetingSlot, MeetingStatus
 
 
 def counts() -> tuple[int, int]:
@@ -16,6 +16,8 @@ def test_demo_adds_a_meeting_block_with_meetings_once(app, runner):
     requests, meetings = counts()
     assert requests >= 3 and meetings >= 2  # HP is on the waiting list, so it cannot ask
     assert all(m.event_id == event.id for m in db.session.scalars(select(Meeting)))
+    slots = list(db.session.scalars(select(MeetingSlot).where(MeetingSlot.event_id == event.id)))
+    assert slots and all(event.starts_at <= s.starts_at and s.ends_at <= event.ends_at for s in slots)
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert counts() == (requests, meetings)
