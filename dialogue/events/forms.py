@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, URLField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dialogue.core.forms import DateTimeLocalField, IntegerField, TimeZoneField, choices
@@ -28,7 +28,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _when(label, required: bool = True, description=None):
-    validators = [DataRequired(message=_l("Enter a date and time."))] if required else [Optional()]
+    # InputRequired, not DataRequired: DataRequired would replace the field's own message about a date it
+    # could not read (or one outside the years it accepts) with "Enter a date and time."
+    validators = [InputRequired(message=_l("Enter a date and time."))] if required else [Optional()]
     return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=validators, description=description)
 
 
