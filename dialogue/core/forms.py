@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -73,3 +75,13 @@ class TimeZoneField(fields.SelectField):
     def pre_validate(self, form):
         if not self.data or not is_timezone(self.data):
             raise ValidationError(_("Choose a time zone from the list."))
+
+
+class FloatField(fields.FloatField):
+    """A finite number of sane size: "nan", "inf" and 1e400 are the field's error, not a stored value."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not (math.isfinite(self.data) and abs(self.data) <= 1e12):
+            self.data = None
+            raise ValueError(_("Enter a number, for example 12 or 3.5."))

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FloatField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateTimeLocalField, choices
+from dialogue.core.forms import DateTimeLocalField, FloatField, choices
 from dialogue.models import ParticipantRole, SurveyAudience
 from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
 from dialogue.surveys.starters import STARTERS

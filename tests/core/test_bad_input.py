@@ -147,6 +147,7 @@ def test_form_ids_and_numbers_past_the_integer_column_are_field_errors(app):
 
     from dialogue.intents.forms import ItemForm, LotForm
     from dialogue.meetings.forms import RequestForm
+    from dialogue.surveys.forms import QuestionForm
 
     with app.test_request_context(method="POST"):
         lot = LotForm(MultiDict({"number": str(2**31), "title": "Lot"}))
@@ -156,6 +157,9 @@ def test_form_ids_and_numbers_past_the_integer_column_are_field_errors(app):
         request = RequestForm(MultiDict({"preferred_slots": [str(2**64)], "priority": "2"}), meta={"csrf": False})
         request.preferred_slots.choices = []
         assert not request.validate() and request.preferred_slots.errors
+        bound = QuestionForm(MultiDict({"min_value": "nan", "max_value": "1e400"}), meta={"csrf": False})
+        assert bound.min_value.process_errors and bound.max_value.process_errors
+        assert bound.min_value.data is None and bound.max_value.data is None
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript://example.org/%0Aalert(1)", "data:text/html,x",
