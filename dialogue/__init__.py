@@ -24,6 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    from dialogue.core.inputs import register_input_guards
+
+    register_input_guards(app)  # before the blueprints: their <int:> rules take its bounded converter
     register_blueprints(app)
     register_template_helpers(app)
     from dialogue.core.errors import register_error_handlers

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.api import bp, serializers
 from dialogue.api.openapi import openapi_document
+from dialogue.core.inputs import MAX_INT
 from dialogue.extensions import csrf, db, limiter
 from dialogue.models import (AgendaSession, Event, EventCoHost, EventIntent, EventStatus, Intent, IntentStatus,
                              Material, MaterialVisibility, Membership, SessionSpeaker, User)
@@ -58,7 +59,7 @@ def page_args() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 20))
     except ValueError:
         raise BadQuery("page and per_page must be whole numbers") from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    if not 1 <= page <= MAX_INT or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadQuery(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
     return page, per_page
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
+from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from wtforms import fields
+from wtforms.validators import ValidationError
 
 from dialogue.core.errors import DialogueError
+from dialogue.core.inputs import MAX_INT
+from dialogue.core.timeutil import FIRST_YEAR, LAST_YEAR, is_timezone
 
 
 class ButtonForm(FlaskForm):
@@ -33,3 +40,48 @@ def choices(pairs) -> list:
 
     return [SelectChoice(str(value), label if isinstance(label, LazyString) else str(label))
             for value, label in pairs]
+
+
+class _YearRange:
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_("Enter a date between the years %(first)s and %(last)s.", first=FIRST_YEAR,
+                               last=LAST_YEAR))
+
+
+class DateField(_YearRange, fields.DateField):
+    """A date from FIRST_YEAR to LAST_YEAR; any other is the field's error."""
+
+
+class DateTimeLocalField(_YearRange, fields.DateTimeLocalField):
+    """A wall-clock date and time from FIRST_YEAR to LAST_YEAR; any other is the field's error."""
+
+
+class IntegerField(fields.IntegerField):
+    """A whole number that fits an ``integer`` column: a larger one is the field's error, not a 500."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not -MAX_INT - 1 <= self.data <= MAX_INT:
+            self.data = None
+            raise ValueError(_("Enter a number of at most %(high)s.", high=MAX_INT))
+
+
+class TimeZoneField(fields.SelectField):
+    """An IANA time zone chosen from the list; the empty "Choose a time zone" option is the field's error."""
+
+    def pre_validate(self, form):
+        if not self.data or not is_timezone(self.data):
+            raise ValidationError(_("Choose a time zone from the list."))
+
+
+class FloatField(fields.FloatField):
+    """A finite number of sane size: "nan", "inf" and 1e400 are the field's error, not a stored value."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not (math.isfinite(self.data) and abs(self.data) <= 1e12):
+            self.data = None
+            raise ValueError(_("Enter a number, for example 12 or 3.5."))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -25,7 +28,22 @@ def render_markdown(source: str | None) -> Markup:
 
 
 def plain_text(source: str | None) -> str:
-    """Strip every tag, for places that show text only (mail subjects, exports)."""
+    """Strip every tag, for places that show text only (mail subjects, exports, calendar files).
+
+    The result is text, not HTML: "R&D" stays "R&D" (nh3 answers "R&amp;D"), so whatever writes it
+    (icalendar, a CSV writer, a Jinja template) escapes it once, for its own format.
+    """
     if not source:
         return ""
-    return nh3.clean(source, tags=set())
+    return html.unescape(nh3.clean(source, tags=set()))
+
+
+def without_controls(text: str) -> str:
+    """``text`` with no invisible characters: controls (Cc) and line breaks become a space, format
+    characters (Cf: bidi overrides such as U+202E, zero-width spaces, byte-order marks) are dropped.
+
+    For names shown as one line (file names, titles): a right-to-left override before "fdp.exe" makes
+    a program's name read as a PDF's, and a zero-width character hides a difference between two names.
+    """
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in text if unicodedata.category(c) != "Cf")

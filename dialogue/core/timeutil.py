@@ -8,6 +8,13 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_datetime
+from flask_babel import gettext as _
+
+from dialogue.core.errors import DialogueError
+
+
+# Times people enter are read within these years: year 1 or 9999 has no equivalent in every zone.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 @lru_cache(maxsize=1)
@@ -15,16 +22,33 @@ def timezone_names() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
 
-def is_timezone(name: str) -> bool:
+def is_timezone(name: str | None) -> bool:
+    if not name or not isinstance(name, str):
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
         return False
     return name in timezone_names() or name == "UTC"
 
 
+def _zone(name: str | None, field: str | None) -> ZoneInfo:
+    if not is_timezone(name):
+        raise DialogueError(_("Choose a time zone from the list."), field=field)
+    return ZoneInfo(name)
+
+
+def _out_of_range(field: str | None) -> DialogueError:
+    return DialogueError(_("Enter a date between the years %(first)s and %(last)s.", first=FIRST_YEAR,
+                           last=LAST_YEAR), field=field)
+
+
 def to_zone(value: dt.datetime, zone: str) -> dt.datetime:
-    return value.astimezone(ZoneInfo(zone))
+    """The same instant in ``zone``; DialogueError for an unknown zone or a date at the end of the calendar."""
+    try:
+        return value.astimezone(_zone(zone, None))
+    except OverflowError:
+        raise _out_of_range(None) from None
 
 
 # strftime directives used in templates, as CLDR patterns (babel formats them in the reader's language).
@@ -62,6 +86,14 @@ def format_local(value: dt.datetime | None, zone: str, fmt: str = "%a %d %b %Y, 
     return f"{text} ({zone})" if named else text
 
 
-def local_to_utc(naive: dt.datetime, zone: str) -> dt.datetime:
-    """Read a wall-clock time entered for a zone; the result is aware UTC."""
-    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.timezone.utc)
+def local_to_utc(naive: dt.datetime, zone: str, field: str | None = None) -> dt.datetime:
+    """Read a wall-clock time entered for a zone; the result is aware UTC.
+
+    An empty or unknown zone, or a time that has no UTC equivalent (year 1), is a DialogueError on
+    ``field``, so a form that let one through still answers with a message instead of a crash.
+    """
+    tz = _zone(zone, field or "timezone")
+    try:
+        return naive.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise _out_of_range(field) from None

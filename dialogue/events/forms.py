@@ -4,12 +4,14 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, URLField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import DateTimeLocalField, IntegerField, TimeZoneField, choices
+from dialogue.core.inputs import bounded_int
+from dialogue.core.urls import HttpUrl
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
 from dialogue.models import EventFormat, ParticipantRole, SessionKind, StaffRole
 
@@ -26,7 +28,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _when(label, required: bool = True, description=None):
-    validators = [DataRequired(message=_l("Enter a date and time."))] if required else [Optional()]
+    # InputRequired, not DataRequired: DataRequired would replace the field's own message about a date it
+    # could not read (or one outside the years it accepts) with "Enter a date and time."
+    validators = [InputRequired(message=_l("Enter a date and time."))] if required else [Optional()]
     return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=validators, description=description)
 
 
@@ -51,9 +55,10 @@ class EventForm(FlaskForm):
     format = SelectField(_l("Format"))
     venue = StringField(_l("Venue"), validators=[Length(max=300)])
     address = TextAreaField(_l("Address"), validators=[Length(max=500)])
-    online_url = URLField(_l("Online link"), validators=[Length(max=500)],
+    online_url = URLField(_l("Online link"), validators=[HttpUrl(message=_l("Enter a full web address starting "
+                                                                             "with https://."))],
                           description=_l("Shown only to registered participants."))
-    timezone = SelectField(_l("Time zone"), description=_l("Times below are in this zone."))
+    timezone = TimeZoneField(_l("Time zone"), description=_l("Times below are in this zone."))
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
     registration_opens_at = _when(_l("Registration opens"), required=False,
@@ -67,7 +72,7 @@ class EventForm(FlaskForm):
                                description=_l("Where participants write with questions. Replies to the "
                                               "event's mail go here."))
     moderated = BooleanField(_l("Organisers approve each registration"))
-    cohosts = MultiCheckboxField(_l("Co-hosts"), coerce=int,
+    cohosts = MultiCheckboxField(_l("Co-hosts"), coerce=bounded_int,
                                  description=_l("The public buyers hosting the event together."))
 
     def __init__(self, *args, cohost_choices=None, **kwargs):
@@ -115,7 +120,7 @@ class StatusForm(FlaskForm):
 
 
 class CoHostForm(FlaskForm):
-    organisation = SelectField(_l("Public buyer"), coerce=int)
+    organisation = SelectField(_l("Public buyer"), coerce=bounded_int)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

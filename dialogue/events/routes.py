@@ -14,6 +14,7 @@ from dialogue.core.cache import public_page
 from dialogue.core import ical
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
 from dialogue.events import bp, calendar, services
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_organiser
@@ -349,7 +350,7 @@ def mail(slug: str):
     """Delivery of the mail this event sent: confirmations, waiting-list news, the organisers' messages."""
     event = get_event_or_404(slug, current_user)
     require_organiser(event, current_user)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     status = request.args.get("status") or None
     if status not in {s.value for s in OutboxStatus}:
         status = None

@@ -21,6 +21,7 @@ from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.signals import event_cancelled, event_status_changed
 from dialogue.core.timeutil import format_local, is_timezone
+from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.models import (Event, EventCoHost, EventFormat, EventStaff, EventStatus, Membership, MemberRole,
                              Organisation, OrganisationKind, ParticipantRole, Registration, RegistrationState,
@@ -93,12 +94,7 @@ def _clean_text(value: str | None, field: str, max_length: int, *, required: boo
 
 
 def _clean_url(value: str | None, field: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value, re.IGNORECASE) or len(value) > 500:
-        raise DialogueError(_("Enter a full web address starting with https://."), field=field)
-    return value
+    return clean_http_url(value, field, message=_("Enter a full web address starting with https://."))
 
 
 def _clean_email(value: str | None, field: str) -> str | None:

@@ -10,10 +10,7 @@ real dates.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import tempfile
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
@@ -28,7 +25,6 @@ from dialogue.models import (Event, Organisation, ParticipantRole, Registration,
                              RegistrationQuestion, RegistrationState, User)
 
 BATCH = 1000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # key: label. "answers" becomes one column per registration question; "consent" three columns.
 COLUMNS = {
@@ -182,101 +178,6 @@ def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], It
             result.close()
 
     return headings, generate()
-
-
-# --- CSV --------------------------------------------------------------------------------------------
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would read as a formula becomes plain text."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return neutralise(str(value))
-
-
-def csv_chunks(headings: list[str], data: Iterable[list], flush_every: int = 500) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark (so Excel reads the accents right), written in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow([_csv_cell(h) for h in headings])
-    for n, row in enumerate(data, 1):
-        writer.writerow([_csv_cell(v) for v in row])
-        if n % flush_every == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
-
-
-# --- XLSX -------------------------------------------------------------------------------------------
-
-def write_xlsx(headings: list[str], data: Iterable[list], target, title: str = "Attendance") -> None:
-    """A write-only workbook (rows go to disk as they come) with a frozen, bold heading row."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    for index, heading in enumerate(headings):
-        sheet.column_dimensions[_column_letter(index)].width = max(12, min(40, len(heading) + 4))
-
-    def text_cell(value: str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # text stays text, even when it starts with "="
-        return cell
-
-    header = []
-    for heading in headings:
-        cell = text_cell(heading)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in data:
-        out = []
-        for value in row:
-            if isinstance(value, str):
-                if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
-                    out.append(text_cell(value))
-                else:
-                    out.append(value)
-            else:
-                out.append(value)
-        sheet.append(out)
-    workbook.save(target)
-
-
-def _sheet_title(title: str) -> str:
-    for ch in '[]:*?/\\':
-        title = title.replace(ch, " ")
-    return title[:31] or "Attendance"
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def xlsx_file(headings: list[str], data: Iterable[list], title: str):
-    """The workbook in a temporary file, rewound, deleted when closed."""
-    target = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        write_xlsx(headings, data, target, title)
-    except BaseException:
-        target.close()
-        raise
-    target.seek(0)
-    return target
 
 
 def record_export(event: Event, actor: User | None, keys: list[str], filters: Filters, fmt: str,

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError
+from dialogue.core.spreadsheet import csv_chunks, write_xlsx
 from dialogue.extensions import db
 from dialogue.models import Event
 
@@ -37,8 +38,6 @@ def attendance_command(slug: str, fmt: str, columns: tuple[str, ...], roles: tup
         filters = attendance.clean_filters(roles, states, checked_in)
     except DialogueError as exc:
         raise click.ClickException(exc.message) from None
-    attendance.record_export(event, None, keys, filters, fmt, via="command line")
-    db.session.commit()
     headings, data = attendance.rows(event, keys, filters)
     count = 0
 
@@ -48,13 +47,19 @@ def attendance_command(slug: str, fmt: str, columns: tuple[str, ...], roles: tup
             count += 1
             yield row
 
-    if fmt == "csv":
+    try:
         with open(output, "wb") as fh:
-            for chunk in attendance.csv_chunks(headings, counted(data)):
-                fh.write(chunk)
-    else:
-        with open(output, "wb") as fh:
-            attendance.write_xlsx(headings, counted(data), fh, event.title)
+            if fmt == "csv":
+                for chunk in csv_chunks(headings, counted(data)):
+                    fh.write(chunk)
+            else:
+                write_xlsx(headings, counted(data), fh, event.title)
+    except OSError as exc:
+        raise click.ClickException(f"Could not write {output}: {exc.strerror or exc}. Nothing was exported.") \
+            from None
+    # Only an export that exists is in the audit log.
+    attendance.record_export(event, None, keys, filters, fmt, via="command line")
+    db.session.commit()
     click.echo(f"{count} registrations written to {output}")
 
 

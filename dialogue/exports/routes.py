@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import attach_error
+from dialogue.core.spreadsheet import csv_chunks, xlsx_file
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.exports import attendance, bp
 from dialogue.extensions import db
@@ -45,11 +46,11 @@ def attendance_file(slug: str):
     headings, data = attendance.rows(event, keys, filters)
     name = attendance.filename(event, fmt)
     if fmt == "csv":
-        response = Response(stream_with_context(attendance.csv_chunks(headings, data)),
+        response = Response(stream_with_context(csv_chunks(headings, data)),
                             content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
-        response = send_file(attendance.xlsx_file(headings, data, event.title), as_attachment=True,
+        response = send_file(xlsx_file(headings, data, event.title), as_attachment=True,
                              download_name=name,
                              mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Cache-Control"] = "private, no-store"

@@ -8,7 +8,6 @@ so the consultation record and every export still work after it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -21,6 +20,7 @@ from werkzeug.security import check_password_hash
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.signals import account_erasing
+from dialogue.core.spreadsheet import csv_chunks
 from dialogue.extensions import db
 from dialogue.models import User, utcnow
 
@@ -56,14 +56,12 @@ def export_zip(user: User) -> bytes:
         for name, rows in data.items():
             if not rows:
                 continue
-            out = io.StringIO()
             columns = list(dict.fromkeys(key for row in rows for key in row))
-            writer = csv.DictWriter(out, fieldnames=columns)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
-                                 for k, v in row.items()})
-            archive.writestr(f"{name}.csv", "\ufeff" + out.getvalue())
+            # Through the shared writer, as every other export: text the person (or anyone) wrote that
+            # starts like a formula stays text when the file is opened in a spreadsheet.
+            cells = ([json.dumps(row[k], ensure_ascii=False) if isinstance(row.get(k), (dict, list)) else row.get(k)
+                      for k in columns] for row in rows)
+            archive.writestr(f"{name}.csv", b"".join(csv_chunks(columns, cells)))
         archive.writestr("README.txt", _("Your data held by Dialogue, as JSON (data.json) and as one CSV file per "
                                          "kind of record. Times are in UTC.") + "\n")
     return buffer.getvalue()

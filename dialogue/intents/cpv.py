@@ -215,17 +215,23 @@ def read_codes(path: Path, *, language: str = "EN") -> CpvFile:
             raise CpvFileError(f"{path.name}: expected an object of code -> label or a list of objects.")
     elif suffix == ".csv":
         raw = path.read_bytes()
+        text = None
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 text = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
+        if text is None or "\x00" in text:  # a binary file given the wrong name
+            raise CpvFileError(f"{path.name} is not a CSV text file.")
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        try:
+            rows = list(csv.reader(io.StringIO(text), dialect))
+        except csv.Error as exc:
+            raise CpvFileError(f"{path.name} is not a readable CSV file: {exc}") from None
     elif suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
@@ -243,6 +249,8 @@ def read_codes(path: Path, *, language: str = "EN") -> CpvFile:
 
 def _rows_to_codes(rows: list[list], language: str, name: str) -> CpvFile:
     rows = [[("" if c is None else str(c)).strip() for c in row] for row in rows if row and any(row)]
+    if any("\x00" in cell for row in rows for cell in row):  # the database cannot store it in text
+        raise CpvFileError(f"{name} contains a NUL character, so it is not a CPV list.")
     if not rows:
         raise CpvFileError(f"{name} is empty.")
     header = [c.lower() for c in rows[0]]

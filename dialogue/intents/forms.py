@@ -3,11 +3,12 @@ from __future__ import annotations
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, Form, FormField, IntegerField,
+from wtforms import (BooleanField, DecimalField, FieldList, Form, FormField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, URLField, widgets)
 from wtforms.validators import Length, Optional
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
 from dialogue.intents.criteria import SLOTS, TIER_LABELS
 from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput, LotInput, parse_code_list
@@ -201,7 +202,8 @@ IntentForm.other_label_name = StringField(_l("Name of the label"), validators=[O
 
 
 class TenderPublishedForm(FlaskForm):
-    tender_url = URLField(_l("Address of the contract notice"), validators=[Length(max=500)],
+    tender_url = URLField(_l("Address of the contract notice"), validators=[HttpUrl(message=_l(
+        "Enter the full address of the contract notice, starting with https://."))],
                           description=_l("E.g. the notice on TED or your national portal."))
 
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from dialogue.core.cache import public_page
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
+from dialogue.core.inputs import bounded_int
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
 from dialogue.models import EventIntent, Intent, IntentPartner
@@ -66,7 +67,7 @@ def _filter_args(args: MultiDict) -> dict:
 @public_page
 def index():
     form, filters = read_filters(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     intents, has_next = browse.list_intents(filters, page)
     labels = cpv.labels(i.cpv_main for i in intents)
     prefix_entry = cpv.prefix_code(filters.cpv_prefix) if filters.cpv_prefix else None
@@ -151,7 +152,7 @@ def ocds_package():
 def cpv_search():
     """The CPV picker without JavaScript: search by code or words of the label."""
     query = (request.args.get("q") or "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     results, has_next = cpv.search(query, limit=CPV_PAGE, offset=(page - 1) * CPV_PAGE) if query else ([], False)
     return render_template("intents/cpv_search.html", query=query, results=results, page=page, has_next=has_next,
                            divisions=cpv.divisions(), total=cpv.count())

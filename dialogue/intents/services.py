@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
+from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.intents import access, notify
 from dialogue.intents.criteria import criterion_title
@@ -196,11 +196,10 @@ def publish_tender(intent: Intent, actor: User, url: str) -> None:
     _require_staff(intent, actor)
     if intent.status != IntentStatus.ANNOUNCED:
         raise Conflict(_("Only an announced intent can move on to a published tender."))
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500 or any(c.isspace() for c in url):
-        raise DialogueError(_("Enter the full address of the contract notice, starting with https://."),
-                            field="tender_url")
+    message = _("Enter the full address of the contract notice, starting with https://.")
+    url = clean_http_url(url, "tender_url", message=message)
+    if url is None:
+        raise DialogueError(message, field="tender_url")
     intent.status = IntentStatus.TENDER_PUBLISHED
     intent.tender_url = url
     intent.tender_published_at = utcnow()

@@ -17,6 +17,7 @@ from pathlib import Path
 import filetype
 
 from dialogue.core.errors import DialogueError
+from dialogue.core.text import without_controls
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -99,8 +100,7 @@ def clean_filename(name: str | None) -> str:
         raise DialogueError(_("The file name “%(name)s” contains a folder path. Rename the file so that its "
                               "name has no “/”, “\\” or “..” and try again.", name=_CONTROL.sub("", name)[:80]),
                             field="file")
-    name = unicodedata.normalize("NFC", name)
-    name = _CONTROL.sub(" ", name)
+    name = without_controls(unicodedata.normalize("NFC", name))
     name = _UNSAFE_IN_NAME.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
     if not name or "." not in name or name.endswith("."):

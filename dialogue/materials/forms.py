@@ -5,6 +5,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.validators import Length, Optional
 
 from dialogue.core.forms import choices
+from dialogue.core.urls import HttpUrl
 from dialogue.models import MaterialVisibility
 
 # ISO 639-1 codes: the Nordic working languages and English first, then other EU languages.
@@ -46,7 +47,7 @@ class _Metadata(FlaskForm):
 
 class _Content(FlaskForm):
     file = FileField(_l("File"))
-    link = URLField(_l("Or a link instead of a file"), validators=[Optional(), Length(max=1000)],
+    link = URLField(_l("Or a link instead of a file"), validators=[Optional(), HttpUrl(max_length=1000)],
                     description=_l("For example a video or a page on your own site. Starts with https://."))
 
 

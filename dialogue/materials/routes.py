@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.inputs import parse_id
 from dialogue.core.permissions import require_verified
+from dialogue.core.text import without_controls
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
@@ -272,7 +274,7 @@ def _send(material: Material, version: MaterialVersion):
     inline = version.content_type in INLINE_TYPES and FILE_TYPES.get(version.extension, None) is not None \
         and FILE_TYPES[version.extension].inline
     response = send_file(path, mimetype=version.content_type, as_attachment=not inline,
-                         download_name=version.filename, conditional=True, etag=version.sha256,
+                         download_name=without_controls(version.filename), conditional=True, etag=version.sha256,
                          last_modified=version.created_at, max_age=0)
     return _file_headers(response)
 
@@ -345,7 +347,8 @@ def remind(slug: str):
         abort(400)
     session = None
     if form.session_id.data:
-        session = db.session.get(AgendaSession, int(form.session_id.data)) if form.session_id.data.isdigit() else None
+        session_id = parse_id(form.session_id.data)
+        session = db.session.get(AgendaSession, session_id) if session_id is not None else None
         if session is None or session.event_id != event.id:
             abort(404)
     try:

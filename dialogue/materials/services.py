@@ -8,13 +8,14 @@ written before the file is safely in place.
 from __future__ import annotations
 
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import DialogueError, NotAllowed
+from dialogue.core.text import without_controls
+from dialogue.core.urls import URL_MESSAGE, clean_http_url
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
@@ -47,17 +48,15 @@ def megabytes(n: int) -> str:
 
 
 def clean_link(url: str | None) -> str:
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url)
-            or any(ord(c) < 32 for c in url) or len(url) > 1000):
-        raise DialogueError(_("Enter a web address that starts with https:// or http://."), field="link")
-    return url
+    link = clean_http_url(url, "link", max_length=1000)
+    if link is None:
+        raise DialogueError(str(URL_MESSAGE), field="link")
+    return link
 
 
 def _clean_metadata(title: str | None, description: str | None, language: str | None,
                     visibility: MaterialVisibility | str | None, fallback_title: str | None = None):
-    title = " ".join((title or "").split()) or (fallback_title or "")
+    title = " ".join(without_controls(title or "").split()) or (fallback_title or "")
     if not title:
         raise DialogueError(_("Give the material a title."), field="title")
     if len(title) > 300:

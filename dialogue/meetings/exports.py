@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.audit.services import record_action
+from dialogue.core.spreadsheet import neutralise
 from dialogue.core.timeutil import to_zone
-from dialogue.exports.attendance import neutralise
 from dialogue.extensions import db
 from dialogue.gdpr.names import person_name
 from dialogue.models import Event, Meeting, MeetingParticipant, MeetingSide, MeetingStatus, User

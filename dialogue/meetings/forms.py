@@ -1,11 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.inputs import bounded_int
+from dialogue.core.urls import HttpUrl
 from dialogue.models import LocationKind, MeetingMode
 
 MODE_LABELS = {
@@ -68,17 +70,17 @@ class RequestForm(FlaskForm):
     topic = StringField(_l("Or a general topic"), validators=[Optional(), Length(max=300)],
                         description=_l("Needed when no planned tender is chosen."))
     agenda = TextAreaField(_l("Short agenda"), validators=[Optional(), Length(max=2000)])
-    preferred_slots = MultiCheckboxField(_l("Times that suit you"), coerce=int, validate_choice=False,
+    preferred_slots = MultiCheckboxField(_l("Times that suit you"), coerce=bounded_int, validate_choice=False,
                                          description=_l("Optional. The buyer sees them first."))
-    colleagues = MultiCheckboxField(_l("Colleagues who come along"), coerce=int, validate_choice=False)
-    priority = SelectField(_l("How important is this meeting to you?"), coerce=int, default=2,
+    colleagues = MultiCheckboxField(_l("Colleagues who come along"), coerce=bounded_int, validate_choice=False)
+    priority = SelectField(_l("How important is this meeting to you?"), coerce=bounded_int, default=2,
                            choices=choices(PRIORITY_LABELS[:3]))
 
 
 class AcceptForm(FlaskForm):
-    slot = RadioField(_l("Time"), coerce=int, validate_choice=False,
+    slot = RadioField(_l("Time"), coerce=bounded_int, validate_choice=False,
                       validators=[InputRequired(message=_l("Choose a time."))])
-    buyers = MultiCheckboxField(_l("Buyers who attend besides you"), coerce=int, validate_choice=False,
+    buyers = MultiCheckboxField(_l("Buyers who attend besides you"), coerce=bounded_int, validate_choice=False,
                                 description=_l("Colleagues or co-host buyers registered for the event."))
 
 
@@ -87,11 +89,11 @@ class NoteForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
-    priority = SelectField(_l("Priority"), coerce=int, choices=choices(PRIORITY_LABELS))
+    priority = SelectField(_l("Priority"), coerce=bounded_int, choices=choices(PRIORITY_LABELS))
 
 
 class BookForm(FlaskForm):
-    slot = RadioField(_l("Free time"), coerce=int, validate_choice=False,
+    slot = RadioField(_l("Free time"), coerce=bounded_int, validate_choice=False,
                       validators=[InputRequired(message=_l("Choose a time."))])
     intent = SelectField(_l("Planned tender to discuss"), validate_choice=False)
     topic = StringField(_l("Or a general topic"), validators=[Optional(), Length(max=300)])
@@ -99,28 +101,29 @@ class BookForm(FlaskForm):
 
 
 class AvailabilityForm(FlaskForm):
-    slots = MultiCheckboxField(_l("Times you are free for meetings"), coerce=int, validate_choice=False)
-    intents = MultiCheckboxField(_l("Planned tenders you want to discuss"), coerce=int, validate_choice=False)
+    slots = MultiCheckboxField(_l("Times you are free for meetings"), coerce=bounded_int, validate_choice=False)
+    intents = MultiCheckboxField(_l("Planned tenders you want to discuss"), coerce=bounded_int, validate_choice=False)
 
 
 class RescheduleForm(FlaskForm):
     # Own ids: the meeting page also holds the cancel form (a note) and the organisers' move form (a slot).
-    slot = SelectField(_l("New time"), id="reschedule-slot", coerce=int, validate_choice=False)
+    slot = SelectField(_l("New time"), id="reschedule-slot", coerce=bounded_int, validate_choice=False)
     note = TextAreaField(_l("Note (optional)"), id="reschedule-note", validators=[Optional(), Length(max=1000)])
 
 
 class AddPersonForm(FlaskForm):
-    person = SelectField(_l("Person"), coerce=int, validate_choice=False)
+    person = SelectField(_l("Person"), coerce=bounded_int, validate_choice=False)
 
 
 class MoveForm(FlaskForm):
-    slot = SelectField(_l("Time"), id="move-slot", coerce=int, validate_choice=False)
-    location = SelectField(_l("Table or room"), id="move-location", coerce=int, validate_choice=False,
+    slot = SelectField(_l("Time"), id="move-slot", coerce=bounded_int, validate_choice=False)
+    location = SelectField(_l("Table or room"), id="move-location", coerce=bounded_int, validate_choice=False,
                            description=_l("Keep it on “any free” to let the system choose."))
 
 
 class LinkForm(FlaskForm):
-    url = URLField(_l("Room link"), validators=[Optional(), Length(max=500)])
+    url = URLField(_l("Room link"), validators=[Optional(), HttpUrl(message=_l("Enter a full address such as "
+                                                                                "https://meet.example.org/room."))])
 
 
 class ScheduleForm(FlaskForm):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError, NotAllowed, NotFound
 from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.inputs import parse_id
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
@@ -165,7 +166,7 @@ def new_request(slug: str, org_id: int):
         try:
             created = services.create_request(
                 event, current_user, buyer_org_id=org.id,
-                intent_id=int(form.intent.data) if (form.intent.data or "").isdigit() else None,
+                intent_id=parse_id(form.intent.data),
                 topic=form.topic.data or "", agenda=form.agenda.data or "",
                 preferred_slot_ids=form.preferred_slots.data or [], priority=form.priority.data,
                 colleague_ids=form.colleagues.data or [])
@@ -327,7 +328,7 @@ def book(slug: str, buyer_id: int):
     if form.validate_on_submit():
         try:
             meeting = services.book_slot(event, current_user, buyer, form.slot.data,
-                                         intent_id=int(form.intent.data) if (form.intent.data or "").isdigit() else None,
+                                         intent_id=parse_id(form.intent.data),
                                          topic=form.topic.data or "", agenda=form.agenda.data or "")
         except DialogueError as exc:
             refuse(exc)

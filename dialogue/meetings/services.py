@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.timeutil import format_local
+from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.meetings.people import (buyer_people, confirmed_registration, get_settings, require_buyer,
@@ -687,9 +688,7 @@ def undo_no_show(meeting: Meeting, user: User) -> None:
 
 
 def set_virtual_url(meeting: Meeting, url: str | None) -> None:
-    url = (url or "").strip() or None
-    if url and not url.startswith(("https://", "http://")):
-        raise DialogueError(_("Enter a full address such as https://meet.example.org/room."), field="url")
+    url = clean_http_url(url, "url", message=_("Enter a full address such as https://meet.example.org/room."))
     if url != meeting.virtual_url:
         meeting.virtual_url = url
         meeting.sequence += 1

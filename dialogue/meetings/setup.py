@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.core.timeutil import format_local, local_to_utc
+from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.meetings.people import get_settings
 from dialogue.models import (Event, LocationKind, Meeting, MeetingBlock, MeetingLocation, MeetingMode,
@@ -52,9 +53,13 @@ def save_settings(event: Event, *, mode: MeetingMode, slot_minutes: int, break_m
             raise DialogueError(_("A cap is at least 1; leave it empty for no cap."), field=name)
     if max_supplier_staff < 1:
         raise DialogueError(_("At least one person of the supplier attends."), field="max_supplier_staff")
+    virtual_link_template = (virtual_link_template or "").strip() or None
     if virtual and virtual_link_template and "{code}" not in virtual_link_template:
         raise DialogueError(_("Put {code} in the link where each meeting's own room code goes."),
                             field="virtual_link_template")
+    if virtual_link_template:  # every meeting's room link is made from it, so it must be a safe address
+        clean_http_url(virtual_link_template.replace("{code}", "code"), "virtual_link_template", max_length=300,
+                       message=_("Enter a full address such as https://meet.example.org/room."))
     reslice = (slot_minutes, break_minutes) != (settings.slot_minutes, settings.break_minutes)
     if reslice and _meetings_exist(event):
         raise Conflict(_("Meetings are already booked, so the slot length and break can no longer change."),

@@ -17,6 +17,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.util import get_cc_module
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
+from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.models import (Invitation, Membership, MemberRole, Organisation, OrganisationKind, User,
                              utcnow)
@@ -108,7 +109,7 @@ def create_organisation(*, name: str, kind: OrganisationKind | str, country: str
         raise Conflict(_("An organisation with this VAT or registration number is already registered. "
                          "Ask one of its administrators to invite you."), field="registration_number")
     org = Organisation(name=name, slug=unique_slug(name), kind=OrganisationKind(kind), country=country,
-                       registration_number=number, website=(website or None))
+                       registration_number=number, website=clean_http_url(website, "website", max_length=300))
     db.session.add(org)
     return org
 

@@ -16,7 +16,7 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect the mail outbox.")
 @outbox_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep running as a worker.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
-@click.option("--limit", type=int, default=None, help="Messages per batch.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Messages per batch.")
 def send(loop: bool, interval: float, limit: int | None) -> None:
     """Send the messages that are due, with retries and backoff."""
     stopping = False

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import admin_required
 from dialogue.extensions import db
 from dialogue.models import OutboxMessage, OutboxStatus
@@ -18,7 +19,7 @@ def index():
     status = request.args.get("status") or None
     if status and status not in OutboxStatus.__members__.values():
         status = None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status:
         query = query.where(OutboxMessage.status == status)

@@ -13,8 +13,8 @@ from typing import Iterable
 
 from flask_babel import gettext as _
 
+from dialogue.core.spreadsheet import csv_chunks
 from dialogue.core.timeutil import to_zone
-from dialogue.exports.attendance import csv_chunks
 from dialogue.gdpr.names import ERASED
 from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
 from dialogue.materials.helpers import material_language, material_visibility

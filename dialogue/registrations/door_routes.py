@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.inputs import bounded_int
 from dialogue.events.access import get_event_or_404, require_check_in
 from dialogue.extensions import db
 from dialogue.models import Registration
@@ -19,7 +20,7 @@ from dialogue.registrations.forms import ScanForm
 
 def _render(event, *, scan_form=None, status: int = 200, results=None, search_error=None):
     last = None
-    last_id = request.args.get("r", type=int)
+    last_id = request.args.get("r", type=bounded_int)
     if last_id:
         last = db.session.scalar(select(Registration).options(joinedload(Registration.user),
                                                               joinedload(Registration.organisation))

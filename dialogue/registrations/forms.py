@@ -7,6 +7,7 @@ from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectM
 from wtforms.validators import DataRequired, Length, Optional
 
 from dialogue.core.forms import choices
+from dialogue.core.inputs import bounded_int
 from dialogue.events.forms import MultiCheckboxField
 from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
@@ -86,7 +87,7 @@ class ChangeRoleForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    registration_ids = SelectMultipleField(_l("Registrations"), coerce=int, validate_choice=False)
+    registration_ids = SelectMultipleField(_l("Registrations"), coerce=bounded_int, validate_choice=False)
     action = SelectField(_l("Decision"))
     reason = TextAreaField(_l("Reason, sent to each person"), validators=[Length(max=2000)],
                            description=_l("Required to reject."))

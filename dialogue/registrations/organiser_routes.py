@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.inputs import bounded_int
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Organisation, ParticipantRole, Registration, RegistrationAnswer,
@@ -60,7 +61,7 @@ def _needs_review():
 
 def _render_list(event, form: DecisionForm, status: int = 200):
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     query = _list_query(event, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = list(db.session.scalars(

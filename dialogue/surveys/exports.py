@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.exports.attendance import neutralise
+from dialogue.core.spreadsheet import neutralise
 from dialogue.extensions import db
 from dialogue.gdpr.names import person_name
 from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K, SurveyResponse, User

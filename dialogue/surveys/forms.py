@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, FloatField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import DateTimeLocalField, FloatField, choices
 from dialogue.models import ParticipantRole, SurveyAudience
 from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
 from dialogue.surveys.starters import STARTERS
@@ -54,7 +54,7 @@ class SettingsForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Closes"), validators=[InputRequired(message=_l("Give the closing time."))])
     reminder_days = StringField(
         _l("Reminders, in days after opening"),
-        validators=[Optional(), Regexp(r"^\s*\d+(\s*,\s*\d+)*\s*$",
+        validators=[Optional(), Regexp(r"^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$",
                                        message=_l("Write whole days separated by commas, for example 3, 7."))],
         description=_l("For example 3, 7. Only those who have not answered are reminded."))
 

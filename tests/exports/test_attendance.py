@@ -5,6 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from dialogue.core.spreadsheet import csv_chunks
 from dialogue.exports import attendance
 from dialogue.extensions import db
 from dialogue.models import (MemberRole, OrganisationKind, ParticipantRole, RegistrationAnswer,
@@ -113,7 +114,7 @@ def test_bad_choices_are_refused_on_the_form(client, auth, event, organiser):
 def test_the_export_reads_rows_as_it_writes_them(app, event):
     headings, rows = attendance.rows(event, ["person"], attendance.Filters())
     assert iter(rows) is rows  # a generator: nothing is read before the writer asks
-    chunks = attendance.csv_chunks(headings, rows, flush_every=2)
+    chunks = csv_chunks(headings, rows, flush_every=2)
     first = next(chunks)
     assert first.startswith("\ufeff".encode()) and first.count(b"\r\n") == 3  # heading and the first two rows
     assert sum(chunk.count(b"\r\n") for chunk in chunks) == len(NASTY) + 2 - 2

@@ -1,0 +1,67 @@
+"""Web addresses people give (room links, websites, contract notices): only plain http(s) links.
+
+Such addresses end up in ``href`` attributes, redirects, mail and calendar files, so anything else
+(``javascript:``, ``data:``, ``file:``, a user name and password, hidden control characters) is refused
+by the service and, for a message next to the field, by the form.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from dialogue.core.errors import DialogueError
+
+MAX_URL_LENGTH = 500
+# The wording the materials page has always used; features with a more specific sentence pass their own.
+URL_MESSAGE = _l("Enter a web address that starts with https:// or http://.")
+
+
+def url_problem(value: str, max_length: int = MAX_URL_LENGTH, message: str | None = None) -> str | None:
+    """Why ``value`` is not an http(s) address a page may link to; None when it is one."""
+    if len(value) > max_length:
+        return _("Use at most %(n)d characters.", n=max_length)
+    refused = str(message or URL_MESSAGE)
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
+        return refused
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return refused
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return refused
+    if "@" in parts.netloc:  # user:password@host hides the real host from the reader
+        return refused
+    return None
+
+
+def clean_http_url(value: str | None, field: str | None = None, *, max_length: int = MAX_URL_LENGTH,
+                   message: str | None = None) -> str | None:
+    """The address without surrounding spaces, or None when empty; DialogueError (on ``field``) if unsafe."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    problem = url_problem(value, max_length, message)
+    if problem:
+        raise DialogueError(problem, field=field)
+    return value
+
+
+class HttpUrl:
+    """WTForms validator: an empty field passes (pair with DataRequired where one is required)."""
+
+    def __init__(self, max_length: int = MAX_URL_LENGTH, message=None):
+        self.max_length = max_length
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        value = (field.data or "").strip()
+        if value:
+            problem = url_problem(value, self.max_length, self.message)
+            if problem:
+                raise ValidationError(problem)
