@@ -5,7 +5,7 @@ cancellations a person gets. Registrations already there stay empty, which reads
 entries they were sent carried the event's SEQUENCE alone.
 
 Revision ID: c_calendar_invitation_sequence
-Revises: 1aa6f4e21a40
+Revises: c_cascades_survey_revoked
 Create Date: 2026-12-04 22:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c_calendar_invitation_sequence'
-down_revision = '1aa6f4e21a40'
+down_revision = 'c_cascades_survey_revoked'
 branch_labels = None
 depends_on = None
 
