@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, URLField
-from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from dialogue.core.forms import choices
+from dialogue.core.urls import HttpUrl
 from dialogue.core.timeutil import timezone_names
 from dialogue.models import OrganisationKind
 from dialogue.organisations.services import country_choices
@@ -32,9 +33,8 @@ class SignupForm(PasswordFields, FlaskForm):
                                       validators=[Optional(), Length(max=40)],
                                       description=_l("Optional. Checked against the country's format, "
                                                      "e.g. FI20774740."))
-    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a full address such as "
-                                                                             "https://example.org.")),
-                                                  Length(max=300)])
+    website = URLField(_l("Website"), validators=[Optional(), HttpUrl(
+        max_length=300, message=_l("Enter a full address such as https://example.org."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,11 +100,11 @@ def test_register_and_request_a_meeting_with_the_keyboard_only(page, server_app)
     # Signed in, back where the person was going: choose the role with the arrow keys.
     page.get_by_role("heading", name=f"Register for {event['title']}").wait_for()
     keys.skip_to_main()
-    # The role is preset from the kind of organisation (a manufacturer: supplier); the checked radio
+    # The role is preset from the kind of organisation (a manufacturer: supplier, or speaker); the checked radio
     # button takes the focus and the arrow keys move the choice within the group.
     keys.tab_to("Supplier")
     page.keyboard.press("ArrowDown")
-    assert keys.focused()["name"] == "Reseller" and page.get_by_label("Reseller").is_checked()
+    assert keys.focused()["name"] == "Speaker" and page.get_by_label("Speaker").is_checked()
     page.keyboard.press("ArrowUp")
     assert keys.focused()["name"] == "Supplier" and page.get_by_label("Supplier").is_checked()
     keys.tab_to("Continue")
