@@ -23,6 +23,11 @@ _signals = Namespace()
 #: event: meetings, requests, scheduler drafts, survey invitations.
 registration_ended = _signals.signal("registration-ended")
 
+#: The organisers changed the role of an active registration (sender: the Registration, already in its
+#: new role). Extra keyword ``previous``: the ParticipantRole it had. Subscribers end what the person
+#: held in the side of the market they no longer act on (a buyer's meetings, a supplier's requests).
+registration_role_changed = _signals.signal("registration-role-changed")
+
 #: An event was cancelled (sender: the Event). Subscribers end what hangs on the event.
 event_cancelled = _signals.signal("event-cancelled")
 

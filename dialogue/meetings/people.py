@@ -10,13 +10,22 @@ from dialogue.meetings.i18n import _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from dialogue.core.errors import NotAllowed
+from dialogue.core.errors import Conflict, NotAllowed
 from dialogue.extensions import db
-from dialogue.models import (Event, MeetingSettings, Organisation, ParticipantRole, Registration,
+from dialogue.models import (Event, EventStatus, MeetingSettings, Organisation, ParticipantRole, Registration,
                              RegistrationState, User)
 from dialogue.registrations.eligibility import eligible_buyer, is_eligible_buyer
 
 SUPPLIER_ROLES = (ParticipantRole.SUPPLIER, ParticipantRole.RESELLER)
+
+
+def require_event_running(event: Event) -> None:
+    """Meetings are arranged only while the event is on: once it is cancelled or over, nothing new is
+    requested, accepted, booked, moved or scheduled (cancelling its meetings took everyone's place)."""
+    if event.status == EventStatus.CANCELLED:
+        raise Conflict(_("This event is cancelled."))
+    if event.status == EventStatus.FINISHED:
+        raise Conflict(_("This event is over."))
 
 
 def get_settings(event: Event) -> MeetingSettings | None:

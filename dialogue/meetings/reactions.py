@@ -17,12 +17,12 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
-from dialogue.core.signals import account_erasing, event_cancelled, registration_ended
+from dialogue.core.signals import account_erasing, event_cancelled, registration_ended, registration_role_changed
 from dialogue.extensions import db
-from dialogue.meetings.people import buyer_people, supplier_people
+from dialogue.meetings.people import SUPPLIER_ROLES, buyer_people, supplier_people
 from dialogue.meetings.services import call_off_meeting, close_request, leave_meeting
 from dialogue.models import (Event, Meeting, MeetingParticipant, MeetingRequest, MeetingRequestAttendee,
-                             MeetingSide, MeetingSlot, MeetingStatus, RequestStatus, User)
+                             MeetingSide, MeetingSlot, MeetingStatus, ParticipantRole, RequestStatus, User)
 from dialogue.models.meeting import OPEN_REQUEST_STATES
 
 
@@ -142,6 +142,21 @@ def on_registration_ended(registration, *, actor: User | None = None, now: dt.da
     org = registration.organisation.name if registration.organisation else "?"
     _audit(actor, registration.event, f"Registration of {org} ({registration.role.value}) {kind}", ended,
            registration_id=registration.id)
+
+
+@registration_role_changed.connect
+def on_role_changed(registration, *, actor: User | None = None, now: dt.datetime, previous, **_extra) -> None:
+    """Someone who no longer acts on their side of the market leaves the meetings they held on it."""
+    def side(role) -> str | None:
+        return "buyer" if role == ParticipantRole.BUYER else "supplier" if role in SUPPLIER_ROLES else None
+
+    user = registration.user
+    if user is None or side(previous) is None or side(previous) == side(registration.role):
+        return
+    ended = release_person(registration.event, user, actor, now, organisation_id=registration.organisation_id)
+    org = registration.organisation.name if registration.organisation else "?"
+    _audit(actor, registration.event, f"Role of {org} changed from {ParticipantRole(previous).value} to "
+           f"{registration.role.value}", ended, registration_id=registration.id)
 
 
 @account_erasing.connect

@@ -31,7 +31,7 @@ from dialogue.core.databases import write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import notify, scheduler
-from dialogue.meetings.people import buyer_user_ids, get_settings
+from dialogue.meetings.people import buyer_user_ids, get_settings, require_event_running
 from dialogue.meetings.setup import list_locations, list_slots
 from dialogue.models import (BusySlot, Event, Meeting, MeetingMode, MeetingParticipant, MeetingRequest,
                              MeetingRequestAttendee,
@@ -133,6 +133,7 @@ def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime
     block; a live one does. The database's unique index settles two starts at the same moment.
     """
     now = now or utcnow()
+    require_event_running(event)
     settings = get_settings(event)
     if settings is None or settings.mode != MeetingMode.ORGANISER:
         raise DialogueError(_("The auto-scheduler is for events where the organisers schedule the meetings."))
@@ -337,6 +338,7 @@ def set_locked(meeting: Meeting, locked: bool) -> None:
 def publish(event: Event, user: User, now: dt.datetime | None = None) -> int:
     """Draft meetings become confirmed and every participant gets the invitation."""
     now = now or utcnow()
+    require_event_running(event)
     settings = get_settings(event)
     drafts = list(db.session.scalars(select(Meeting).options(selectinload(Meeting.participants))
                                      .where(Meeting.event_id == event.id, Meeting.status == MeetingStatus.PROPOSED)

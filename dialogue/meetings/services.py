@@ -22,7 +22,7 @@ from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.meetings.people import (buyer_people, confirmed_registration, get_settings, require_buyer,
-                                      require_supplier, side_of, supplier_people)
+                                      require_event_running, require_supplier, side_of, supplier_people)
 from dialogue.models import (BusySlot, Event, EventIntent, Intent, Meeting, MeetingInterest, MeetingLocation,
                              MeetingMode, MeetingParticipant, MeetingRequest, MeetingRequestAttendee,
                              MeetingRequestSlot, MeetingSettings, MeetingSide, MeetingSlot, MeetingStatus,
@@ -35,6 +35,7 @@ SLOT_TAKEN = _l("This slot was just taken by someone else. Choose another time."
 
 
 def _settings_or_error(event: Event) -> MeetingSettings:
+    require_event_running(event)
     settings = get_settings(event)
     if settings is None:
         raise DialogueError(_("The organisers have not opened one-to-one meetings for this event yet."))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
+from dialogue.core.signals import registration_role_changed
 from dialogue.extensions import db
 from dialogue.models import ACTIVE_STATES, EventStatus, ParticipantRole, Registration, RegistrationState, User, utcnow
 from dialogue.registrations import eligibility
@@ -91,4 +92,6 @@ def change_role(registration: Registration, role: ParticipantRole | str, actor: 
     record_action(actor, "registration.role", f"{summary}. Reason: {reason}", event=event,
                   registration_id=registration.id, role_from=old.value, role_to=role.value,
                   exception=not fits, reason=reason)
+    if role != old:
+        registration_role_changed.send(registration, actor=actor, now=now, reason=reason, previous=old)
     return promote_waitlist(event, now=now) if moving else []
