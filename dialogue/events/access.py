@@ -65,6 +65,15 @@ def require_organiser(event: Event, user: User | None) -> None:
         abort(403, _("Only the organisers of this event can do this."))
 
 
+def organiser_event_or_404(slug: str, *options) -> Event:
+    """The event of an organisers' page: 404 if it is not there for the person, 403 if they do not organise it."""
+    from flask_login import current_user
+
+    event = get_event_or_404(slug, current_user, *options)
+    require_organiser(event, current_user)
+    return event
+
+
 def require_check_in(event: Event, user: User | None) -> None:
     if not can_check_in(event, user):
         abort(403, _("Only the organisers and check-in staff of this event can do this."))
