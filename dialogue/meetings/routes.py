@@ -13,7 +13,8 @@ from dialogue.core.inputs import parse_id
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
-from dialogue.meetings import agenda, bp, notify, services
+from dialogue.meetings import agenda, bp, changes, notify, placement, requests
+from dialogue.meetings.availability import busy_slot_ids, interest_ids, set_availability, set_interests
 from dialogue.meetings.forms import (AcceptForm, AddPersonForm, AvailabilityForm, BookForm, LinkForm, MoveForm,
                                      NoteForm, PriorityForm, RequestForm, RescheduleForm)
 from dialogue.meetings.people import (buyer_organisations, buyer_people, confirmed_registration, get_settings,
@@ -134,7 +135,7 @@ def buyers(slug: str):
         abort(404)
     orgs = buyer_organisations(event)
     own = current_user.organisation.id if current_user.organisation else None
-    intents = {org.id: services.requestable_intents(event, org.id) for org in orgs}
+    intents = {org.id: requests.requestable_intents(event, org.id) for org in orgs}
     people = {org.id: buyer_people(event, org.id) for org in orgs}
     return render_template("meetings/buyers.html", event=event, settings=settings, orgs=orgs, intents=intents,
                            people=people, own=own, side=side_of(confirmed_registration(event, current_user)))
@@ -152,7 +153,7 @@ def new_request(slug: str, org_id: int):
     if side_of(confirmed_registration(event, current_user)) != "supplier":
         abort(403, _("Only suppliers and resellers with a confirmed registration can ask for meetings."))
     form = RequestForm()
-    intents = services.requestable_intents(event, org.id)
+    intents = requests.requestable_intents(event, org.id)
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
     now = utcnow()
     slots = [s for s in list_slots(event) if s.starts_at > now]
@@ -164,7 +165,7 @@ def new_request(slug: str, org_id: int):
         form.intent.data = request.args["intent"]
     if form.validate_on_submit():
         try:
-            created = services.create_request(
+            created = requests.create_request(
                 event, current_user, buyer_org_id=org.id,
                 intent_id=parse_id(form.intent.data),
                 topic=form.topic.data or "", agenda=form.agenda.data or "",
@@ -184,7 +185,7 @@ def new_request(slug: str, org_id: int):
 
 def _load_request(request_id: int):
     try:
-        return services.get_request_for(request_id, current_user)
+        return requests.get_request_for(request_id, current_user)
     except NotFound:
         abort(404)
 
@@ -239,7 +240,7 @@ def accept(request_id: int):
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            meeting = services.accept_request(req, current_user, slot_id=form.slot.data,
+            meeting = requests.accept_request(req, current_user, slot_id=form.slot.data,
                                               buyer_ids=form.buyers.data or [])
         except DialogueError as exc:
             refuse(exc)
@@ -260,7 +261,7 @@ def decline(request_id: int):
     if not form.validate_on_submit():
         return _render_request(req, decline_form=form, status=400)
     try:
-        services.decline_request(req, current_user, form.note.data or "")
+        requests.decline_request(req, current_user, form.note.data or "")
     except DialogueError as exc:
         refuse(exc)
         flash(exc.message, "error")
@@ -277,7 +278,7 @@ def withdraw(request_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.withdraw_request(req, current_user)
+        requests.withdraw_request(req, current_user)
     except DialogueError as exc:
         refuse(exc)
         flash(exc.message, "error")
@@ -295,7 +296,7 @@ def prioritise(request_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.prioritise_request(req, current_user, form.priority.data)
+        requests.prioritise_request(req, current_user, form.priority.data)
     except DialogueError as exc:
         refuse(exc)
         flash(exc.message, "error")
@@ -327,7 +328,7 @@ def book(slug: str, buyer_id: int):
     form = BookForm()
     if form.validate_on_submit():
         try:
-            meeting = services.book_slot(event, current_user, buyer, form.slot.data,
+            meeting = placement.book_slot(event, current_user, buyer, form.slot.data,
                                          intent_id=parse_id(form.intent.data),
                                          topic=form.topic.data or "", agenda=form.agenda.data or "")
         except DialogueError as exc:
@@ -343,12 +344,12 @@ def book(slug: str, buyer_id: int):
 def _render_grid(event, buyer, form, status=200):
     now = utcnow()
     slots = list_slots(event)
-    busy = services.busy_slot_ids(event, buyer)
+    busy = busy_slot_ids(event, buyer)
     held = set(db.session.scalars(select(MeetingParticipant.slot_id).where(
         MeetingParticipant.user_id == buyer.id, MeetingParticipant.slot_id.is_not(None))))
     mine = set(db.session.scalars(select(MeetingParticipant.slot_id).where(
         MeetingParticipant.user_id == current_user.id, MeetingParticipant.slot_id.is_not(None))))
-    intents = services.requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
+    intents = requests.requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
     rows = []
     for slot in slots:
@@ -385,17 +386,17 @@ def availability(slug: str):
     form = AvailabilityForm()
     slots = list_slots(event)
     form.slots.choices = _slot_choices(slots, event)
-    intents = services.requestable_intents(event, registration.organisation_id) if side == "buyer" else []
+    intents = requests.requestable_intents(event, registration.organisation_id) if side == "buyer" else []
     form.intents.choices = choices((i.id, i.title) for i in intents)
     if request.method == "GET":
-        busy = services.busy_slot_ids(event, current_user)
+        busy = busy_slot_ids(event, current_user)
         form.slots.data = [s.id for s in slots if s.id not in busy]
-        form.intents.data = sorted(services.interest_ids(event, current_user))
+        form.intents.data = sorted(interest_ids(event, current_user))
     if form.validate_on_submit():
         try:
-            services.set_availability(event, current_user, form.slots.data or [])
+            set_availability(event, current_user, form.slots.data or [])
             if side == "buyer":
-                services.set_interests(event, current_user, form.intents.data or [])
+                set_interests(event, current_user, form.intents.data or [])
         except DialogueError as exc:
             refuse(exc)
             attach_error(form, exc)
@@ -411,7 +412,7 @@ def availability(slug: str):
 
 def _load_meeting(meeting_id: int) -> Meeting:
     try:
-        return services.get_meeting_for(meeting_id, current_user)
+        return changes.get_meeting_for(meeting_id, current_user)
     except NotFound:
         abort(404)
 
@@ -433,7 +434,7 @@ def _render_detail(meeting, *, reschedule_form=None, add_form=None, cancel_form=
     add_form = add_form or AddPersonForm()
     move_form = move_form or MoveForm()
     if upcoming and side is not None:
-        reschedule_form.slot.choices = _slot_choices(services.free_slots_for(meeting, now), event)
+        reschedule_form.slot.choices = _slot_choices(changes.free_slots_for(meeting, now), event)
         present = {p.user_id for p in meeting.participants}
         pool = buyer_people(event) if side == MeetingSide.BUYER else supplier_people(event, meeting.supplier_org_id)
         add_form.person.choices = choices((u.id, f"{u.name}, {u.organisation.name}" if u.organisation else u.name)
@@ -495,7 +496,7 @@ def _meeting_action(meeting_id: int, form, action, success: str, slot: str | Non
 @login_required
 def cancel(meeting_id: int):
     form = NoteForm()
-    return _meeting_action(meeting_id, form, lambda m: services.cancel_meeting(m, current_user, form.note.data or ""),
+    return _meeting_action(meeting_id, form, lambda m: changes.cancel_meeting(m, current_user, form.note.data or ""),
                            _("The meeting is cancelled. Everyone's calendar entry is withdrawn."),
                            slot="cancel_form")
 
@@ -505,7 +506,7 @@ def cancel(meeting_id: int):
 def reschedule(meeting_id: int):
     form = RescheduleForm()
     return _meeting_action(meeting_id, form,
-                           lambda m: services.ask_reschedule(m, current_user, form.slot.data, form.note.data or ""),
+                           lambda m: changes.ask_reschedule(m, current_user, form.slot.data, form.note.data or ""),
                            _("Your proposal is sent. The meeting moves when the other side accepts."),
                            slot="reschedule_form")
 
@@ -514,7 +515,7 @@ def reschedule(meeting_id: int):
 @login_required
 def reschedule_accept(meeting_id: int):
     form = ButtonForm()
-    return _meeting_action(meeting_id, form, lambda m: services.answer_reschedule(m, current_user, True),
+    return _meeting_action(meeting_id, form, lambda m: changes.answer_reschedule(m, current_user, True),
                            _("The meeting is moved. Everyone's calendar entry updates."))
 
 
@@ -522,7 +523,7 @@ def reschedule_accept(meeting_id: int):
 @login_required
 def reschedule_decline(meeting_id: int):
     form = ButtonForm()
-    return _meeting_action(meeting_id, form, lambda m: services.answer_reschedule(m, current_user, False),
+    return _meeting_action(meeting_id, form, lambda m: changes.answer_reschedule(m, current_user, False),
                            _("The meeting stays at its time."))
 
 
@@ -530,7 +531,7 @@ def reschedule_decline(meeting_id: int):
 @login_required
 def add_person(meeting_id: int):
     form = AddPersonForm()
-    return _meeting_action(meeting_id, form, lambda m: services.add_participant(m, current_user, form.person.data),
+    return _meeting_action(meeting_id, form, lambda m: changes.add_participant(m, current_user, form.person.data),
                            _("The person is added and gets the invitation."), slot="add_form")
 
 
@@ -538,7 +539,7 @@ def add_person(meeting_id: int):
 @login_required
 def no_show(meeting_id: int):
     form = NoteForm()
-    return _meeting_action(meeting_id, form, lambda m: services.report_no_show(m, current_user, form.note.data or ""),
+    return _meeting_action(meeting_id, form, lambda m: changes.report_no_show(m, current_user, form.note.data or ""),
                            _("Recorded: the meeting did not take place."), slot="no_show_form")
 
 
@@ -546,7 +547,7 @@ def no_show(meeting_id: int):
 @login_required
 def no_show_undo(meeting_id: int):
     form = ButtonForm()
-    return _meeting_action(meeting_id, form, lambda m: services.undo_no_show(m, current_user),
+    return _meeting_action(meeting_id, form, lambda m: changes.undo_no_show(m, current_user),
                            _("The meeting is recorded as taken place again."))
 
 
@@ -565,7 +566,7 @@ def move(meeting_id: int):
     _organiser_meeting(meeting_id)
     form = MoveForm()
     return _meeting_action(meeting_id, form,
-                           lambda m: services.move_meeting(m, form.slot.data, current_user,
+                           lambda m: changes.move_meeting(m, form.slot.data, current_user,
                                                            location_id=form.location.data or None),
                            _("The meeting is moved. Everyone's calendar entry updates."), slot="move_form")
 
@@ -575,5 +576,5 @@ def move(meeting_id: int):
 def set_link(meeting_id: int):
     _organiser_meeting(meeting_id)
     form = LinkForm()
-    return _meeting_action(meeting_id, form, lambda m: services.set_virtual_url(m, form.url.data),
+    return _meeting_action(meeting_id, form, lambda m: changes.set_virtual_url(m, form.url.data),
                            _("The room link is saved."), slot="link_form")
