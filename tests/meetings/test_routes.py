@@ -222,3 +222,16 @@ def test_agenda_page_queries_do_not_grow_with_meetings(world, client, auth, app)
         placement.book_slot(w.event, supplier, w.b1, w.slots[i].id, topic="More")
     db.session.commit()
     assert count_statements() == one
+
+
+def test_declining_a_decided_request_shows_why_on_its_page(world, client, auth):
+    w = world
+    req = requests.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="Phones",
+                                  agenda="", preferred_slot_ids=[])
+    db.session.commit()
+    auth.login(w.b1)
+    assert client.post(f"/meetings/requests/{req.id}/decline", data={"note": "No budget"}).status_code == 303
+    again = client.post(f"/meetings/requests/{req.id}/decline", data={"note": "Still no"})
+    assert again.status_code == 409 and "This request is already declined" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, req.id).decision_note == "No budget"
