@@ -46,9 +46,9 @@ def schedule(slug: str, time_limit: int) -> None:
 @meetings_cli.command("send-reminders")
 def send_reminders() -> None:
     """Queue reminders for meetings starting soon and expire unanswered requests. Safe to run often."""
-    from dialogue.meetings import agenda, services
+    from dialogue.meetings import agenda, requests
 
-    expired = services.expire_requests()
+    expired = requests.expire_requests()
     db.session.commit()
     sent = agenda.send_reminders()
     db.session.commit()

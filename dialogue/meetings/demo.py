@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.meetings import services, setup
+from dialogue.meetings import requests, setup
 from dialogue.meetings.people import confirmed_registration
 from dialogue.models import (ACTIVE_STATES, Event, LocationKind, MeetingMode, MeetingRequest, ParticipantRole,
                              Registration, RegistrationState, utcnow)
@@ -73,7 +73,7 @@ def build(world: dict) -> None:
             MeetingRequest.buyer_org_id == buyer.organisation.id))
         if exists:
             continue
-        intents = services.requestable_intents(event, buyer.organisation.id)
+        intents = requests.requestable_intents(event, buyer.organisation.id)
         try:
             with db.session.begin_nested():
                 _request_and_accept(event, supplier, buyer, intents, topic, slots, slot_index,
@@ -85,9 +85,9 @@ def build(world: dict) -> None:
 
 def _request_and_accept(event, supplier, buyer, intents, topic, slots, slot_index, cohost_ids) -> None:
     accept_at = slots[slot_index] if slot_index is not None and slot_index < len(slots) else None
-    request = services.create_request(
+    request = requests.create_request(
         event, supplier, buyer_org_id=buyer.organisation.id, intent_id=intents[0].id if intents else None,
         topic="" if intents else topic, agenda="Introductions, what you plan, what the market can offer today.",
         preferred_slot_ids=[accept_at.id] if accept_at else [])
     if accept_at is not None:
-        services.accept_request(request, buyer, slot_id=accept_at.id, buyer_ids=cohost_ids)
+        requests.accept_request(request, buyer, slot_id=accept_at.id, buyer_ids=cohost_ids)

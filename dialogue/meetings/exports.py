@@ -1,37 +1,20 @@
-"""The organisers' export of an event's meetings as CSV, and the query behind their overview pages."""
+"""The organisers' export of an event's meetings as CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
-
 from dialogue.audit.services import record_action
 from dialogue.core.spreadsheet import neutralise
 from dialogue.core.timeutil import to_zone
-from dialogue.extensions import db
 from dialogue.gdpr.names import person_name
-from dialogue.models import Event, Meeting, MeetingParticipant, MeetingSide, MeetingStatus, User
+from dialogue.meetings.queries import event_meetings
+from dialogue.models import Event, Meeting, MeetingSide, MeetingStatus, User
 
 HEADINGS = ["meeting", "status", "start", "end", "time zone", "place", "supplier organisation", "supplier people",
             "buyer organisations", "buyer people", "planned tender or topic", "did not take place", "reported by",
             "note", "cancelled by", "cancel reason"]
-
-
-def event_meetings(event: Event, statuses=None) -> list[Meeting]:
-    """The event's meetings with what the pages show, in time and table order, in a fixed number of queries."""
-    query = (select(Meeting).options(
-        joinedload(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.supplier_org),
-        joinedload(Meeting.intent), joinedload(Meeting.no_show_by), joinedload(Meeting.cancelled_by),
-        selectinload(Meeting.participants).joinedload(MeetingParticipant.user),
-        selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation))
-        .where(Meeting.event_id == event.id))
-    if statuses:
-        query = query.where(Meeting.status.in_(statuses))
-    meetings = list(db.session.scalars(query).unique())
-    return sorted(meetings, key=lambda m: (m.slot.starts_at, m.location.position if m.location else 0, m.id))
 
 
 def _cell(value) -> str:

@@ -169,7 +169,7 @@ def test_form_ids_and_numbers_past_the_integer_column_are_field_errors(app):
 def test_only_http_links_pass_the_one_url_check_of_every_service(app, make_user, url):
     from dialogue.core.urls import clean_http_url
     from dialogue.materials.services import clean_link
-    from dialogue.meetings.services import set_virtual_url
+    from dialogue.meetings.changes import set_virtual_url
     from dialogue.organisations.services import create_organisation
 
     with pytest.raises(DialogueError):

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from dialogue.events import services as events
 from dialogue.extensions import db
-from dialogue.meetings import agenda, scheduling, services as meetings
+from dialogue.meetings import agenda, placement, scheduling
+from dialogue.meetings import requests as meetings
 from dialogue.models import (AuditEntry, Meeting, MeetingRequest, MeetingStatus, ParticipantRole, Registration,
                              RegistrationState, RequestStatus, RoleCapacity, SurveyInvitation, utcnow)
 from dialogue.registrations import services as registrations
@@ -39,7 +40,7 @@ def meet(w, supplier, buyer, slot, buyer_ids=()):
 
 def draft(w, supplier, buyer, slot):
     """A meeting the scheduler placed and nobody has published yet."""
-    return meetings.place_meeting(w.event, w.settings, slot, buyers=[buyer], suppliers=[supplier],
+    return placement.place_meeting(w.event, w.settings, slot, buyers=[buyer], suppliers=[supplier],
                                   supplier_org_id=supplier.organisation.id, intent_id=None, topic="Draft",
                                   agenda="", created_by=None, status=MeetingStatus.PROPOSED)
 

@@ -291,7 +291,8 @@ class CrossFeatureRules(RuleBasedStateMachine):
     def ask_for_a_meeting(self, supplier, buyer, slots):
         """A request to the buyer's organisation, or, where suppliers book directly, a booking."""
         from dialogue.meetings.people import get_settings
-        from dialogue.meetings.services import book_slot, create_request
+        from dialogue.meetings.placement import book_slot
+        from dialogue.meetings.requests import create_request
 
         s, b = self.user(supplier), self.user(buyer)
         if s is None or b is None:
@@ -308,7 +309,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
         """A buyer accepts a request, or, where the organisers schedule, the scheduler places them all."""
         from dialogue.meetings import scheduling
         from dialogue.meetings.people import get_settings
-        from dialogue.meetings.services import accept_request
+        from dialogue.meetings.requests import accept_request
 
         if get_settings(self.event).mode == MeetingMode.ORGANISER:
             run = self.attempt(lambda: scheduling.start_run(self.event, self.organiser, 2))
@@ -330,7 +331,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
 
     @rule(data=st.data(), slot=st.integers(0, 2))
     def move_meeting(self, data, slot):
-        from dialogue.meetings.services import move_meeting
+        from dialogue.meetings.changes import move_meeting
 
         meetings = list(db.session.scalars(select(Meeting).where(Meeting.event_id == self.event_id,
                                                                  Meeting.status.in_(LIVE_MEETING))))
@@ -341,7 +342,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
 
     @rule(data=st.data(), by_organiser=st.booleans())
     def cancel_meeting(self, data, by_organiser):
-        from dialogue.meetings.services import cancel_meeting
+        from dialogue.meetings.changes import cancel_meeting
 
         meetings = list(db.session.scalars(select(Meeting).where(Meeting.event_id == self.event_id,
                                                                  Meeting.status == MeetingStatus.CONFIRMED)))

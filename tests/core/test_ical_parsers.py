@@ -128,7 +128,7 @@ def test_event_invitations_are_read_right_in_summer_and_winter(make_event, make_
 
 def test_meeting_invitations_are_read_right(make_event, make_user, make_org, make_registration, outbox, icaljs):
     """A booked one-to-one meeting on 3 October in Nijmegen (summer time) and in January in New York."""
-    from dialogue.meetings import services, setup
+    from dialogue.meetings import placement, setup
 
     year = utcnow().year + 1
     texts, expected = [], []
@@ -140,7 +140,7 @@ def test_meeting_invitations_are_read_right(make_event, make_user, make_org, mak
         setup.ensure_settings(event).mode = MeetingMode.SELF_BOOKING
         setup.add_block(event, day, dt.time(14, 0), dt.time(15, 0))
         [slot, *_] = setup.list_slots(event)
-        services.book_slot(event, supplier, buyer, slot.id, topic="Refurbished laptops")
+        placement.book_slot(event, supplier, buyer, slot.id, topic="Refurbished laptops")
         db.session.commit()
         [mail] = outbox("meetings.invitation", to=supplier.email)
         texts.append(mail.attachments[0].data)

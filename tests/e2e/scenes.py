@@ -121,7 +121,7 @@ def event_in_progress(app, suppliers: int = 3, scheduled: bool = False) -> dict:
     ``scheduled``, already placed by it as drafts)."""
     from dialogue.auth.services import hash_password
     from dialogue.extensions import db
-    from dialogue.meetings import services as meetings
+    from dialogue.meetings import requests as meetings
     from dialogue.models import MeetingMode, ParticipantRole, Registration, RegistrationState, utcnow
 
     k = key()

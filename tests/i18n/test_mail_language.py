@@ -81,7 +81,7 @@ def test_confirmation_sent_when_an_english_organiser_approves_is_in_finnish(clie
 def test_meeting_reminders_from_the_command_come_in_each_participants_language(app, make_org, make_user,
                                                                              make_event, make_registration,
                                                                              outbox, finnish):
-    from dialogue.meetings import agenda, services, setup
+    from dialogue.meetings import agenda, placement, setup
 
     finnish({"Soon: %(s)s": "Pian: %(s)s",
              "Meeting: %(who)s – %(subject)s": "Tapaaminen: %(who)s – %(subject)s",
@@ -99,7 +99,7 @@ def test_meeting_reminders_from_the_command_come_in_each_participants_language(a
     setup.add_block(event, day, dt.time(14, 0), dt.time(15, 0))
     setup.add_locations(event, label="Table", count=1, capacity=4, kind=LocationKind.TABLE)
     db.session.commit()
-    meeting = services.book_slot(event, supplier, buyer, setup.list_slots(event)[0].id, topic="Phones")
+    meeting = placement.book_slot(event, supplier, buyer, setup.list_slots(event)[0].id, topic="Phones")
     db.session.commit()
 
     # No request here, as in `flask meetings send-reminders`.

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
-from dialogue.meetings import services, setup
+from dialogue.meetings import placement, setup
 from dialogue.models import (Meeting, MeetingMode, MeetingParticipant, Membership, Organisation, OrganisationKind,
                              ParticipantRole, Registration, RegistrationState, User, utcnow)
 from tests.conftest import password_hash, postgres_only
@@ -43,7 +43,7 @@ def _race(app, event_id, buyer_id, attempts):
                 barrier.wait(timeout=30)  # then all compete for connections and the slot at once
                 event = db.session.get(Event, event_id)
                 supplier, buyer = db.session.get(User, supplier_id), db.session.get(User, buyer_id)
-                services.book_slot(event, supplier, buyer, slot_id, topic="Race")
+                placement.book_slot(event, supplier, buyer, slot_id, topic="Race")
                 db.session.commit()
                 outcomes[i] = "booked"
             except Conflict as exc:
@@ -87,7 +87,7 @@ def test_200_threads_race_for_20_slots(app, is_postgres, make_event, make_user, 
     outcomes = _race(app, event.id, buyer.id, [(s, slots[i % 20]) for i, s in enumerate(suppliers)])
     assert outcomes.count("booked") == 20
     refused = [o for o in outcomes if o != "booked"]
-    assert len(refused) == 180 and set(refused) == {services.SLOT_TAKEN}
+    assert len(refused) == 180 and set(refused) == {placement.SLOT_TAKEN}
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Meeting.id))) == 20
     per_slot = db.session.execute(select(MeetingParticipant.slot_id, func.count()).where(

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
-from dialogue.meetings import services
+from dialogue.meetings import requests
 from dialogue.models import Meeting, MeetingRequest, RequestStatus, User
 from tests.conftest import postgres_only
 
 
 def _request(w, supplier=None):
-    req = services.create_request(w.event, supplier or w.s1, buyer_org_id=w.buyer_org.id, intent_id=None,
+    req = requests.create_request(w.event, supplier or w.s1, buyer_org_id=w.buyer_org.id, intent_id=None,
                                   topic="Refurbished phones", agenda="", preferred_slot_ids=[])
     db.session.commit()
     return req
@@ -26,11 +26,11 @@ def _meetings() -> int:
 def test_the_second_acceptance_names_who_accepted_and_when(world):
     w = world
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     for buyer, slot in ((w.b2, w.slots[1]), (w.b1, w.slots[0])):  # a colleague, and the same buyer again
         with pytest.raises(Conflict, match=r"already accepted by Erik Lund at .*\(Europe/Helsinki\)"):
-            services.accept_request(req, buyer, slot_id=slot.id)
+            requests.accept_request(req, buyer, slot_id=slot.id)
         db.session.rollback()
     assert _meetings() == 1
 
@@ -38,7 +38,7 @@ def test_the_second_acceptance_names_who_accepted_and_when(world):
 def test_a_slot_taken_meanwhile_is_refused_next_to_the_time(world, client, auth):
     """Erik is put into a meeting at 14:00; Eva then accepts another request for 14:00 with him."""
     w = world
-    services.accept_request(_request(w), w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(_request(w), w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     other = _request(w, supplier=w.s3)
     auth.login(w.b2)
@@ -54,7 +54,7 @@ def test_a_slot_taken_meanwhile_is_refused_next_to_the_time(world, client, auth)
 def test_accepting_a_request_a_colleague_just_accepted_says_so(world, client, auth):
     w = world
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     auth.login(w.b2)
     response = client.post(f"/meetings/requests/{req.id}/accept", data={"slot": str(w.slots[1].id)})
@@ -76,7 +76,7 @@ def test_two_buyers_accepting_at_once(world, app, is_postgres):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                services.accept_request(db.session.get(MeetingRequest, req_id), db.session.get(User, buyer_id),
+                requests.accept_request(db.session.get(MeetingRequest, req_id), db.session.get(User, buyer_id),
                                         slot_id=slot_id)
                 db.session.commit()
                 outcomes[i] = "accepted"

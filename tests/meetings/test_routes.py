@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.meetings import services
+from dialogue.meetings import changes, placement, requests
 from dialogue.models import Meeting, MeetingMode, MeetingRequest, MeetingStatus, RequestStatus
 
 
@@ -100,10 +100,10 @@ def test_refusals_show_a_reason_and_change_nothing(world, client, auth):
 
 def test_no_show_is_marked_after_the_meeting_and_exported(world, client, auth):
     w = world
-    req = services.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None,
+    req = requests.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None,
                                   topic="=HYPERLINK(1)", agenda="", preferred_slot_ids=[])
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
-    services.report_no_show(meeting, w.b1, "They did not come", now=meeting.slot.ends_at + dt.timedelta(minutes=1))
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    changes.report_no_show(meeting, w.b1, "They did not come", now=meeting.slot.ends_at + dt.timedelta(minutes=1))
     db.session.commit()
     auth.login(w.organiser)
     manage = client.get(f"/events/{w.event.slug}/meetings/manage").get_data(as_text=True)
@@ -173,10 +173,10 @@ def _endpoints(w, meeting_id, request_id):
 @pytest.mark.parametrize("role", ROLES)
 def test_permissions(world, client, auth, make_user, role):
     w = world
-    req = services.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="x",
+    req = requests.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="x",
                                   agenda="", preferred_slot_ids=[])
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
-    pending = services.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="y",
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    pending = requests.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="y",
                                       agenda="", preferred_slot_ids=[])
     db.session.commit()
     users = {"outsider": make_user(), "observer": w.observer, "supplier": w.s1, "buyer": w.b1,
@@ -215,10 +215,23 @@ def test_agenda_page_queries_do_not_grow_with_meetings(world, client, auth, app)
         return len(statements)
 
     auth.login(w.b1)
-    services.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="One")
+    placement.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="One")
     db.session.commit()
     one = count_statements()
     for i, supplier in enumerate((w.s2, w.s3), start=1):
-        services.book_slot(w.event, supplier, w.b1, w.slots[i].id, topic="More")
+        placement.book_slot(w.event, supplier, w.b1, w.slots[i].id, topic="More")
     db.session.commit()
     assert count_statements() == one
+
+
+def test_declining_a_decided_request_shows_why_on_its_page(world, client, auth):
+    w = world
+    req = requests.create_request(w.event, w.s1, buyer_org_id=w.buyer_org.id, intent_id=None, topic="Phones",
+                                  agenda="", preferred_slot_ids=[])
+    db.session.commit()
+    auth.login(w.b1)
+    assert client.post(f"/meetings/requests/{req.id}/decline", data={"note": "No budget"}).status_code == 303
+    again = client.post(f"/meetings/requests/{req.id}/decline", data={"note": "Still no"})
+    assert again.status_code == 409 and "This request is already declined" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, req.id).decision_note == "No budget"

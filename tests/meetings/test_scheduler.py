@@ -2,7 +2,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.meetings import scheduler, scheduling, services
+from dialogue.core.errors import NotFound
+from dialogue.meetings import scheduler, scheduling
+from dialogue.meetings.changes import get_meeting_for
+from dialogue.meetings.requests import create_request
+from dialogue.meetings.services import user_ids_with_meetings
 from dialogue.meetings.scheduler import Fixed, Instance, Request, Slot, Table
 from dialogue.models import Meeting, MeetingMode, MeetingStatus, RequestStatus, RunStatus
 
@@ -90,7 +94,7 @@ def _organiser_world(world):
     db.session.commit()
     requests = []
     for supplier, org in ((w.s1, w.buyer_org), (w.s3, w.buyer_org), (w.s1, w.cohost_org)):
-        requests.append(services.create_request(w.event, supplier, buyer_org_id=org.id, intent_id=None,
+        requests.append(create_request(w.event, supplier, buyer_org_id=org.id, intent_id=None,
                                                 topic="Phones", agenda="", preferred_slot_ids=[]))
     db.session.commit()
     return requests
@@ -106,8 +110,8 @@ def test_run_locks_and_publish(world, outbox):
     drafts = list(db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.PROPOSED)))
     assert len(drafts) == 3 and not outbox("meetings.invitation")
     # Nobody sees a draft yet.
-    with pytest.raises(services.NotFound):
-        services.get_meeting_for(drafts[0].id, w.s1)
+    with pytest.raises(NotFound):
+        get_meeting_for(drafts[0].id, w.s1)
     keep = drafts[0]
     scheduling.set_locked(keep, True)
     kept_slot = keep.slot_id
@@ -122,7 +126,7 @@ def test_run_locks_and_publish(world, outbox):
     assert all(r.status == RequestStatus.ACCEPTED for r in requests)
     # One invitation per person per meeting: 3 + 3 people with Malmö (two buyers), 2 with Oslo.
     assert len(outbox("meetings.invitation")) == 8
-    assert services.user_ids_with_meetings(w.event) >= {w.s1.id, w.s3.id}
+    assert user_ids_with_meetings(w.event) >= {w.s1.id, w.s3.id}
 
 
 def test_schedule_command_and_page(world, runner, client, auth):

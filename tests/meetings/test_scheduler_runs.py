@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
-from dialogue.meetings import scheduler, scheduling, services
+from dialogue.meetings import scheduler, scheduling
+from dialogue.meetings.requests import create_request
 from dialogue.models import Meeting, MeetingMode, RunStatus, ScheduleRun, utcnow
 
 
@@ -23,7 +24,7 @@ def organiser_world(world):
     world.settings.mode = MeetingMode.ORGANISER
     db.session.commit()
     for supplier, org in ((world.s1, world.buyer_org), (world.s3, world.cohost_org)):
-        services.create_request(world.event, supplier, buyer_org_id=org.id, intent_id=None, topic="Phones",
+        create_request(world.event, supplier, buyer_org_id=org.id, intent_id=None, topic="Phones",
                                 agenda="", preferred_slot_ids=[])
     db.session.commit()
     return world

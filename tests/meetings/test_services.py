@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.extensions import db
-from dialogue.meetings import agenda, services, setup
+from dialogue.meetings import agenda, availability, changes, placement, requests, services, setup
 from dialogue.models import (Meeting, MeetingMode, MeetingParticipant, MeetingRequest, MeetingStatus,
                              RequestStatus, utcnow)
 
@@ -15,7 +15,7 @@ def _request(w, supplier=None, **kw):
     values = dict(buyer_org_id=w.buyer_org.id, intent_id=None, topic="Refurbished phones", agenda="",
                   preferred_slot_ids=[])
     values.update(kw)
-    req = services.create_request(w.event, supplier or w.s1, **values)
+    req = requests.create_request(w.event, supplier or w.s1, **values)
     db.session.commit()
     return req
 
@@ -29,7 +29,7 @@ def test_request_accept_sends_invitations_with_stable_uid(world, outbox):
     w = world
     req = _request(w, preferred_slot_ids=[w.slots[1].id], colleague_ids=[w.s2.id])
     assert {m.recipients[0] for m in outbox("meetings.request")} == {w.b1.email, w.b2.email}
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[1].id, buyer_ids=[w.b3.id])
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[1].id, buyer_ids=[w.b3.id])
     db.session.commit()
     assert req.status == RequestStatus.ACCEPTED and meeting.location.label == "Table 1"
     assert {p.user_id for p in meeting.participants} == {w.b1.id, w.b3.id, w.s1.id, w.s2.id}
@@ -44,13 +44,13 @@ def test_request_accept_sends_invitations_with_stable_uid(world, outbox):
     assert len(event.get("attendee")) == 4
 
     # Moving keeps the UID and bumps SEQUENCE; cancelling sends METHOD:CANCEL with the next one.
-    services.move_meeting(meeting, w.slots[3].id, w.organiser)
+    changes.move_meeting(meeting, w.slots[3].id, w.organiser)
     db.session.commit()
     _, moved = _ics(outbox("meetings.invitation")[-1])
     [moved_event] = moved.walk("VEVENT")
     assert str(moved_event["uid"]) == str(event["uid"]) and int(moved_event["sequence"]) == 1
     assert moved_event.decoded("dtstart").astimezone(dt.timezone.utc) == w.slots[3].starts_at
-    services.cancel_meeting(meeting, w.s1, "Flight cancelled")
+    changes.cancel_meeting(meeting, w.s1, "Flight cancelled")
     db.session.commit()
     cancellation = outbox("meetings.cancelled")
     assert len(cancellation) == 4
@@ -61,7 +61,7 @@ def test_request_accept_sends_invitations_with_stable_uid(world, outbox):
     # The cancelled meeting lets go of the people and the table.
     assert db.session.scalar(select(func.count()).where(MeetingParticipant.slot_id.is_not(None))) == 0
     req2 = _request(w, supplier=w.s3)
-    services.accept_request(req2, w.b1, slot_id=w.slots[3].id)
+    requests.accept_request(req2, w.b1, slot_id=w.slots[3].id)
     db.session.commit()
 
 
@@ -105,11 +105,11 @@ def test_slot_in_the_past_and_outside_blocks_are_refused(world, make_event):
     w.settings.request_expiry_hours = 24 * 60
     req = _request(w)
     with pytest.raises(DialogueError, match="not one of this event's meeting slots"):
-        services.accept_request(req, w.b1, slot_id=foreign_slot.id)
+        requests.accept_request(req, w.b1, slot_id=foreign_slot.id)
     db.session.rollback()
     later = w.slots[2].starts_at + dt.timedelta(minutes=1)
     with pytest.raises(DialogueError, match="in the past"):
-        services.accept_request(req, w.b1, slot_id=w.slots[0].id, now=later)
+        requests.accept_request(req, w.b1, slot_id=w.slots[0].id, now=later)
     db.session.rollback()
     assert db.session.scalar(select(func.count(Meeting.id))) == 0 and req.status == RequestStatus.PENDING
 
@@ -119,13 +119,13 @@ def test_expired_request_cannot_be_accepted_and_expiry_tells_the_requester(world
     req = _request(w)
     late = req.expires_at + dt.timedelta(minutes=1)
     with pytest.raises(Conflict, match="expired"):
-        services.accept_request(req, w.b1, slot_id=w.slots[0].id, now=late)
+        requests.accept_request(req, w.b1, slot_id=w.slots[0].id, now=late)
     db.session.rollback()
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
-    assert services.expire_requests(late) == 1
+    assert requests.expire_requests(late) == 1
     db.session.commit()
     assert req.status == RequestStatus.EXPIRED
-    assert services.expire_requests(late) == 0
+    assert requests.expire_requests(late) == 0
     assert [m.recipients for m in outbox("meetings.request")][-1] == [w.s1.email]
 
 
@@ -135,7 +135,7 @@ def test_caps_hold(world):
     w.settings.max_requests_per_supplier = 2
     db.session.commit()
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     with pytest.raises(Conflict, match="maximum of 1 meetings"):
         _request(w, buyer_org_id=w.cohost_org.id)
@@ -149,7 +149,7 @@ def test_caps_hold(world):
     db.session.rollback()
     other = _request(w, supplier=w.s3)
     with pytest.raises(Conflict, match="Erik Lund already has the maximum of 1 meetings"):
-        services.accept_request(other, w.b1, slot_id=w.slots[1].id)
+        requests.accept_request(other, w.b1, slot_id=w.slots[1].id)
     db.session.rollback()
     assert second.status == RequestStatus.PENDING
 
@@ -157,11 +157,11 @@ def test_caps_hold(world):
 def test_nobody_is_in_two_meetings_and_a_table_holds_one(world):
     w = world
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     other = _request(w, supplier=w.s3)
     with pytest.raises(Conflict, match="You already have a meeting at this time"):
-        services.accept_request(other, w.b1, slot_id=w.slots[0].id)
+        requests.accept_request(other, w.b1, slot_id=w.slots[0].id)
     db.session.rollback()
     # The database refuses what the services would have: same person, same slot.
     meeting = db.session.scalar(select(Meeting))
@@ -183,21 +183,21 @@ def test_self_booking_and_slot_taken(world):
     w = world
     w.settings.mode = MeetingMode.SELF_BOOKING
     db.session.commit()
-    services.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="Phones")
+    placement.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="Phones")
     db.session.commit()
     with pytest.raises(Conflict, match="just taken"):
-        services.book_slot(w.event, w.s3, w.b1, w.slots[0].id, topic="Laptops")
+        placement.book_slot(w.event, w.s3, w.b1, w.slots[0].id, topic="Laptops")
     db.session.rollback()
     with pytest.raises(NotFound, match="does not take part"):
-        services.book_slot(w.event, w.s1, w.s2, w.slots[1].id, topic="x")
+        placement.book_slot(w.event, w.s1, w.s2, w.slots[1].id, topic="x")
     db.session.rollback()
-    services.set_availability(w.event, w.b2, [s.id for s in w.slots[1:]])
+    availability.set_availability(w.event, w.b2, [s.id for s in w.slots[1:]])
     db.session.commit()
     with pytest.raises(Conflict, match="not available"):
-        services.book_slot(w.event, w.s3, w.b2, w.slots[0].id, topic="x")
+        placement.book_slot(w.event, w.s3, w.b2, w.slots[0].id, topic="x")
     db.session.rollback()
     with pytest.raises(Conflict, match="You have a meeting"):
-        services.set_availability(w.event, w.b1, [s.id for s in w.slots[1:]])
+        availability.set_availability(w.event, w.b1, [s.id for s in w.slots[1:]])
 
 
 def test_tables_run_out(world):
@@ -206,44 +206,44 @@ def test_tables_run_out(world):
     for location in setup.list_locations(w.event)[1:]:
         db.session.delete(location)
     db.session.commit()
-    services.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="x")
+    placement.book_slot(w.event, w.s1, w.b1, w.slots[0].id, topic="x")
     db.session.commit()
     with pytest.raises(Conflict, match="No table or room"):
-        services.book_slot(w.event, w.s3, w.b2, w.slots[0].id, topic="x")
+        placement.book_slot(w.event, w.s3, w.b2, w.slots[0].id, topic="x")
 
 
 def test_reschedule_add_people_and_no_show(world, outbox):
     w = world
     req = _request(w)
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
-    services.ask_reschedule(meeting, w.s1, w.slots[2].id, "Train is late")
+    changes.ask_reschedule(meeting, w.s1, w.slots[2].id, "Train is late")
     db.session.commit()
     assert outbox("meetings.reschedule")[0].recipients == [w.b1.email]
     with pytest.raises(NotAllowed):
-        services.answer_reschedule(meeting, w.s1, True)
+        changes.answer_reschedule(meeting, w.s1, True)
     db.session.rollback()
-    services.answer_reschedule(meeting, w.b1, True)
+    changes.answer_reschedule(meeting, w.b1, True)
     db.session.commit()
     assert meeting.slot_id == w.slots[2].id and meeting.sequence == 1
-    services.add_participant(meeting, w.b1, w.b3.id)
+    changes.add_participant(meeting, w.b1, w.b3.id)
     w.settings.max_supplier_staff = 1
     db.session.commit()
     with pytest.raises(Conflict, match="At most 1"):
-        services.add_participant(meeting, w.s1, w.s2.id)
+        changes.add_participant(meeting, w.s1, w.s2.id)
     db.session.rollback()
     w.settings.max_supplier_staff = 2
-    services.add_participant(meeting, w.s1, w.s2.id)
+    changes.add_participant(meeting, w.s1, w.s2.id)
     db.session.commit()
     assert meeting.sequence == 3 and len(meeting.participants) == 4
     with pytest.raises(DialogueError, match="on your side"):
-        services.add_participant(meeting, w.s1, w.s3.id)
+        changes.add_participant(meeting, w.s1, w.s3.id)
     db.session.rollback()
     with pytest.raises(Conflict, match="once the meeting's time is over"):
-        services.report_no_show(meeting, w.b1)
+        changes.report_no_show(meeting, w.b1)
     db.session.rollback()
     after = meeting.slot.ends_at + dt.timedelta(minutes=5)
-    services.report_no_show(meeting, w.s1, "Nobody came", now=after)
+    changes.report_no_show(meeting, w.s1, "Nobody came", now=after)
     db.session.commit()
     assert meeting.no_show_by_id == w.s1.id
     assert services.user_ids_with_meetings(w.event) == {w.b1.id, w.b3.id, w.s1.id, w.s2.id}
@@ -252,15 +252,15 @@ def test_reschedule_add_people_and_no_show(world, outbox):
 def test_someone_elses_meeting_is_not_found(world):
     w = world
     req = _request(w)
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     for outsider in (w.b2, w.s3, w.observer):
         with pytest.raises(NotFound):
-            services.get_meeting_for(meeting.id, outsider)
+            changes.get_meeting_for(meeting.id, outsider)
         with pytest.raises(NotAllowed):
-            services.cancel_meeting(meeting, outsider)
+            changes.cancel_meeting(meeting, outsider)
         db.session.rollback()
-    assert services.get_meeting_for(meeting.id, w.organiser) == meeting
+    assert changes.get_meeting_for(meeting.id, w.organiser) == meeting
 
 
 def test_setup_refuses_overlaps_past_and_days_outside_the_event(world):
@@ -277,7 +277,7 @@ def test_setup_refuses_overlaps_past_and_days_outside_the_event(world):
     db.session.rollback()
     assert len(setup.list_blocks(w.event)) == 1 and len(setup.list_slots(w.event)) == 5
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     with pytest.raises(Conflict, match="can no longer change"):
         setup.save_settings(w.event, mode=MeetingMode.REQUEST, slot_minutes=30, break_minutes=0,
@@ -289,7 +289,7 @@ def test_setup_refuses_overlaps_past_and_days_outside_the_event(world):
 def test_reminders_are_sent_once(world, outbox):
     w = world
     req = _request(w)
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     start = meeting.slot.starts_at
     assert agenda.send_reminders(start - dt.timedelta(hours=2)) == 0
@@ -306,7 +306,7 @@ def test_feed_has_sessions_and_meetings_and_regenerating_revokes(world, client, 
     db.session.add(AgendaSession(event_id=w.event.id, title="Buyers present their plans",
                                  starts_at=w.event.starts_at, ends_at=w.event.starts_at + dt.timedelta(hours=1)))
     req = _request(w)
-    meeting = services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    meeting = requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     token = agenda.feed_token(w.s1, create=True).token
     db.session.commit()
     response = client.get(f"/calendar/{token}.ics")
@@ -322,7 +322,7 @@ def test_feed_has_sessions_and_meetings_and_regenerating_revokes(world, client, 
 def test_reminder_command_is_idempotent(world, runner, outbox):
     w = world
     req = _request(w)
-    services.accept_request(req, w.b1, slot_id=w.slots[0].id)
+    requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
     first = runner.invoke(args=["meetings", "send-reminders"])
     assert first.exit_code == 0 and "reminders queued: 0" in first.output  # the meeting is 30 days away

@@ -14,8 +14,8 @@ from sqlalchemy import MetaData, func, insert, select
 from dialogue import create_app
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.extensions import db
-from dialogue.meetings import people, scheduling
-from dialogue.meetings import services as meetings
+from dialogue.meetings import people, placement, scheduling
+from dialogue.meetings import requests as meetings
 from dialogue.models import (AuditEntry, MeetingMode, OrganisationKind, ParticipantRole, Registration,
                              RegistrationState, RoleCapacity, utcnow)
 from dialogue.registrations import eligibility, roles, services
@@ -270,7 +270,7 @@ def test_meetings_take_buyers_from_eligible_registrations_only(client, auth, mak
     w.settings.mode = MeetingMode.SELF_BOOKING
     db.session.commit()
     with pytest.raises(NotFound):
-        meetings.book_slot(w.event, w.s1, intruder, w.slots[0].id, topic="Phones")
+        placement.book_slot(w.event, w.s1, intruder, w.slots[0].id, topic="Phones")
 
     auth.login(w.s1)
     html = client.get(f"/events/{w.event.slug}/meetings/buyers").get_data(as_text=True)

@@ -1,0 +1,95 @@
+"""What the meetings pages read: free times, the organisers' counts and grids, the event's meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from dialogue.extensions import db
+from dialogue.meetings.setup import list_locations, list_slots
+from dialogue.models import (BusySlot, Event, Meeting, MeetingBlock, MeetingParticipant, MeetingRequest, MeetingSlot,
+                             MeetingStatus, RequestStatus, RunStatus, ScheduleRun, User)
+
+
+def event_meetings(event: Event, statuses=None) -> list[Meeting]:
+    """The event's meetings with what the pages show, in time and table order, in a fixed number of queries."""
+    query = (select(Meeting).options(
+        joinedload(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.supplier_org),
+        joinedload(Meeting.intent), joinedload(Meeting.no_show_by), joinedload(Meeting.cancelled_by),
+        selectinload(Meeting.participants).joinedload(MeetingParticipant.user),
+        selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation))
+        .where(Meeting.event_id == event.id))
+    if statuses:
+        query = query.where(Meeting.status.in_(statuses))
+    meetings = list(db.session.scalars(query).unique())
+    return sorted(meetings, key=lambda m: (m.slot.starts_at, m.location.position if m.location else 0, m.id))
+
+
+def held_slot_ids(user: User | int) -> set[int]:
+    """The slots in which a person has a meeting."""
+    user_id = user if isinstance(user, int) else user.id
+    return set(db.session.scalars(select(MeetingParticipant.slot_id).where(
+        MeetingParticipant.user_id == user_id, MeetingParticipant.slot_id.is_not(None))))
+
+
+def common_free_slots(event: Event, user_ids: list[int], now: dt.datetime) -> list[MeetingSlot]:
+    """Later slots of the event in which none of these people is busy or in a meeting."""
+    held = set(db.session.scalars(select(MeetingParticipant.slot_id).where(
+        MeetingParticipant.user_id.in_(user_ids), MeetingParticipant.slot_id.is_not(None))))
+    busy = set(db.session.scalars(select(BusySlot.slot_id).where(BusySlot.event_id == event.id,
+                                                                BusySlot.user_id.in_(user_ids))))
+    return [s for s in list_slots(event) if s.starts_at > now and s.id not in held and s.id not in busy]
+
+
+def slot_counts(event: Event) -> dict[int, int]:
+    """Slots per meeting block."""
+    return dict(db.session.execute(select(MeetingBlock.id, func.count()).join(MeetingBlock.slots)
+                                   .where(MeetingBlock.event_id == event.id).group_by(MeetingBlock.id)).all())
+
+
+def request_counts(event: Event) -> dict[RequestStatus, int]:
+    return dict(db.session.execute(select(MeetingRequest.status, func.count()).where(
+        MeetingRequest.event_id == event.id).group_by(MeetingRequest.status)).all())
+
+
+def pending_request_count(event: Event) -> int:
+    return db.session.scalar(select(func.count(MeetingRequest.id)).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.status == RequestStatus.PENDING)) or 0
+
+
+def draft_count(event: Event) -> int:
+    return db.session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.event_id == event.id, Meeting.status == MeetingStatus.PROPOSED)) or 0
+
+
+def unplaced_requests(run: ScheduleRun | None, reason_labels) -> list[tuple[MeetingRequest, str]]:
+    """The requests a finished scheduler run could not place, each with the reason in words."""
+    if run is None or run.status != RunStatus.DONE or not run.report.get("unplaced"):
+        return []
+    ids = [int(k) for k in run.report["unplaced"]]
+    reqs = {r.id: r for r in db.session.scalars(select(MeetingRequest).options(
+        joinedload(MeetingRequest.supplier_org), joinedload(MeetingRequest.buyer_org),
+        joinedload(MeetingRequest.intent)).where(MeetingRequest.id.in_(ids)))}
+    return [(reqs[i], reason_labels.get(run.report["unplaced"][str(i)], "")) for i in ids if i in reqs]
+
+
+def grid(event: Event, meetings: list[Meeting]):
+    """Slots, places, the meeting in each (slot, place), meetings without a place per slot, and each
+    person's meetings (by name) for the printable sheets and the preview."""
+    slots = list(list_slots(event))
+    locations = list_locations(event)
+    cells = {(m.slot_id, m.location_id): m for m in meetings}
+    unseated = defaultdict(list)
+    for m in meetings:
+        if m.location_id is None:
+            unseated[m.slot_id].append(m)
+    people = defaultdict(list)
+    for m in meetings:
+        for p in m.participants:
+            if p.user is not None:  # an erased person has no schedule of their own
+                people[p.user].append(m)
+    people_sorted = sorted(people.items(), key=lambda item: (item[0].name.lower(), item[0].id))
+    return slots, locations, cells, unseated, people_sorted
