@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from dialogue.auth import routes  # noqa: E402,F401
+from dialogue.auth import invitation_routes, routes  # noqa: E402,F401

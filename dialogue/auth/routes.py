@@ -1,4 +1,5 @@
 import unicodedata
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -6,12 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from dialogue.auth import bp, services, throttle
-from dialogue.auth.forms import (ChangePasswordForm, InvitedSignupForm, LoginForm, ProfileForm,
+from dialogue.auth.forms import (ChangePasswordForm, LoginForm, ProfileForm,
                                  ResetForm, ResetRequestForm, SignInLinkForm, SignInLinkRequestForm, SignupForm)
+from dialogue.core.actions import form_status, perform
+from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.forms import ButtonForm
 from dialogue.core.security import personal_page
 from dialogue.extensions import db, limiter
+from dialogue.models import User
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,6 +30,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _invalid_link_page(check: Callable[[str], User], token: str):
+    """A link that no longer works gets a page of its own, before any form: nothing to retry there."""
+    try:
+        check(token)
+    except DialogueError as exc:
+        return render_template("auth/link_invalid.html", message=exc.message), 400
+    return None
+
+
 def _sign_in_link_email_key() -> str:
     return "sign-in-link:" + (request.form.get("email") or "").strip().lower()
 
@@ -36,22 +49,23 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            services.sign_up(name=form.name.data, email=form.email.data, password=form.password.data,
-                             locale=request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en",
-                             organisation={"name": form.org_name.data, "kind": form.org_kind.data,
-                                           "country": form.country.data,
-                                           "registration_number": form.registration_number.data,
-                                           "website": form.website.data})
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            session["signup_email"] = services.normalise_email(form.email.data)
-            return redirect(url_for("auth.check_email"), 303)
-    return render_template("auth/signup.html", form=form), 400 if form.errors or form.form_errors else 200
+
+    def page():
+        return render_template("auth/signup.html", form=form)
+
+    if request.method != "POST":
+        return page()
+
+    def signed_up(_user) -> str:
+        session["signup_email"] = normalise_email(form.email.data)
+        return url_for("auth.check_email")
+
+    return perform(lambda: services.sign_up(
+        name=form.name.data, email=form.email.data, password=form.password.data,
+        locale=request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en",
+        organisation={"name": form.org_name.data, "kind": form.org_kind.data, "country": form.country.data,
+                      "registration_number": form.registration_number.data, "website": form.website.data}),
+        form=form, page=page, to=signed_up)
 
 
 @bp.get("/signup/check-email")
@@ -62,6 +76,7 @@ def check_email():
 
 @bp.get("/verify/<token>")
 def verify(token: str):
+    # Opening the link is a GET that answers with a page, not a form: a bad link gets its own page.
     try:
         user = services.verify_email(token)
     except DialogueError as exc:
@@ -78,12 +93,11 @@ def verify(token: str):
 @login_required
 @limiter.limit("3 per hour")
 def resend_verification():
-    form = ButtonForm()
-    if form.validate_on_submit() and not current_user.is_verified:
-        services.send_verification(current_user)
-        db.session.commit()
-        flash(_("We sent a new confirmation link to your email address."), "success")
-    return redirect(url_for("auth.account"), 303)
+    if current_user.is_verified:
+        return redirect(url_for("auth.account"), 303)
+    return perform(lambda: services.send_verification(current_user), form=ButtonForm(),
+                   to=url_for("auth.account"),
+                   success=_("We sent a new confirmation link to your email address."))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,25 +106,29 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        if not throttle.allow_password_attempt(form.email.data):
-            form.form_errors.append(_("Too many attempts to sign in with this address from your network. "
-                                      "Wait a few minutes, or sign in with a link sent to your email address."))
-            return render_template("auth/login.html", form=form, throttled=True), 429
+
+    def page():
+        return render_template("auth/login.html", form=form)
+
+    if request.method != "POST":
+        return page()
+    if form.validate_on_submit() and not throttle.allow_password_attempt(form.email.data):
+        form.form_errors.append(_("Too many attempts to sign in with this address from your network. "
+                                  "Wait a few minutes, or sign in with a link sent to your email address."))
+        return render_template("auth/login.html", form=form, throttled=True), 429
+
+    def authenticate() -> User:
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            db.session.rollback()
-            form.form_errors.append(_("The email address or password is not correct."))
-            status = 400
-        else:
-            db.session.commit()
-            session.clear()  # a fresh session on log-in: no fixation
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("auth/login.html", form=form), status
+            raise DialogueError(_("The email address or password is not correct."))
+        return user
+
+    def signed_in(user: User) -> str:
+        session.clear()  # a fresh session on log-in: no fixation
+        login_user(user, remember=form.remember.data)
+        return _safe_next(request.args.get("next"))
+
+    return perform(authenticate, form=form, page=page, to=signed_in)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -124,29 +142,32 @@ def sign_in_link_request():
         db.session.commit()
         return render_template("auth/sign_in_link_sent.html",
                                minutes=current_app.config["SIGN_IN_LINK_MAX_AGE"] // 60)
-    return render_template("auth/sign_in_link_request.html", form=form), 400 if form.errors else 200
+    return render_template("auth/sign_in_link_request.html", form=form), form_status(form)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
 def sign_in_link(token: str):
     # Opening the link only shows a button: mail scanners and link previews fetch links, and must not
     # spend a single-use link or sign anyone in.
-    try:
-        services.user_for_sign_in_link(token)
-    except DialogueError as exc:
-        return render_template("auth/link_invalid.html", message=exc.message), 400
+    invalid = _invalid_link_page(services.user_for_sign_in_link, token)
+    if invalid is not None:
+        return invalid
     form = SignInLinkForm()
-    if form.validate_on_submit():
-        try:
-            user = services.sign_in_by_link(token)
-        except DialogueError as exc:
-            db.session.rollback()
-            return render_template("auth/link_invalid.html", message=exc.message), 400
-        db.session.commit()
+
+    def page():
+        if form.form_errors:  # the link was spent or expired since the page was opened
+            return render_template("auth/link_invalid.html", message=form.form_errors[0])
+        return render_template("auth/sign_in_link.html", form=form)
+
+    if request.method != "POST":
+        return page()
+
+    def signed_in(user: User) -> str:
         session.clear()  # a fresh session on log-in: no fixation
         login_user(user, remember=form.remember.data)
-        return redirect(url_for("main.home"), 303)
-    return render_template("auth/sign_in_link.html", form=form)
+        return url_for("main.home")
+
+    return perform(lambda: services.sign_in_by_link(token), form=form, page=page, to=signed_in)
 
 
 @bp.post("/logout")
@@ -175,65 +196,63 @@ def reset_request():
         services.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("auth/reset_sent.html")
-    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+    return render_template("auth/reset_request.html", form=form), form_status(form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def reset(token: str):
-    try:
-        services.user_for_reset(token)
-    except DialogueError as exc:
-        return render_template("auth/link_invalid.html", message=exc.message), 400
+    invalid = _invalid_link_page(services.user_for_reset, token)
+    if invalid is not None:
+        return invalid
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your password has been changed. Sign in with the new one."), "success")
-            return redirect(url_for("auth.login"), 303)
-    return render_template("auth/reset.html", form=form), 400 if form.errors or form.form_errors else 200
+
+    def page():
+        return render_template("auth/reset.html", form=form)
+
+    if request.method != "POST":
+        return page()
+
+    def signed_out(_user) -> str:
+        logout_user()
+        return url_for("auth.login")
+
+    return perform(lambda: services.reset_password(token, form.password.data), form=form, page=page,
+                   to=signed_out, success=_("Your password has been changed. Sign in with the new one."))
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = ProfileForm(obj=current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
-                                    timezone=form.timezone.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("auth.account"), 303)
-    return render_template("auth/account.html", form=form, resend_form=ButtonForm()), \
-        400 if form.errors or form.form_errors else 200
+
+    def page():
+        return render_template("auth/account.html", form=form, resend_form=ButtonForm())
+
+    if request.method != "POST":
+        return page()
+    return perform(lambda: services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
+                                                   timezone=form.timezone.data),
+                   form=form, page=page, to=url_for("auth.account"), success=_("Your profile is saved."))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            # The session version moved on: sign this session in again, others stay signed out. The user
-            # itself, not the proxy: a proxy stored as the current user would resolve to itself.
-            login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
-            return redirect(url_for("auth.account"), 303)
-    return render_template("auth/change_password.html", form=form), 400 if form.errors or form.form_errors else 200
+
+    def page():
+        return render_template("auth/change_password.html", form=form)
+
+    if request.method != "POST":
+        return page()
+
+    def signed_in_again(_result) -> str:
+        # The session version moved on: sign this session in again, others stay signed out. The user
+        # itself, not the proxy: a proxy stored as the current user would resolve to itself.
+        login_user(current_user._get_current_object())
+        return url_for("auth.account")
+
+    return perform(lambda: services.change_password(current_user, form.current_password.data, form.password.data),
+                   form=form, page=page, to=signed_in_again,
+                   success=_("Your password has been changed. Other devices have been signed out."))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import MemberRole, Organisation, User, utcnow
@@ -37,15 +37,6 @@ COMMON_PASSWORDS = {
 
 class InvalidLink(DialogueError):
     pass
-
-
-def normalise_email(raw: str) -> str:
-    try:
-        # Deliverability (DNS) is not checked: the verification mail does that.
-        result = validate_email((raw or "").strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise DialogueError(_("Enter a valid email address: %(reason)s", reason=exc), field="email") from None
-    return result.normalized.lower()
 
 
 def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:

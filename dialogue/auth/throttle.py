@@ -14,7 +14,7 @@ import ipaddress
 from flask import current_app, request
 from limits import parse_many
 
-from dialogue.auth.services import normalise_email
+from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import limiter
 

@@ -12,7 +12,7 @@ from dialogue.events.access import is_organiser
 from dialogue.extensions import db
 from dialogue.intents import access
 from dialogue.intents.cpv import like_escape
-from dialogue.intents.services import _audit, record_change
+from dialogue.intents.services import audit_intent, record_change
 from dialogue.models import (ChangeAction, Event, EventCoHost, EventIntent, EventStaff, EventStatus, Intent,
                              IntentStatus, StaffRole, User)
 
@@ -43,7 +43,7 @@ def link_intent(intent: Intent, event: Event, actor: User) -> EventIntent:
     link = EventIntent(event=event, intent=intent, linked_by_id=actor.id)
     db.session.add(link)
     record_change(intent, actor, ChangeAction.EVENT_LINKED, [{"field": "event", "old": None, "new": event.title}])
-    _audit(actor, "intent.event_link", f"Presented “{intent.title}” at “{event.title}”", intent, event=event)
+    audit_intent(actor, "intent.event_link", f"Presented “{intent.title}” at “{event.title}”", intent, event=event)
     return link
 
 
@@ -52,7 +52,7 @@ def unlink_intent(link: EventIntent, actor: User) -> None:
         raise NotAllowed(_("Only the organisers of the event or the buyer's staff can remove this link."))
     record_change(link.intent, actor, ChangeAction.EVENT_UNLINKED,
                   [{"field": "event", "old": link.event.title, "new": None}])
-    _audit(actor, "intent.event_unlink", f"No longer presents “{link.intent.title}” at “{link.event.title}”",
+    audit_intent(actor, "intent.event_unlink", f"No longer presents “{link.intent.title}” at “{link.event.title}”",
            link.intent, event=link.event)
     db.session.delete(link)
 

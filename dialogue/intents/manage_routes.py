@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error, choices
 from dialogue.core.timeutil import format_local
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.intents import access, bp, links, services, validation
 from dialogue.intents.forms import (AwardedForm, IntentForm, LinkEventForm, LinkIntentForm, TenderPublishedForm,
                                     WithdrawForm)
 from dialogue.intents.routes import detail_options
-from dialogue.models import EventIntent, Intent, Organisation, OrganisationKind
+from dialogue.models import Event, EventIntent, Intent, Organisation, OrganisationKind
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
@@ -82,6 +83,7 @@ def create():
         form.contact_email.data = current_user.email
         form.pad_rows()
         return render_template("intents/form.html", form=form, intent=None)
+    # Not the one POST path: the rules of a whole intent answer with a message for each field at once.
     if form.validate_on_submit():
         try:
             intent = services.create_intent(current_user, form.to_input())
@@ -144,6 +146,7 @@ def edit(intent_id: int):
     form = IntentForm()
     form.set_choices(_partner_choices(intent.buyer_id))
     previous = (intent.planned_notice_date, intent.contract_start_date)
+    # As in create(): a message for each field at once.
     if form.validate_on_submit():
         try:
             changes = services.update_intent(intent, current_user, form.to_input())
@@ -162,7 +165,7 @@ def edit(intent_id: int):
     return render_template("intents/form.html", form=form, intent=intent), 400
 
 
-def _render_manage(intent: Intent, status: int = 200, **forms):
+def _manage_page(intent: Intent, **forms) -> str:
     defaults = {"tender_form": TenderPublishedForm(formdata=None), "withdraw_form": WithdrawForm(formdata=None),
                 "awarded_form": AwardedForm(formdata=None), "link_form": LinkEventForm(formdata=None)}
     defaults.update(forms)
@@ -170,7 +173,7 @@ def _render_manage(intent: Intent, status: int = 200, **forms):
     defaults["link_form"].event_id.choices = choices(
         (e.id, f"{e.title} – {format_local(e.starts_at, e.timezone, '%d %b %Y')}") for e in events)
     return render_template("intents/manage.html", intent=intent, links=links.links_of_intent(intent),
-                           button=ButtonForm(), has_events=bool(events), **defaults), status
+                           button=ButtonForm(), has_events=bool(events), **defaults)
 
 
 def _staff_intent(intent_id: int) -> Intent:
@@ -182,43 +185,21 @@ def _staff_intent(intent_id: int) -> Intent:
 @bp.get("/intents/<int:intent_id>/manage")
 @login_required
 def manage(intent_id: int):
-    return _render_manage(_staff_intent(intent_id))
+    return _manage_page(_staff_intent(intent_id))
 
 
 def _status_action(intent: Intent, form, action, success: str, form_name: str):
-    if not form.validate_on_submit():
-        return _render_manage(intent, 400, **{form_name: form})
-    try:
-        action()
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403, exc.message)
-        attach_error(form, exc)
-        return _render_manage(intent, 400 if exc.status_code == 400 else exc.status_code, **{form_name: form})
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    return perform(action, form=form, page=lambda: _manage_page(intent, **{form_name: form}), success=success,
+                   to=url_for("intents.detail", intent_id=intent.id))
 
 
 @bp.post("/intents/<int:intent_id>/announce")
 @login_required
 def announce(intent_id: int):
     intent = _staff_intent(intent_id)
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.announce_intent(intent, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403, exc.message)
-        flash(exc.message, "error")
-        return redirect(url_for("intents.detail", intent_id=intent.id), 303)
-    db.session.commit()
-    flash(_("The intent is announced: it is public, and suppliers with matching alerts are told."), "success")
-    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    return perform(lambda: services.announce_intent(intent, current_user), form=ButtonForm(),
+                   to=url_for("intents.detail", intent_id=intent.id),
+                   success=_("The intent is announced: it is public, and suppliers with matching alerts are told."))
 
 
 @bp.post("/intents/<int:intent_id>/tender-published")
@@ -252,17 +233,9 @@ def withdraw(intent_id: int):
 @login_required
 def delete(intent_id: int):
     intent = _staff_intent(intent_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_draft(intent, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("intents.detail", intent_id=intent_id), 303)
-    db.session.commit()
-    flash(_("The draft is deleted."), "success")
-    return redirect(url_for("intents.mine"), 303)
+    return perform(lambda: services.delete_draft(intent, current_user), form=ButtonForm(),
+                   to=url_for("intents.mine"), back=url_for("intents.detail", intent_id=intent_id),
+                   success=_("The draft is deleted."))
 
 
 # -- links to events, from the intent's side ---------------------------------------------------------------
@@ -270,37 +243,26 @@ def delete(intent_id: int):
 @bp.post("/intents/<int:intent_id>/events")
 @login_required
 def link_event(intent_id: int):
-    from dialogue.models import Event
-
     intent = _staff_intent(intent_id)
     form = LinkEventForm()
     events = links.linkable_events(intent, current_user)
     form.event_id.choices = choices((e.id, e.title) for e in events)
-    if not form.validate_on_submit():
-        return _render_manage(intent, 400, link_form=form)
-    event = db.get_or_404(Event, int(form.event_id.data))
-    try:
+
+    def action() -> Event:
+        event = db.get_or_404(Event, int(form.event_id.data))
         links.link_intent(intent, event, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_manage(intent, exc.status_code, link_form=form)
-    db.session.commit()
-    flash(_("Linked to %(event)s.", event=event.title), "success")
-    return redirect(url_for("intents.manage", intent_id=intent.id), 303)
+        return event
+
+    def linked(event: Event) -> str:
+        flash(_("Linked to %(event)s.", event=event.title), "success")
+        return url_for("intents.manage", intent_id=intent.id)
+
+    return perform(action, form=form, page=lambda: _manage_page(intent, link_form=form), to=linked)
 
 
 def _remove_link(link: EventIntent, back: str):
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        links.unlink_intent(link, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        abort(exc.status_code, exc.message)
-    db.session.commit()
-    flash(_("The link is removed."), "success")
-    return redirect(back, 303)
+    return perform(lambda: links.unlink_intent(link, current_user), form=ButtonForm(), to=back,
+                   success=_("The link is removed."))
 
 
 @bp.post("/intents/<int:intent_id>/events/<int:link_id>/remove")
@@ -315,49 +277,44 @@ def unlink_event(intent_id: int, link_id: int):
 
 # -- links to intents, from the event's side (organisers) --------------------------------------------------
 
-def _render_event_intents(event, form: LinkIntentForm, status: int = 200):
+def _event_intents_page(event, form: LinkIntentForm) -> str:
     search = (request.args.get("q") or "").strip()[:100]
     candidates = links.linkable_intents(event, current_user, search)
     form.intent_id.choices = choices((i.id, f"{i.title} – {i.buyer.name}") for i in candidates)
     return render_template("intents/event_intents.html", event=event, form=form, search=search,
                            candidates=candidates, links=links.links_of_event(event, public_only=False),
-                           button=ButtonForm()), status
+                           button=ButtonForm())
 
 
 @bp.get("/events/<slug>/intents")
 @login_required
 def event_intents(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
-    return _render_event_intents(event, LinkIntentForm(formdata=None))
+    return _event_intents_page(organiser_event_or_404(slug), LinkIntentForm(formdata=None))
 
 
 @bp.post("/events/<slug>/intents")
 @login_required
 def event_link(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = LinkIntentForm()
     form.intent_id.choices = choices((i.id, i.title) for i in links.linkable_intents(event, current_user))
-    if not form.validate_on_submit():
-        return _render_event_intents(event, form, 400)
-    intent = db.get_or_404(Intent, int(form.intent_id.data))
-    try:
+
+    def action() -> Intent:
+        intent = db.get_or_404(Intent, int(form.intent_id.data))
         links.link_intent(intent, event, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_event_intents(event, form, exc.status_code)
-    db.session.commit()
-    flash(_("“%(title)s” is now listed on the event page.", title=intent.title), "success")
-    return redirect(url_for("intents.event_intents", slug=event.slug), 303)
+        return intent
+
+    def linked(intent: Intent) -> str:
+        flash(_("“%(title)s” is now listed on the event page.", title=intent.title), "success")
+        return url_for("intents.event_intents", slug=event.slug)
+
+    return perform(action, form=form, page=lambda: _event_intents_page(event, form), to=linked)
 
 
 @bp.post("/events/<slug>/intents/<int:link_id>/remove")
 @login_required
 def event_unlink(slug: str, link_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     link = db.get_or_404(EventIntent, link_id)
     if link.event_id != event.id:
         abort(404)

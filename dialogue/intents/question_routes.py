@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm, choices
 from dialogue.extensions import db, limiter
 from dialogue.intents import access, bp, questions
 from dialogue.intents.forms import AnswerForm, AskForm, MergeForm
@@ -21,20 +21,12 @@ from dialogue.models import Intent, IntentQuestion, QuestionStatus
 def ask(intent_id: int):
     intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
     form = AskForm()
-    if not form.validate_on_submit():
-        return render_detail(intent, ask_form=form, status=400)
-    try:
-        questions.ask_question(intent, current_user, form.text.data, show_organisation=form.show_organisation.data)
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403, exc.message)
-        attach_error(form, exc)
-        return render_detail(intent, ask_form=form, status=exc.status_code)
-    db.session.commit()
-    flash(_("Your question is sent. When the buyer answers, the question and the answer are published here for "
-            "everyone, and you get the answer by mail."), "success")
-    return redirect(url_for("intents.detail", intent_id=intent.id, _anchor="questions"), 303)
+    return perform(lambda: questions.ask_question(intent, current_user, form.text.data,
+                                                  show_organisation=form.show_organisation.data),
+                   form=form, page=lambda: render_detail(intent, ask_form=form),
+                   to=url_for("intents.detail", intent_id=intent.id, _anchor="questions"),
+                   success=_("Your question is sent. When the buyer answers, the question and the answer are "
+                             "published here for everyone, and you get the answer by mail."))
 
 
 def get_question_or_404(intent: Intent, question_id: int) -> IntentQuestion:
@@ -50,7 +42,7 @@ def _staff_intent(intent_id: int) -> Intent:
     return intent
 
 
-def _render_questions(intent: Intent, status: int = 200, forms: dict | None = None):
+def _questions_page(intent: Intent, forms: dict | None = None) -> str:
     items = questions.all_questions(intent)
     targets = [q for q in items if q.status != QuestionStatus.MERGED]
     rows = []
@@ -64,13 +56,13 @@ def _render_questions(intent: Intent, status: int = 200, forms: dict | None = No
         merge_form.target_id.choices = choices(
             (q.id, f"#{q.id}: {q.public_text[:80]}") for q in targets if q.id != question.id)
         rows.append((question, answer_form, merge_form))
-    return render_template("intents/questions.html", intent=intent, rows=rows, button=ButtonForm()), status
+    return render_template("intents/questions.html", intent=intent, rows=rows, button=ButtonForm())
 
 
 @bp.get("/intents/<int:intent_id>/questions/manage")
 @login_required
 def questions_page(intent_id: int):
-    return _render_questions(_staff_intent(intent_id))
+    return _questions_page(_staff_intent(intent_id))
 
 
 @bp.post("/intents/<int:intent_id>/questions/<int:question_id>/answer")
@@ -79,21 +71,15 @@ def answer(intent_id: int, question_id: int):
     intent = _staff_intent(intent_id)
     question = get_question_or_404(intent, question_id)
     form = AnswerForm(prefix=f"q{question.id}")
-    if not form.validate_on_submit():
-        return _render_questions(intent, 400, {("answer", question.id): form})
-    try:
-        corrected = questions.answer_question(question, current_user, form.answer.data,
-                                              public_text=form.public_text.data)
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403, exc.message)
-        attach_error(form, exc)
-        return _render_questions(intent, exc.status_code, {("answer", question.id): form})
-    db.session.commit()
-    flash(_("The corrected answer is published and sent to every follower.") if corrected else
-          _("The answer is published with the question and sent to every follower."), "success")
-    return redirect(url_for("intents.questions_page", intent_id=intent.id), 303)
+
+    def published(corrected: bool) -> str:
+        flash(_("The corrected answer is published and sent to every follower.") if corrected else
+              _("The answer is published with the question and sent to every follower."), "success")
+        return url_for("intents.questions_page", intent_id=intent.id)
+
+    return perform(lambda: questions.answer_question(question, current_user, form.answer.data,
+                                                     public_text=form.public_text.data),
+                   form=form, page=lambda: _questions_page(intent, {("answer", question.id): form}), to=published)
 
 
 @bp.post("/intents/<int:intent_id>/questions/<int:question_id>/wording")
@@ -102,17 +88,10 @@ def reword(intent_id: int, question_id: int):
     intent = _staff_intent(intent_id)
     question = get_question_or_404(intent, question_id)
     form = AnswerForm(prefix=f"q{question.id}")
-    if not form.validate_on_submit():
-        return _render_questions(intent, 400, {("answer", question.id): form})
-    try:
-        questions.edit_wording(question, current_user, form.public_text.data)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_questions(intent, exc.status_code, {("answer", question.id): form})
-    db.session.commit()
-    flash(_("The wording is saved. It is published with the answer."), "success")
-    return redirect(url_for("intents.questions_page", intent_id=intent.id), 303)
+    return perform(lambda: questions.edit_wording(question, current_user, form.public_text.data), form=form,
+                   page=lambda: _questions_page(intent, {("answer", question.id): form}),
+                   to=url_for("intents.questions_page", intent_id=intent.id),
+                   success=_("The wording is saved. It is published with the answer."))
 
 
 @bp.post("/intents/<int:intent_id>/questions/<int:question_id>/merge")
@@ -123,16 +102,16 @@ def merge(intent_id: int, question_id: int):
     form = MergeForm(prefix=f"m{question.id}")
     form.target_id.choices = choices((q.id, q.id) for q in questions.all_questions(intent)
                                      if q.id != question.id and q.status != QuestionStatus.MERGED)
-    if not form.validate_on_submit():
-        return _render_questions(intent, 400, {("merge", question.id): form})
-    target = get_question_or_404(intent, int(form.target_id.data))
-    try:
+
+    def action() -> IntentQuestion:
+        target = get_question_or_404(intent, int(form.target_id.data))
         questions.merge_question(question, target, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_questions(intent, exc.status_code, {("merge", question.id): form})
-    db.session.commit()
-    flash(_("Question #%(a)s is merged into #%(b)s: it is answered with it, and its asker gets the answer.",
-            a=question.id, b=target.id), "success")
-    return redirect(url_for("intents.questions_page", intent_id=intent.id), 303)
+        return target
+
+    def merged(target: IntentQuestion) -> str:
+        flash(_("Question #%(a)s is merged into #%(b)s: it is answered with it, and its asker gets the answer.",
+                a=question.id, b=target.id), "success")
+        return url_for("intents.questions_page", intent_id=intent.id)
+
+    return perform(action, form=form, page=lambda: _questions_page(intent, {("merge", question.id): form}),
+                   to=merged)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.intents import access, notify
-from dialogue.intents.services import _audit, record_change
+from dialogue.intents.services import audit_intent, record_change
 from dialogue.intents.validation import plain_text
 from dialogue.models import (ChangeAction, Intent, IntentQuestion, IntentStatus, QuestionStatus, User, utcnow)
 
@@ -74,7 +74,7 @@ def answer_question(question: IntentQuestion, actor: User, answer: str, *, publi
         question.answered_at = now
     record_change(intent, actor, ChangeAction.ANSWER_CORRECTED if corrected else ChangeAction.ANSWER_PUBLISHED,
                   [{"field": "question", "old": None, "new": question.public_text[:200]}])
-    _audit(actor, "question.answer_corrected" if corrected else "question.answer",
+    audit_intent(actor, "question.answer_corrected" if corrected else "question.answer",
            f"{'Corrected the answer to' if corrected else 'Answered and published'} question #{question.id}: "
            f"“{question.public_text[:200]}”", intent, question_id=question.id)
     notify.answer_published(question, corrected=corrected)
@@ -97,7 +97,7 @@ def edit_wording(question: IntentQuestion, actor: User, text: str) -> None:
     before = question.public_text
     _set_wording(question, text)
     if question.public_text != before:
-        _audit(actor, "question.reword", f"Reworded question #{question.id} for publication", question.intent,
+        audit_intent(actor, "question.reword", f"Reworded question #{question.id} for publication", question.intent,
                question_id=question.id)
 
 
@@ -115,7 +115,7 @@ def merge_question(question: IntentQuestion, target: IntentQuestion, actor: User
         raise Conflict(_("Only an unanswered question can be merged into another."))
     question.status = QuestionStatus.MERGED
     question.merged_into_id = target.id
-    _audit(actor, "question.merge", f"Merged question #{question.id} into question #{target.id} as a duplicate",
+    audit_intent(actor, "question.merge", f"Merged question #{question.id} into question #{target.id} as a duplicate",
            question.intent, question_id=question.id, target_id=target.id)
     for duplicate in list(question.duplicates):
         duplicate.merged_into_id = target.id

@@ -100,7 +100,7 @@ def detail_options():
             selectinload(Intent.event_links).joinedload(EventIntent.event))
 
 
-def render_detail(intent: Intent, *, ask_form: AskForm | None = None, status: int = 200):
+def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
     staff = access.is_buyer_staff(intent, current_user)
     published = questions.published_questions(intent)
     pending = questions.own_pending_questions(intent, current_user)
@@ -114,7 +114,7 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None, status: in
         labels=labels, links=links, history=list(reversed(history)), pending_count=pending_count,
         can_ask=access.can_ask(intent, current_user), ask_form=ask_form or AskForm(formdata=None),
         following=subscriptions.following(intent, current_user), consent_text=subscriptions.CONSENT_TEXT,
-        button=ButtonForm()), status
+        button=ButtonForm())
 
 
 @bp.get("/intents/<int:intent_id>")

@@ -84,7 +84,7 @@ def diff(before: dict, after: dict) -> list[dict]:
     return changes
 
 
-def _audit(actor: User | None, action: str, summary: str, intent: Intent | None, **details) -> None:
+def audit_intent(actor: User | None, action: str, summary: str, intent: Intent | None, **details) -> None:
     from dialogue.audit.services import record_action
 
     record_action(actor, action, summary, intent=intent, **details)
@@ -187,7 +187,7 @@ def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -
     intent.announced_at = utcnow()
     intent.updated_at = intent.announced_at
     record_change(intent, actor, ChangeAction.ANNOUNCED)
-    _audit(actor, "intent.announce", f"Announced the planned tender “{intent.title}”", intent)
+    audit_intent(actor, "intent.announce", f"Announced the planned tender “{intent.title}”", intent)
     notify.announced(intent)
 
 
@@ -205,7 +205,7 @@ def publish_tender(intent: Intent, actor: User, url: str) -> None:
     intent.tender_published_at = utcnow()
     intent.updated_at = intent.tender_published_at
     record_change(intent, actor, ChangeAction.TENDER_PUBLISHED, [{"field": "tender_url", "old": None, "new": url}])
-    _audit(actor, "intent.tender_published", f"Marked the tender of “{intent.title}” published: {url}", intent,
+    audit_intent(actor, "intent.tender_published", f"Marked the tender of “{intent.title}” published: {url}", intent,
            tender_url=url)
     notify.status_changed(intent, ChangeAction.TENDER_PUBLISHED)
 
@@ -219,7 +219,7 @@ def mark_awarded(intent: Intent, actor: User, note: str | None = None) -> None:
     intent.awarded_at = utcnow()
     intent.updated_at = intent.awarded_at
     record_change(intent, actor, ChangeAction.AWARDED, note=note)
-    _audit(actor, "intent.awarded", f"Marked “{intent.title}” awarded" + (f": {note}" if note else ""), intent)
+    audit_intent(actor, "intent.awarded", f"Marked “{intent.title}” awarded" + (f": {note}" if note else ""), intent)
 
 
 def withdraw_intent(intent: Intent, actor: User, reason: str) -> None:
@@ -234,7 +234,7 @@ def withdraw_intent(intent: Intent, actor: User, reason: str) -> None:
     intent.withdrawal_reason = reason
     intent.updated_at = intent.withdrawn_at
     record_change(intent, actor, ChangeAction.WITHDRAWN, note=reason)
-    _audit(actor, "intent.withdraw", f"Withdrew “{intent.title}”: {reason}", intent, reason=reason)
+    audit_intent(actor, "intent.withdraw", f"Withdrew “{intent.title}”: {reason}", intent, reason=reason)
     notify.status_changed(intent, ChangeAction.WITHDRAWN)
 
 
@@ -244,7 +244,7 @@ def delete_draft(intent: Intent, actor: User) -> None:
     if intent.status != IntentStatus.DRAFT:
         raise Conflict(_("A public intent stays on record: withdraw it instead."))
     # Not tied to the intent: its entries go with it, this one stays.
-    _audit(actor, "intent.delete", f"Deleted the draft “{intent.title}”", None, intent_id=intent.id,
+    audit_intent(actor, "intent.delete", f"Deleted the draft “{intent.title}”", None, intent_id=intent.id,
            buyer=intent.buyer.name)
     db.session.delete(intent)
 

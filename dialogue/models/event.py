@@ -6,8 +6,8 @@ import enum
 from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
-from dialogue.models.organisation import Organisation, _enum
+from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.organisation import Organisation
 
 
 class EventStatus(enum.StrEnum):
@@ -50,7 +50,7 @@ class Event(Base):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
-    format: Mapped[EventFormat] = mapped_column(_enum(EventFormat, "event_format"), default=EventFormat.IN_PERSON)
+    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "event_format"), default=EventFormat.IN_PERSON)
     venue: Mapped[str | None] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(500))
     online_url: Mapped[str | None] = mapped_column(String(500))  # shown to registered participants only
@@ -64,7 +64,7 @@ class Event(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     capacity: Mapped[int | None] = mapped_column(Integer)  # total; None = unlimited
     moderated: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus, "event_status"), default=EventStatus.DRAFT)
+    status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -108,7 +108,7 @@ class EventStaff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
 
     event: Mapped[Event] = relationship(back_populates="staff")
     user: Mapped["User"] = relationship()  # noqa: F821
@@ -121,7 +121,7 @@ class AgendaSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind, "session_kind"), default=SessionKind.OTHER)
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, "session_kind"), default=SessionKind.OTHER)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     room: Mapped[str | None] = mapped_column(String(200))

@@ -8,8 +8,8 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Intege
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
-from dialogue.models.organisation import Organisation, _enum
+from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.organisation import Organisation
 
 
 class IntentStatus(enum.StrEnum):
@@ -84,7 +84,7 @@ class Intent(Base):
     cpv_main: Mapped[str] = mapped_column(String(10), index=True)  # "30213100-6"
     estimated_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
-    procedure_type: Mapped[ProcedureType | None] = mapped_column(_enum(ProcedureType, "procedure_type"))
+    procedure_type: Mapped[ProcedureType | None] = mapped_column(enum_column(ProcedureType, "procedure_type"))
     planned_notice_date: Mapped[dt.date | None] = mapped_column(Date)
     contract_start_date: Mapped[dt.date | None] = mapped_column(Date)
     contract_duration_months: Mapped[int | None] = mapped_column(Integer)
@@ -95,7 +95,7 @@ class Intent(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     # IANA zone in which the intent's timestamps (answers, history) are shown.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
-    status: Mapped[IntentStatus] = mapped_column(_enum(IntentStatus, "intent_status"), default=IntentStatus.DRAFT,
+    status: Mapped[IntentStatus] = mapped_column(enum_column(IntentStatus, "intent_status"), default=IntentStatus.DRAFT,
                                                  index=True)
     tender_url: Mapped[str | None] = mapped_column(String(500))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
@@ -210,9 +210,9 @@ class IntentCriterion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[CriterionKind] = mapped_column(_enum(CriterionKind, "criterion_kind"))
+    kind: Mapped[CriterionKind] = mapped_column(enum_column(CriterionKind, "criterion_kind"))
     subject: Mapped[str | None] = mapped_column(String(40))
-    tier: Mapped[EpeatTier | None] = mapped_column(_enum(EpeatTier, "epeat_tier"))
+    tier: Mapped[EpeatTier | None] = mapped_column(enum_column(EpeatTier, "epeat_tier"))
     name: Mapped[str | None] = mapped_column(String(200))  # the other label's name
     text: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -244,7 +244,7 @@ class IntentChange(Base):
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[ChangeAction] = mapped_column(_enum(ChangeAction, "intent_change_action"))
+    action: Mapped[ChangeAction] = mapped_column(enum_column(ChangeAction, "intent_change_action"))
     # [{"field": "planned_notice_date", "label": "...", "old": "2026-03-01", "new": "2026-05-01"}, ...]
     details: Mapped[list[dict]] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(Text)
@@ -268,7 +268,7 @@ class IntentQuestion(Base):
     show_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     original_text: Mapped[str] = mapped_column(Text)   # as asked, kept for the record
     public_text: Mapped[str] = mapped_column(Text)     # the wording published, which the buyer may edit
-    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus, "question_status"),
+    status: Mapped[QuestionStatus] = mapped_column(enum_column(QuestionStatus, "question_status"),
                                                    default=QuestionStatus.PENDING)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("intent_questions.id", ondelete="SET NULL"))
     answer: Mapped[str | None] = mapped_column(Text)

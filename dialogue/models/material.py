@@ -9,10 +9,10 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, ForeignKey, Index,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
+from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
 from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
-from dialogue.models.organisation import Organisation, _enum
+from dialogue.models.organisation import Organisation
 
 
 class MaterialVisibility(enum.StrEnum):
@@ -44,7 +44,7 @@ class Material(Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="en")  # ISO 639-1
-    visibility: Mapped[MaterialVisibility] = mapped_column(_enum(MaterialVisibility, "material_visibility"),
+    visibility: Mapped[MaterialVisibility] = mapped_column(enum_column(MaterialVisibility, "material_visibility"),
                                                            default=MaterialVisibility.PARTICIPANTS)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # The uploader's organisation when it was uploaded: its administrators may manage the item.

@@ -15,10 +15,10 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Index, Integ
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 from dialogue.models.intent import Intent
-from dialogue.models.organisation import Organisation, _enum
+from dialogue.models.organisation import Organisation
 from dialogue.models.user import User
 
 
@@ -74,7 +74,7 @@ class MeetingSettings(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
-    mode: Mapped[MeetingMode] = mapped_column(_enum(MeetingMode, "meeting_mode"), default=MeetingMode.REQUEST)
+    mode: Mapped[MeetingMode] = mapped_column(enum_column(MeetingMode, "meeting_mode"), default=MeetingMode.REQUEST)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
     break_minutes: Mapped[int] = mapped_column(Integer, default=5)
     request_expiry_hours: Mapped[int] = mapped_column(Integer, default=48)
@@ -130,7 +130,7 @@ class MeetingLocation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[LocationKind] = mapped_column(_enum(LocationKind, "location_kind"), default=LocationKind.TABLE)
+    kind: Mapped[LocationKind] = mapped_column(enum_column(LocationKind, "location_kind"), default=LocationKind.TABLE)
     capacity: Mapped[int] = mapped_column(Integer, default=4)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -181,7 +181,7 @@ class MeetingRequest(Base):
     agenda: Mapped[str] = mapped_column(Text, default="")
     requester_priority: Mapped[int] = mapped_column(Integer, default=2)
     buyer_priority: Mapped[int] = mapped_column(Integer, default=2)
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "meeting_request_status"),
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "meeting_request_status"),
                                                   default=RequestStatus.PENDING)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -232,7 +232,7 @@ class MeetingRequestAttendee(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    side: Mapped[MeetingSide] = mapped_column(_enum(MeetingSide, "request_attendee_side"))
+    side: Mapped[MeetingSide] = mapped_column(enum_column(MeetingSide, "request_attendee_side"))
 
     request: Mapped[MeetingRequest] = relationship(back_populates="attendees")
     user: Mapped[User] = relationship()
@@ -261,7 +261,7 @@ class Meeting(Base):
     intent_id: Mapped[int | None] = mapped_column(ForeignKey("intents.id", ondelete="SET NULL"), index=True)
     topic: Mapped[str] = mapped_column(String(300), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus, "meeting_status"),
+    status: Mapped[MeetingStatus] = mapped_column(enum_column(MeetingStatus, "meeting_status"),
                                                   default=MeetingStatus.CONFIRMED)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # kept when the scheduler runs again
     # iCalendar SEQUENCE: bumped on every change so calendars update the one entry.
@@ -326,7 +326,7 @@ class MeetingParticipant(Base):
     # NULL once the person erased their account: the meeting held between the organisations stays on record.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
-    side: Mapped[MeetingSide] = mapped_column(_enum(MeetingSide, "meeting_side"))
+    side: Mapped[MeetingSide] = mapped_column(enum_column(MeetingSide, "meeting_side"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_slots.id", ondelete="RESTRICT"), index=True)
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
@@ -353,7 +353,7 @@ class ScheduleRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, "schedule_run_status"), default=RunStatus.QUEUED)
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "schedule_run_status"), default=RunStatus.QUEUED)
     time_limit: Mapped[int] = mapped_column(Integer, default=30)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # per cent of the time limit
     message: Mapped[str] = mapped_column(String(300), default="")

@@ -4,10 +4,10 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
@@ -41,19 +41,13 @@ class MemberRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-def _enum(cls, name: str) -> Enum:
-    # Stored as the value strings, checked by a named constraint on every database.
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
-                values_callable=lambda e: [m.value for m in e])
-
-
 class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "organisation_kind"))
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     registration_number: Mapped[str | None] = mapped_column(String(40))  # compact VAT or company number
     website: Mapped[str | None] = mapped_column(String(300))
@@ -79,7 +73,7 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
                                                  index=True)
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"), default=MemberRole.MEMBER)
+    role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole, "member_role"), default=MemberRole.MEMBER)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="membership")  # noqa: F821
@@ -95,7 +89,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "invitation_role"), default=MemberRole.MEMBER)
+    role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole, "invitation_role"), default=MemberRole.MEMBER)
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,8 +6,7 @@ import enum
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
-from dialogue.models.organisation import _enum
+from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
@@ -36,7 +35,7 @@ class OutboxMessage(Base):
     # The event a message is about, so its organisers can follow delivery of the event's mail.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus, "outbox_status"),
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus, "outbox_status"),
                                                  default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,9 +6,9 @@ import enum
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
-from dialogue.models.organisation import Organisation, _enum
+from dialogue.models.organisation import Organisation
 
 
 class ParticipantRole(enum.StrEnum):
@@ -46,7 +46,7 @@ class RegistrationQuestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(String(32))  # None: every role
-    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind, "question_kind"))
     text: Mapped[str] = mapped_column(String(500))
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -68,8 +68,8 @@ class Registration(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
                                                         index=True)
-    role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole, "participant_role"))
-    state: Mapped[RegistrationState] = mapped_column(_enum(RegistrationState, "registration_state"))
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole, "participant_role"))
+    state: Mapped[RegistrationState] = mapped_column(enum_column(RegistrationState, "registration_state"))
     ticket_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     # Consent to appear in the participant list: when, which wording, and when withdrawn.
     list_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -15,9 +15,8 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Integ
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
-from dialogue.models.organisation import _enum
 
 
 class SurveyQuestionKind(enum.StrEnum):
@@ -65,7 +64,7 @@ class Survey(Base):
     title: Mapped[str] = mapped_column(String(200))
     intro: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    audience: Mapped[SurveyAudience] = mapped_column(_enum(SurveyAudience, "survey_audience"),
+    audience: Mapped[SurveyAudience] = mapped_column(enum_column(SurveyAudience, "survey_audience"),
                                                      default=SurveyAudience.REGISTERED)
     audience_roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # ParticipantRole values; [] = all
     opens_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -132,7 +131,7 @@ class SurveyQuestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("survey_sections.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[SurveyQuestionKind] = mapped_column(_enum(SurveyQuestionKind, "survey_question_kind"))
+    kind: Mapped[SurveyQuestionKind] = mapped_column(enum_column(SurveyQuestionKind, "survey_question_kind"))
     text: Mapped[str] = mapped_column(String(500))
     help_text: Mapped[str] = mapped_column(String(1000), default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,15 +1,13 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.auth import services as auth_services
-from dialogue.auth.forms import InvitedSignupForm
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
-from dialogue.models import Membership, MemberRole, Organisation
+from dialogue.models import Invitation, Membership, MemberRole, Organisation
 from dialogue.organisations import bp, services
 from dialogue.organisations.forms import InviteForm, RoleForm
 
@@ -35,12 +33,15 @@ def _can_manage(org: Organisation) -> bool:
                                   and current_user.membership.role == MemberRole.ADMIN))
 
 
-@bp.get("/organisations/<slug>")
-def detail(slug: str):
-    org = get_organisation_or_404(slug)
+def _detail_page(org: Organisation, invite_form: InviteForm | None = None) -> str:
     return render_template("organisations/detail.html", org=org, country=services.country_name(org.country),
                            show_members=_can_see_members(org), can_manage=_can_manage(org),
-                           invite_form=InviteForm(), button=ButtonForm(), role_form=RoleForm())
+                           invite_form=invite_form or InviteForm(), button=ButtonForm(), role_form=RoleForm())
+
+
+@bp.get("/organisations/<slug>")
+def detail(slug: str):
+    return _detail_page(get_organisation_or_404(slug))
 
 
 @bp.post("/organisations/<slug>/invitations")
@@ -50,19 +51,14 @@ def invite(slug: str):
     if not _can_manage(org):
         abort(403)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation = services.invite_member(org, current_user, form.email.data, MemberRole(form.role.data))
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-            return redirect(url_for("organisations.detail", slug=slug), 303)
-    return render_template("organisations/detail.html", org=org, country=services.country_name(org.country),
-                           show_members=True, can_manage=True, invite_form=form, button=ButtonForm(),
-                           role_form=RoleForm()), 400
+    return perform(lambda: services.invite_member(org, current_user, form.email.data, MemberRole(form.role.data)),
+                   form=form, page=lambda: _detail_page(org, form),
+                   to=lambda invitation: _sent(invitation, slug))
+
+
+def _sent(invitation: Invitation, slug: str) -> str:
+    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+    return url_for("organisations.detail", slug=slug)
 
 
 @bp.post("/organisations/<slug>/members/<int:membership_id>/role")
@@ -71,19 +67,8 @@ def set_role(slug: str, membership_id: int):
     org = get_organisation_or_404(slug)
     membership = db.get_or_404(Membership, membership_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.set_member_role(org, current_user, membership, MemberRole(form.role.data))
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The role is changed."), "success")
-    return redirect(url_for("organisations.detail", slug=slug), 303)
+    return perform(lambda: services.set_member_role(org, current_user, membership, MemberRole(form.role.data)),
+                   form=form, to=url_for("organisations.detail", slug=slug), success=_("The role is changed."))
 
 
 @bp.post("/organisations/<slug>/members/<int:membership_id>/remove")
@@ -91,60 +76,5 @@ def set_role(slug: str, membership_id: int):
 def remove(slug: str, membership_id: int):
     org = get_organisation_or_404(slug)
     membership = db.get_or_404(Membership, membership_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_member(org, current_user, membership)
-    except DialogueError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The member is removed."), "success")
-    return redirect(url_for("organisations.detail", slug=slug), 303)
-
-
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-def invitation(token: str):
-    invitation = services.get_open_invitation(token)
-    if invitation is None:
-        return render_template("auth/link_invalid.html",
-                               message=_("This invitation has expired or was already used. Ask the "
-                                         "organisation's administrator for a new one.")), 404
-    if current_user.is_authenticated:
-        form = ButtonForm()
-        if request.method == "POST" and form.validate_on_submit():
-            try:
-                services.accept_invitation(invitation, current_user)
-            except DialogueError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                return redirect(url_for("main.home"), 303)
-            db.session.commit()
-            flash(_("You have joined %(org)s.", org=invitation.organisation.name), "success")
-            return redirect(url_for("organisations.detail", slug=invitation.organisation.slug), 303)
-        return render_template("organisations/invitation.html", invitation=invitation, form=form)
-    form = InvitedSignupForm()
-    if form.validate_on_submit():
-        try:
-            user = auth_services.sign_up(name=form.name.data, email=invitation.email, password=form.password.data,
-                                         locale=request.accept_languages.best_match(
-                                             current_app.config["LANGUAGES"]) or "en",
-                                         invitation=invitation)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            if user is None:
-                db.session.commit()
-                flash(_("This address already has an account. Sign in, then open the invitation link again."),
-                      "info")
-                return redirect(url_for("auth.login", next=request.path), 303)
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome. You have joined %(org)s.", org=invitation.organisation.name), "success")
-            return redirect(url_for("organisations.detail", slug=invitation.organisation.slug), 303)
-    return render_template("organisations/invitation.html", invitation=invitation, form=form), \
-        400 if form.errors or form.form_errors else 200
+    return perform(lambda: services.remove_member(org, current_user, membership), form=ButtonForm(),
+                   to=url_for("organisations.detail", slug=slug), success=_("The member is removed."))

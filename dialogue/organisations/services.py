@@ -16,6 +16,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from stdnum.util import get_cc_module
 
+from dialogue.core.emails import normalise_email
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
@@ -132,7 +133,6 @@ def require_org_admin(org: Organisation, user: User) -> None:
 
 def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole) -> Invitation:
     """Invite a colleague by email. One open invitation per address and organisation."""
-    from dialogue.auth.services import normalise_email
     from dialogue.outbox.services import enqueue_mail, external_url
 
     require_org_admin(org, inviter)
@@ -159,7 +159,7 @@ def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole
     enqueue_mail([email], _l("%(name)s invites you to join %(org)s on Dialogue", name=inviter.name, org=org.name),
                  "invitation", locale=existing.locale if existing is not None else inviter.locale,
                  category="organisation.invitation", organisation=org, inviter=inviter, days=days,
-                 link=external_url("organisations.invitation", token=invitation.token))
+                 link=external_url("auth.invitation", token=invitation.token))
     return invitation
 
 

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
@@ -8,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from dialogue.core.forms import DateTimeLocalField, FloatField, choices
 from dialogue.models import ParticipantRole, SurveyAudience
 from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
+from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
 
 
@@ -92,3 +94,9 @@ class QuestionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(KIND_LABELS.items())
+
+
+def previous_survey_choices(event, survey=None) -> list:
+    """The event's other surveys, for "follows up on": none, or any but the survey itself."""
+    others = [(s.id, s.title) for s in list_surveys(event) if survey is None or s.id != survey.id]
+    return choices([("", _("None: this is a first survey"))] + others)

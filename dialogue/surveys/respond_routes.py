@@ -13,7 +13,7 @@ from dialogue.models import SurveyQuestionKind, utcnow
 from dialogue.surveys import answers, bp
 from dialogue.surveys.answers import OTHER, InvalidAnswers, Value
 from dialogue.surveys.results import yes_no_label
-from dialogue.surveys.routes import load_survey
+from dialogue.surveys.access import load_survey
 
 
 def _submitted(survey) -> tuple[dict[int, list[str]], dict[int, str]]:
@@ -68,6 +68,8 @@ def respond(token: str):
         if not ButtonForm().validate_on_submit():
             abort(400)
         raw, other = _submitted(survey)
+        # Not the one POST path: wrong answers are shown next to each question of a form that is not a
+        # WTForm, and a survey that closed meanwhile gets the "unavailable" page, not a form error.
         try:
             answers.submit_response(invitation, raw, other, now)
         except InvalidAnswers as exc:

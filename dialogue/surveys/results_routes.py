@@ -8,14 +8,15 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.errors import DialogueError
+from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import ParticipantRole, utcnow
 from dialogue.surveys import bp, delivery, exports
 from dialogue.surveys.charts import bar_chart
 from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, ROLE_LABELS, compute_results, role_label
-from dialogue.surveys.routes import _stats, load_survey
+from dialogue.surveys.access import load_survey
+from dialogue.surveys.queries import survey_stats
 
 
 @bp.get("/events/<slug>/surveys/<int:survey_id>/respondents")
@@ -26,48 +27,42 @@ def respondents(slug: str, survey_id: int):
     waiting = [] if survey.anonymous else delivery.non_respondents(survey)
     now = utcnow()
     return render_template("surveys/respondents.html", event=event, survey=survey, waiting=waiting,
-                           stats=_stats(survey), state=survey.state(now), button=ButtonForm(),
+                           stats=survey_stats(survey), state=survey.state(now), button=ButtonForm(),
                            role_label=role_label)
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/remind")
 @login_required
 def remind(slug: str, survey_id: int):
-    event, survey = load_survey(slug, survey_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        count = delivery.remind_non_respondents(survey, utcnow())
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
+    _event, survey = load_survey(slug, survey_id)
+
+    def reminded(count: int) -> str:
         flash(_("A reminder is on its way to %(n)s people who have not answered.", n=count) if count
               else _("Everyone invited has answered; no reminder was needed."), "success")
-    return redirect(url_for("surveys.respondents", slug=slug, survey_id=survey_id), 303)
+        return url_for("surveys.respondents", slug=slug, survey_id=survey_id)
+
+    return perform(lambda: delivery.remind_non_respondents(survey, utcnow()), form=ButtonForm(), to=reminded,
+                   back=url_for("surveys.respondents", slug=slug, survey_id=survey_id))
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/send-due")
 @login_required
 def send_now(slug: str, survey_id: int):
     """What ``surveys send-due`` would send for this survey, without waiting for the next run."""
-    event, survey = load_survey(slug, survey_id)
+    _event, survey = load_survey(slug, survey_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     if not survey.is_open(utcnow()):
         flash(_("Invitations go out only while the survey is open."), "error")
         return redirect(url_for("surveys.edit", slug=slug, survey_id=survey_id), 303)
-    try:
-        sent = delivery.send_due_for_survey(survey, utcnow())
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
+
+    def sent_out(sent) -> str:
         flash(_("%(i)s invitations and %(r)s reminders are on their way.", i=sent.invitations, r=sent.reminders),
               "success")
-    return redirect(url_for("surveys.respondents", slug=slug, survey_id=survey_id), 303)
+        return url_for("surveys.respondents", slug=slug, survey_id=survey_id)
+
+    return perform(lambda: delivery.send_due_for_survey(survey, utcnow()), to=sent_out,
+                   back=url_for("surveys.respondents", slug=slug, survey_id=survey_id))
 
 
 def _role_filter() -> str | None:

@@ -75,7 +75,7 @@ def test_signup_with_existing_email_looks_the_same_and_tells_the_owner(client, m
 def test_duplicate_vat_number_points_to_invitation(client, make_org):
     make_org(country="FI", registration_number="FI20774740")
     response = client.post("/signup", data={**SIGNUP, "country": "FI", "registration_number": "2077474-0"})
-    assert response.status_code == 400
+    assert response.status_code == 409  # a conflict with an existing organisation
     assert "already registered" in response.get_data(as_text=True)
 
 

@@ -1,0 +1,249 @@
+"""The survey builder for an event's organisers: the page, its settings, sections and questions."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm, choices
+from dialogue.core.timeutil import local_to_utc, to_zone
+from dialogue.extensions import db
+from dialogue.models import Event, Survey, SurveyAudience, SurveyQuestion, SurveyQuestionKind, SurveySection, utcnow
+from dialogue.surveys import bp, builder, services
+from dialogue.surveys.access import load_survey
+from dialogue.surveys.forms import QuestionForm, SectionForm, SettingsForm, previous_survey_choices
+from dialogue.surveys.queries import survey_stats
+from dialogue.surveys.results import KIND_LABELS, yes_no_label
+
+
+def _local(value, zone: str):
+    # Whole minutes: the form's field has no seconds (the service keeps the stored value within a minute).
+    return to_zone(value, zone).replace(tzinfo=None, second=0, microsecond=0) if value else None
+
+
+def _edit_url(slug: str, survey_id: int, anchor: str | None = None) -> str:
+    return url_for("surveys.edit", slug=slug, survey_id=survey_id, _anchor=anchor)
+
+
+# ---------------------------------------------------------------- the builder page and its settings
+
+def _settings_form(event: Event, survey: Survey, formdata=None) -> SettingsForm:
+    zone = event.timezone
+    form = SettingsForm(formdata=formdata, data={
+        "title": survey.title, "intro": survey.intro, "anonymous": survey.anonymous,
+        "audience": survey.audience.value, "roles": list(survey.audience_roles or []),
+        "previous_survey": str(survey.previous_survey_id or ""),
+        "opens_at": _local(survey.opens_at, zone), "closes_at": _local(survey.closes_at, zone),
+        "reminder_days": ", ".join(str(d) for d in survey.reminder_days or [])})
+    form.previous_survey.choices = previous_survey_choices(event, survey)
+    return form
+
+
+def _builder_page(event: Event, survey: Survey, *, settings_form=None, section_form=None) -> str:
+    now = utcnow()
+    return render_template(
+        "surveys/edit.html", event=event, survey=survey, state=survey.state(now), now=now,
+        settings_form=settings_form or _settings_form(event, survey), section_form=section_form or SectionForm(),
+        button=ButtonForm(), answered=builder.answer_counts(survey), stats=survey_stats(survey),
+        kind_labels=KIND_LABELS, condition_label=_condition_label)
+
+
+def _condition_label(question: SurveyQuestion) -> str:
+    source = question.condition_question
+    value = yes_no_label(question.condition_value) if source.kind == SurveyQuestionKind.YES_NO \
+        else question.condition_value
+    return _("Shown only if \u201c%(q)s\u201d is answered \u201c%(v)s\u201d", q=source.text, v=value)
+
+
+@bp.get("/events/<slug>/surveys/<int:survey_id>")
+@login_required
+def edit(slug: str, survey_id: int):
+    event, survey = load_survey(slug, survey_id)
+    return _builder_page(event, survey)
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/settings")
+@login_required
+def settings(slug: str, survey_id: int):
+    event, survey = load_survey(slug, survey_id)
+    form = _settings_form(event, survey, formdata=request.form)
+
+    def action() -> None:
+        previous = db.session.get(Survey, int(form.previous_survey.data)) if form.previous_survey.data else None
+        days = [int(d) for d in (form.reminder_days.data or "").replace(" ", "").split(",") if d]
+        services.update_settings(
+            survey, title=form.title.data, intro=form.intro.data, anonymous=form.anonymous.data,
+            audience=SurveyAudience(form.audience.data), audience_roles=form.roles.data or [],
+            opens_at=local_to_utc(form.opens_at.data, event.timezone),
+            closes_at=local_to_utc(form.closes_at.data, event.timezone), reminder_days=days, previous=previous,
+            now=utcnow())
+
+    return perform(action, form=form, page=lambda: _builder_page(event, survey, settings_form=form),
+                   to=_edit_url(slug, survey_id), success=_("The settings are saved."))
+
+
+def _button(slug: str, survey_id: int, action, message: str, anchor: str | None = None):
+    """A button on the builder page: one change, then back to the page."""
+    return perform(action, form=ButtonForm(), success=message, to=_edit_url(slug, survey_id, anchor))
+
+
+# ---------------------------------------------------------------- sections
+
+def _load_section(survey: Survey, section_id: int) -> SurveySection:
+    section = next((s for s in survey.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/sections")
+@login_required
+def add_section(slug: str, survey_id: int):
+    event, survey = load_survey(slug, survey_id)
+    form = SectionForm()
+    return perform(lambda: builder.add_section(survey, form.title.data, form.description.data), form=form,
+                   page=lambda: _builder_page(event, survey, section_form=form),
+                   to=lambda section: _edit_url(slug, survey_id, f"section-{section.id}"),
+                   success=_("The section is added."))
+
+
+@bp.route("/events/<slug>/surveys/<int:survey_id>/sections/<int:section_id>", methods=["GET", "POST"])
+@login_required
+def edit_section(slug: str, survey_id: int, section_id: int):
+    event, survey = load_survey(slug, survey_id)
+    section = _load_section(survey, section_id)
+    form = SectionForm(obj=section)
+
+    def page():
+        return render_template("surveys/section.html", event=event, survey=survey, section=section, form=form)
+
+    if request.method != "POST":
+        return page()
+    return perform(lambda: builder.update_section(section, form.title.data, form.description.data), form=form,
+                   page=page, to=_edit_url(slug, survey_id, f"section-{section_id}"),
+                   success=_("The section is saved."))
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/sections/<int:section_id>/delete")
+@login_required
+def delete_section(slug: str, survey_id: int, section_id: int):
+    _event, survey = load_survey(slug, survey_id)
+    section = _load_section(survey, section_id)
+    return _button(slug, survey_id, lambda: builder.delete_section(section), _("The section is deleted."))
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/sections/<int:section_id>/move/<direction>")
+@login_required
+def move_section(slug: str, survey_id: int, section_id: int, direction: str):
+    if direction not in ("up", "down"):
+        abort(404)
+    _event, survey = load_survey(slug, survey_id)
+    section = _load_section(survey, section_id)
+    return _button(slug, survey_id, lambda: builder.move_section(section, direction), _("The section is moved."))
+
+
+# ---------------------------------------------------------------- questions
+
+def _question_form(survey: Survey, question: SurveyQuestion | None, formdata=None) -> QuestionForm:
+    data = {}
+    if question is not None:
+        data = {"section": str(question.section_id), "kind": question.kind.value, "text": question.text,
+                "help_text": question.help_text, "required": question.required,
+                "options": "\n".join(question.options), "allow_other": question.allow_other,
+                "min_value": question.min_value, "max_value": question.max_value,
+                "condition": f"{question.condition_question_id}={question.condition_value}"
+                if question.condition_question_id else ""}
+    elif request.args.get("section"):
+        data = {"section": request.args["section"]}
+    form = QuestionForm(formdata=formdata, data=data)
+    form.section.choices = choices((s.id, s.title) for s in survey.sections)
+    pairs = [("", _("Always"))]
+    for source in survey.ordered_questions():
+        if source is question:
+            break  # only earlier questions
+        if source.condition_question_id is None and source.condition_choices():
+            for value in source.condition_choices():
+                label = yes_no_label(value) if source.kind == SurveyQuestionKind.YES_NO else value
+                pairs.append((f"{source.id}={value}", f"\u201c{source.text}\u201d = {label}"))
+    form.condition.choices = choices(pairs)
+    return form
+
+
+def _question_values(survey: Survey, form: QuestionForm) -> dict:
+    source, value = None, None
+    if form.condition.data:
+        source_id, _sep, value = form.condition.data.partition("=")
+        source = next((q for q in survey.questions if str(q.id) == source_id), None)
+    return {"kind": SurveyQuestionKind(form.kind.data), "text": form.text.data, "help_text": form.help_text.data,
+            "required": form.required.data, "options": (form.options.data or "").splitlines(),
+            "allow_other": form.allow_other.data, "min_value": form.min_value.data,
+            "max_value": form.max_value.data, "condition_question": source, "condition_value": value}
+
+
+@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question(slug: str, survey_id: int):
+    event, survey = load_survey(slug, survey_id)
+    if not survey.sections:
+        flash(_("Add a section first: questions are asked section by section."), "error")
+        return redirect(_edit_url(slug, survey_id, "add-section"), 303)
+    form = _question_form(survey, None, formdata=request.form if request.method == "POST" else None)
+
+    def page():
+        return render_template("surveys/question.html", event=event, survey=survey, question=None, form=form,
+                               answered=0)
+
+    if request.method != "POST":
+        return page()
+    return perform(lambda: builder.add_question(_load_section(survey, int(form.section.data)),
+                                                **_question_values(survey, form)),
+                   form=form, page=page, to=lambda question: _edit_url(slug, survey_id, f"question-{question.id}"),
+                   success=_("The question is added."))
+
+
+def _load_question(survey: Survey, question_id: int) -> SurveyQuestion:
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(slug: str, survey_id: int, question_id: int):
+    event, survey = load_survey(slug, survey_id)
+    question = _load_question(survey, question_id)
+    form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
+    answered = builder.answer_counts(survey).get(question.id, 0)
+
+    def page():
+        return render_template("surveys/question.html", event=event, survey=survey, question=question, form=form,
+                               answered=answered)
+
+    if request.method != "POST":
+        return page()
+    return perform(lambda: builder.update_question(question, section=_load_section(survey, int(form.section.data)),
+                                                   **_question_values(survey, form)),
+                   form=form, page=page, to=_edit_url(slug, survey_id, f"question-{question_id}"),
+                   success=_("The question is saved."))
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete")
+@login_required
+def delete_question(slug: str, survey_id: int, question_id: int):
+    _event, survey = load_survey(slug, survey_id)
+    question = _load_question(survey, question_id)
+    return _button(slug, survey_id, lambda: builder.delete_question(question), _("The question is deleted."))
+
+
+@bp.post("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/move/<direction>")
+@login_required
+def move_question(slug: str, survey_id: int, question_id: int, direction: str):
+    if direction not in ("up", "down"):
+        abort(404)
+    _event, survey = load_survey(slug, survey_id)
+    question = _load_question(survey, question_id)
+    return _button(slug, survey_id, lambda: builder.move_question(question, direction), _("The question is moved."),
+                   anchor=f"question-{question_id}")
