@@ -16,7 +16,8 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
-from dialogue.events import bp, calendar, services
+from dialogue.events import bp, calendar, lifecycle, queries, services
+from dialogue.events import staff as event_staff
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_organiser
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
@@ -36,12 +37,12 @@ MANAGE_OPTIONS = PAGE_OPTIONS + (selectinload(Event.staff).joinedload(EventStaff
 
 @bp.app_template_filter("event_when")
 def event_when(event: Event) -> str:
-    return services.when(event)
+    return queries.when(event)
 
 
 @bp.app_template_filter("event_status")
 def event_status(status) -> str:
-    return services.status_label(status)
+    return lifecycle.status_label(status)
 
 
 @bp.app_template_filter("event_format")
@@ -96,25 +97,17 @@ def session_kind(kind) -> str:
 @bp.get("/events/<slug>")
 @public_page
 def detail(slug: str):
-    from dialogue.registrations import services as registrations
-
+    """The public page; the features that hang on an event add their sections (``*/_event_section.html``)."""
     event = get_event_or_404(slug, current_user, *PAGE_OPTIONS)
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-    places = registrations.Places(total=event.capacity,
-                                  per_role={rc.role: rc.capacity for rc in event.role_capacities})
-    counts = services.role_counts(event)
-    places.confirmed = {role: c["confirmed"] for role, c in counts.items()}
     from dialogue.events.agenda import SESSION_KIND_LABELS
 
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           agenda_days=services.agenda_days(event),
+                           agenda_days=queries.agenda_days(event),
                            kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
-                           is_participant=participant, counts=counts, places=places,
-                           closed_reason=registrations.registration_closed_reason(event),
-                           deadline=registrations.cancellation_deadline(event),
-                           can_create=services.can_create_events(current_user))
+                           is_participant=participant, can_create=services.can_create_events(current_user))
 
 
 @bp.get("/events/<slug>/calendar.ics")
@@ -137,7 +130,7 @@ def session_calendar_file(slug: str, session_id: int):
 @bp.get("/events/mine")
 @login_required
 def mine():
-    return render_template("events/mine.html", rows=services.list_my_events(current_user),
+    return render_template("events/mine.html", rows=queries.list_my_events(current_user),
                            can_create=services.can_create_events(current_user))
 
 
@@ -149,7 +142,7 @@ def create():
     require_verified()
     if not services.can_create_events(current_user):
         abort(403, _("Only platform administrators and administrators of a public buyer can create events."))
-    buyers = services.public_buyers()
+    buyers = queries.public_buyers()
     form = EventForm(cohost_choices=buyers)
     if request.method == "GET":
         form.timezone.data = current_user.timezone
@@ -209,13 +202,13 @@ def _render_manage(event: Event, status: int = 200, *, action_error: str | None 
     unsent = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
         OutboxMessage.event_id == event.id).group_by(OutboxMessage.status)).all())
     return render_template(
-        "events/manage.html", event=event, counts=services.role_counts(event),
+        "events/manage.html", event=event, counts=queries.role_counts(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         cohost_form=forms.get("cohost_form") or CoHostForm(
-            formdata=None, organisations=[o for o in services.public_buyers() if o.id not in host_ids]),
+            formdata=None, organisations=[o for o in queries.public_buyers() if o.id not in host_ids]),
         staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
         button=ButtonForm(), action_error=action_error, mail_counts=unsent,
-        transitions=[a for a, (sources, _t) in services.TRANSITIONS.items() if event.status in sources],
+        transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items() if event.status in sources],
     ), status
 
 
@@ -236,12 +229,12 @@ def change_status(slug: str):
     if not form.validate_on_submit():
         return _render_manage(event, 400, status_form=form)
     try:
-        status = services.change_status(event, form.action.data, reason=form.reason.data or "",
+        status = lifecycle.change_status(event, form.action.data, reason=form.reason.data or "",
                                         actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message, status_form=form)
     db.session.commit()
-    flash(_("The event is now %(status)s.", status=services.status_label(status)), "success")
+    flash(_("The event is now %(status)s.", status=lifecycle.status_label(status)), "success")
     return redirect(url_for("events.manage", slug=event.slug), 303)
 
 
@@ -250,13 +243,13 @@ def change_status(slug: str):
 def add_cohost(slug: str):
     event = get_event_or_404(slug, current_user)
     require_organiser(event, current_user)
-    form = CoHostForm(organisations=services.public_buyers())
+    form = CoHostForm(organisations=queries.public_buyers())
     if not form.validate_on_submit():
         return _render_manage(event, 400, cohost_form=form)
     from dialogue.models import Organisation
 
     try:
-        cohost = services.add_cohost(event, db.session.get(Organisation, form.organisation.data),
+        cohost = event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data),
                                      actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
@@ -276,7 +269,7 @@ def remove_cohost(slug: str, cohost_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_cohost(event, cohost, actor=current_user)
+        event_staff.remove_cohost(event, cohost, actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message)
     db.session.commit()
@@ -293,7 +286,7 @@ def add_staff(slug: str):
     if not form.validate_on_submit():
         return _render_manage(event, 400, staff_form=form)
     try:
-        staff = services.add_staff(event, form.email.data, form.role.data, actor=current_user)
+        staff = event_staff.add_staff(event, form.email.data, form.role.data, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         attach_error(form, exc)
@@ -313,7 +306,7 @@ def remove_staff(slug: str, staff_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.remove_staff(event, staff, actor=current_user)
+        event_staff.remove_staff(event, staff, actor=current_user)
     except DialogueError as exc:
         return _render_manage(event, exc.status_code, action_error=exc.message)
     db.session.commit()
@@ -330,7 +323,7 @@ def capacity(slug: str):
     if not form.validate_on_submit():
         return _render_manage(event, 400, capacity_form=form)
     try:
-        promoted = services.set_capacity(event, form.capacity.data, form.per_role())
+        promoted = services.set_capacity(event, form.capacity.data, form.per_role(), actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         attach_error(form, exc)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dialogue.audit.services import record_action
+from dialogue.core.databases import lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
@@ -69,28 +70,6 @@ def role_label(role) -> str:
 
 def state_label(state) -> str:
     return str(STATE_LABELS[RegistrationState(state)])
-
-
-def is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def lock_event(event: Event) -> None:
-    """Hold the event until the transaction ends: changes to its places happen one at a time.
-
-    PostgreSQL locks the event's row; reads after the lock see what the previous holder committed
-    (READ COMMITTED takes a new snapshot per statement). SQLite has no row locks: the transaction
-    holds the database's write lock from here on (``core.databases.hold_write_lock``), so no other
-    writer commits in between and every read after it is current. The event's columns are reloaded.
-    """
-    from dialogue.core.databases import hold_write_lock
-
-    query = select(Event).where(Event.id == event.id).execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    else:
-        hold_write_lock(db.session)
-    db.session.scalars(query).one()
 
 
 # --- the rules for taking part ----------------------------------------------------------------------
@@ -215,7 +194,7 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
     eligibility.check_role(user, role)
     clean = _clean_answers(questions_for(event, role), answers)
 
-    lock_event(event)
+    lock_row(event)
     if event.status != EventStatus.PUBLISHED:  # changed while we waited for the lock
         raise Conflict(registration_closed_reason(event, now) or _("Registration is closed."))
     if _active_for(event, user) is not None:
@@ -264,7 +243,7 @@ def cancel_registration(registration: Registration, actor: User, *, reason: str 
         contact = f" ({event.contact_email})" if event.contact_email else ""
         raise Conflict(_("The deadline for cancelling was %(when)s. Write to the organisers%(contact)s.",
                          when=format_local(cancellation_deadline(event), event.timezone), contact=contact))
-    lock_event(event)
+    lock_row(event)
     db.session.refresh(registration)
     if registration.state not in ACTIVE_STATES:
         raise Conflict(_("This registration is already %(state)s.", state=state_label(registration.state)))
@@ -304,7 +283,7 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     that only their role can use. Nothing moves once the event is over, cancelled or unpublished.
     """
     now = now or utcnow()
-    lock_event(event)
+    lock_row(event)
     if event.status not in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED) or now >= event.ends_at:
         return []
     state = places(event)
@@ -361,7 +340,7 @@ def approve(event: Event, registration_ids: Iterable[int], actor: User, *, reaso
             now: dt.datetime | None = None) -> Decision:
     """Approve pending registrations, oldest first: confirmed while places last, then waiting list."""
     now = now or utcnow()
-    lock_event(event)
+    lock_row(event)
     decision = Decision()
     state = places(event)
     for registration in _for_decision(event, registration_ids):
@@ -401,7 +380,7 @@ def reject(event: Event, registration_ids: Iterable[int], actor: User, *, reason
         raise DialogueError(_("Give a reason: the people you reject read it in their email."), field="reason")
     if len(reason) > 2000:
         raise DialogueError(_("Use at most %(n)d characters.", n=2000), field="reason")
-    lock_event(event)
+    lock_row(event)
     decision = Decision()
     freed = False
     for registration in _for_decision(event, registration_ids):
@@ -441,9 +420,9 @@ def set_list_consent(registration: Registration, consent: bool, now: dt.datetime
 def add_question(event: Event, *, text: str, kind: QuestionKind | str, role: str | None = None,
                  choices: Iterable[str] = (), required: bool = False) -> RegistrationQuestion:
     """An organiser's question on the registration form, for one role or for all."""
-    from dialogue.events.services import _require_not_closed
+    from dialogue.events.lifecycle import require_not_closed
 
-    _require_not_closed(event)
+    require_not_closed(event)
     text = (text or "").strip()
     if not text:
         raise DialogueError(_("Enter the question."), field="text")

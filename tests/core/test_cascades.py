@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from dialogue.events import services as events
+from dialogue.events import lifecycle as events
 from dialogue.extensions import db
 from dialogue.meetings import agenda, scheduling, services as meetings
 from dialogue.models import (AuditEntry, Meeting, MeetingRequest, MeetingStatus, ParticipantRole, Registration,

@@ -274,7 +274,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
     @precondition(lambda self: self.event.status != EventStatus.CANCELLED)
     @rule(dice=st.integers(0, 5))
     def cancel_event(self, dice):
-        from dialogue.events.services import change_status
+        from dialogue.events.lifecycle import change_status
 
         if dice:  # rarely: it ends everything else
             return
