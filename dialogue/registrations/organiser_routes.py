@@ -17,7 +17,8 @@ from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Organisation, ParticipantRole, Registration, RegistrationAnswer,
                              RegistrationQuestion, RegistrationState, User)
-from dialogue.registrations import bp, eligibility, mail, roles, services
+from dialogue.registrations import bp, eligibility, mail, moderation, roles, services
+from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 
 PAGE_SIZE = 100
@@ -93,9 +94,9 @@ def decide(slug: str):
         return _render_list(event, form, 400)
     try:
         if form.action.data == "approve":
-            decision = services.approve(event, form.registration_ids.data, current_user, reason=form.reason.data)
+            decision = moderation.approve(event, form.registration_ids.data, current_user, reason=form.reason.data)
         else:
-            decision = services.reject(event, form.registration_ids.data, current_user, reason=form.reason.data)
+            decision = moderation.reject(event, form.registration_ids.data, current_user, reason=form.reason.data)
     except DialogueError as exc:
         db.session.rollback()
         attach_error(form, exc)
@@ -210,8 +211,8 @@ def questions(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            services.add_question(event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
-                                  choices=(form.choices.data or "").splitlines(), required=form.required.data)
+            form_questions.add_question(event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
+                                         choices=(form.choices.data or "").splitlines(), required=form.required.data)
         except DialogueError as exc:
             db.session.rollback()
             attach_error(form, exc)
@@ -237,7 +238,7 @@ def delete_question(slug: str, question_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_question(event, question, actor=current_user)
+        form_questions.delete_question(event, question, actor=current_user)
     except DialogueError as exc:
         db.session.rollback()
         abort(exc.status_code, exc.message)

@@ -16,6 +16,7 @@ from dialogue.extensions import db
 from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
                              RegistrationState, User)
 from dialogue.registrations import bp, door, eligibility, mail, services
+from dialogue.registrations.questions import questions_for
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 
 @bp.app_template_filter("role_label")
@@ -84,7 +85,7 @@ def register(slug: str):
             status = 400
         return render_template("registrations/register.html", event=event, closed=None, form=None,
                                role_form=role_form), status
-    questions = services.questions_for(event, role)
+    questions = questions_for(event, role)
     form = registration_form(questions)
     form.role.data = role
     status = 200

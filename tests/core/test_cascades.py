@@ -15,6 +15,7 @@ from dialogue.extensions import db
 from dialogue.meetings import agenda, scheduling, services as meetings
 from dialogue.models import (AuditEntry, Meeting, MeetingRequest, MeetingStatus, ParticipantRole, Registration,
                              RegistrationState, RequestStatus, RoleCapacity, SurveyInvitation, utcnow)
+from dialogue.registrations import moderation
 from dialogue.registrations import services as registrations
 from dialogue.surveys import delivery, services as surveys
 from tests.conftest import TEST_PASSWORD
@@ -110,7 +111,7 @@ def test_a_rejection_ends_upcoming_meetings_but_leaves_those_already_held(world,
     db.session.commit()
     now = w.slots[1].starts_at  # the first meeting has taken place
 
-    decision = registrations.reject(w.event, [registration_of(w.event, w.s3).id], w.organiser,
+    decision = moderation.reject(w.event, [registration_of(w.event, w.s3).id], w.organiser,
                                     reason="Only manufacturers this time.", now=now)
     db.session.commit()
 
