@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dialogue.audit.services import record_action
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.events.lifecycle import require_not_closed
 from dialogue.extensions import db
 from dialogue.models import Event, EventCoHost, EventStaff, Organisation, OrganisationKind, StaffRole, User
@@ -60,12 +60,13 @@ def add_staff(event: Event, email: str, role: StaffRole | str, *, actor: User | 
     address = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(User.email == address)) if address else None
     if user is None:
-        raise NotFound(_("No one with this email address has an account. Ask them to sign up first."),
-                       field="email")
+        # A wrong address in the form, not a missing page: said next to the field (as is the next check).
+        raise DialogueError(_("No one with this email address has an account. Ask them to sign up first."),
+                            field="email")
     host_ids = {c.organisation_id for c in event.cohosts}
     if not user.is_admin and (user.membership is None or user.membership.organisation_id not in host_ids):
-        raise NotAllowed(_("%(name)s does not belong to a co-host of this event. Only staff of the co-hosts "
-                           "can organise or run the door.", name=user.name), field="email")
+        raise DialogueError(_("%(name)s does not belong to a co-host of this event. Only staff of the co-hosts "
+                              "can organise or run the door.", name=user.name), field="email")
     staff = next((s for s in event.staff if s.user_id == user.id), None)
     if staff is None:
         staff = EventStaff(user=user, role=role)
