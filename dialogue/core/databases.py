@@ -22,7 +22,7 @@ SQLite connections are run instead (``install_sqlite_transactions``):
 - Elsewhere (GET pages, commands, workers) reads run on their own, each seeing the latest commit,
   and never wait: WAL readers do not block. The first statement that writes (or a savepoint) is
   preceded by ``BEGIN IMMEDIATE``, as pysqlite itself used to begin before the first write.
-- ``hold_write_lock`` (what ``registrations.services.lock_event`` calls before counting places) and
+- ``hold_write_lock`` (what ``lock_row`` calls before places are counted) and
   ``write_transaction`` (for commands and workers that check then write) take the lock at once if
   the transaction does not hold it yet. Because an open transaction always holds the lock, this
   cannot be too late: everything read after it is current, and nothing can change until commit.
@@ -36,7 +36,8 @@ from __future__ import annotations
 import contextlib
 import uuid
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -91,6 +92,29 @@ def hold_write_lock(session: Session) -> None:
     dbapi_connection = connection.connection.dbapi_connection
     if not dbapi_connection.in_transaction:
         dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def lock_row(instance, session: Session | None = None) -> None:
+    """Hold the row of ``instance`` until the transaction ends: changes that count on it happen one at a time.
+
+    PostgreSQL locks the row (``SELECT ... FOR UPDATE``); reads after the lock see what the previous
+    holder committed (READ COMMITTED takes a new snapshot per statement). SQLite has no row locks:
+    the transaction holds the database's write lock from here on (``hold_write_lock``), so no other
+    writer commits in between and every read after it is current. The row's columns are reloaded.
+    """
+    if session is None:
+        from dialogue.extensions import db
+
+        session = db.session()
+    mapper = sa_inspect(instance).mapper
+    key = mapper.primary_key_from_instance(instance)
+    query = (select(mapper.class_).where(*(column == value for column, value in zip(mapper.primary_key, key)))
+             .execution_options(populate_existing=True))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    else:
+        hold_write_lock(session)
+    session.scalars(query).one()
 
 
 def holds_write_lock(session: Session) -> bool:

@@ -39,3 +39,14 @@ event_status_changed = _signals.signal("event-status-changed")
 #: active commitments first (so the other side is told, by name); each feature's ``gdpr.erase``
 #: anonymises what stays afterwards.
 account_erasing = _signals.signal("account-erasing")
+
+#: The organisers saved an event's details (sender: the Event, changes flushed). Extra keyword
+#: arguments ``changed``: the names of the fields whose value changed; ``calendar``: True when the
+#: calendar entry moved or was renamed (times, place or title; its SEQUENCE went up). Subscribers
+#: tell the people who hold the entry.
+event_details_changed = _signals.signal("event-details-changed")
+
+#: The organisers changed the places of an event (sender: the Event, locked, new limits flushed).
+#: Subscribers give places that are now free to the people waiting and return the list of those
+#: they moved (or None), so the organisers can be told how many.
+event_capacity_changed = _signals.signal("event-capacity-changed")

@@ -46,9 +46,9 @@ def save_session(event: Event, session: AgendaSession | None, *, title: str, kin
     A change of time, room or title bumps the session's SEQUENCE, so a calendar that holds the
     session replaces the entry instead of adding a second one.
     """
-    from dialogue.events.services import _require_not_closed
+    from dialogue.events.lifecycle import require_not_closed
 
-    _require_not_closed(event)
+    require_not_closed(event)
     title = (title or "").strip()
     if not title:
         raise DialogueError(_("Enter the session's title."), field="title")
@@ -103,9 +103,9 @@ def save_session(event: Event, session: AgendaSession | None, *, title: str, kin
 
 def delete_session(event: Event, session: AgendaSession, *, actor=None) -> None:
     from dialogue.audit.services import record_action
-    from dialogue.events.services import _require_not_closed
+    from dialogue.events.lifecycle import require_not_closed
 
-    _require_not_closed(event)
+    require_not_closed(event)
     if session.event_id != event.id:
         raise NotFound(_("This session is not on this event's agenda."))
     record_action(actor, "session.delete", f"Removed the session “{session.title}” from the agenda", event=event,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.events import agenda, bp
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import organiser_event_or_404
 from dialogue.events.forms import SessionForm, local_value, utc_value
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, SessionSpeaker
@@ -35,71 +35,50 @@ def _save(event: Event, session: AgendaSession | None, form: SessionForm) -> Age
                                speaker_emails=agenda.parse_emails(form.speakers.data))
 
 
+def _agenda_url(event: Event) -> str:
+    return url_for("events.manage", slug=event.slug, _anchor="agenda")
+
+
 @bp.route("/events/<slug>/sessions/new", methods=["GET", "POST"])
 @login_required
 def new_session(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = SessionForm()
+    page = lambda: render_template("events/session_form.html", event=event, form=form, session=None)  # noqa: E731
     if request.method == "GET":
         last = event.sessions[-1] if event.sessions else None
         start = last.ends_at if last is not None and last.ends_at < event.ends_at else event.starts_at
         form.starts_at.data = local_value(start, event.timezone)
-    if form.validate_on_submit():
-        try:
-            _save(event, None, form)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The session is on the agenda."), "success")
-            return redirect(url_for("events.manage", slug=event.slug, _anchor="agenda"), 303)
-    return render_template("events/session_form.html", event=event, form=form, session=None), \
-        400 if form.errors or form.form_errors else 200
+        return page()
+    return perform(lambda: _save(event, None, form), form=form, page=page, to=_agenda_url(event),
+                   success=_("The session is on the agenda."))
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_session(slug: str, session_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     session = _session_or_404(event, session_id)
     form = SessionForm()
+    page = lambda: render_template("events/session_form.html", event=event, form=form,  # noqa: E731
+                                   session=session, delete_form=ButtonForm())
     if request.method == "GET":
         form.title.data, form.kind.data, form.room.data = session.title, session.kind.value, session.room
         form.description.data = session.description
         form.starts_at.data = local_value(session.starts_at, event.timezone)
         form.ends_at.data = local_value(session.ends_at, event.timezone)
         form.speakers.data = "\n".join(s.user.email for s in session.speakers)
-    if form.validate_on_submit():
-        try:
-            _save(event, session, form)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The session is saved."), "success")
-            return redirect(url_for("events.manage", slug=event.slug, _anchor="agenda"), 303)
-    return render_template("events/session_form.html", event=event, form=form, session=session,
-                           delete_form=ButtonForm()), 400 if form.errors or form.form_errors else 200
+        return page()
+    return perform(lambda: _save(event, session, form), form=form, page=page, to=_agenda_url(event),
+                   success=_("The session is saved."))
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/delete")
 @login_required
 def delete_session(slug: str, session_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     session = _session_or_404(event, session_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        agenda.delete_session(event, session, actor=current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("events.manage", slug=event.slug, _anchor="agenda"), 303)
-    db.session.commit()
-    flash(_("The session is removed from the agenda."), "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="agenda"), 303)
+    return perform(lambda: agenda.delete_session(event, session, actor=current_user), to=_agenda_url(event),
+                   success=_("The session is removed from the agenda."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -12,12 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.cache import public_page
 from dialogue.core import ical
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
-from dialogue.events import bp, calendar, services
-from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_organiser
+from dialogue.events import bp, calendar, lifecycle, queries, services
+from dialogue.events import staff as event_staff
+from dialogue.events.access import active_registration, get_event_or_404, is_organiser, organiser_event_or_404
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
 from dialogue.models import (AgendaSession, Event, EventCoHost, EventStaff, Membership, OutboxMessage,
@@ -36,12 +37,12 @@ MANAGE_OPTIONS = PAGE_OPTIONS + (selectinload(Event.staff).joinedload(EventStaff
 
 @bp.app_template_filter("event_when")
 def event_when(event: Event) -> str:
-    return services.when(event)
+    return queries.when(event)
 
 
 @bp.app_template_filter("event_status")
 def event_status(status) -> str:
-    return services.status_label(status)
+    return lifecycle.status_label(status)
 
 
 @bp.app_template_filter("event_format")
@@ -96,25 +97,17 @@ def session_kind(kind) -> str:
 @bp.get("/events/<slug>")
 @public_page
 def detail(slug: str):
-    from dialogue.registrations import services as registrations
-
+    """The public page; the features that hang on an event add their sections (``*/_event_section.html``)."""
     event = get_event_or_404(slug, current_user, *PAGE_OPTIONS)
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-    places = registrations.Places(total=event.capacity,
-                                  per_role={rc.role: rc.capacity for rc in event.role_capacities})
-    counts = services.role_counts(event)
-    places.confirmed = {role: c["confirmed"] for role, c in counts.items()}
     from dialogue.events.agenda import SESSION_KIND_LABELS
 
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           agenda_days=services.agenda_days(event),
+                           agenda_days=queries.agenda_days(event),
                            kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
-                           is_participant=participant, counts=counts, places=places,
-                           closed_reason=registrations.registration_closed_reason(event),
-                           deadline=registrations.cancellation_deadline(event),
-                           can_create=services.can_create_events(current_user))
+                           is_participant=participant, can_create=services.can_create_events(current_user))
 
 
 @bp.get("/events/<slug>/calendar.ics")
@@ -137,7 +130,7 @@ def session_calendar_file(slug: str, session_id: int):
 @bp.get("/events/mine")
 @login_required
 def mine():
-    return render_template("events/mine.html", rows=services.list_my_events(current_user),
+    return render_template("events/mine.html", rows=queries.list_my_events(current_user),
                            can_create=services.can_create_events(current_user))
 
 
@@ -149,57 +142,48 @@ def create():
     require_verified()
     if not services.can_create_events(current_user):
         abort(403, _("Only platform administrators and administrators of a public buyer can create events."))
-    buyers = services.public_buyers()
+    buyers = queries.public_buyers()
     form = EventForm(cohost_choices=buyers)
+    page = lambda: render_template("events/form.html", form=form, event=None)  # noqa: E731
     if request.method == "GET":
         form.timezone.data = current_user.timezone
         form.languages.data = ["en"]
         if current_user.organisation is not None and current_user.organisation.is_public_buyer:
             form.cohosts.data = [current_user.organisation.id]
-    if form.validate_on_submit():
-        by_id = {org.id: org for org in buyers}
-        try:
-            event = services.create_event(current_user, form.details(), slug=form.slug.data,
-                                          cohosts=[by_id[i] for i in form.cohosts.data or []])
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The event is saved as a draft. Add the agenda and places, then publish it."), "success")
-            return redirect(url_for("events.manage", slug=event.slug), 303)
-    return render_template("events/form.html", form=form, event=None), \
-        400 if form.errors or form.form_errors else 200
+        return page()
+    by_id = {org.id: org for org in buyers}
+    return perform(lambda: services.create_event(current_user, form.details(), slug=form.slug.data,
+                                                 cohosts=[by_id[i] for i in form.cohosts.data or []]),
+                   form=form, page=page, to=lambda event: url_for("events.manage", slug=event.slug),
+                   success=_("The event is saved as a draft. Add the agenda and places, then publish it."))
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = EventForm()
+    page = lambda: render_template("events/form.html", form=form, event=event)  # noqa: E731
     if request.method == "GET":
         form.fill_from(event)
-    if form.validate_on_submit():
-        try:
-            changed = services.update_event(event, form.details(), slug=form.slug.data, actor=current_user)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
+        return page()
+
+    def saved(moved: bool) -> str:
+        # Said after the commit: whether registrants were sent the moved calendar entry.
+        if moved and event.is_public:
+            flash(_("The event is saved.") + " " + _("Registrants received the updated calendar entry."), "success")
         else:
-            db.session.commit()
-            flash(_("The event is saved.") + (" " + _("Registrants received the updated calendar entry.")
-                                             if changed and event.is_public else ""), "success")
-            return redirect(url_for("events.manage", slug=event.slug), 303)
-    return render_template("events/form.html", form=form, event=event), \
-        400 if form.errors or form.form_errors else 200
+            flash(_("The event is saved."), "success")
+        return url_for("events.manage", slug=event.slug)
+
+    return perform(lambda: services.update_event(event, form.details(), slug=form.slug.data, actor=current_user),
+                   form=form, page=page, to=saved)
 
 
 # --- the organisers' page ---------------------------------------------------------------------------
 
-def _render_manage(event: Event, status: int = 200, *, action_error: str | None = None, **forms):
-    if status >= 400:
-        db.session.rollback()  # nothing half-written
+def _render_manage(event: Event, **forms) -> str:
+    """The organisers' page; a refused form passed in shows its errors (the event is read afresh)."""
     event = get_event_or_404(event.slug, current_user, *MANAGE_OPTIONS)
     host_ids = {c.organisation_id for c in event.cohosts}
     capacity_form = forms.get("capacity_form")
@@ -209,147 +193,118 @@ def _render_manage(event: Event, status: int = 200, *, action_error: str | None 
     unsent = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
         OutboxMessage.event_id == event.id).group_by(OutboxMessage.status)).all())
     return render_template(
-        "events/manage.html", event=event, counts=services.role_counts(event),
+        "events/manage.html", event=event, counts=queries.role_counts(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         cohost_form=forms.get("cohost_form") or CoHostForm(
-            formdata=None, organisations=[o for o in services.public_buyers() if o.id not in host_ids]),
+            formdata=None, organisations=[o for o in queries.public_buyers() if o.id not in host_ids]),
         staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
-        button=ButtonForm(), action_error=action_error, mail_counts=unsent,
-        transitions=[a for a, (sources, _t) in services.TRANSITIONS.items() if event.status in sources],
-    ), status
+        button=ButtonForm(), mail_counts=unsent,
+        transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items() if event.status in sources],
+    )
+
+
+def _manage_url(event: Event, anchor: str | None = None) -> str:
+    return url_for("events.manage", slug=event.slug, _anchor=anchor)
 
 
 @bp.get("/events/<slug>/manage")
 @login_required
 def manage(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
-    return _render_manage(event)
+    return _render_manage(organiser_event_or_404(slug))
 
 
 @bp.post("/events/<slug>/status")
 @login_required
 def change_status(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = StatusForm()
-    if not form.validate_on_submit():
-        return _render_manage(event, 400, status_form=form)
-    try:
-        status = services.change_status(event, form.action.data, reason=form.reason.data or "",
-                                        actor=current_user)
-    except DialogueError as exc:
-        return _render_manage(event, exc.status_code, action_error=exc.message, status_form=form)
-    db.session.commit()
-    flash(_("The event is now %(status)s.", status=services.status_label(status)), "success")
-    return redirect(url_for("events.manage", slug=event.slug), 303)
+
+    def changed(status) -> str:
+        flash(_("The event is now %(status)s.", status=lifecycle.status_label(status)), "success")
+        return _manage_url(event)
+
+    return perform(lambda: lifecycle.change_status(event, form.action.data, reason=form.reason.data or "",
+                                                   actor=current_user),
+                   form=form, page=lambda: _render_manage(event, status_form=form), to=changed)
 
 
 @bp.post("/events/<slug>/cohosts")
 @login_required
 def add_cohost(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
-    form = CoHostForm(organisations=services.public_buyers())
-    if not form.validate_on_submit():
-        return _render_manage(event, 400, cohost_form=form)
     from dialogue.models import Organisation
 
-    try:
-        cohost = services.add_cohost(event, db.session.get(Organisation, form.organisation.data),
-                                     actor=current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_manage(event, exc.status_code, cohost_form=form)
-    db.session.commit()
-    flash(_("%(name)s now co-hosts the event.", name=cohost.organisation.name), "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="cohosts"), 303)
+    event = organiser_event_or_404(slug)
+    form = CoHostForm(organisations=queries.public_buyers())
+
+    def added(cohost: EventCoHost) -> str:
+        flash(_("%(name)s now co-hosts the event.", name=cohost.organisation.name), "success")
+        return _manage_url(event, "cohosts")
+
+    return perform(lambda: event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data),
+                                                  actor=current_user),
+                   form=form, page=lambda: _render_manage(event, cohost_form=form), to=added)
 
 
 @bp.post("/events/<slug>/cohosts/<int:cohost_id>/remove")
 @login_required
 def remove_cohost(slug: str, cohost_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     cohost = db.get_or_404(EventCoHost, cohost_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_cohost(event, cohost, actor=current_user)
-    except DialogueError as exc:
-        return _render_manage(event, exc.status_code, action_error=exc.message)
-    db.session.commit()
-    flash(_("The co-host is removed."), "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="cohosts"), 303)
+    return perform(lambda: event_staff.remove_cohost(event, cohost, actor=current_user),
+                   to=_manage_url(event, "cohosts"), success=_("The co-host is removed."))
 
 
 @bp.post("/events/<slug>/staff")
 @login_required
 def add_staff(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = StaffForm()
-    if not form.validate_on_submit():
-        return _render_manage(event, 400, staff_form=form)
-    try:
-        staff = services.add_staff(event, form.email.data, form.role.data, actor=current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_manage(event, exc.status_code, staff_form=form)
-    db.session.commit()
-    flash(_("%(name)s has the role %(role)s on this event.", name=staff.user.name,
-            role=_("organiser") if staff.role.value == "organiser" else _("check-in")), "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="staff"), 303)
+
+    def added(staff: EventStaff) -> str:
+        flash(_("%(name)s has the role %(role)s on this event.", name=staff.user.name,
+                role=_("organiser") if staff.role.value == "organiser" else _("check-in")), "success")
+        return _manage_url(event, "staff")
+
+    return perform(lambda: event_staff.add_staff(event, form.email.data, form.role.data, actor=current_user),
+                   form=form, page=lambda: _render_manage(event, staff_form=form), to=added)
 
 
 @bp.post("/events/<slug>/staff/<int:staff_id>/remove")
 @login_required
 def remove_staff(slug: str, staff_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     staff = db.get_or_404(EventStaff, staff_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_staff(event, staff, actor=current_user)
-    except DialogueError as exc:
-        return _render_manage(event, exc.status_code, action_error=exc.message)
-    db.session.commit()
-    flash(_("The role is removed."), "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="staff"), 303)
+    return perform(lambda: event_staff.remove_staff(event, staff, actor=current_user),
+                   to=_manage_url(event, "staff"), success=_("The role is removed."))
 
 
 @bp.post("/events/<slug>/capacity")
 @login_required
 def capacity(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = CapacityForm()
-    if not form.validate_on_submit():
-        return _render_manage(event, 400, capacity_form=form)
-    try:
-        promoted = services.set_capacity(event, form.capacity.data, form.per_role())
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_manage(event, exc.status_code, capacity_form=form)
-    db.session.commit()
-    message = _("The places are saved.")
-    if promoted:
-        message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
-                           n=len(promoted))
-    flash(message, "success")
-    return redirect(url_for("events.manage", slug=event.slug, _anchor="places"), 303)
+
+    def saved(promoted: list) -> str:
+        message = _("The places are saved.")
+        if promoted:
+            message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
+                               n=len(promoted))
+        flash(message, "success")
+        return _manage_url(event, "places")
+
+    return perform(lambda: services.set_capacity(event, form.capacity.data, form.per_role(), actor=current_user),
+                   form=form, page=lambda: _render_manage(event, capacity_form=form), to=saved)
 
 
 @bp.get("/events/<slug>/mail")
 @login_required
 def mail(slug: str):
     """Delivery of the mail this event sent: confirmations, waiting-list news, the organisers' messages."""
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     page = max(request.args.get("page", 1, type=bounded_int), 1)
     status = request.args.get("status") or None
     if status not in {s.value for s in OutboxStatus}:

@@ -80,7 +80,8 @@ def clean_filters(roles: Iterable[str] = (), states: Iterable[str] = (), checked
 
 
 def _columns(event: Event, keys: list[str]) -> list[Column]:
-    from dialogue.registrations.services import answer_text, role_label, state_label
+    from dialogue.registrations.questions import answer_text
+    from dialogue.registrations.services import role_label, state_label
 
     zone = ZoneInfo(event.timezone)
     # Labels are looked up once per export, not once per row.

@@ -26,11 +26,12 @@ def navigation():
 def home():
     from flask_login import current_user
 
-    from dialogue.events import services as events
+    from dialogue.events.queries import list_home_events
+    from dialogue.events.services import can_create_events
 
-    upcoming, past = events.list_home_events()
+    upcoming, past = list_home_events()
     return render_template("main/home.html", upcoming=upcoming, past=past,
-                           can_create=events.can_create_events(current_user))
+                           can_create=can_create_events(current_user))
 
 
 @bp.get("/accessibility")

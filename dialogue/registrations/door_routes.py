@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm, attach_error
 from dialogue.core.inputs import bounded_int
@@ -64,6 +65,8 @@ def scan(slug: str):
     form = ScanForm()
     if not form.validate_on_submit():
         return _render(event, scan_form=form, status=400)
+    # The one door view outside perform(): whatever the refusal (an unknown code is a 404), the staff stay
+    # on the scan page with the message next to the code, ready for the next ticket.
     try:
         registration = door.find_ticket(event, form.code.data)
         result = door.check_in(event, registration, current_user)
@@ -91,6 +94,11 @@ def checkin_ticket(slug: str, token: str):
     return redirect(url_for("registrations.checkin", slug=slug, r=registration.id))
 
 
+def _checked_in(result: door.CheckIn) -> str:
+    flash(result.message(), "warning" if result.already else "success")
+    return url_for("registrations.checkin", slug=result.registration.event.slug, r=result.registration.id)
+
+
 @bp.post("/events/<slug>/check-in/<int:registration_id>")
 @login_required
 def check_in(slug: str, registration_id: int):
@@ -99,15 +107,8 @@ def check_in(slug: str, registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        result = door.check_in(event, registration, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)
-    db.session.commit()
-    flash(result.message(), "warning" if result.already else "success")
-    return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)
+    return perform(lambda: door.check_in(event, registration, current_user), to=_checked_in,
+                   back=url_for("registrations.checkin", slug=slug, r=registration_id))
 
 
 @bp.post("/events/<slug>/check-in/<int:registration_id>/undo")
@@ -118,13 +119,7 @@ def undo_check_in(slug: str, registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        door.undo_check_in(event, registration, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The check-in of %(name)s is undone.", name=registration.user.name if registration.user else "—"),
-              "success")
-    return redirect(url_for("registrations.checkin", slug=slug, r=registration_id), 303)
+    name = registration.user.name if registration.user else "—"
+    return perform(lambda: door.undo_check_in(event, registration, current_user),
+                   to=url_for("registrations.checkin", slug=slug, r=registration_id),
+                   success=_("The check-in of %(name)s is undone.", name=name))

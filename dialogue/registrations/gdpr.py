@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.extensions import db
 from dialogue.gdpr.retention import RetentionRule
 from dialogue.models import Event, Registration, RegistrationAnswer, User, new_token
-from dialogue.registrations.services import answer_text, consent_text
+from dialogue.registrations.questions import answer_text
+from dialogue.registrations.services import consent_text
 
 
 def export(user: User) -> dict[str, list[dict]]:

@@ -3,21 +3,22 @@ the questions on the form and messages to chosen registrants."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.models import (ACTIVE_STATES, Organisation, ParticipantRole, Registration, RegistrationAnswer,
                              RegistrationQuestion, RegistrationState, User)
-from dialogue.registrations import bp, eligibility, mail, roles, services
+from dialogue.registrations import bp, eligibility, mail, moderation, roles, services
+from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 
 PAGE_SIZE = 100
@@ -59,7 +60,7 @@ def _needs_review():
     return Registration.role_flagged_at.is_not(None) & Registration.state.in_(ACTIVE_STATES)
 
 
-def _render_list(event, form: DecisionForm, status: int = 200):
+def _render_list(event, form: DecisionForm) -> str:
     filters = _filters()
     page = max(request.args.get("page", 1, type=bounded_int), 1)
     query = _list_query(event, filters)
@@ -71,14 +72,13 @@ def _render_list(event, form: DecisionForm, status: int = 200):
                                   .where(Registration.event_id == event.id, _needs_review()))
     return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
                            page=page, total=total, has_next=page * PAGE_SIZE < total, to_review=to_review,
-                           roles=list(ParticipantRole), states=list(RegistrationState)), status
+                           roles=list(ParticipantRole), states=list(RegistrationState))
 
 
 @bp.get("/events/<slug>/registrations")
 @login_required
 def manage(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     return _render_list(event, DecisionForm(formdata=None))
 
 
@@ -86,38 +86,34 @@ def manage(slug: str):
 @login_required
 def decide(slug: str):
     """Approve or reject the ticked registrations at once."""
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_list(event, form, 400)
-    try:
+
+    def decide_them():
         if form.action.data == "approve":
-            decision = services.approve(event, form.registration_ids.data, current_user, reason=form.reason.data)
-        else:
-            decision = services.reject(event, form.registration_ids.data, current_user, reason=form.reason.data)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_list(event, form, exc.status_code)
-    db.session.commit()
-    parts = []
-    if decision.confirmed:
-        parts.append(ngettext("%(num)d confirmed", "%(num)d confirmed", len(decision.confirmed)))
-    if decision.waitlisted:
-        parts.append(ngettext("%(num)d put on the waiting list (no place left)",
-                              "%(num)d put on the waiting list (no place left)", len(decision.waitlisted)))
-    if decision.rejected:
-        parts.append(ngettext("%(num)d rejected", "%(num)d rejected", len(decision.rejected)))
-    if decision.promoted:
-        parts.append(ngettext("%(num)d promoted from the waiting list", "%(num)d promoted from the waiting list",
-                              len(decision.promoted)))
-    if decision.skipped:
-        parts.append(ngettext("%(num)d left as they were (already decided)",
-                              "%(num)d left as they were (already decided)", len(decision.skipped)))
-    flash(_("Done: %(parts)s. Each person was told by email.", parts="; ".join(parts)), "success")
-    kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "review", "page")}
-    return redirect(url_for("registrations.manage", slug=slug, **kept), 303)
+            return moderation.approve(event, form.registration_ids.data, current_user, reason=form.reason.data)
+        return moderation.reject(event, form.registration_ids.data, current_user, reason=form.reason.data)
+
+    def decided(decision) -> str:
+        parts = []
+        if decision.confirmed:
+            parts.append(ngettext("%(num)d confirmed", "%(num)d confirmed", len(decision.confirmed)))
+        if decision.waitlisted:
+            parts.append(ngettext("%(num)d put on the waiting list (no place left)",
+                                  "%(num)d put on the waiting list (no place left)", len(decision.waitlisted)))
+        if decision.rejected:
+            parts.append(ngettext("%(num)d rejected", "%(num)d rejected", len(decision.rejected)))
+        if decision.promoted:
+            parts.append(ngettext("%(num)d promoted from the waiting list",
+                                  "%(num)d promoted from the waiting list", len(decision.promoted)))
+        if decision.skipped:
+            parts.append(ngettext("%(num)d left as they were (already decided)",
+                                  "%(num)d left as they were (already decided)", len(decision.skipped)))
+        flash(_("Done: %(parts)s. Each person was told by email.", parts="; ".join(parts)), "success")
+        kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "review", "page")}
+        return url_for("registrations.manage", slug=slug, **kept)
+
+    return perform(decide_them, form=form, page=lambda: _render_list(event, form), to=decided)
 
 
 def _registration_or_404(event, registration_id: int) -> Registration:
@@ -130,21 +126,20 @@ def _registration_or_404(event, registration_id: int) -> Registration:
     return registration
 
 
-def _render_detail(event, registration_id: int, *, form=None, role_form=None, status: int = 200):
+def _render_detail(event, registration_id: int, *, form=None, role_form=None) -> str:
     registration = _registration_or_404(event, registration_id)
     if role_form is None:
         role_form = ChangeRoleForm(formdata=None, role=registration.role.value)
     kind = registration.organisation.kind if registration.organisation else None
     return render_template("registrations/detail.html", event=event, registration=registration,
                            form=form or OrganiserCancelForm(formdata=None), role_form=role_form,
-                           allowed_roles=eligibility.allowed_roles(kind)), status
+                           allowed_roles=eligibility.allowed_roles(kind))
 
 
 @bp.get("/events/<slug>/registrations/<int:registration_id>")
 @login_required
 def registration_detail(slug: str, registration_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     return _render_detail(event, registration_id)
 
 
@@ -152,51 +147,39 @@ def registration_detail(slug: str, registration_id: int):
 @login_required
 def change_role(slug: str, registration_id: int):
     """Change a registration's role, or keep a flagged one's, with a reason the person sees."""
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     registration = _registration_or_404(event, registration_id)
     form = ChangeRoleForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            promoted = roles.change_role(registration, form.role.data, current_user, reason=form.reason.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            db.session.commit()
-            flash(_("The role is now %(role)s.", role=services.role_label(registration.role)) +
-                  (" " + _("%(name)s got the place from the waiting list.", name=promoted[0].user.name)
-                   if promoted and promoted[0].user else ""), "success")
-            return redirect(url_for("registrations.registration_detail", slug=slug,
-                                    registration_id=registration_id), 303)
-    return _render_detail(event, registration_id, role_form=form, status=status)
+
+    def changed(promoted: list[Registration]) -> str:
+        flash(_("The role is now %(role)s.", role=services.role_label(registration.role)) + _promoted(promoted),
+              "success")
+        return url_for("registrations.registration_detail", slug=slug, registration_id=registration_id)
+
+    return perform(lambda: roles.change_role(registration, form.role.data, current_user, reason=form.reason.data),
+                   form=form, page=lambda: _render_detail(event, registration_id, role_form=form), to=changed)
+
+
+def _promoted(promoted: list[Registration]) -> str:
+    """Who got the freed place, said after the change itself."""
+    if promoted and promoted[0].user:
+        return " " + _("%(name)s got the place from the waiting list.", name=promoted[0].user.name)
+    return ""
 
 
 @bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
 @login_required
 def organiser_cancel(slug: str, registration_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     registration = _registration_or_404(event, registration_id)
     form = OrganiserCancelForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            promoted = services.cancel_registration(registration, current_user, reason=form.reason.data or "")
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            db.session.commit()
-            flash(_("The registration is cancelled and the person told by email.") +
-                  (" " + _("%(name)s got the place from the waiting list.", name=promoted[0].user.name)
-                   if promoted and promoted[0].user else ""), "success")
-            return redirect(url_for("registrations.registration_detail", slug=slug,
-                                    registration_id=registration_id), 303)
-    return _render_detail(event, registration_id, form=form, status=status)
+
+    def cancelled(promoted: list[Registration]) -> str:
+        flash(_("The registration is cancelled and the person told by email.") + _promoted(promoted), "success")
+        return url_for("registrations.registration_detail", slug=slug, registration_id=registration_id)
+
+    return perform(lambda: services.cancel_registration(registration, current_user, reason=form.reason.data or ""),
+                   form=form, page=lambda: _render_detail(event, registration_id, form=form), to=cancelled)
 
 
 # --- questions --------------------------------------------------------------------------------------
@@ -204,46 +187,34 @@ def organiser_cancel(slug: str, registration_id: int):
 @bp.route("/events/<slug>/questions", methods=["GET", "POST"])
 @login_required
 def questions(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = QuestionForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.add_question(event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
-                                  choices=(form.choices.data or "").splitlines(), required=form.required.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            db.session.commit()
-            flash(_("The question is on the registration form."), "success")
-            return redirect(url_for("registrations.questions", slug=slug), 303)
-    elif request.method == "POST":
-        status = 400
-    rows = list(db.session.scalars(select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
-                                   .order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
-    return render_template("registrations/questions.html", event=event, form=form, rows=rows,
-                           button=ButtonForm()), status
+
+    def page() -> str:
+        rows = list(db.session.scalars(select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
+                                       .order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
+        return render_template("registrations/questions.html", event=event, form=form, rows=rows,
+                               button=ButtonForm())
+
+    if request.method == "GET":
+        return page()
+    return perform(lambda: form_questions.add_question(
+        event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
+        choices=(form.choices.data or "").splitlines(), required=form.required.data),
+        form=form, page=page, to=url_for("registrations.questions", slug=slug),
+        success=_("The question is on the registration form."))
 
 
 @bp.post("/events/<slug>/questions/<int:question_id>/delete")
 @login_required
 def delete_question(slug: str, question_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     question = db.get_or_404(RegistrationQuestion, question_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete_question(event, question, actor=current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        abort(exc.status_code, exc.message)
-    db.session.commit()
-    flash(_("The question is removed, with the answers given to it."), "success")
-    return redirect(url_for("registrations.questions", slug=slug), 303)
+    return perform(lambda: form_questions.delete_question(event, question, actor=current_user),
+                   to=url_for("registrations.questions", slug=slug),
+                   success=_("The question is removed, with the answers given to it."))
 
 
 # --- messages ---------------------------------------------------------------------------------------
@@ -252,27 +223,20 @@ def delete_question(slug: str, question_id: int):
 @login_required
 def message(slug: str):
     """Write to chosen registrants: by role, state and whether they came."""
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = MessageForm()
-    status = 200
+    page = lambda: render_template("registrations/message.html", event=event, form=form)  # noqa: E731
     if request.method == "GET":
         form.states.data = [RegistrationState.CONFIRMED.value]
-    if form.validate_on_submit():
-        try:
-            count = mail.message_registrants(
-                event, current_user, subject=form.subject.data, body=form.body.data, roles=form.roles.data,
-                states=form.states.data or [RegistrationState.CONFIRMED.value],
-                checked_in={"yes": True, "no": False}.get(form.checked_in.data))
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            db.session.commit()
-            flash(ngettext("The message is on its way to %(num)d person.",
-                           "The message is on its way to %(num)d people.", count), "success")
-            return redirect(url_for("events.mail", slug=slug), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("registrations/message.html", event=event, form=form), status
+        return page()
+
+    def sent(count: int) -> str:
+        flash(ngettext("The message is on its way to %(num)d person.",
+                       "The message is on its way to %(num)d people.", count), "success")
+        return url_for("events.mail", slug=slug)
+
+    return perform(lambda: mail.message_registrants(
+        event, current_user, subject=form.subject.data, body=form.body.data, roles=form.roles.data,
+        states=form.states.data or [RegistrationState.CONFIRMED.value],
+        checked_in={"yes": True, "no": False}.get(form.checked_in.data)),
+        form=form, page=page, to=sent)

@@ -1,10 +1,13 @@
-"""What registrations do when an account is erased or an event is cancelled.
+"""What registrations do when an account is erased, or an event is cancelled, moved or given more places.
 
 An erased account gives up its places at every event that has not ended, before the features
 anonymise what stays: each freed place goes to the next person on the waiting list (a real person:
 an erased registration is never promoted), and the meetings, requests and survey invitations that
 hung on the place end with it (``registration_ended``, kind "erased"). Registrations of events that
 have ended stay as they are: they are the record of who took part.
+
+When the calendar entry of a published event moves, everyone registered gets the updated entry;
+when its places change, free places go to the waiting list at once.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import datetime as dt
 from sqlalchemy import select
 
 from dialogue.audit.services import record_action
-from dialogue.core.signals import account_erasing, event_cancelled
+from dialogue.core.databases import lock_row
+from dialogue.core.signals import account_erasing, event_cancelled, event_capacity_changed, event_details_changed
 from dialogue.extensions import db
-from dialogue.models import ACTIVE_STATES, Event, Registration, RegistrationState, User
+from dialogue.models import ACTIVE_STATES, Event, EventStatus, Registration, RegistrationState, User
 from dialogue.registrations import mail, services
 
 
@@ -28,7 +32,7 @@ def on_account_erasing(user, *, actor: User | None = None, now: dt.datetime, rea
         .order_by(Registration.id)).all()
     for registration in registrations:
         event = registration.event
-        services.lock_event(event)
+        lock_row(event)
         db.session.refresh(registration)
         if registration.state not in ACTIVE_STATES:
             continue
@@ -48,3 +52,16 @@ def on_account_erasing(user, *, actor: User | None = None, now: dt.datetime, rea
 def on_event_cancelled(event, *, reason: str = "", **_extra) -> None:
     """Everyone registered hears it; confirmed people get the calendar cancellation."""
     mail.notify_event_cancelled(event, reason)
+
+
+@event_details_changed.connect
+def on_event_details_changed(event, *, calendar: bool = False, **_extra) -> None:
+    """The people registered for a published event get the moved or renamed calendar entry."""
+    if calendar and event.status in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED):
+        mail.notify_event_changed(event)
+
+
+@event_capacity_changed.connect
+def on_event_capacity_changed(event, *, now: dt.datetime, **_extra) -> list[Registration]:
+    """More places: the people waiting take them at once; these are returned so the organisers hear how many."""
+    return services.promote_waitlist(event, now=now)

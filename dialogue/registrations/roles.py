@@ -13,12 +13,13 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from dialogue.audit.services import record_action
+from dialogue.core.databases import lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_role_changed
 from dialogue.extensions import db
 from dialogue.models import ACTIVE_STATES, EventStatus, ParticipantRole, Registration, RegistrationState, User, utcnow
 from dialogue.registrations import eligibility
-from dialogue.registrations.services import lock_event, places, promote_waitlist, role_label, state_label
+from dialogue.registrations.services import places, promote_waitlist, role_label, state_label
 
 MAX_REASON = 2000
 
@@ -53,7 +54,7 @@ def change_role(registration: Registration, role: ParticipantRole | str, actor: 
     if len(reason) > MAX_REASON:
         raise DialogueError(_("Use at most %(n)d characters.", n=MAX_REASON), field="reason")
 
-    lock_event(event)
+    lock_row(event)
     db.session.refresh(registration)
     if registration.state not in ACTIVE_STATES:
         raise Conflict(_("This registration is already %(state)s.", state=state_label(registration.state)))

@@ -10,13 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
 from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
                              RegistrationState, User)
 from dialogue.registrations import bp, door, eligibility, mail, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
+from dialogue.registrations.questions import questions_for
 
 @bp.app_template_filter("role_label")
 def role_label(role) -> str:
@@ -73,7 +75,8 @@ def register(slug: str):
             role_form.role.data = default.value if default else None
         status = 200
         if role in {r.value for r in ParticipantRole}:
-            # A role outside the rule, from a link or a crafted request: said next to the choice, never taken.
+            # A role outside the rule, from a link or a crafted request: said next to the choice, never taken
+            # (a check before any change, so it is not a POST through perform()).
             try:
                 eligibility.check_role(current_user, role)
             except DialogueError as exc:
@@ -84,31 +87,26 @@ def register(slug: str):
             status = 400
         return render_template("registrations/register.html", event=event, closed=None, form=None,
                                role_form=role_form), status
-    questions = services.questions_for(event, role)
+    questions = questions_for(event, role)
     form = registration_form(questions)
     form.role.data = role
-    status = 200
-    if form.validate_on_submit():
-        answers = {q.id: getattr(form, f"q_{q.id}").data for q in questions}
-        try:
-            registration = services.register(event, current_user, role, answers=answers,
-                                             consent=form.consent.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-            status = exc.status_code
-        else:
-            db.session.commit()
-            flash({RegistrationState.CONFIRMED: _("You are registered. Your ticket is below and in your email."),
-                   RegistrationState.WAITLISTED: _("The places are taken: you are on the waiting list. We will "
-                                                   "email you when a place is yours."),
-                   RegistrationState.PENDING: _("Thank you. The organisers will approve your registration; "
-                                                "we will email you.")}[registration.state], "success")
-            return redirect(url_for("registrations.mine", slug=slug), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("registrations/register.html", event=event, closed=None, form=form, role=role,
-                           role_form=None, consent_text=services.CONSENT_TEXT), status
+    page = lambda: render_template("registrations/register.html", event=event, closed=None,  # noqa: E731
+                                   form=form, role=role, role_form=None, consent_text=services.CONSENT_TEXT)
+    if request.method == "GET":
+        return page()
+
+    def registered(registration: Registration) -> str:
+        # What the person is told depends on the place they got, known only once the service decided.
+        flash({RegistrationState.CONFIRMED: _("You are registered. Your ticket is below and in your email."),
+               RegistrationState.WAITLISTED: _("The places are taken: you are on the waiting list. We will "
+                                               "email you when a place is yours."),
+               RegistrationState.PENDING: _("Thank you. The organisers will approve your registration; "
+                                            "we will email you.")}[registration.state], "success")
+        return url_for("registrations.mine", slug=slug)
+
+    return perform(lambda: services.register(event, current_user, role, consent=form.consent.data,
+                                             answers={q.id: getattr(form, f"q_{q.id}").data for q in questions}),
+                   form=form, page=page, to=registered)
 
 
 @bp.get("/events/<slug>/registration")
@@ -139,15 +137,9 @@ def cancel(slug: str):
         abort(404, _("You have no active registration for this event."))
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        services.cancel_registration(registration, current_user)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("registrations.mine", slug=slug), 303)
-    db.session.commit()
-    flash(_("Your registration is cancelled. Thank you for freeing the place."), "success")
-    return redirect(url_for("registrations.mine", slug=slug), 303)
+    return perform(lambda: services.cancel_registration(registration, current_user),
+                   to=url_for("registrations.mine", slug=slug),
+                   success=_("Your registration is cancelled. Thank you for freeing the place."))
 
 
 @bp.post("/events/<slug>/registration/consent")
@@ -160,11 +152,10 @@ def consent(slug: str):
     form = ConsentForm()
     if not form.validate_on_submit() or form.consent.data not in ("give", "withdraw"):
         abort(400)
-    services.set_list_consent(registration, form.consent.data == "give")
-    db.session.commit()
-    flash(_("You are in the participant list.") if form.consent.data == "give"
-          else _("You are no longer in the participant list."), "success")
-    return redirect(url_for("registrations.mine", slug=slug), 303)
+    give = form.consent.data == "give"
+    return perform(lambda: services.set_list_consent(registration, give), to=url_for("registrations.mine", slug=slug),
+                   success=_("You are in the participant list.") if give
+                   else _("You are no longer in the participant list."))
 
 
 # --- ticket and badge -------------------------------------------------------------------------------

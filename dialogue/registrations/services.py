@@ -1,4 +1,4 @@
-"""Registration: roles and questions, places and the waiting list, moderation, consent, cancelling.
+"""Registration: roles, places and the waiting list, consent, cancelling (moderation and questions apart).
 
 Places are decided under a lock on the event row (SELECT ... FOR UPDATE on PostgreSQL), so two
 people taking the last place at once end with one confirmed and one on the waiting list, and a
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,14 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dialogue.audit.services import record_action
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.databases import lock_row
+from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (ACTIVE_STATES, Event, EventStatus, ParticipantRole, QuestionKind, Registration,
-                             RegistrationAnswer, RegistrationQuestion, RegistrationState, RoleCapacity, User,
-                             utcnow)
-from dialogue.registrations import eligibility, mail
+from dialogue.models import (ACTIVE_STATES, Event, EventStatus, ParticipantRole, Registration, RegistrationAnswer,
+                             RegistrationState, RoleCapacity, User, utcnow)
+from dialogue.registrations import eligibility, mail, questions
 
 # The wording a person agrees to; its version is stored with the consent.
 CONSENT_VERSION = "2024-1"
@@ -60,7 +60,6 @@ STATE_LABELS = {
     RegistrationState.REJECTED: _l("not accepted"),
     RegistrationState.CANCELLED: _l("cancelled"),
 }
-MAX_ANSWER = 2000
 
 
 def role_label(role) -> str:
@@ -69,28 +68,6 @@ def role_label(role) -> str:
 
 def state_label(state) -> str:
     return str(STATE_LABELS[RegistrationState(state)])
-
-
-def is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def lock_event(event: Event) -> None:
-    """Hold the event until the transaction ends: changes to its places happen one at a time.
-
-    PostgreSQL locks the event's row; reads after the lock see what the previous holder committed
-    (READ COMMITTED takes a new snapshot per statement). SQLite has no row locks: the transaction
-    holds the database's write lock from here on (``core.databases.hold_write_lock``), so no other
-    writer commits in between and every read after it is current. The event's columns are reloaded.
-    """
-    from dialogue.core.databases import hold_write_lock
-
-    query = select(Event).where(Event.id == event.id).execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    else:
-        hold_write_lock(db.session)
-    db.session.scalars(query).one()
 
 
 # --- the rules for taking part ----------------------------------------------------------------------
@@ -121,32 +98,6 @@ def registration_closed_reason(event: Event, now: dt.datetime | None = None) -> 
     if now >= closes:
         return _("Registration closed on %(when)s.", when=format_local(closes, event.timezone))
     return None
-
-
-def questions_for(event: Event, role: ParticipantRole | str | None) -> list[RegistrationQuestion]:
-    """The questions a person in this role answers: those for every role and those for theirs."""
-    query = select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
-    if role is not None:
-        query = query.where((RegistrationQuestion.role.is_(None)) | (RegistrationQuestion.role == str(role)))
-    return list(db.session.scalars(query.order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
-
-
-def _clean_answers(questions: list[RegistrationQuestion], answers: Mapping[int, str | None]) -> dict[int, str]:
-    clean: dict[int, str] = {}
-    for question in questions:
-        value = (answers.get(question.id) or "").strip()
-        field_name = f"q_{question.id}"
-        if question.kind == QuestionKind.CHOICE and value and value not in question.choices:
-            raise DialogueError(_("Choose one of the options."), field=field_name)
-        if question.kind == QuestionKind.YES_NO and value and value not in ("yes", "no"):
-            raise DialogueError(_("Answer yes or no."), field=field_name)
-        if len(value) > MAX_ANSWER:
-            raise DialogueError(_("Use at most %(n)d characters.", n=MAX_ANSWER), field=field_name)
-        if question.required and not value:
-            raise DialogueError(_("Answer this question: %(q)s", q=question.text), field=field_name)
-        if value:
-            clean[question.id] = value
-    return clean
 
 
 @dataclass
@@ -213,9 +164,9 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
     except ValueError:
         raise DialogueError(_("Choose a role from the list."), field="role") from None
     eligibility.check_role(user, role)
-    clean = _clean_answers(questions_for(event, role), answers)
+    clean = questions.clean_answers(questions.questions_for(event, role), answers)
 
-    lock_event(event)
+    lock_row(event)
     if event.status != EventStatus.PUBLISHED:  # changed while we waited for the lock
         raise Conflict(registration_closed_reason(event, now) or _("Registration is closed."))
     if _active_for(event, user) is not None:
@@ -264,7 +215,7 @@ def cancel_registration(registration: Registration, actor: User, *, reason: str 
         contact = f" ({event.contact_email})" if event.contact_email else ""
         raise Conflict(_("The deadline for cancelling was %(when)s. Write to the organisers%(contact)s.",
                          when=format_local(cancellation_deadline(event), event.timezone), contact=contact))
-    lock_event(event)
+    lock_row(event)
     db.session.refresh(registration)
     if registration.state not in ACTIVE_STATES:
         raise Conflict(_("This registration is already %(state)s.", state=state_label(registration.state)))
@@ -304,7 +255,7 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     that only their role can use. Nothing moves once the event is over, cancelled or unpublished.
     """
     now = now or utcnow()
-    lock_event(event)
+    lock_row(event)
     if event.status not in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED) or now >= event.ends_at:
         return []
     state = places(event)
@@ -333,95 +284,6 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     return promoted
 
 
-# --- moderation -------------------------------------------------------------------------------------
-
-@dataclass
-class Decision:
-    confirmed: list[Registration] = field(default_factory=list)
-    waitlisted: list[Registration] = field(default_factory=list)
-    rejected: list[Registration] = field(default_factory=list)
-    skipped: list[Registration] = field(default_factory=list)
-    promoted: list[Registration] = field(default_factory=list)
-
-
-def _for_decision(event: Event, ids: Iterable[int]) -> list[Registration]:
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        raise DialogueError(_("Choose at least one registration."), field="registration_ids")
-    found = list(db.session.scalars(select(Registration).where(Registration.event_id == event.id,
-                                                               Registration.id.in_(ids))
-                                    .order_by(Registration.created_at, Registration.id)
-                                    .execution_options(populate_existing=True)))
-    if len(found) != len(ids):
-        raise NotFound(_("Some of the chosen registrations are not on this event."), field="registration_ids")
-    return found
-
-
-def approve(event: Event, registration_ids: Iterable[int], actor: User, *, reason: str = "",
-            now: dt.datetime | None = None) -> Decision:
-    """Approve pending registrations, oldest first: confirmed while places last, then waiting list."""
-    now = now or utcnow()
-    lock_event(event)
-    decision = Decision()
-    state = places(event)
-    for registration in _for_decision(event, registration_ids):
-        if registration.state != RegistrationState.PENDING:
-            decision.skipped.append(registration)
-            continue
-        registration.decision_reason = (reason or "").strip()[:2000] or None
-        registration.updated_at = now
-        if state.has_place(registration.role.value):
-            registration.state = RegistrationState.CONFIRMED
-            registration.confirmed_at = now
-            state.take(registration.role.value)
-            decision.confirmed.append(registration)
-        else:
-            registration.state = RegistrationState.WAITLISTED
-            decision.waitlisted.append(registration)
-    db.session.flush()
-    record_action(actor, "registration.approve",
-                  f"Approved {len(decision.confirmed) + len(decision.waitlisted)} registrations: "
-                  f"{len(decision.confirmed)} confirmed, {len(decision.waitlisted)} to the waiting list"
-                  + (f", {len(decision.skipped)} already decided" if decision.skipped else ""), event=event,
-                  confirmed=len(decision.confirmed), waitlisted=len(decision.waitlisted),
-                  skipped=len(decision.skipped))
-    for registration in decision.confirmed:
-        mail.notify_registration(registration, "confirmed")
-    for registration in decision.waitlisted:
-        mail.notify_registration(registration, "waitlisted")
-    return decision
-
-
-def reject(event: Event, registration_ids: Iterable[int], actor: User, *, reason: str,
-           now: dt.datetime | None = None) -> Decision:
-    """Reject active registrations with a reason the person reads; freed places go to the waiting list."""
-    now = now or utcnow()
-    reason = (reason or "").strip()
-    if not reason:
-        raise DialogueError(_("Give a reason: the people you reject read it in their email."), field="reason")
-    if len(reason) > 2000:
-        raise DialogueError(_("Use at most %(n)d characters.", n=2000), field="reason")
-    lock_event(event)
-    decision = Decision()
-    freed = False
-    for registration in _for_decision(event, registration_ids):
-        if registration.state not in ACTIVE_STATES:
-            decision.skipped.append(registration)
-            continue
-        registration.decision_reason = reason
-        freed |= end_registration(registration, RegistrationState.REJECTED, actor=actor, now=now, reason=reason,
-                                  kind="rejected", mail_kwargs={})
-        decision.rejected.append(registration)
-    if freed:
-        decision.promoted = promote_waitlist(event, now=now)
-    record_action(actor, "registration.reject", f"Rejected {len(decision.rejected)} registrations"
-                  + (f", {len(decision.skipped)} already decided" if decision.skipped else "")
-                  + (f"; {len(decision.promoted)} promoted from the waiting list" if decision.promoted else "")
-                  + f". Reason: {reason}", event=event, rejected=len(decision.rejected),
-                  skipped=len(decision.skipped), promoted=len(decision.promoted), reason=reason)
-    return decision
-
-
 # --- consent ----------------------------------------------------------------------------------------
 
 def set_list_consent(registration: Registration, consent: bool, now: dt.datetime | None = None) -> None:
@@ -434,61 +296,3 @@ def set_list_consent(registration: Registration, consent: bool, now: dt.datetime
     elif registration.listed:
         registration.list_consent_withdrawn_at = now
     registration.updated_at = now
-
-
-# --- questions --------------------------------------------------------------------------------------
-
-def add_question(event: Event, *, text: str, kind: QuestionKind | str, role: str | None = None,
-                 choices: Iterable[str] = (), required: bool = False) -> RegistrationQuestion:
-    """An organiser's question on the registration form, for one role or for all."""
-    from dialogue.events.services import _require_not_closed
-
-    _require_not_closed(event)
-    text = (text or "").strip()
-    if not text:
-        raise DialogueError(_("Enter the question."), field="text")
-    if len(text) > 500:
-        raise DialogueError(_("Use at most %(n)d characters.", n=500), field="text")
-    try:
-        kind = QuestionKind(kind)
-    except ValueError:
-        raise DialogueError(_("Choose the kind of answer."), field="kind") from None
-    if role:
-        try:
-            role = ParticipantRole(role).value
-        except ValueError:
-            raise DialogueError(_("Choose a role from the list."), field="role") from None
-    options = list(dict.fromkeys(c.strip() for c in choices if c and c.strip()))
-    if kind == QuestionKind.CHOICE:
-        if len(options) < 2:
-            raise DialogueError(_("Give at least two options, one per line."), field="choices")
-        if len(options) > 50 or any(len(o) > 200 for o in options):
-            raise DialogueError(_("Give at most 50 options of at most 200 characters."), field="choices")
-    else:
-        options = []
-    position = db.session.scalar(select(func.coalesce(func.max(RegistrationQuestion.position), 0))
-                                 .where(RegistrationQuestion.event_id == event.id)) + 1
-    question = RegistrationQuestion(event=event, text=text, kind=kind, role=role or None, choices=options,
-                                    required=bool(required), position=position)
-    db.session.add(question)
-    db.session.flush()
-    return question
-
-
-def delete_question(event: Event, question: RegistrationQuestion, *, actor: User | None = None) -> None:
-    """Remove a question; answers already given go with it."""
-    if question.event_id != event.id:
-        raise NotFound(_("This question is not on this event's form."))
-    answers = db.session.scalar(select(func.count()).select_from(RegistrationAnswer)
-                                .where(RegistrationAnswer.question_id == question.id))
-    record_action(actor, "registration.question_delete", f"Deleted the registration question “{question.text}” "
-                  f"with {answers} answers", event=event, answers=answers)
-    db.session.delete(question)
-
-
-def answer_text(question: RegistrationQuestion, value: str | None) -> str:
-    if value is None:
-        return ""
-    if question.kind == QuestionKind.YES_NO:
-        return _("yes") if value == "yes" else _("no") if value == "no" else value
-    return value

@@ -10,12 +10,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from dialogue.events import services as events
+from dialogue.events import lifecycle as events
 from dialogue.extensions import db
 from dialogue.meetings import agenda, placement, scheduling
 from dialogue.meetings import requests as meetings
 from dialogue.models import (AuditEntry, Meeting, MeetingRequest, MeetingStatus, ParticipantRole, Registration,
                              RegistrationState, RequestStatus, RoleCapacity, SurveyInvitation, utcnow)
+from dialogue.registrations import moderation
 from dialogue.registrations import services as registrations
 from dialogue.surveys import delivery, services as surveys
 from tests.conftest import TEST_PASSWORD
@@ -111,7 +112,7 @@ def test_a_rejection_ends_upcoming_meetings_but_leaves_those_already_held(world,
     db.session.commit()
     now = w.slots[1].starts_at  # the first meeting has taken place
 
-    decision = registrations.reject(w.event, [registration_of(w.event, w.s3).id], w.organiser,
+    decision = moderation.reject(w.event, [registration_of(w.event, w.s3).id], w.organiser,
                                     reason="Only manufacturers this time.", now=now)
     db.session.commit()
 

@@ -117,7 +117,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
         for name in BUYERS + [p for p in order[absent:] if p not in BUYERS]:
             self.register(name, None)
         if moderated:  # the organisers approve the first wave; later registrations wait for a decision
-            from dialogue.registrations.services import approve
+            from dialogue.registrations.moderation import approve
 
             approve(event, list(db.session.scalars(select(Registration.id).where(
                 Registration.state == RegistrationState.PENDING))), organiser)
@@ -215,7 +215,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def approve_pending(self, data):
-        from dialogue.registrations.services import approve
+        from dialogue.registrations.moderation import approve
 
         pending = list(db.session.scalars(select(Registration.id).where(
             Registration.event_id == self.event_id, Registration.state == RegistrationState.PENDING)))
@@ -226,7 +226,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(PEOPLE))
     def reject(self, name):
-        from dialogue.registrations.services import reject
+        from dialogue.registrations.moderation import reject
 
         user = self.user(name)
         registration = user and self.active_registration(user)
@@ -274,7 +274,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
     @precondition(lambda self: self.event.status != EventStatus.CANCELLED)
     @rule(dice=st.integers(0, 5))
     def cancel_event(self, dice):
-        from dialogue.events.services import change_status
+        from dialogue.events.lifecycle import change_status
 
         if dice:  # rarely: it ends everything else
             return

@@ -5,10 +5,9 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from dialogue.core.databases import holds_write_lock, write_transaction
+from dialogue.core.databases import holds_write_lock, lock_row, write_transaction
 from dialogue.extensions import db
 from dialogue.models import Event, Organisation, OrganisationKind
-from dialogue.registrations.services import lock_event
 
 
 @pytest.fixture
@@ -45,11 +44,11 @@ def test_a_changing_request_holds_the_lock_from_its_first_read_and_a_page_never(
         db.session.remove()
 
 
-def test_lock_event_takes_the_lock_before_places_are_counted(app, sqlite_file, make_event):
+def test_locking_the_event_row_takes_the_lock_before_places_are_counted(app, sqlite_file, make_event):
     event = make_event()
     db.session.scalars(select(Event)).all()  # reads before the lock wait for nobody
     assert not other_writer_is_blocked(sqlite_file)
-    lock_event(event)
+    lock_row(event)
     assert other_writer_is_blocked(sqlite_file)
     db.session.rollback()
     assert not other_writer_is_blocked(sqlite_file)

@@ -208,8 +208,11 @@ def test_staff_and_cohost_forms(client, auth, make_user, make_org, make_event):
     stranger = make_user(name="Stranger")
     auth.login(organiser)
     response = client.post(f"/events/{event.slug}/staff", data={"email": stranger.email, "role": "checkin"})
-    assert response.status_code == 403
+    assert response.status_code == 400
     assert "does not belong to a co-host" in field_error(response.get_data(as_text=True), "email")
+    response = client.post(f"/events/{event.slug}/staff", data={"email": "nobody@example.org", "role": "checkin"})
+    assert response.status_code == 400
+    assert "No one with this email address" in field_error(response.get_data(as_text=True), "email")
     response = client.post(f"/events/{event.slug}/staff", data={"email": colleague.email, "role": "checkin"})
     assert response.status_code == 303
     oslo = make_org(kind=OrganisationKind.PUBLIC_BUYER, name="City of Oslo")

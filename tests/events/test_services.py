@@ -5,7 +5,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
-from dialogue.events import agenda, services
+from dialogue.events import agenda, lifecycle, queries, services
+from dialogue.events import staff as event_staff
 from dialogue.extensions import db
 from dialogue.models import (Event, EventStatus, MemberRole, OrganisationKind, ParticipantRole,
                              RegistrationState, SessionKind, StaffRole, utcnow)
@@ -78,21 +79,21 @@ def test_bad_slugs(buyer_admin, details, make_event, slug, message):
 def test_publish_needs_a_venue_or_online_link_and_moves_through_the_life_cycle(buyer_admin, details):
     event = services.create_event(buyer_admin, details(venue=None, format="hybrid"))
     with pytest.raises(DialogueError, match="venue") as exc:
-        services.change_status(event, "publish")
+        lifecycle.change_status(event, "publish")
     assert exc.value.field == "venue"
     event.venue = "City Hall"
     with pytest.raises(DialogueError, match="online link"):
-        services.change_status(event, "publish")
+        lifecycle.change_status(event, "publish")
     event.online_url = "https://meet.example.org/x"
-    assert services.change_status(event, "publish") == EventStatus.PUBLISHED
-    assert services.change_status(event, "close_registration") == EventStatus.REGISTRATION_CLOSED
-    assert services.change_status(event, "reopen_registration") == EventStatus.PUBLISHED
+    assert lifecycle.change_status(event, "publish") == EventStatus.PUBLISHED
+    assert lifecycle.change_status(event, "close_registration") == EventStatus.REGISTRATION_CLOSED
+    assert lifecycle.change_status(event, "reopen_registration") == EventStatus.PUBLISHED
     with pytest.raises(Conflict, match="not started yet"):
-        services.change_status(event, "finish")
-    assert services.change_status(event, "finish", now=event.starts_at + dt.timedelta(hours=1)) == \
+        lifecycle.change_status(event, "finish")
+    assert lifecycle.change_status(event, "finish", now=event.starts_at + dt.timedelta(hours=1)) == \
         EventStatus.FINISHED
     with pytest.raises(Conflict, match="finished"):
-        services.change_status(event, "cancel")
+        lifecycle.change_status(event, "cancel")
     with pytest.raises(Conflict, match="can no longer be changed"):
         services.update_event(event, details())
 
@@ -103,7 +104,7 @@ def test_cancelling_tells_everyone_registered_with_a_calendar_cancellation(make_
     confirmed = make_registration(event)
     waiting = make_registration(event, state=RegistrationState.WAITLISTED)
     make_registration(event, state=RegistrationState.CANCELLED)
-    services.change_status(event, "cancel", reason="The venue flooded.")
+    lifecycle.change_status(event, "cancel", reason="The venue flooded.")
     db.session.commit()
     mails = outbox("event.cancelled")
     assert sorted(m.recipients[0] for m in mails) == sorted([confirmed.user.email, waiting.user.email])
@@ -150,23 +151,23 @@ def test_cohosts_are_public_buyers_and_at_least_one_stays(make_user, make_org, m
     organiser = make_user(helsinki, role=MemberRole.ADMIN)
     event = make_event(organiser=organiser)
     with pytest.raises(DialogueError, match="not a public buyer"):
-        services.add_cohost(event, make_org(kind=OrganisationKind.SUPPLIER))
+        event_staff.add_cohost(event, make_org(kind=OrganisationKind.SUPPLIER))
     with pytest.raises(Conflict, match="at least one co-host"):
-        services.remove_cohost(event, event.cohosts[0])
+        event_staff.remove_cohost(event, event.cohosts[0])
     oslo = make_org(kind=OrganisationKind.PUBLIC_BUYER)
-    cohost = services.add_cohost(event, oslo)
+    cohost = event_staff.add_cohost(event, oslo)
     with pytest.raises(Conflict, match="already co-hosts"):
-        services.add_cohost(event, oslo)
+        event_staff.add_cohost(event, oslo)
     door = make_user(oslo)
-    services.add_staff(event, door.email, StaffRole.CHECKIN)
+    event_staff.add_staff(event, door.email, StaffRole.CHECKIN)
     # Removing Oslo takes its people's roles with it; the organiser from Helsinki stays.
-    services.remove_cohost(event, cohost)
+    event_staff.remove_cohost(event, cohost)
     db.session.commit()
     assert [s.user for s in event.staff] == [organiser]
     # Helsinki's organiser is the only one: Helsinki cannot leave while Oslo stays without an organiser.
-    services.add_cohost(event, oslo)
+    event_staff.add_cohost(event, oslo)
     with pytest.raises(Conflict, match="all belong to"):
-        services.remove_cohost(event, event.cohosts[0])
+        event_staff.remove_cohost(event, event.cohosts[0])
 
 
 def test_staff_come_from_the_cohosts_and_an_event_keeps_an_organiser(make_user, make_org, make_event):
@@ -174,19 +175,19 @@ def test_staff_come_from_the_cohosts_and_an_event_keeps_an_organiser(make_user, 
     event = make_event(organiser=organiser)
     colleague = make_user(organiser.organisation)
     with pytest.raises(DialogueError, match="does not belong to a co-host"):
-        services.add_staff(event, make_user().email, StaffRole.CHECKIN)
+        event_staff.add_staff(event, make_user().email, StaffRole.CHECKIN)
     with pytest.raises(DialogueError, match="No one with this email"):
-        services.add_staff(event, "nobody@example.org", StaffRole.CHECKIN)
-    staff = services.add_staff(event, colleague.email.upper(), StaffRole.CHECKIN)
+        event_staff.add_staff(event, "nobody@example.org", StaffRole.CHECKIN)
+    staff = event_staff.add_staff(event, colleague.email.upper(), StaffRole.CHECKIN)
     assert staff.user == colleague and staff.role == StaffRole.CHECKIN
-    assert services.add_staff(event, colleague.email, StaffRole.ORGANISER).role == StaffRole.ORGANISER
+    assert event_staff.add_staff(event, colleague.email, StaffRole.ORGANISER).role == StaffRole.ORGANISER
     [own] = [s for s in event.staff if s.user == organiser]
-    services.remove_staff(event, own)
+    event_staff.remove_staff(event, own)
     [last] = event.staff
     with pytest.raises(Conflict, match="at least one organiser"):
-        services.remove_staff(event, last)
+        event_staff.remove_staff(event, last)
     with pytest.raises(Conflict, match="at least one organiser"):
-        services.add_staff(event, colleague.email, StaffRole.CHECKIN)
+        event_staff.add_staff(event, colleague.email, StaffRole.CHECKIN)
 
 
 def test_sessions_lie_within_the_event_and_speakers_have_accounts(make_event, make_user):
@@ -240,7 +241,7 @@ def test_home_lists_public_events_upcoming_and_past(make_event):
     make_event(title="Draft", status=EventStatus.DRAFT)
     old = make_event(title="Old", starts_at=dt.datetime(2018, 10, 3, 7, 30, tzinfo=dt.timezone.utc),
                      ends_at=dt.datetime(2018, 10, 3, 11, tzinfo=dt.timezone.utc), status=EventStatus.FINISHED)
-    upcoming, past = services.list_home_events()
+    upcoming, past = queries.list_home_events()
     assert upcoming == [soon, later] and past == [old]
 
 
@@ -250,6 +251,6 @@ def test_role_counts(make_event, make_registration):
     make_registration(event, role=ParticipantRole.SUPPLIER)
     make_registration(event, role=ParticipantRole.RESELLER, state=RegistrationState.WAITLISTED)
     make_registration(event, role=ParticipantRole.BUYER, state=RegistrationState.CANCELLED)
-    counts = services.role_counts(event)
+    counts = queries.role_counts(event)
     assert counts["supplier"] == {"confirmed": 2, "waitlisted": 0, "pending": 0, "checked_in": 1}
     assert counts["reseller"]["waitlisted"] == 1 and counts["buyer"]["confirmed"] == 0

@@ -58,7 +58,7 @@ def test_register_cancel_register_sends_ever_higher_sequence(make_event, person,
 
 def test_an_event_cancellation_replaces_the_latest_entry(make_event, person, outbox):
     """The event's own CANCEL is above the person's latest invitation, after their re-registration too."""
-    from dialogue.events import services as event_services
+    from dialogue.events import lifecycle as event_services
 
     event = make_event()
     someone = person()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from dialogue.extensions import db
 from dialogue.models import (OrganisationKind, Registration, RegistrationQuestion, RegistrationState, StaffRole,
                              utcnow)
-from dialogue.registrations import services
+from dialogue.registrations import questions, services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING
 
@@ -22,7 +22,7 @@ def test_supplier_and_reseller_register_and_the_waiting_list_promotes(client, au
                                                                       outbox):
     """The issue's journey: a supplier and a reseller register, the place frees, the waiting list moves."""
     event = make_event(organiser=organiser, capacity=2)
-    question = services.add_question(event, text="Which products do you bring?", kind="text", role="supplier",
+    question = questions.add_question(event, text="Which products do you bring?", kind="text", role="supplier",
                                      required=True)
     db.session.commit()
     supplier = person(OrganisationKind.MANUFACTURER, name="Circular Computing")

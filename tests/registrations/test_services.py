@@ -9,7 +9,7 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.models import (EventStatus, OrganisationKind, OutboxMessage, ParticipantRole, Registration,
                              RegistrationState, RoleCapacity, utcnow)
-from dialogue.registrations import mail, services
+from dialogue.registrations import mail, moderation, questions, services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING
 
@@ -94,17 +94,17 @@ def test_refusals_write_nothing(make_event, make_user, person, outbox, setup, er
 
 def test_questions_per_role_with_required_and_checked_answers(make_event, person):
     event = make_event()
-    products = services.add_question(event, text="Which products do you bring?", kind="text", role="supplier",
+    products = questions.add_question(event, text="Which products do you bring?", kind="text", role="supplier",
                                      required=True)
-    ew = services.add_question(event, text="Are you affiliated with Electronics Watch?", kind="yes_no")
-    meetings = services.add_question(event, text="One-to-one meetings?", kind="choice",
+    ew = questions.add_question(event, text="Are you affiliated with Electronics Watch?", kind="yes_no")
+    meetings = questions.add_question(event, text="One-to-one meetings?", kind="choice",
                                      choices=["In person", "Online", ""], required=False)
     assert meetings.choices == ["In person", "Online"]
     with pytest.raises(DialogueError, match="at least two options"):
-        services.add_question(event, text="Pick", kind="choice", choices=["Only one"])
+        questions.add_question(event, text="Pick", kind="choice", choices=["Only one"])
     db.session.commit()
-    assert services.questions_for(event, "reseller") == [ew, meetings]
-    assert services.questions_for(event, "supplier") == [products, ew, meetings]
+    assert questions.questions_for(event, "reseller") == [ew, meetings]
+    assert questions.questions_for(event, "supplier") == [products, ew, meetings]
 
     with pytest.raises(DialogueError, match="Answer this question") as exc:
         services.register(event, person(), "supplier", answers={ew.id: "yes"})
@@ -189,18 +189,18 @@ def test_moderation_approve_in_bulk_while_places_last_and_reject_with_reason(mak
     db.session.commit()
     assert {r.state for r in regs} == {PENDING}
     assert len(outbox("registration.received")) == 3
-    decision = services.approve(event, [r.id for r in regs], organiser)
+    decision = moderation.approve(event, [r.id for r in regs], organiser)
     db.session.commit()
     assert decision.confirmed == regs[:2] and decision.waitlisted == regs[2:]
-    again = services.approve(event, [regs[0].id], organiser)
+    again = moderation.approve(event, [regs[0].id], organiser)
     assert again.skipped == [regs[0]]
 
     with pytest.raises(DialogueError, match="Give a reason") as exc:
-        services.reject(event, [regs[0].id], organiser, reason=" ")
+        moderation.reject(event, [regs[0].id], organiser, reason=" ")
     assert exc.value.field == "reason"
     with pytest.raises(DialogueError, match="Choose at least one"):
-        services.reject(event, [], organiser, reason="x")
-    decision = services.reject(event, [regs[0].id], organiser, reason="Only manufacturers this time.")
+        moderation.reject(event, [], organiser, reason="x")
+    decision = moderation.reject(event, [regs[0].id], organiser, reason="Only manufacturers this time.")
     db.session.commit()
     assert regs[0].state == RegistrationState.REJECTED and regs[0].decision_reason == "Only manufacturers this time."
     assert decision.promoted == [regs[2]] and regs[2].state == CONFIRMED
@@ -213,7 +213,7 @@ def test_decisions_only_touch_this_events_registrations(make_event, make_registr
     event, other = make_event(organiser=organiser), make_event()
     foreign = make_registration(other, state=PENDING)
     with pytest.raises(DialogueError, match="not on this event"):
-        services.approve(event, [foreign.id], organiser)
+        moderation.approve(event, [foreign.id], organiser)
     db.session.rollback()
     assert foreign.state == PENDING
 

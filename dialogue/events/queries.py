@@ -1,0 +1,95 @@
+"""What the event pages read: the public lists, a person's events, counts per role, the agenda by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from dialogue.core.timeutil import format_local
+from dialogue.extensions import db
+from dialogue.models import (Event, EventCoHost, EventStaff, EventStatus, Membership, Organisation, OrganisationKind,
+                             ParticipantRole, Registration, RegistrationState, StaffRole, User, utcnow)
+
+def role_counts(event: Event) -> dict[str, dict[str, int]]:
+    """{role: {"confirmed": n, "waitlisted": n, "pending": n, "checked_in": n}} in one query."""
+    rows = db.session.execute(
+        select(Registration.role, Registration.state, func.count(), func.count(Registration.checked_in_at))
+        .where(Registration.event_id == event.id,
+               Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
+                                       RegistrationState.PENDING]))
+        .group_by(Registration.role, Registration.state)).all()
+    counts = {role.value: {"confirmed": 0, "waitlisted": 0, "pending": 0, "checked_in": 0}
+              for role in ParticipantRole}
+    for role, state, n, checked_in in rows:
+        counts[ParticipantRole(role).value][RegistrationState(state).value] = n
+        if state == RegistrationState.CONFIRMED:
+            counts[ParticipantRole(role).value]["checked_in"] = checked_in
+    return counts
+
+
+def list_home_events(now: dt.datetime | None = None) -> tuple[list[Event], list[Event]]:
+    """Public events: upcoming (soonest first) and past (latest first), in two queries."""
+    now = now or utcnow()
+    query = (select(Event).where(Event.status != EventStatus.DRAFT)
+             .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation)))
+    past_filter = or_(Event.ends_at < now, Event.status == EventStatus.FINISHED)
+    upcoming = list(db.session.scalars(query.where(~past_filter).order_by(Event.starts_at, Event.id)))
+    past = list(db.session.scalars(query.where(past_filter).order_by(Event.starts_at.desc(), Event.id).limit(50)))
+    return upcoming, past
+
+
+def list_my_events(user: User) -> list[tuple[Event, StaffRole | None, Registration | None]]:
+    """Events the person helps run or is registered for, with their role on each."""
+    staff = dict(db.session.execute(select(EventStaff.event_id, EventStaff.role)
+                                    .where(EventStaff.user_id == user.id)).all())
+    regs = {r.event_id: r for r in db.session.scalars(
+        select(Registration).where(Registration.user_id == user.id,
+                                   Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.PENDING,
+                                                           RegistrationState.WAITLISTED])))}
+    ids = set(staff) | set(regs)
+    if not ids:
+        return []
+    events = db.session.scalars(
+        select(Event).where(Event.id.in_(ids)).options(selectinload(Event.cohosts).joinedload(
+            EventCoHost.organisation))
+        .order_by(case((Event.ends_at < utcnow(), 1), else_=0), Event.starts_at))
+    return [(e, staff.get(e.id), regs.get(e.id)) for e in events]
+
+
+def public_buyers() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER)
+                                   .order_by(Organisation.name)))
+
+
+def staff_candidates(event: Event) -> list[User]:
+    """People of the co-hosts, for the staff form."""
+    host_ids = [c.organisation_id for c in event.cohosts]
+    return list(db.session.scalars(select(User).join(Membership).where(Membership.organisation_id.in_(host_ids))
+                                   .order_by(User.name)))
+
+
+def when(event: Event) -> str:
+    """'Wed 03 Oct 2018, 09:00 – 17:00 (Europe/Amsterdam)', the zone named once."""
+    start = format_local(event.starts_at, event.timezone)
+    local_start = event.starts_at.astimezone(_zone(event.timezone))
+    local_end = event.ends_at.astimezone(_zone(event.timezone))
+    if local_start.date() == local_end.date():
+        return start.replace(f" ({event.timezone})", "") + f" – {local_end:%H:%M} ({event.timezone})"
+    return start.replace(f" ({event.timezone})", "") + " – " + format_local(event.ends_at, event.timezone)
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def agenda_days(event: Event) -> list[tuple[dt.date, list]]:
+    """The sessions grouped by their day in the event's zone, in time order."""
+    days: dict[dt.date, list] = {}
+    zone = _zone(event.timezone)
+    for session in event.sessions:
+        days.setdefault(session.starts_at.astimezone(zone).date(), []).append(session)
+    return list(days.items())
