@@ -32,7 +32,7 @@ def change_role(registration: Registration, role: ParticipantRole | str, actor: 
     exception the organisers grant. Either way the registration is no longer flagged for review:
     keeping a flagged registration's role is how an exception is granted for it. A confirmed
     registration moves only into a role with a place left; a place it frees in its old role goes
-    to the waiting list.
+    to the waiting list, and a waiting registration moved to a role with a free place takes it in turn.
     """
     from dialogue.events.access import is_organiser
 
@@ -95,4 +95,6 @@ def change_role(registration: Registration, role: ParticipantRole | str, actor: 
                   exception=not fits, reason=reason)
     if role != old:
         registration_role_changed.send(registration, actor=actor, now=now, reason=reason, previous=old)
-    return promote_waitlist(event, now=now) if moving else []
+    # A confirmed person leaving a role frees a place in it; someone waiting who changes role may find
+    # a place free in the new one (and waits no longer than anyone behind them).
+    return promote_waitlist(event, now=now) if role != old else []

@@ -202,6 +202,19 @@ def test_change_role_refusals_places_and_the_waiting_list(make_event, make_regis
     assert promoted == [waiting] and waiting.state == CONFIRMED  # the supplier's place went to the waiting list
 
 
+def test_someone_waiting_for_a_full_role_takes_a_free_place_in_the_role_given(make_event, make_registration,
+                                                                              organiser, person):
+    event = make_event(organiser=organiser, capacity=3)
+    event.role_capacities.append(RoleCapacity(role="supplier", capacity=1))
+    db.session.commit()
+    make_registration(event, person(Kind.SUPPLIER), role=Role.SUPPLIER)
+    waiting = make_registration(event, person(Kind.MANUFACTURER), role=Role.SUPPLIER, state=WAITLISTED)
+
+    promoted = roles.change_role(waiting, "speaker", organiser, reason="Presents the take-back scheme")
+    db.session.commit()
+    assert promoted == [waiting] and waiting.state == CONFIRMED  # speakers have places left
+
+
 # --- flagged registrations --------------------------------------------------------------------------
 
 def test_flagged_registrations_are_shown_to_organisers_and_resolved(client, auth, make_event, make_registration,
