@@ -63,8 +63,20 @@ def seed(url: str, attempts: int, slots: int):
     from dialogue.auth.services import hash_password
     from dialogue.extensions import db
     from dialogue.meetings import setup
-    from dialogue.models import (Event, EventCoHost, EventStatus, Membership, MeetingMode, Organisation,
-                                 OrganisationKind, ParticipantRole, Registration, RegistrationState, User, utcnow)
+    from dialogue.models import (
+        Event,
+        EventCoHost,
+        EventStatus,
+        MeetingMode,
+        Membership,
+        Organisation,
+        OrganisationKind,
+        ParticipantRole,
+        Registration,
+        RegistrationState,
+        User,
+        utcnow,
+    )
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "TESTING": False})
     with app.app_context():

@@ -33,9 +33,10 @@ from sqlalchemy import select  # noqa: E402
 
 from dialogue import create_app  # noqa: E402
 from dialogue.config import normalise_database_url  # noqa: E402
-from dialogue.extensions import db  # noqa: E402
 from dialogue.demo_large import fill_event  # noqa: E402
+from dialogue.extensions import db  # noqa: E402
 from dialogue.models import Event  # noqa: E402
+
 
 def timed_requests(url: str, n: int) -> list[float]:
     times = []
@@ -147,7 +148,6 @@ def main() -> None:
 
         csv_time, raw_csv_time = best_of(our_csv), best_of(raw_csv)
         xlsx_time, raw_xlsx_time = best_of(our_xlsx, 2), best_of(raw_xlsx, 2)
-        del in_memory
         tracemalloc.start()
         our_csv()
         peak = tracemalloc.get_traced_memory()[1]

@@ -41,8 +41,18 @@ def main() -> None:
                       "RATELIMIT_ENABLED": False})
     from dialogue.intents import cpv, services, subscriptions
     from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput
-    from dialogue.models import (Intent, IntentCriterion, IntentItem, IntentStatus, Membership, Organisation,
-                                 OrganisationKind, OutboxMessage, User, utcnow)
+    from dialogue.models import (
+        Intent,
+        IntentCriterion,
+        IntentItem,
+        IntentStatus,
+        Membership,
+        Organisation,
+        OrganisationKind,
+        OutboxMessage,
+        User,
+        utcnow,
+    )
 
     with app.app_context():
         db.drop_all()
@@ -76,8 +86,8 @@ def main() -> None:
 
         client = app.test_client()
         timed("GET /intents (first page, no filter)", lambda: client.get("/intents"))
-        timed("GET /intents?cpv=302&criterion=tco_certified", lambda: client.get("/intents?cpv=302&criterion=tco_certified"))
-        timed("GET /intents?q=tender+49&country=FI&page=3", lambda: client.get("/intents?q=tender+49&country=FI&page=3"))
+        for url in ("/intents?cpv=302&criterion=tco_certified", "/intents?q=tender+49&country=FI&page=3"):
+            timed(f"GET {url}", lambda url=url: client.get(url))
         timed("GET /intents/feed.atom (50 entries)", lambda: client.get("/intents/feed.atom"))
         timed("GET /intents/ocds.json (all intents)", lambda: client.get("/intents/ocds.json"), runs=1)
 

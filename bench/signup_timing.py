@@ -43,7 +43,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+        app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "SECRET_KEY": "bench",
+                          "WTF_CSRF_ENABLED": False,
                           "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False, "MAIL_PORT": 9,
                           "UPLOAD_DIR": str(Path(tmp) / "uploads")})
         with app.app_context():

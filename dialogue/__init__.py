@@ -41,9 +41,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from dialogue.extensions import (babel, csrf, db, limiter, login_manager, mail, migrate, select_locale,
-                                     select_timezone)
     import dialogue.models  # noqa: F401  (every table registered before anything uses metadata)
+    from dialogue.extensions import (
+        babel,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        mail,
+        migrate,
+        select_locale,
+        select_timezone,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

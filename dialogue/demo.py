@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from dialogue.auth.services import hash_password
 from dialogue.extensions import db
-from dialogue.models import Membership, MemberRole, Organisation, OrganisationKind, OutboxMessage, User, utcnow
+from dialogue.models import MemberRole, Membership, Organisation, OrganisationKind, OutboxMessage, User, utcnow
 
 DEMO_PASSWORD = "dialogue-demo-2026"
 

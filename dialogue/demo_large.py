@@ -14,10 +14,30 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, Event, EventCoHost, EventIntent, EventStaff, EventStatus, Intent,
-                             IntentStatus, Membership, Organisation, OrganisationKind, ParticipantRole,
-                             ProcedureType, Registration, RegistrationAnswer, RegistrationQuestion,
-                             RegistrationState, SessionKind, SessionSpeaker, StaffRole, User, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventCoHost,
+    EventIntent,
+    EventStaff,
+    EventStatus,
+    Intent,
+    IntentStatus,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ParticipantRole,
+    ProcedureType,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+    SessionKind,
+    SessionSpeaker,
+    StaffRole,
+    User,
+    utcnow,
+)
 
 LARGE_EVENT = "large-market-dialogue"
 ROLES = list(ParticipantRole)

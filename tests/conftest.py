@@ -177,7 +177,7 @@ def make_org(app):
 
 @pytest.fixture
 def make_user(app, make_org):
-    from dialogue.models import Membership, MemberRole, User, utcnow
+    from dialogue.models import MemberRole, Membership, User, utcnow
 
     def make(org=None, *, role=MemberRole.MEMBER, verified=True, admin=False, with_org=True,
              **overrides) -> User:

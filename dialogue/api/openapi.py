@@ -101,7 +101,8 @@ def _ok(ref: str, description: str) -> dict:
     }
 
 
-ERROR_400 = {"description": "Bad query", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+ERROR_400 = {"description": "Bad query",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 ERROR_404 = {"description": "No such public object",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 

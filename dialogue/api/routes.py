@@ -17,8 +17,20 @@ from dialogue.api import bp, serializers
 from dialogue.api.openapi import openapi_document
 from dialogue.core.inputs import MAX_INT
 from dialogue.extensions import csrf, db, limiter
-from dialogue.models import (AgendaSession, Event, EventCoHost, EventIntent, EventStatus, Intent, IntentStatus,
-                             Material, MaterialVisibility, Membership, SessionSpeaker, User)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventCoHost,
+    EventIntent,
+    EventStatus,
+    Intent,
+    IntentStatus,
+    Material,
+    MaterialVisibility,
+    Membership,
+    SessionSpeaker,
+    User,
+)
 
 PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
                        EventStatus.CANCELLED)

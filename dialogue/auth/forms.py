@@ -4,8 +4,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from dialogue.core.forms import choices
-from dialogue.core.urls import HttpUrl
 from dialogue.core.timeutil import timezone_names
+from dialogue.core.urls import HttpUrl
 from dialogue.models import OrganisationKind
 from dialogue.organisations.services import country_choices
 

@@ -7,8 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from dialogue.auth import bp, services, throttle
-from dialogue.auth.forms import (ChangePasswordForm, LoginForm, ProfileForm,
-                                 ResetForm, ResetRequestForm, SignInLinkForm, SignInLinkRequestForm, SignupForm)
+from dialogue.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetForm,
+    ResetRequestForm,
+    SignInLinkForm,
+    SignInLinkRequestForm,
+    SignupForm,
+)
 from dialogue.core.actions import form_status, perform
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError

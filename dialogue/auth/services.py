@@ -161,7 +161,8 @@ def sign_up(*, name: str, email: str, password: str, locale: str = "en", timezon
         # the time an answer takes must not tell a stranger that the address has an account.
         hash_password(password)
         enqueue_mail([email], _l("Someone tried to sign up with your address"), "account_exists",
-                     category="auth.exists", locale=existing.locale, user=existing, login_link=external_url("auth.login"),
+                     category="auth.exists", locale=existing.locale, user=existing,
+                     login_link=external_url("auth.login"),
                      reset_link=external_url("auth.reset_request"))
         return None
     user = User(email=email, name=name, password_hash=hash_password(password), locale=locale, timezone=timezone)
@@ -218,7 +219,8 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_version += 1
     enqueue_mail([user.email], _l("Your Dialogue password was changed"), "password_changed",
-                 category="auth.password_changed", locale=user.locale, user=user, reset_link=external_url("auth.reset_request"))
+                 category="auth.password_changed", locale=user.locale, user=user,
+                 reset_link=external_url("auth.reset_request"))
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -108,8 +108,8 @@ def lock_row(instance, session: Session | None = None) -> None:
         session = db.session()
     mapper = sa_inspect(instance).mapper
     key = mapper.primary_key_from_instance(instance)
-    query = (select(mapper.class_).where(*(column == value for column, value in zip(mapper.primary_key, key)))
-             .execution_options(populate_existing=True))
+    match = (column == value for column, value in zip(mapper.primary_key, key, strict=True))
+    query = select(mapper.class_).where(*match).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     else:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 import re
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _
 
 from dialogue.core.errors import DialogueError
-
 
 # Times people enter are read within these years: year 1 or 9999 has no equivalent in every zone.
 FIRST_YEAR, LAST_YEAR = 1900, 2200

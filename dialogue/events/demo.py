@@ -8,8 +8,19 @@ from sqlalchemy import select
 
 from dialogue.core.timeutil import local_to_utc
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, Event, EventCoHost, EventFormat, EventStaff, EventStatus,
-                             RoleCapacity, SessionKind, SessionSpeaker, StaffRole, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventCoHost,
+    EventFormat,
+    EventStaff,
+    EventStatus,
+    RoleCapacity,
+    SessionKind,
+    SessionSpeaker,
+    StaffRole,
+    utcnow,
+)
 
 NORDIC = "nordic-forum-smartphones"
 MAKE_ICT = "make-ict-fair-2018"

@@ -4,15 +4,23 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, URLField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dialogue.core.forms import DateTimeLocalField, IntegerField, TimeZoneField, choices
 from dialogue.core.inputs import bounded_int
-from dialogue.core.urls import HttpUrl
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
+from dialogue.core.urls import HttpUrl
 from dialogue.models import EventFormat, ParticipantRole, SessionKind, StaffRole
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -9,8 +9,22 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (Event, EventCoHost, EventStaff, EventStatus, Membership, Organisation, OrganisationKind,
-                             ParticipantRole, Registration, RegistrationState, StaffRole, User, utcnow)
+from dialogue.models import (
+    Event,
+    EventCoHost,
+    EventStaff,
+    EventStatus,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    StaffRole,
+    User,
+    utcnow,
+)
+
 
 def role_counts(event: Event) -> dict[str, dict[str, int]]:
     """{role: {"confirmed": n, "waitlisted": n, "pending": n, "checked_in": n}} in one query."""

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.core.cache import public_page
 from dialogue.core import ical
 from dialogue.core.actions import perform
+from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
@@ -21,8 +21,18 @@ from dialogue.events import staff as event_staff
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, organiser_event_or_404
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, Event, EventCoHost, EventStaff, Membership, OutboxMessage,
-                             OutboxStatus, RegistrationState, SessionSpeaker, User)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventCoHost,
+    EventStaff,
+    Membership,
+    OutboxMessage,
+    OutboxStatus,
+    RegistrationState,
+    SessionSpeaker,
+    User,
+)
 
 # Everything the public page shows, loaded in a fixed number of queries whatever the agenda's size.
 PAGE_OPTIONS = (

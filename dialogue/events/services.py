@@ -25,8 +25,22 @@ from dialogue.events.lifecycle import check_publishable, require_not_closed
 from dialogue.events.queries import when
 from dialogue.events.staff import require_public_buyer
 from dialogue.extensions import db
-from dialogue.models import (Event, EventCoHost, EventFormat, EventStaff, EventStatus, MemberRole, Organisation,
-                             OrganisationKind, ParticipantRole, Registration, RoleCapacity, StaffRole, User, utcnow)
+from dialogue.models import (
+    Event,
+    EventCoHost,
+    EventFormat,
+    EventStaff,
+    EventStatus,
+    MemberRole,
+    Organisation,
+    OrganisationKind,
+    ParticipantRole,
+    Registration,
+    RoleCapacity,
+    StaffRole,
+    User,
+    utcnow,
+)
 from dialogue.organisations.services import slugify
 
 # Languages an event can be held in: the Nordic buyers' languages first, then others met at EU events.

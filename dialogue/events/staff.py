@@ -11,6 +11,7 @@ from dialogue.events.lifecycle import require_not_closed
 from dialogue.extensions import db
 from dialogue.models import Event, EventCoHost, EventStaff, Organisation, OrganisationKind, StaffRole, User
 
+
 def require_public_buyer(org: Organisation) -> None:
     if org.kind != OrganisationKind.PUBLIC_BUYER:
         raise DialogueError(_("%(name)s is not a public buyer: only public buyers co-host events.",

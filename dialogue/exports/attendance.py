@@ -21,8 +21,16 @@ from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
-                             RegistrationQuestion, RegistrationState, User)
+from dialogue.models import (
+    Event,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+    User,
+)
 
 BATCH = 1000
 
@@ -130,7 +138,8 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
 
 def _query(event: Event, filters: Filters):
     """Plain columns, not ORM objects: an export reads many rows and needs few fields of each."""
-    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.state, Registration.created_at,
+    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.state,
+                    Registration.created_at,
                     Registration.checked_in_at, Registration.list_consent_at, Registration.list_consent_withdrawn_at,
                     Registration.list_consent_version, User.name.label("person"), User.email.label("email"),
                     Organisation.name.label("organisation"), Organisation.country.label("country"))

@@ -10,8 +10,8 @@ from dialogue.core.forms import attach_error
 from dialogue.core.spreadsheet import csv_chunks, xlsx_file
 from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.exports import attendance, bp
-from dialogue.extensions import db
 from dialogue.exports.forms import AttendanceExportForm
+from dialogue.extensions import db
 
 
 @bp.get("/events/<slug>/export")

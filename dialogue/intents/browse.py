@@ -11,8 +11,16 @@ from sqlalchemy.orm import contains_eager, selectinload
 from dialogue.extensions import db
 from dialogue.intents.cpv import like_escape
 from dialogue.intents.criteria import SLOTS_BY_KEY
-from dialogue.models import (Intent, IntentCpvCode, IntentCriterion, IntentItem, IntentPartner, IntentStatus,
-                             Organisation, OrganisationKind)
+from dialogue.models import (
+    Intent,
+    IntentCpvCode,
+    IntentCriterion,
+    IntentItem,
+    IntentPartner,
+    IntentStatus,
+    Organisation,
+    OrganisationKind,
+)
 
 PER_PAGE = 20
 # What the list shows for each status choice; "public" is everything but drafts.

@@ -16,8 +16,16 @@ from sqlalchemy import select
 from dialogue.extensions import db
 from dialogue.intents import links, services
 from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput, LotInput
-from dialogue.models import (ChangeAction, Event, EventIntent, Intent, IntentQuestion,
-                             IntentSubscription, QuestionStatus, utcnow)
+from dialogue.models import (
+    ChangeAction,
+    Event,
+    EventIntent,
+    Intent,
+    IntentQuestion,
+    IntentSubscription,
+    QuestionStatus,
+    utcnow,
+)
 
 HELSINKI_TITLE = "ICT equipment for City of Helsinki staff: laptops, phones and tablets"
 NORDIC_TITLE = "Fair and circular smartphones for four Nordic cities"

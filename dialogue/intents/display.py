@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_decimal, lazy_gettext as _l
+from flask_babel import format_currency, format_date, format_decimal
+from flask_babel import lazy_gettext as _l
 
 from dialogue.intents import bp
 from dialogue.intents.criteria import KIND_HEADINGS, criterion_title

@@ -22,7 +22,8 @@ def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
     return element
 
 
-def build(intents: list[Intent], *, title: str, self_url: str, html_url: str, entry_url, labels: dict[str, str]) -> bytes:
+def build(intents: list[Intent], *, title: str, self_url: str, html_url: str, entry_url,
+          labels: dict[str, str]) -> bytes:
     """``entry_url(intent)`` gives each intent's page. Text is escaped by the XML writer; the
     summary is the sanitised HTML of the description, sent as escaped ``type="html"``."""
     ET.register_namespace("", ATOM)

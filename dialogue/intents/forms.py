@@ -3,8 +3,19 @@ from __future__ import annotations
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DecimalField, FieldList, Form, FormField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, URLField, widgets)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
+)
 from wtforms.validators import Length, Optional
 
 from dialogue.core.forms import DateField, IntegerField, choices
@@ -86,7 +97,8 @@ class IntentForm(FlaskForm):
     currency = SelectField(_l("Currency"), validators=[Optional()])
     procedure_type = SelectField(_l("Procedure type"), validators=[Optional()])
     planned_notice_date = DateField(_l("Planned publication of the contract notice"), validators=[Optional()],
-                                    format="%Y-%m-%d", invalid_value_message=DATE_MESSAGE, description=_l("Optional. When the tender is due to open."))
+                                    format="%Y-%m-%d", invalid_value_message=DATE_MESSAGE,
+                                    description=_l("Optional. When the tender is due to open."))
     contract_start_date = DateField(_l("Planned contract start"), validators=[Optional()], format="%Y-%m-%d",
                                     invalid_value_message=DATE_MESSAGE)
     contract_duration_months = IntegerField(_l("Contract duration in months"), validators=[Optional()],
@@ -109,7 +121,8 @@ class IntentForm(FlaskForm):
                                               [(p.value, PROCEDURE_LABELS[p]) for p in ProcedureType])
         self.place_country.choices = country_choices(_l("Choose a country"))
         self.partner_ids.choices = choices((org.id, org.name) for org in partner_orgs)
-        self.epeat_tier.choices = choices([("", _l("Any tier"))] + [(t.value, label) for t, label in TIER_LABELS.items()])
+        self.epeat_tier.choices = choices([("", _l("Any tier"))]
+                                          + [(t.value, label) for t, label in TIER_LABELS.items()])
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for every error, rows included, for the summary at the top of the form."""

@@ -13,8 +13,18 @@ from dialogue.extensions import db
 from dialogue.intents import access
 from dialogue.intents.cpv import like_escape
 from dialogue.intents.services import audit_intent, record_change
-from dialogue.models import (ChangeAction, Event, EventCoHost, EventIntent, EventStaff, EventStatus, Intent,
-                             IntentStatus, StaffRole, User)
+from dialogue.models import (
+    ChangeAction,
+    Event,
+    EventCoHost,
+    EventIntent,
+    EventStaff,
+    EventStatus,
+    Intent,
+    IntentStatus,
+    StaffRole,
+    User,
+)
 
 
 def _cohosts(event: Event, org_id: int) -> bool:

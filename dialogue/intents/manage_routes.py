@@ -14,8 +14,14 @@ from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.intents import access, bp, links, services, validation
-from dialogue.intents.forms import (AwardedForm, IntentForm, LinkEventForm, LinkIntentForm, TenderPublishedForm,
-                                    WithdrawForm)
+from dialogue.intents.forms import (
+    AwardedForm,
+    IntentForm,
+    LinkEventForm,
+    LinkIntentForm,
+    TenderPublishedForm,
+    WithdrawForm,
+)
 from dialogue.intents.routes import detail_options
 from dialogue.models import Event, EventIntent, Intent, Organisation, OrganisationKind
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from dialogue.extensions import db
 from dialogue.intents.urls import on_base_url
-from dialogue.models import (ChangeAction, Intent, IntentQuestion, IntentSubscription, User)
+from dialogue.models import ChangeAction, Intent, IntentQuestion, IntentSubscription, User
 
 UNSUBSCRIBE_SALT = "intents.unsubscribe"
 

@@ -17,7 +17,7 @@ from dialogue.extensions import db
 from dialogue.intents import access, notify
 from dialogue.intents.services import audit_intent, record_change
 from dialogue.intents.validation import plain_text
-from dialogue.models import (ChangeAction, Intent, IntentQuestion, IntentStatus, QuestionStatus, User, utcnow)
+from dialogue.models import ChangeAction, Intent, IntentQuestion, IntentStatus, QuestionStatus, User, utcnow
 
 MAX_QUESTION = 2000
 MAX_ANSWER = 10000

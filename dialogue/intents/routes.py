@@ -16,8 +16,8 @@ from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
-from dialogue.models import EventIntent, Intent, IntentPartner
 from dialogue.intents.urls import on_base_url
+from dialogue.models import EventIntent, Intent, IntentPartner
 
 CPV_PAGE = 50
 

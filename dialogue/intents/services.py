@@ -18,8 +18,19 @@ from dialogue.extensions import db
 from dialogue.intents import access, notify
 from dialogue.intents.criteria import criterion_title
 from dialogue.intents.validation import Clean, IntentInput, clean_intent, plain_text
-from dialogue.models import (ChangeAction, Intent, IntentChange, IntentCpvCode, IntentCriterion, IntentItem,
-                             IntentLot, IntentPartner, IntentStatus, User, utcnow)
+from dialogue.models import (
+    ChangeAction,
+    Intent,
+    IntentChange,
+    IntentCpvCode,
+    IntentCriterion,
+    IntentItem,
+    IntentLot,
+    IntentPartner,
+    IntentStatus,
+    User,
+    utcnow,
+)
 
 # Fields whose change is a change of dates: followers get a mail.
 DATE_FIELDS = ("planned_notice_date", "contract_start_date", "contract_duration_months")

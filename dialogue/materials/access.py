@@ -24,8 +24,17 @@ from sqlalchemy import select
 
 from dialogue.events import access as event_access
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility, MemberRole,
-                             SessionSpeaker, User)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventIntent,
+    Intent,
+    Material,
+    MaterialVisibility,
+    MemberRole,
+    SessionSpeaker,
+    User,
+)
 
 
 @dataclass

@@ -110,7 +110,7 @@ def build(world: dict) -> None:
         _add(host, event, None, title, visibility, lines)
         sessions = [s for s in event.sessions if s.kind not in NO_SLIDES_KINDS]
         # Leave the last session without slides, so the organisers' overview has someone to remind.
-        for session, topic in zip(sessions[:-1] if len(sessions) > 1 else sessions, plan["sessions"]):
+        for session, topic in zip(sessions[:-1] if len(sessions) > 1 else sessions, plan["sessions"], strict=False):
             speaker = session.speakers[0].user if session.speakers else host
             _add(speaker, event, session, f"Slides: {session.title}", MaterialVisibility.PARTICIPANTS,
                  [session.title, topic, event.title, f"Presented by {speaker.name}"])

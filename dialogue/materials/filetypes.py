@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.text import without_controls
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

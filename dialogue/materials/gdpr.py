@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
 from dialogue.gdpr.retention import RetentionRule
-from dialogue.models import (AgendaSession, Material, MaterialDownload, MaterialReminder, MaterialVersion, User)
+from dialogue.models import AgendaSession, Material, MaterialDownload, MaterialReminder, MaterialVersion, User
 
 
 def _where(material: Material) -> str:

@@ -8,12 +8,13 @@ listing is computed once per request and event, with a constant number of querie
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from dialogue.materials import access, bp, listing, services
 from dialogue.materials.filetypes import FILE_TYPES
 from dialogue.materials.forms import INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS
-from flask_babel import gettext as _, ngettext
 
 
 def _user():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,9 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.access import Viewer
-from flask_babel import gettext as _
-from dialogue.models import (AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility,
-                             SessionSpeaker)
+from dialogue.models import AgendaSession, Event, EventIntent, Intent, Material, MaterialVisibility, SessionSpeaker
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,11 +14,8 @@ from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.events import access as event_access
 from dialogue.extensions import db
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from dialogue.materials.listing import session_numbers
-from dialogue.models import (AgendaSession, Event, Material, MaterialReminder, SessionKind, SessionSpeaker, User,
-                             utcnow)
+from dialogue.models import AgendaSession, Event, Material, MaterialReminder, SessionKind, SessionSpeaker, User, utcnow
 from dialogue.outbox.services import enqueue_mail, external_url
 
 # A speaker is not reminded twice within this time, however often the button is pressed.

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from dialogue.materials.filetypes import FILE_TYPES
 from flask_babel import gettext as _
+
+from dialogue.materials.filetypes import FILE_TYPES
 from dialogue.materials.listing import Group, Listing
 from dialogue.models import Material
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from dialogue.core.errors import DialogueError
@@ -12,7 +14,6 @@ from dialogue.events.access import get_event_or_404, require_organiser
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
-from flask_babel import gettext as _, ngettext
 from dialogue.materials.forms import EditForm, IntentUploadForm, RemindForm, ReplaceForm, UploadForm
 from dialogue.materials.storage import get_storage
 from dialogue.models import AgendaSession, Intent, Material, MaterialVersion

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from dialogue.audit.services import record_action
@@ -19,10 +20,18 @@ from dialogue.core.urls import URL_MESSAGE, clean_http_url
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
-from flask_babel import gettext as _
 from dialogue.materials.storage import UploadTooLarge, get_storage
-from dialogue.models import (AgendaSession, Event, Intent, Material, MaterialDownload, MaterialVersion,
-                             MaterialVisibility, User, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    Intent,
+    Material,
+    MaterialDownload,
+    MaterialVersion,
+    MaterialVisibility,
+    User,
+    utcnow,
+)
 
 # Removed content is purged at once unless it was written this recently: a concurrent upload of the
 # same bytes may have just put it in place and not yet committed its row. ``flask materials gc``

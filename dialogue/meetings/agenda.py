@@ -11,9 +11,25 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.core import ical
 from dialogue.extensions import db
 from dialogue.meetings import notify
-from dialogue.models import (AgendaSession, CalendarFeedToken, Event, Meeting, MeetingParticipant, MeetingRequest,
-                             MeetingRequestAttendee, MeetingRequestSlot, MeetingSettings, MeetingSlot, MeetingStatus, Registration,
-                             RegistrationState, RequestStatus, User, new_token, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    CalendarFeedToken,
+    Event,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingRequestAttendee,
+    MeetingRequestSlot,
+    MeetingSettings,
+    MeetingSlot,
+    MeetingStatus,
+    Registration,
+    RegistrationState,
+    RequestStatus,
+    User,
+    new_token,
+    utcnow,
+)
 
 
 def my_meetings(user: User, event: Event | None = None) -> list[Meeting]:

@@ -16,11 +16,28 @@ from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.meetings.i18n import _
 from dialogue.meetings.people import buyer_people, supplier_people
-from dialogue.meetings.placement import (busy_people, flush_or_taken, free_location, lock_caps, meeting_count,
-                                         slot_of_event, unavailable_people)
+from dialogue.meetings.placement import (
+    busy_people,
+    flush_or_taken,
+    free_location,
+    lock_caps,
+    meeting_count,
+    slot_of_event,
+    unavailable_people,
+)
 from dialogue.meetings.services import organises, settings_or_error
-from dialogue.models import (BusySlot, Meeting, MeetingLocation, MeetingParticipant, MeetingSide, MeetingSlot,
-                             MeetingStatus, RequestStatus, User, utcnow)
+from dialogue.models import (
+    BusySlot,
+    Meeting,
+    MeetingLocation,
+    MeetingParticipant,
+    MeetingSide,
+    MeetingSlot,
+    MeetingStatus,
+    RequestStatus,
+    User,
+    utcnow,
+)
 
 
 def get_meeting_for(meeting_id: int, user: User) -> Meeting:

@@ -12,8 +12,17 @@ from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import requests, setup
 from dialogue.meetings.people import confirmed_registration
-from dialogue.models import (ACTIVE_STATES, Event, LocationKind, MeetingMode, MeetingRequest, ParticipantRole,
-                             Registration, RegistrationState, utcnow)
+from dialogue.models import (
+    ACTIVE_STATES,
+    Event,
+    LocationKind,
+    MeetingMode,
+    MeetingRequest,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    utcnow,
+)
 
 EVENT_SLUG = "nordic-forum-smartphones"
 BUYERS = ("buyer", "buyer-oslo", "buyer-cph")

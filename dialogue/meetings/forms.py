@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, TimeField, URLField)
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +48,8 @@ class SettingsForm(FlaskForm):
     max_requests_per_supplier = IntegerField(_l("Most open requests per supplier organisation"),
                                              validators=[Optional(), NumberRange(1, 500)],
                                              description=_l("Pending and accepted requests count. Empty for no cap."))
-    max_supplier_staff = IntegerField(_l("Supplier people per meeting"), validators=[InputRequired(), NumberRange(1, 10)])
+    max_supplier_staff = IntegerField(_l("Supplier people per meeting"),
+                                      validators=[InputRequired(), NumberRange(1, 10)])
     reminder_minutes = IntegerField(_l("Reminder before a meeting (minutes)"),
                                     validators=[InputRequired(), NumberRange(0, 24 * 60)],
                                     description=_l("0 sends no reminder."))

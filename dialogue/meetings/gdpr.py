@@ -16,8 +16,17 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
 from dialogue.gdpr.retention import RetentionRule
-from dialogue.models import (BusySlot, CalendarFeedToken, Meeting, MeetingInterest, MeetingParticipant,
-                             MeetingRequest, MeetingRequestAttendee, MeetingSlot, User)
+from dialogue.models import (
+    BusySlot,
+    CalendarFeedToken,
+    Meeting,
+    MeetingInterest,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingRequestAttendee,
+    MeetingSlot,
+    User,
+)
 
 
 def export(user: User) -> dict[str, list[dict]]:

@@ -14,8 +14,16 @@ from dialogue.extensions import db
 from dialogue.meetings import bp, exports, notify, queries, scheduling, setup
 from dialogue.meetings.forms import BlockForm, LocationForm, ScheduleForm, SettingsForm
 from dialogue.meetings.people import get_settings
-from dialogue.models import (LocationKind, Meeting, MeetingBlock, MeetingLocation, MeetingMode, MeetingStatus,
-                             RequestStatus, RunStatus)
+from dialogue.models import (
+    LocationKind,
+    Meeting,
+    MeetingBlock,
+    MeetingLocation,
+    MeetingMode,
+    MeetingStatus,
+    RequestStatus,
+    RunStatus,
+)
 
 
 def _flash_then(message_of, url: str):

@@ -123,7 +123,8 @@ def reschedule_decline(meeting_id: int):
 @login_required
 def add_person(meeting_id: int):
     form = AddPersonForm()
-    return _change(_load_meeting(meeting_id), form, lambda m: changes.add_participant(m, current_user, form.person.data),
+    return _change(_load_meeting(meeting_id), form,
+                   lambda m: changes.add_participant(m, current_user, form.person.data),
                    _("The person is added and gets the invitation."), "add_form")
 
 
@@ -157,7 +158,8 @@ def _organiser_meeting(meeting_id: int) -> Meeting:
 def move(meeting_id: int):
     form = MoveForm()
     return _change(_organiser_meeting(meeting_id), form,
-                   lambda m: changes.move_meeting(m, form.slot.data, current_user, location_id=form.location.data or None),
+                   lambda m: changes.move_meeting(m, form.slot.data, current_user,
+                                                  location_id=form.location.data or None),
                    _("The meeting is moved. Everyone's calendar entry updates."), "move_form")
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from dialogue.meetings.i18n import _, _l
 
 from dialogue.core import ical
 from dialogue.core.timeutil import format_local
+from dialogue.meetings.i18n import _, _l
 from dialogue.models import Meeting, MeetingParticipant, MeetingRequest, MeetingSide, MeetingStatus, User
 from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
 

@@ -6,14 +6,22 @@ staff, or someone the organisers granted the role to, never a registration flagg
 
 from __future__ import annotations
 
-from dialogue.meetings.i18n import _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import Conflict, NotAllowed
 from dialogue.extensions import db
-from dialogue.models import (Event, EventStatus, MeetingSettings, Organisation, ParticipantRole, Registration,
-                             RegistrationState, User)
+from dialogue.meetings.i18n import _
+from dialogue.models import (
+    Event,
+    EventStatus,
+    MeetingSettings,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    User,
+)
 from dialogue.registrations.eligibility import eligible_buyer, is_eligible_buyer
 
 SUPPLIER_ROLES = (ParticipantRole.SUPPLIER, ParticipantRole.RESELLER)

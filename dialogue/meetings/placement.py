@@ -20,9 +20,26 @@ from dialogue.meetings import notify
 from dialogue.meetings.i18n import _, _l
 from dialogue.meetings.people import confirmed_registration, require_supplier, side_of
 from dialogue.meetings.services import settings_or_error
-from dialogue.models import (BusySlot, Event, Intent, Meeting, MeetingLocation, MeetingMode, MeetingParticipant,
-                             MeetingRequest, MeetingSettings, MeetingSide, MeetingSlot, MeetingStatus, Organisation,
-                             Registration, RegistrationState, User, new_token, utcnow)
+from dialogue.models import (
+    BusySlot,
+    Event,
+    Intent,
+    Meeting,
+    MeetingLocation,
+    MeetingMode,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingSettings,
+    MeetingSide,
+    MeetingSlot,
+    MeetingStatus,
+    Organisation,
+    Registration,
+    RegistrationState,
+    User,
+    new_token,
+    utcnow,
+)
 
 SLOT_TAKEN = _l("This slot was just taken by someone else. Choose another time.")
 

@@ -10,8 +10,20 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
 from dialogue.meetings.setup import list_locations, list_slots
-from dialogue.models import (BusySlot, Event, Meeting, MeetingBlock, MeetingParticipant, MeetingRequest, MeetingSlot,
-                             MeetingStatus, RequestStatus, RunStatus, ScheduleRun, User)
+from dialogue.models import (
+    BusySlot,
+    Event,
+    Meeting,
+    MeetingBlock,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingStatus,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+    User,
+)
 
 
 def event_meetings(event: Event, statuses=None) -> list[Meeting]:

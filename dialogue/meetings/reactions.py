@@ -19,11 +19,22 @@ from sqlalchemy.orm import selectinload
 from dialogue.audit.services import record_action
 from dialogue.core.signals import account_erasing, event_cancelled, registration_ended, registration_role_changed
 from dialogue.extensions import db
-from dialogue.meetings.people import SUPPLIER_ROLES, buyer_people, supplier_people
 from dialogue.meetings.changes import call_off_meeting, leave_meeting
+from dialogue.meetings.people import SUPPLIER_ROLES, buyer_people, supplier_people
 from dialogue.meetings.requests import close_request
-from dialogue.models import (Event, Meeting, MeetingParticipant, MeetingRequest, MeetingRequestAttendee,
-                             MeetingSide, MeetingSlot, MeetingStatus, ParticipantRole, RequestStatus, User)
+from dialogue.models import (
+    Event,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingRequestAttendee,
+    MeetingSide,
+    MeetingSlot,
+    MeetingStatus,
+    ParticipantRole,
+    RequestStatus,
+    User,
+)
 from dialogue.models.meeting import OPEN_REQUEST_STATES
 
 

@@ -12,12 +12,32 @@ from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.meetings.i18n import _
-from dialogue.meetings.people import buyer_people, confirmed_registration, require_buyer, require_supplier, supplier_people
+from dialogue.meetings.people import (
+    buyer_people,
+    confirmed_registration,
+    require_buyer,
+    require_supplier,
+    supplier_people,
+)
 from dialogue.meetings.placement import meeting_count, place_meeting, slot_of_event
 from dialogue.meetings.services import organises, settings_or_error
-from dialogue.models import (Event, EventIntent, Intent, Meeting, MeetingInterest, MeetingMode, MeetingRequest,
-                             MeetingRequestAttendee, MeetingRequestSlot, MeetingSettings, MeetingSide, Organisation,
-                             RequestStatus, User, utcnow)
+from dialogue.models import (
+    Event,
+    EventIntent,
+    Intent,
+    Meeting,
+    MeetingInterest,
+    MeetingMode,
+    MeetingRequest,
+    MeetingRequestAttendee,
+    MeetingRequestSlot,
+    MeetingSettings,
+    MeetingSide,
+    Organisation,
+    RequestStatus,
+    User,
+    utcnow,
+)
 from dialogue.models.meeting import OPEN_REQUEST_STATES
 
 

@@ -15,8 +15,7 @@ from dialogue.extensions import db
 from dialogue.meetings import agenda, bp, notify, placement, queries
 from dialogue.meetings.availability import busy_slot_ids, interest_ids, set_availability, set_interests
 from dialogue.meetings.forms import AvailabilityForm, BookForm
-from dialogue.meetings.people import (buyer_organisations, buyer_people, confirmed_registration, get_settings,
-                                      side_of)
+from dialogue.meetings.people import buyer_organisations, buyer_people, confirmed_registration, get_settings, side_of
 from dialogue.meetings.requests import requestable_intents
 from dialogue.meetings.setup import list_slots
 from dialogue.models import MeetingMode, User, utcnow

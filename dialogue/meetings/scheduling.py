@@ -21,7 +21,6 @@ import time
 from collections import defaultdict
 
 from flask import Flask, current_app
-from dialogue.meetings.i18n import _, _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -31,11 +30,25 @@ from dialogue.core.databases import write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.meetings import notify, scheduler
+from dialogue.meetings.i18n import _, _l
 from dialogue.meetings.people import buyer_user_ids, get_settings, require_event_running
 from dialogue.meetings.setup import list_locations, list_slots
-from dialogue.models import (BusySlot, Event, Meeting, MeetingMode, MeetingParticipant, MeetingRequest,
-                             MeetingRequestAttendee,
-                             MeetingSide, MeetingStatus, RequestStatus, RunStatus, ScheduleRun, User, utcnow)
+from dialogue.models import (
+    BusySlot,
+    Event,
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingRequestAttendee,
+    MeetingSide,
+    MeetingStatus,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+    User,
+    utcnow,
+)
 
 REASON_NO_BUYER = "no_buyer"
 # Why a request was not placed, for the organisers' page (scheduler.REASONS is the solver's own English).
@@ -311,7 +324,7 @@ def apply_result(event: Event, inst: scheduler.Instance, result: scheduler.Resul
                               intent_id=request.intent_id, topic=request.topic, agenda=request.agenda,
                               status=MeetingStatus.PROPOSED, sequence=0)
             db.session.add(meeting)
-            for attendee, org_id in zip(request.attendees, orgs):
+            for attendee, org_id in zip(request.attendees, orgs, strict=True):
                 meeting.participants.append(MeetingParticipant(user_id=attendee.user_id, side=attendee.side,
                                                                slot_id=placement.slot, organisation_id=org_id))
         count += 1

@@ -5,16 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from dialogue.meetings.i18n import _
 from sqlalchemy import delete, func, select
 
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.core.timeutil import format_local, local_to_utc
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
+from dialogue.meetings.i18n import _
 from dialogue.meetings.people import get_settings
-from dialogue.models import (Event, LocationKind, Meeting, MeetingBlock, MeetingLocation, MeetingMode,
-                             MeetingSettings, MeetingSlot, MeetingStatus, utcnow)
+from dialogue.models import (
+    Event,
+    LocationKind,
+    Meeting,
+    MeetingBlock,
+    MeetingLocation,
+    MeetingMode,
+    MeetingSettings,
+    MeetingSlot,
+    MeetingStatus,
+    utcnow,
+)
 
 
 def ensure_settings(event: Event) -> MeetingSettings:

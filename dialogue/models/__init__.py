@@ -1,21 +1,50 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
-from dialogue.models.organisation import (Invitation, Membership, MemberRole, Organisation,
-                                          OrganisationKind)
-from dialogue.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
-from dialogue.models.user import User
-from dialogue.models.event import (AgendaSession, Event, EventCoHost, EventFormat, EventStaff, EventStatus,
-                                   RoleCapacity, SessionKind, SessionSpeaker, StaffRole)
-from dialogue.models.registration import (ACTIVE_STATES, ParticipantRole, QuestionKind, Registration,
-                                          RegistrationAnswer, RegistrationQuestion, RegistrationState)
-from dialogue.models.intent import EventIntent, Intent, IntentStatus, ProcedureType
 from dialogue.models.audit import AuditEntry
-
-from dialogue.models.intent import (ChangeAction, CriterionKind, EpeatTier, IntentChange, IntentCpvCode,
-                                    IntentCriterion, IntentItem, IntentLot, IntentPartner, IntentQuestion,
-                                    IntentSubscription, QuestionStatus)
+from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
 from dialogue.models.cpv import CpvCode
+from dialogue.models.event import (
+                                          AgendaSession,
+                                          Event,
+                                          EventCoHost,
+                                          EventFormat,
+                                          EventStaff,
+                                          EventStatus,
+                                          RoleCapacity,
+                                          SessionKind,
+                                          SessionSpeaker,
+                                          StaffRole,
+)
+from dialogue.models.intent import (
+                                          ChangeAction,
+                                          CriterionKind,
+                                          EpeatTier,
+                                          EventIntent,
+                                          Intent,
+                                          IntentChange,
+                                          IntentCpvCode,
+                                          IntentCriterion,
+                                          IntentItem,
+                                          IntentLot,
+                                          IntentPartner,
+                                          IntentQuestion,
+                                          IntentStatus,
+                                          IntentSubscription,
+                                          ProcedureType,
+                                          QuestionStatus,
+)
+from dialogue.models.organisation import Invitation, MemberRole, Membership, Organisation, OrganisationKind
+from dialogue.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
+from dialogue.models.registration import (
+                                          ACTIVE_STATES,
+                                          ParticipantRole,
+                                          QuestionKind,
+                                          Registration,
+                                          RegistrationAnswer,
+                                          RegistrationQuestion,
+                                          RegistrationState,
+)
+from dialogue.models.user import User
 
 __all__ = [
     "Base", "UTCDateTime", "new_token", "utcnow",
@@ -33,16 +62,31 @@ __all__ = [
     "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentSubscription", "QuestionStatus",
     "CpvCode",
 ]
-from dialogue.models.material import (Material, MaterialDownload, MaterialReminder, MaterialVersion,  # noqa: E402
-                                      MaterialVisibility)
+from dialogue.models.material import Material, MaterialDownload, MaterialReminder, MaterialVersion, MaterialVisibility  # noqa: E402
 
 __all__ += ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
 
-from dialogue.models.meeting import (BusySlot, CalendarFeedToken, LocationKind, Meeting, MeetingBlock,  # noqa: E402
-                                     MeetingInterest, MeetingLocation, MeetingMode, MeetingParticipant,
-                                     MeetingRequest, MeetingRequestAttendee, MeetingRequestSlot,
-                                     MeetingSettings, MeetingSide, MeetingSlot, MeetingStatus,
-                                     RequestStatus, RunStatus, ScheduleRun)
+from dialogue.models.meeting import (  # noqa: E402
+                                          BusySlot,
+                                          CalendarFeedToken,
+                                          LocationKind,
+                                          Meeting,
+                                          MeetingBlock,
+                                          MeetingInterest,
+                                          MeetingLocation,
+                                          MeetingMode,
+                                          MeetingParticipant,
+                                          MeetingRequest,
+                                          MeetingRequestAttendee,
+                                          MeetingRequestSlot,
+                                          MeetingSettings,
+                                          MeetingSide,
+                                          MeetingSlot,
+                                          MeetingStatus,
+                                          RequestStatus,
+                                          RunStatus,
+                                          ScheduleRun,
+)
 
 __all__ += [
     "BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
@@ -51,8 +95,17 @@ __all__ += [
     "RunStatus", "ScheduleRun",
 ]
 
-from dialogue.models.survey import (Survey, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestion,  # noqa: E402
-                                    SurveyQuestionKind, SurveyResponse, SurveySection, SurveyState)
+from dialogue.models.survey import (  # noqa: E402
+                                          Survey,
+                                          SurveyAnswer,
+                                          SurveyAudience,
+                                          SurveyInvitation,
+                                          SurveyQuestion,
+                                          SurveyQuestionKind,
+                                          SurveyResponse,
+                                          SurveySection,
+                                          SurveyState,
+)
 
 __all__ += ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
             "SurveyResponse", "SurveySection", "SurveyState"]

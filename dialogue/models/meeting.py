@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
@@ -288,7 +287,8 @@ class Meeting(Base):
     supplier_org: Mapped[Organisation] = relationship()
     intent: Mapped[Intent | None] = relationship()
     participants: Mapped[list[MeetingParticipant]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="(MeetingParticipant.side, MeetingParticipant.id)")
+        back_populates="meeting", cascade="all, delete-orphan",
+        order_by="(MeetingParticipant.side, MeetingParticipant.id)")
     reschedule_slot: Mapped[MeetingSlot | None] = relationship(foreign_keys=[reschedule_slot_id])
     reschedule_by: Mapped[User | None] = relationship(foreign_keys=[reschedule_by_id])
     no_show_by: Mapped[User | None] = relationship(foreign_keys=[no_show_by_id])

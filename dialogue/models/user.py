@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, utcnow
-from dialogue.models.organisation import Membership, MemberRole, Organisation
+from dialogue.models.organisation import MemberRole, Membership, Organisation
 
 
 class User(UserMixin, Base):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
-from dialogue.models import Invitation, Membership, MemberRole, Organisation
+from dialogue.models import Invitation, MemberRole, Membership, Organisation
 from dialogue.organisations import bp, services
 from dialogue.organisations.forms import InviteForm, RoleForm
 

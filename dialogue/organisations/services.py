@@ -20,8 +20,7 @@ from dialogue.core.emails import normalise_email
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
-from dialogue.models import (Invitation, Membership, MemberRole, Organisation, OrganisationKind, User,
-                             utcnow)
+from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
 
 
 def _territory_names() -> dict[str, str]:

@@ -3,12 +3,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from dialogue.core.forms import ButtonForm as RetryForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import admin_required
 from dialogue.extensions import db
 from dialogue.models import OutboxMessage, OutboxStatus
 from dialogue.outbox import bp, services
-from dialogue.core.forms import ButtonForm as RetryForm
 
 PAGE_SIZE = 50
 

@@ -9,8 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
-from dialogue.models import (AuditEntry, Event, EventCoHost, EventIntent, Intent, IntentChange, IntentQuestion,
-                             Material, Meeting, Registration, RegistrationState, User, utcnow)
+from dialogue.models import (
+    AuditEntry,
+    Event,
+    EventCoHost,
+    EventIntent,
+    Intent,
+    IntentChange,
+    IntentQuestion,
+    Material,
+    Meeting,
+    Registration,
+    RegistrationState,
+    User,
+    utcnow,
+)
 from dialogue.record.services import MeetingLine, materials_query, meeting_lines, questions_query
 
 

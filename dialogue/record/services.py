@@ -14,10 +14,33 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.audit.services import list_for_event, record_action
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, AuditEntry, Event, EventCoHost, EventIntent, EventStaff, Intent,
-                             IntentQuestion, Material, Meeting, MeetingParticipant, MeetingRequest, MeetingSide,
-                             MeetingStatus, Membership, Organisation, ParticipantRole, Registration,
-                             RegistrationState, SessionSpeaker, StaffRole, Survey, SurveySection, User, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    AuditEntry,
+    Event,
+    EventCoHost,
+    EventIntent,
+    EventStaff,
+    Intent,
+    IntentQuestion,
+    Material,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingSide,
+    MeetingStatus,
+    Membership,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    SessionSpeaker,
+    StaffRole,
+    Survey,
+    SurveySection,
+    User,
+    utcnow,
+)
 from dialogue.record.names import BASIS_CONSENT, BASIS_PUBLIC_ROLE
 
 

@@ -10,8 +10,15 @@ from sqlalchemy import select
 
 from dialogue.core.timeutil import local_to_utc
 from dialogue.extensions import db
-from dialogue.models import (ParticipantRole, QuestionKind, Registration, RegistrationAnswer,
-                             RegistrationQuestion, RegistrationState, utcnow)
+from dialogue.models import (
+    ParticipantRole,
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+    utcnow,
+)
 from dialogue.registrations.services import CONSENT_VERSION
 
 CONFIRMED, WAITLISTED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED

@@ -22,8 +22,7 @@ from sqlalchemy.orm import joinedload
 from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationState, User,
-                             utcnow)
+from dialogue.models import Event, Organisation, ParticipantRole, Registration, RegistrationState, User, utcnow
 
 TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
 

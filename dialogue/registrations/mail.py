@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.core import ical
 from dialogue.extensions import db
-from dialogue.models import (ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User)
+from dialogue.models import ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User
 from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
 
 CATEGORY = "registration.{kind}"

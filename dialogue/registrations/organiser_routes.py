@@ -15,8 +15,16 @@ from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
-from dialogue.models import (ACTIVE_STATES, Organisation, ParticipantRole, Registration, RegistrationAnswer,
-                             RegistrationQuestion, RegistrationState, User)
+from dialogue.models import (
+    ACTIVE_STATES,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+    User,
+)
 from dialogue.registrations import bp, eligibility, mail, moderation, roles, services
 from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm

@@ -9,16 +9,24 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.core.errors import DialogueError
 from dialogue.core.actions import perform
+from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
-from dialogue.models import (Event, Organisation, ParticipantRole, Registration, RegistrationAnswer,
-                             RegistrationState, User)
+from dialogue.models import (
+    Event,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationAnswer,
+    RegistrationState,
+    User,
+)
 from dialogue.registrations import bp, door, eligibility, mail, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 from dialogue.registrations.questions import questions_for
+
 
 @bp.app_template_filter("role_label")
 def role_label(role) -> str:

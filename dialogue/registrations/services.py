@@ -24,8 +24,18 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (ACTIVE_STATES, Event, EventStatus, ParticipantRole, Registration, RegistrationAnswer,
-                             RegistrationState, RoleCapacity, User, utcnow)
+from dialogue.models import (
+    ACTIVE_STATES,
+    Event,
+    EventStatus,
+    ParticipantRole,
+    Registration,
+    RegistrationAnswer,
+    RegistrationState,
+    RoleCapacity,
+    User,
+    utcnow,
+)
 from dialogue.registrations import eligibility, mail, questions
 
 # The wording a person agrees to; its version is stored with the consent.

@@ -10,8 +10,16 @@ import datetime as dt
 from sqlalchemy import select
 
 from dialogue.extensions import db
-from dialogue.models import (Event, Registration, RegistrationState, Survey, SurveyAnswer, SurveyInvitation,
-                             SurveyResponse, new_token)
+from dialogue.models import (
+    Event,
+    Registration,
+    RegistrationState,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+    new_token,
+)
 from dialogue.surveys import answers, services
 from dialogue.surveys.starters import STARTERS
 

@@ -22,7 +22,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.core.spreadsheet import neutralise
 from dialogue.extensions import db
 from dialogue.gdpr.names import person_name
-from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K, SurveyResponse, User
+from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyResponse, User
+from dialogue.models import SurveyQuestionKind as K
 from dialogue.surveys.answers import OTHER
 from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
 

@@ -11,9 +11,9 @@ from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import SurveyQuestionKind, utcnow
 from dialogue.surveys import answers, bp
+from dialogue.surveys.access import load_survey
 from dialogue.surveys.answers import OTHER, InvalidAnswers, Value
 from dialogue.surveys.results import yes_no_label
-from dialogue.surveys.access import load_survey
 
 
 def _submitted(survey) -> tuple[dict[int, list[str]], dict[int, str]]:

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (ParticipantRole, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion,
-                             SurveyQuestionKind as K, SurveyResponse)
+from dialogue.models import ParticipantRole, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
+from dialogue.models import SurveyQuestionKind as K
 from dialogue.models.survey import CHOICE_KINDS, TEXT_KINDS
 from dialogue.surveys.answers import OTHER
 

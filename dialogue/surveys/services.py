@@ -14,8 +14,18 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.models import (Event, ParticipantRole, Registration, RegistrationState, Survey, SurveyAudience,
-                             SurveyInvitation, SurveyQuestion, SurveySection, User)
+from dialogue.models import (
+    Event,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    Survey,
+    SurveyAudience,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveySection,
+    User,
+)
 from dialogue.surveys.starters import STARTERS
 
 MAX_REMINDERS = 5

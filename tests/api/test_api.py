@@ -8,8 +8,15 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, EventIntent, EventStatus, IntentStatus, MemberRole, SessionKind,
-                             SessionSpeaker)
+from dialogue.models import (
+    AgendaSession,
+    EventIntent,
+    EventStatus,
+    IntentStatus,
+    MemberRole,
+    SessionKind,
+    SessionSpeaker,
+)
 
 
 @pytest.fixture

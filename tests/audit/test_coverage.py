@@ -8,9 +8,22 @@ import io
 from sqlalchemy import select
 
 from dialogue.extensions import db
-from dialogue.models import (AuditEntry, EventStatus, IntentQuestion, IntentStatus, MeetingMode, MeetingStatus,
-                             MemberRole, OrganisationKind, ParticipantRole, QuestionStatus, RegistrationQuestion,
-                             RegistrationState, QuestionKind, utcnow)
+from dialogue.models import (
+    AuditEntry,
+    EventStatus,
+    IntentQuestion,
+    IntentStatus,
+    MeetingMode,
+    MeetingStatus,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    QuestionKind,
+    QuestionStatus,
+    RegistrationQuestion,
+    RegistrationState,
+    utcnow,
+)
 
 
 def entries(action_prefix: str = "") -> list[AuditEntry]:
@@ -158,8 +171,8 @@ def test_meetings_scheduling_publishing_export_and_deletions(client, auth, make_
     buyer = make_registration(event, role=ParticipantRole.BUYER).user
     supplier = make_registration(event, role=ParticipantRole.SUPPLIER).user
     slot = setup.list_slots(event)[0]
-    meeting = Meeting(event_id=event.id, slot_id=slot.id, location_id=table.id, supplier_org_id=supplier.organisation.id,
-                      topic="Take-back", status=MeetingStatus.PROPOSED)
+    meeting = Meeting(event_id=event.id, slot_id=slot.id, location_id=table.id,
+                      supplier_org_id=supplier.organisation.id, topic="Take-back", status=MeetingStatus.PROPOSED)
     meeting.participants.append(MeetingParticipant(user_id=buyer.id, side=MeetingSide.BUYER, slot_id=slot.id,
                                                    organisation_id=buyer.organisation.id))
     meeting.participants.append(MeetingParticipant(user_id=supplier.id, side=MeetingSide.SUPPLIER, slot_id=slot.id,

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import Invitation, Membership, MemberRole, Organisation, OrganisationKind, User
+from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User
 from tests.conftest import TEST_PASSWORD
 
 SIGNUP = {

@@ -20,8 +20,14 @@ from werkzeug.routing import IntegerConverter
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.models import (AuditEntry, Event, Intent, IntentStatus, MemberRole, Organisation, OrganisationKind,
-                             ParticipantRole, utcnow)
+from dialogue.models import (
+    AuditEntry,
+    Event,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    utcnow,
+)
 from tests.materials.conftest import pdf
 
 HUGE = (2**64, 2**63, 2**31)
@@ -131,7 +137,7 @@ def test_every_get_route_with_an_id_answers_a_huge_id_without_a_500(app, client,
         for number in (*HUGE, 2**31 - 1):
             values = {name: number if isinstance(conv, IntegerConverter) else plausible.get(name, "x")
                       for name, conv in converters.items()}
-            urls.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule))
+            urls.append(re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule))
     assert len(urls) >= 4 * 30
     for signed_in in (False, True):
         if signed_in:

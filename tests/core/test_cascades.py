@@ -14,11 +14,23 @@ from dialogue.events import lifecycle as events
 from dialogue.extensions import db
 from dialogue.meetings import agenda, placement, scheduling
 from dialogue.meetings import requests as meetings
-from dialogue.models import (AuditEntry, Meeting, MeetingRequest, MeetingStatus, ParticipantRole, Registration,
-                             RegistrationState, RequestStatus, RoleCapacity, SurveyInvitation, utcnow)
+from dialogue.models import (
+    AuditEntry,
+    Meeting,
+    MeetingRequest,
+    MeetingStatus,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    RequestStatus,
+    RoleCapacity,
+    SurveyInvitation,
+    utcnow,
+)
 from dialogue.registrations import moderation
 from dialogue.registrations import services as registrations
-from dialogue.surveys import delivery, services as surveys
+from dialogue.surveys import delivery
+from dialogue.surveys import services as surveys
 from tests.conftest import TEST_PASSWORD
 from tests.meetings.conftest import world  # noqa: F401  (the fixture)
 

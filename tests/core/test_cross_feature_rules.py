@@ -24,19 +24,48 @@ import sys
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
-from dialogue.models import (ACTIVE_STATES, AuditEntry, Event, EventCoHost, EventStaff, EventStatus, LocationKind,
-                             Meeting, MeetingMode, MeetingParticipant, MeetingRequest, MeetingRequestAttendee,
-                             MeetingSide, MeetingStatus, Membership, MemberRole, Organisation, OrganisationKind,
-                             OutboxMessage, ParticipantRole, Registration, RegistrationState, RequestStatus,
-                             RoleCapacity, StaffRole, User, utcnow)
+from dialogue.models import (
+    ACTIVE_STATES,
+    AuditEntry,
+    Event,
+    EventCoHost,
+    EventStaff,
+    EventStatus,
+    LocationKind,
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingSide,
+    MeetingStatus,
+    MemberRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OutboxMessage,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    RequestStatus,
+    RoleCapacity,
+    StaffRole,
+    User,
+    utcnow,
+)
 from tests.conftest import TEST_PASSWORD, _empty_tables, password_hash
 
 BUYER_KINDS = (OrganisationKind.PUBLIC_BUYER, OrganisationKind.NETWORK)

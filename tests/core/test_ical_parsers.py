@@ -82,7 +82,7 @@ def read_with_vobject(text: bytes) -> list[dict]:
 def assert_both_read(icaljs, texts: list[bytes], expected: list[list[tuple[dt.datetime, dt.datetime]]]) -> None:
     """Each text's entries, in order, start and end at the expected UTC instants for both parsers."""
     by_icaljs = icaljs(texts)
-    for text, wanted, from_js in zip(texts, expected, by_icaljs):
+    for text, wanted, from_js in zip(texts, expected, by_icaljs, strict=True):
         assert [(e["start"], e["end"]) for e in read_with_vobject(text)] == wanted, text.decode()
         assert [(e["start"], e["end"]) for e in from_js] == wanted, text.decode()
 

@@ -26,8 +26,18 @@ from sqlalchemy import select
 
 from dialogue import create_app
 from dialogue.extensions import db
-from dialogue.models import (Event, EventCoHost, EventStatus, Membership, MemberRole, Organisation,
-                             OrganisationKind, Registration, User, utcnow)
+from dialogue.models import (
+    Event,
+    EventCoHost,
+    EventStatus,
+    MemberRole,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Registration,
+    User,
+    utcnow,
+)
 from tests.conftest import ROOT, free_port, temporary_database
 
 EVENTS = 8

@@ -80,7 +80,7 @@ def live_server(e2e_database, tmp_path_factory):
                         break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((instance / "server.log").read_text())
+                    raise RuntimeError((instance / "server.log").read_text()) from None
                 time.sleep(0.2)
         yield {"url": base_url, "database": e2e_database, "env": env}
     finally:

@@ -41,7 +41,7 @@ def _user(email: str):
 def _supplier(k: str, n: int, password_hash: str):
     """A person of a new manufacturer, confirmed, so the journey can sign in as them."""
     from dialogue.extensions import db
-    from dialogue.models import Membership, MemberRole, Organisation, OrganisationKind, User, utcnow
+    from dialogue.models import MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
 
     org = Organisation(name=f"Fairdevice {k} {n}", slug=f"fairdevice-{k}-{n}", kind=OrganisationKind.MANUFACTURER,
                        country="SE")
@@ -54,8 +54,20 @@ def _supplier(k: str, n: int, password_hash: str):
 def _event(k: str, title: str, starts_at: dt.datetime, ends_at: dt.datetime):
     """A published event co-hosted by Helsinki and Malmö; Anna organises, Erik of Malmö is a buyer."""
     from dialogue.extensions import db
-    from dialogue.models import (Event, EventCoHost, EventIntent, EventStaff, EventStatus, Intent, Organisation,
-                                 ParticipantRole, Registration, RegistrationState, StaffRole, utcnow)
+    from dialogue.models import (
+        Event,
+        EventCoHost,
+        EventIntent,
+        EventStaff,
+        EventStatus,
+        Intent,
+        Organisation,
+        ParticipantRole,
+        Registration,
+        RegistrationState,
+        StaffRole,
+        utcnow,
+    )
 
     organiser, buyer = _user(ORGANISER), _user(BUYER)
     event = Event(slug=f"{title.lower().replace(' ', '-')}-{k}", title=f"{title} {k}", timezone=ZONE,

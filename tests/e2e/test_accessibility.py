@@ -25,7 +25,8 @@ def ids(server_db):
     """Demo records the pages are about, looked up by their natural keys."""
     queries = {
         "ticket": "SELECT r.ticket_token FROM registrations r JOIN users u ON u.id = r.user_id "
-                  "JOIN events e ON e.id = r.event_id WHERE u.email = :supplier AND e.slug = 'nordic-forum-smartphones'",
+                  "JOIN events e ON e.id = r.event_id "
+                  "WHERE u.email = :supplier AND e.slug = 'nordic-forum-smartphones'",
         "intent": "SELECT id FROM intents WHERE title = :malmo_intent",
         "answered_intent": "SELECT i.id FROM intents i JOIN organisations o ON o.id = i.buyer_id "
                            "WHERE o.slug = 'helsinki' ORDER BY i.id LIMIT 1",

@@ -281,7 +281,7 @@ def test_organiser_checks_in_exports_schedules_and_sends_the_survey(page, server
     assert name.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(data)).active
     header, *records = [list(row) for row in sheet.iter_rows(values_only=True)]
-    records = [dict(zip(header, row)) for row in records if any(row)]
+    records = [dict(zip(header, row, strict=True)) for row in records if any(row)]
     assert sorted(r["Email"] for r in records) == sorted([first["email"], second["email"]])
     assert all(isinstance(r[came], dt.datetime) for r in records)  # real dates, not text
 
@@ -321,7 +321,8 @@ def test_participant_answers_the_survey_from_the_emailed_link(page, server_app, 
     link = link_in(latest_mail(server_db, person["email"], "surveys.invitation"), "/s/")
     page.goto(link)
     page.get_by_role("heading", name=event["survey_title"], level=1).wait_for()
-    page.get_by_role("group", name=re.compile("How useful was the market dialogue")).get_by_label("4", exact=True).check()
+    usefulness = page.get_by_role("group", name=re.compile("How useful was the market dialogue"))
+    usefulness.get_by_label("4", exact=True).check()
     page.get_by_role("group", name=re.compile("How clearly did the buyers")).get_by_label("5", exact=True).check()
     page.get_by_role("group", name=re.compile("Will you bid")).get_by_label("Probably", exact=True).check()
     barriers = page.get_by_role("group", name=re.compile("What are your barriers"))

@@ -68,7 +68,7 @@ class Keyboard:
         for name in names:
             self.tab_to(name, limit=12)
         visited = [s for s in self.stops[start:] if s["inMain"]]
-        for before, after in zip(visited, visited[1:]):
+        for before, after in zip(visited, visited[1:], strict=False):
             assert after["top"] >= before["top"] - 4, f"focus jumped up from {before['name']} to {after['name']}"
 
     def type(self, text: str) -> None:

@@ -20,9 +20,22 @@ def served(live_server):
     from dialogue import create_app
     from dialogue.auth.services import hash_password
     from dialogue.extensions import db
-    from dialogue.models import (Event, EventCoHost, EventStaff, EventStatus, Membership, Organisation,
-                                 OrganisationKind, ParticipantRole, Registration, RegistrationState, StaffRole,
-                                 SurveyInvitation, User, utcnow)
+    from dialogue.models import (
+        Event,
+        EventCoHost,
+        EventStaff,
+        EventStatus,
+        Membership,
+        Organisation,
+        OrganisationKind,
+        ParticipantRole,
+        Registration,
+        RegistrationState,
+        StaffRole,
+        SurveyInvitation,
+        User,
+        utcnow,
+    )
     from dialogue.surveys import delivery, services
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database"], "SECRET_KEY": "e2e-secret",

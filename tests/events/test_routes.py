@@ -7,8 +7,19 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, Event, EventStatus, MemberRole, OrganisationKind, ParticipantRole,
-                             RegistrationState, SessionKind, SessionSpeaker, StaffRole, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    EventStatus,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    RegistrationState,
+    SessionKind,
+    SessionSpeaker,
+    StaffRole,
+    utcnow,
+)
 from dialogue.outbox.services import enqueue_mail
 
 

@@ -8,8 +8,17 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.events import agenda, lifecycle, queries, services
 from dialogue.events import staff as event_staff
 from dialogue.extensions import db
-from dialogue.models import (Event, EventStatus, MemberRole, OrganisationKind, ParticipantRole,
-                             RegistrationState, SessionKind, StaffRole, utcnow)
+from dialogue.models import (
+    Event,
+    EventStatus,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    RegistrationState,
+    SessionKind,
+    StaffRole,
+    utcnow,
+)
 
 
 def test_buyer_admin_creates_a_draft_co_hosted_by_their_city_and_organises_it(buyer_admin, make_org, details):

@@ -8,8 +8,15 @@ from openpyxl import load_workbook
 from dialogue.core.spreadsheet import csv_chunks
 from dialogue.exports import attendance
 from dialogue.extensions import db
-from dialogue.models import (MemberRole, OrganisationKind, ParticipantRole, RegistrationAnswer,
-                             RegistrationQuestion, RegistrationState, QuestionKind)
+from dialogue.models import (
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    QuestionKind,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+)
 
 NASTY = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 

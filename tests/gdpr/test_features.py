@@ -11,9 +11,25 @@ import zipfile
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (Base, CalendarFeedToken, IntentQuestion, IntentSubscription, Material, MaterialDownload,
-                             Meeting, MeetingParticipant, Registration, RegistrationAnswer, RegistrationQuestion,
-                             QuestionKind, SessionSpeaker, SurveyInvitation, SurveyResponse, User, utcnow)
+from dialogue.models import (
+    Base,
+    CalendarFeedToken,
+    IntentQuestion,
+    IntentSubscription,
+    Material,
+    MaterialDownload,
+    Meeting,
+    MeetingParticipant,
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    SessionSpeaker,
+    SurveyInvitation,
+    SurveyResponse,
+    User,
+    utcnow,
+)
 from tests.conftest import TEST_PASSWORD
 from tests.record.conftest import consultation  # noqa: F401  (the fixture)
 
@@ -81,7 +97,8 @@ def test_a_person_exports_then_erases_and_the_record_still_reads(client, auth, m
     assert attendance.status_code == 200 and "(erased account),Circular Computing" in text
     assert client.get(f"/events/{c.event.slug}/export/attendance?format=xlsx").status_code == 200
     intent_page = client.get(f"/intents/{c.intent.id}")
-    assert intent_page.status_code == 200 and "Will refurbished laptops be accepted?" in intent_page.get_data(as_text=True)
+    assert intent_page.status_code == 200
+    assert "Will refurbished laptops be accepted?" in intent_page.get_data(as_text=True)
     questions = client.get(f"/intents/{c.intent.id}/questions/manage").get_data(as_text=True)
     assert "Circular Computing" in questions
     meetings = client.get(f"/events/{c.event.slug}/meetings/export.csv")

@@ -1,6 +1,5 @@
 """Finnish and Swedish are complete: every message in code and templates has a translation."""
 
-import io
 import re
 
 import pytest

@@ -3,8 +3,16 @@
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (EventIntent, Intent, IntentQuestion, IntentStatus, IntentSubscription, OutboxMessage,
-                             QuestionStatus, User)
+from dialogue.models import (
+    EventIntent,
+    Intent,
+    IntentQuestion,
+    IntentStatus,
+    IntentSubscription,
+    OutboxMessage,
+    QuestionStatus,
+    User,
+)
 
 
 def counts():

@@ -64,8 +64,9 @@ def rich_intent(announced, staff, make_event, make_org, supplier):
     partner = make_org(name="Partner City", kind=OrganisationKind.PUBLIC_BUYER, country="SE")
     intent = announced(partner_ids=[partner.id], partner_names=["Town not on Dialogue"])
     now = utcnow()
-    past = make_event(cohosts=[staff.organisation], title="Live market engagement", starts_at=now - dt.timedelta(days=20),
-                      ends_at=now - dt.timedelta(days=20) + dt.timedelta(hours=6))
+    start = now - dt.timedelta(days=20)
+    past = make_event(cohosts=[staff.organisation], title="Live market engagement", starts_at=start,
+                      ends_at=start + dt.timedelta(hours=6))
     future = make_event(cohosts=[staff.organisation], title="Nordic forum")
     draft_event = make_event(cohosts=[staff.organisation], status=EventStatus.DRAFT, title="Not public")
     for event in (past, future, draft_event):

@@ -9,8 +9,16 @@ from sqlalchemy import event, func, select
 
 from dialogue.extensions import db
 from dialogue.intents import notify, questions, services, subscriptions
-from dialogue.models import (EventIntent, Intent, IntentQuestion, IntentStatus, IntentSubscription, OrganisationKind,
-                             QuestionStatus, utcnow)
+from dialogue.models import (
+    EventIntent,
+    Intent,
+    IntentQuestion,
+    IntentStatus,
+    IntentSubscription,
+    OrganisationKind,
+    QuestionStatus,
+    utcnow,
+)
 
 
 def form_data(**overrides) -> dict:
@@ -20,7 +28,8 @@ def form_data(**overrides) -> dict:
         "cpv_main": "30213200-7", "additional_cpv": "30213100-6\n32250000-0",
         "items-0-description": "Tablets", "items-0-cpv": "", "items-0-quantity": "5000", "items-0-unit": "units a year",
         "items-0-lot_number": "",
-        "items-1-description": "", "items-1-cpv": "", "items-1-quantity": "", "items-1-unit": "", "items-1-lot_number": "",
+        "items-1-description": "", "items-1-cpv": "", "items-1-quantity": "", "items-1-unit": "",
+        "items-1-lot_number": "",
         "lots-0-number": "", "lots-0-title": "", "lots-0-description": "", "lots-0-estimated_value": "",
         "estimated_value": "1500000", "currency": "EUR", "procedure_type": "open",
         "planned_notice_date": (today + dt.timedelta(days=60)).isoformat(), "contract_start_date": "",

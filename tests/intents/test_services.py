@@ -10,8 +10,17 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.intents import notify, services, subscriptions
 from dialogue.intents.validation import CriterionInput, InvalidInput, ItemInput, LotInput
-from dialogue.models import (ChangeAction, CriterionKind, EpeatTier, Intent, IntentItem, IntentStatus,
-                             IntentSubscription, OrganisationKind, utcnow)
+from dialogue.models import (
+    ChangeAction,
+    CriterionKind,
+    EpeatTier,
+    Intent,
+    IntentItem,
+    IntentStatus,
+    IntentSubscription,
+    OrganisationKind,
+    utcnow,
+)
 
 
 def count(model) -> int:
@@ -26,7 +35,8 @@ def test_create_stores_every_field_as_a_draft(staff, intent_input, make_org):
     assert intent.status == IntentStatus.DRAFT and intent.buyer_id == staff.organisation.id
     assert [c.code for c in intent.additional_cpv] == ["30213200-7", "50320000-4"]  # duplicates dropped
     assert [(i.description, i.quantity, i.unit, i.lot_number) for i in intent.items] == [
-        ("Laptops", Decimal("20000.00"), "units a year", 1), ("Mobile phones", Decimal("6500.00"), "units a year", None)]
+        ("Laptops", Decimal("20000.00"), "units a year", 1),
+        ("Mobile phones", Decimal("6500.00"), "units a year", None)]
     assert [(lot.number, lot.title) for lot in intent.lots] == [(1, "Laptops")]
     kinds = {(c.kind, c.subject): c for c in intent.criteria}
     assert kinds[(CriterionKind.LABEL, "epeat")].tier == EpeatTier.GOLD

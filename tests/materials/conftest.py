@@ -13,8 +13,16 @@ import pytest
 
 from dialogue.extensions import db
 from dialogue.materials.demo import make_pdf
-from dialogue.models import (AgendaSession, Event, MemberRole, OrganisationKind, ParticipantRole, SessionKind,
-                             SessionSpeaker, User)
+from dialogue.models import (
+    AgendaSession,
+    Event,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    SessionKind,
+    SessionSpeaker,
+    User,
+)
 
 OOXML = "application/vnd.openxmlformats-officedocument."
 

@@ -16,7 +16,7 @@ def test_demo_adds_generated_pdfs_to_the_demo_events_once(app, make_user, make_e
     event = make_event(organiser=organiser, slug="nordic-forum-smartphones")
     titles = ["Buyers' plans", "Coffee", "Supplier solutions", "Open discussion"]
     kinds = [SessionKind.BUYER_PRESENTATION, SessionKind.BREAK, SessionKind.SUPPLIER_PITCH, SessionKind.PANEL]
-    for n, (title, kind) in enumerate(zip(titles, kinds)):
+    for n, (title, kind) in enumerate(zip(titles, kinds, strict=True)):
         session = AgendaSession(event=event, title=title, kind=kind,
                                 starts_at=event.starts_at + dt.timedelta(hours=n),
                                 ends_at=event.starts_at + dt.timedelta(hours=n, minutes=45))

@@ -371,7 +371,8 @@ def test_buyers_attach_documents_to_their_intents(client, auth, world, make_inte
     assert client.get(f"/intents/{intent.id}/materials/new").status_code == 403
     auth.login(buyer)
     page = client.get(f"/intents/{intent.id}/materials/new").get_data(as_text=True)
-    assert 'checked id="visibility-0" name="visibility" type="radio" value="public"' in page and "Staff of our organisation only" in page
+    assert 'checked id="visibility-0" name="visibility" type="radio" value="public"' in page
+    assert "Staff of our organisation only" in page
     response = client.post(f"/intents/{intent.id}/materials/new", data={
         "title": "Draft specification", "description": "", "language": "en", "visibility": "public", "link": "",
         "file": (io.BytesIO(ooxml("docx")), "spec.docx")}, content_type="multipart/form-data")

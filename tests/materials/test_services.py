@@ -15,10 +15,18 @@ from dialogue.materials.demo import make_pdf
 from dialogue.materials.filetypes import clean_filename
 from dialogue.materials.listing import list_event_materials
 from dialogue.materials.storage import get_storage
-from dialogue.models import (EventStatus, Material, MaterialDownload, MaterialReminder, MaterialVersion,
-                             MaterialVisibility, MemberRole, SessionSpeaker, utcnow)
-from tests.materials.conftest import (ELF, EXE, HTML, OOXML, SCRIPT, SVG, jpeg, mp4, odf, ooxml, pdf, png,
-                                      stored_files)
+from dialogue.models import (
+    EventStatus,
+    Material,
+    MaterialDownload,
+    MaterialReminder,
+    MaterialVersion,
+    MaterialVisibility,
+    MemberRole,
+    SessionSpeaker,
+    utcnow,
+)
+from tests.materials.conftest import ELF, EXE, HTML, OOXML, SCRIPT, SVG, jpeg, mp4, odf, ooxml, pdf, png, stored_files
 
 
 def count(model) -> int:

@@ -11,8 +11,9 @@ from dialogue.models import LocationKind, MeetingMode, OrganisationKind, Partici
 def world(app, make_org, make_user, make_event, make_registration):
     """An event 30 days ahead with a 14:00-16:00 block (five 20-minute slots, 5-minute breaks), three
     tables for four, two buyer organisations (three buyers) and two suppliers (three people)."""
-    from dialogue.meetings import setup
     from zoneinfo import ZoneInfo
+
+    from dialogue.meetings import setup
 
     organiser = make_user()
     event = make_event(organiser=organiser)

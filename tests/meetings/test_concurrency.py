@@ -9,8 +9,19 @@ from sqlalchemy import func, select
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
 from dialogue.meetings import placement, setup
-from dialogue.models import (Meeting, MeetingMode, MeetingParticipant, Membership, Organisation, OrganisationKind,
-                             ParticipantRole, Registration, RegistrationState, User, utcnow)
+from dialogue.models import (
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    User,
+    utcnow,
+)
 from tests.conftest import password_hash, postgres_only
 
 

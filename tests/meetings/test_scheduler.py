@@ -1,13 +1,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from dialogue.extensions import db
 from dialogue.core.errors import NotFound
+from dialogue.extensions import db
 from dialogue.meetings import scheduler, scheduling
 from dialogue.meetings.changes import get_meeting_for
 from dialogue.meetings.requests import create_request
-from dialogue.meetings.services import user_ids_with_meetings
 from dialogue.meetings.scheduler import Fixed, Instance, Request, Slot, Table
+from dialogue.meetings.services import user_ids_with_meetings
 from dialogue.models import Meeting, MeetingMode, MeetingStatus, RequestStatus, RunStatus
 
 

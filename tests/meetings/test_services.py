@@ -7,8 +7,15 @@ from sqlalchemy import func, select
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.extensions import db
 from dialogue.meetings import agenda, availability, changes, placement, requests, services, setup
-from dialogue.models import (Meeting, MeetingMode, MeetingParticipant, MeetingRequest, MeetingStatus,
-                             RequestStatus, utcnow)
+from dialogue.models import (
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingStatus,
+    RequestStatus,
+    utcnow,
+)
 
 
 def _request(w, supplier=None, **kw):

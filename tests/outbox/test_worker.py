@@ -1,7 +1,6 @@
 import datetime as dt
 import threading
 
-import pytest
 from sqlalchemy import select
 
 from dialogue.extensions import db

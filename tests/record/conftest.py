@@ -9,11 +9,33 @@ from types import SimpleNamespace
 import pytest
 
 from dialogue.extensions import db
-from dialogue.models import (AgendaSession, EventIntent, IntentQuestion, Meeting, MeetingBlock, MeetingLocation,
-                             MeetingParticipant, MeetingSide, MeetingSlot, MeetingStatus, MemberRole,
-                             OrganisationKind, ParticipantRole, QuestionStatus, RegistrationState, SessionKind,
-                             SessionSpeaker, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion,
-                             SurveyQuestionKind, SurveyResponse, SurveySection, utcnow)
+from dialogue.models import (
+    AgendaSession,
+    EventIntent,
+    IntentQuestion,
+    Meeting,
+    MeetingBlock,
+    MeetingLocation,
+    MeetingParticipant,
+    MeetingSide,
+    MeetingSlot,
+    MeetingStatus,
+    MemberRole,
+    OrganisationKind,
+    ParticipantRole,
+    QuestionStatus,
+    RegistrationState,
+    SessionKind,
+    SessionSpeaker,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyQuestionKind,
+    SurveyResponse,
+    SurveySection,
+    utcnow,
+)
 
 ZONE = "Europe/Amsterdam"
 
@@ -104,7 +126,8 @@ def consultation(app, make_org, make_user, make_event, make_registration, make_i
     db.session.flush()
     slots = []
     for n in range(4):
-        slot = MeetingSlot(event_id=event.id, block_id=block.id, starts_at=block.starts_at + dt.timedelta(minutes=25 * n),
+        slot = MeetingSlot(event_id=event.id, block_id=block.id,
+                           starts_at=block.starts_at + dt.timedelta(minutes=25 * n),
                            ends_at=block.starts_at + dt.timedelta(minutes=25 * n + 20))
         db.session.add(slot)
         slots.append(slot)

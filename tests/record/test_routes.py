@@ -113,7 +113,8 @@ def test_intent_record_across_events(client, auth, make_event, consultation):
     tables = read_zip(client.get(f"/intents/{c.intent.id}/record.zip"))
     assert [e["Event"] for e in tables["events.csv"]] == ["Live Market Engagement", "Nordic follow-up"]
     assert tables["events.csv"][0]["Meetings about it"] == "1" and tables["events.csv"][0]["Attended"] == "4"
-    assert len(tables["meetings.csv"]) == 1 and tables["meetings.csv"][0]["Supplier organisation"] == "Circular Computing"
+    assert len(tables["meetings.csv"]) == 1
+    assert tables["meetings.csv"][0]["Supplier organisation"] == "Circular Computing"
     assert {h["Change"] for h in tables["history.csv"]} >= {"Presented at an event"}
     assert tables["documents.csv"][0]["Link"] == "https://www.nijmegen.nl/laptops"
 
@@ -174,11 +175,19 @@ def _grow(c, make_user, make_org, make_registration, n: int):
     import datetime as dt
 
     from dialogue.materials import services as materials
-    from dialogue.models import (AgendaSession, IntentQuestion, MeetingSlot, ParticipantRole, QuestionStatus,
-                                 SessionKind, SessionSpeaker)
+    from dialogue.models import (
+        AgendaSession,
+        IntentQuestion,
+        MeetingSlot,
+        ParticipantRole,
+        QuestionStatus,
+        SessionKind,
+        SessionSpeaker,
+    )
     from tests.record.conftest import add_meeting
 
-    block_end = max(s.ends_at for s in db.session.scalars(select(MeetingSlot).where(MeetingSlot.event_id == c.event.id)))
+    slots = db.session.scalars(select(MeetingSlot).where(MeetingSlot.event_id == c.event.id))
+    block_end = max(s.ends_at for s in slots)
     for i in range(n):
         org = make_org(name=f"Supplier {i}", kind=OrganisationKind.SUPPLIER)
         person = make_user(org)

@@ -16,8 +16,16 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.extensions import db
 from dialogue.meetings import people, placement, scheduling
 from dialogue.meetings import requests as meetings
-from dialogue.models import (AuditEntry, MeetingMode, OrganisationKind, ParticipantRole, Registration,
-                             RegistrationState, RoleCapacity, utcnow)
+from dialogue.models import (
+    AuditEntry,
+    MeetingMode,
+    OrganisationKind,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    RoleCapacity,
+    utcnow,
+)
 from dialogue.registrations import eligibility, roles, services
 from tests.conftest import temporary_database
 from tests.meetings.conftest import world  # noqa: F401  (the meetings' event with buyers and suppliers)

@@ -5,8 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (OrganisationKind, Registration, RegistrationQuestion, RegistrationState, StaffRole,
-                             utcnow)
+from dialogue.models import OrganisationKind, Registration, RegistrationQuestion, RegistrationState, StaffRole, utcnow
 from dialogue.registrations import questions, services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING

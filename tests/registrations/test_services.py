@@ -7,8 +7,16 @@ from sqlalchemy.exc import IntegrityError
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
-from dialogue.models import (EventStatus, OrganisationKind, OutboxMessage, ParticipantRole, Registration,
-                             RegistrationState, RoleCapacity, utcnow)
+from dialogue.models import (
+    EventStatus,
+    OrganisationKind,
+    OutboxMessage,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    RoleCapacity,
+    utcnow,
+)
 from dialogue.registrations import mail, moderation, questions, services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING

@@ -47,7 +47,8 @@ def make_survey(app):
     def make(event, starter="market_dialogue", *, state="open", anonymous=False,
              audience=SurveyAudience.REGISTERED, roles=(), reminder_days=(3, 7), previous=None):
         now = utcnow()
-        survey = services.create_survey(event, None, "" if starter else "Feedback", starter=starter or None, previous=previous, now=now)
+        survey = services.create_survey(event, None, "" if starter else "Feedback", starter=starter or None,
+                                        previous=previous, now=now)
         survey.anonymous = anonymous
         survey.audience = audience
         survey.audience_roles = list(roles)

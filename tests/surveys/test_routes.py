@@ -7,8 +7,17 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import (ParticipantRole, Survey, SurveyAnswer, SurveyAudience, SurveyInvitation,
-                             SurveyQuestion, SurveyResponse, new_token, utcnow)
+from dialogue.models import (
+    ParticipantRole,
+    Survey,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+    new_token,
+    utcnow,
+)
 from dialogue.surveys import delivery
 from tests.surveys.conftest import good_answers, link_token, question
 

@@ -6,8 +6,15 @@ from sqlalchemy import func, select
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
-from dialogue.models import (ParticipantRole, SurveyAnswer, SurveyAudience, SurveyInvitation, SurveyQuestionKind,
-                             SurveyResponse, utcnow)
+from dialogue.models import (
+    ParticipantRole,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyInvitation,
+    SurveyQuestionKind,
+    SurveyResponse,
+    utcnow,
+)
 from dialogue.surveys import answers, builder, delivery, services
 from dialogue.surveys.answers import InvalidAnswers
 from dialogue.surveys.exports import raw_table, safe_cell, summary_table, to_csv, to_xlsx
@@ -263,7 +270,8 @@ def test_named_answers_are_stored_and_editable_until_closing(past_event, partici
     assert answer.text == "Forecasting volumes"
     submit(invitation, survey, **{f"q{question(survey, 'How useful').id}": "2"})
     assert count(SurveyResponse) == 1
-    useful = db.session.scalar(select(SurveyAnswer).where(SurveyAnswer.question_id == question(survey, "How useful").id))
+    useful_id = question(survey, "How useful").id
+    useful = db.session.scalar(select(SurveyAnswer).where(SurveyAnswer.question_id == useful_id))
     assert useful.number == 2
     survey.closes_at = utcnow() - dt.timedelta(minutes=1)
     db.session.commit()
