@@ -38,6 +38,63 @@ def parse_emails(text: str | Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(e.strip().lower() for e in re.split(r"[\s,;]+", text) if e.strip()))
 
 
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise DialogueError(_("Enter the session's title."), field="title")
+    if len(title) > 300:
+        raise DialogueError(_("Use at most %(n)d characters.", n=300), field="title")
+    return title
+
+
+def _check_kind(kind: SessionKind | str) -> SessionKind:
+    try:
+        return SessionKind(kind)
+    except ValueError:
+        raise DialogueError(_("Choose a kind of session from the list."), field="kind") from None
+
+
+def _check_times(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if starts_at is None:
+        raise DialogueError(_("Enter when the session starts."), field="starts_at")
+    if ends_at is None:
+        raise DialogueError(_("Enter when the session ends."), field="ends_at")
+    if ends_at <= starts_at:
+        raise DialogueError(_("The session must end after it starts."), field="ends_at")
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise DialogueError(_("The session must lie within the event's time."), field="starts_at")
+
+
+def _check_description(description: str) -> str:
+    description = (description or "").strip()
+    if len(description) > 20_000:
+        raise DialogueError(_("Use at most %(n)d characters.", n=20_000), field="description")
+    return description
+
+
+def _speaker_users(speaker_emails: Iterable[str]) -> list[User]:
+    """The accounts of the speakers, in the order given; every address must have one."""
+    emails = parse_emails(speaker_emails)
+    if len(emails) > MAX_SPEAKERS:
+        raise DialogueError(_("A session has at most %(n)d speakers.", n=MAX_SPEAKERS), field="speakers")
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))} if emails else {}
+    missing = [e for e in emails if e not in users]
+    if missing:
+        raise DialogueError(_("No account for %(emails)s. Speakers need an account on Dialogue; ask them to "
+                              "sign up first.", emails=", ".join(missing)), field="speakers")
+    return [users[e] for e in emails]
+
+
+def _set_speakers(session: AgendaSession, wanted: list[User]) -> None:
+    for speaker in list(session.speakers):
+        if speaker.user not in wanted:
+            session.speakers.remove(speaker)
+    present = {s.user_id for s in session.speakers}
+    for user in wanted:
+        if user.id not in present:
+            session.speakers.append(SessionSpeaker(user=user))
+
+
 def save_session(event: Event, session: AgendaSession | None, *, title: str, kind: SessionKind | str,
                  starts_at: dt.datetime, ends_at: dt.datetime, room: str | None = None,
                  description: str = "", speaker_emails: Iterable[str] = ()) -> AgendaSession:
@@ -49,35 +106,12 @@ def save_session(event: Event, session: AgendaSession | None, *, title: str, kin
     from dialogue.events.lifecycle import require_not_closed
 
     require_not_closed(event)
-    title = (title or "").strip()
-    if not title:
-        raise DialogueError(_("Enter the session's title."), field="title")
-    if len(title) > 300:
-        raise DialogueError(_("Use at most %(n)d characters.", n=300), field="title")
-    try:
-        kind = SessionKind(kind)
-    except ValueError:
-        raise DialogueError(_("Choose a kind of session from the list."), field="kind") from None
-    if starts_at is None:
-        raise DialogueError(_("Enter when the session starts."), field="starts_at")
-    if ends_at is None:
-        raise DialogueError(_("Enter when the session ends."), field="ends_at")
-    if ends_at <= starts_at:
-        raise DialogueError(_("The session must end after it starts."), field="ends_at")
-    if starts_at < event.starts_at or ends_at > event.ends_at:
-        raise DialogueError(_("The session must lie within the event's time."), field="starts_at")
+    title = _check_title(title)
+    kind = _check_kind(kind)
+    _check_times(event, starts_at, ends_at)
     room = (room or "").strip()[:200] or None
-    description = (description or "").strip()
-    if len(description) > 20_000:
-        raise DialogueError(_("Use at most %(n)d characters.", n=20_000), field="description")
-    emails = parse_emails(speaker_emails)
-    if len(emails) > MAX_SPEAKERS:
-        raise DialogueError(_("A session has at most %(n)d speakers.", n=MAX_SPEAKERS), field="speakers")
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))} if emails else {}
-    missing = [e for e in emails if e not in users]
-    if missing:
-        raise DialogueError(_("No account for %(emails)s. Speakers need an account on Dialogue; ask them to "
-                              "sign up first.", emails=", ".join(missing)), field="speakers")
+    description = _check_description(description)
+    wanted = _speaker_users(speaker_emails)
     if session is None:
         session = AgendaSession(event=event, title=title, kind=kind, starts_at=starts_at, ends_at=ends_at,
                                 room=room, description=description, sequence=0)
@@ -89,14 +123,7 @@ def save_session(event: Event, session: AgendaSession | None, *, title: str, kin
             session.sequence += 1
         session.title, session.kind, session.description = title, kind, description
         session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
-    wanted = [users[e] for e in emails]
-    for speaker in list(session.speakers):
-        if speaker.user not in wanted:
-            session.speakers.remove(speaker)
-    present = {s.user_id for s in session.speakers}
-    for user in wanted:
-        if user.id not in present:
-            session.speakers.append(SessionSpeaker(user=user))
+    _set_speakers(session, wanted)
     db.session.flush()
     return session
 

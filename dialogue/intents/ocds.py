@@ -21,8 +21,16 @@ from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.intents.criteria import criterion_title
 from dialogue.intents.urls import on_base_url
-from dialogue.models import (CriterionKind, EventIntent, Intent, IntentPartner, IntentStatus, ProcedureType,
-                             QuestionStatus, utcnow)
+from dialogue.models import (
+    CriterionKind,
+    EventIntent,
+    Intent,
+    IntentPartner,
+    IntentStatus,
+    ProcedureType,
+    QuestionStatus,
+    utcnow,
+)
 
 LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
 
@@ -168,16 +176,8 @@ def _items(intent: Intent, labels: dict[str, str]) -> list[dict]:
     return items
 
 
-def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str, str] | None = None,
-            link=None) -> dict:
-    """One release. A package passes the CPV labels and the link builder it made once for all."""
-    if link is None:
-        with on_base_url() as link:
-            return release(intent, now=now, labels=labels, link=link)
-    now = now or utcnow()
-    the_ocid = ocid(intent)
-    labels = cpv.labels(intent.all_cpv_codes) if labels is None else labels
-    intent_url = link("intents.detail", intent_id=intent.id)
+def _parties(intent: Intent) -> list[dict]:
+    """The buyer, who also runs the procedure, then the partner buyers (with or without an account)."""
     contact = {k: v for k, v in (("name", intent.contact_name), ("email", intent.contact_email)) if v} or None
     parties = [_organisation(intent.buyer, ["buyer", "procuringEntity"], contact=contact)]
     for partner in intent.partners:
@@ -185,8 +185,10 @@ def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str,
             parties.append(_organisation(partner.organisation, ["buyer"]))
         else:
             parties.append({"id": f"dialogue-partner-{partner.id}", "name": partner.name, "roles": ["buyer"]})
-    buyer_ref = {"id": party_id(intent.buyer_id), "name": intent.buyer.name}
+    return parties
 
+
+def _planning(intent: Intent, *, intent_url: str, now: dt.datetime) -> dict:
     planning: dict = {"documents": [{
         "id": "intent-page", "documentType": "plannedProcurementNotice",
         "title": f"Planned procurement: {intent.title}", "url": intent_url, "format": "text/html",
@@ -199,12 +201,21 @@ def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str,
     milestones = _milestones(intent, now)
     if milestones:
         planning["milestones"] = milestones
+    return planning
 
+
+def _criteria_by_kind(intent: Intent) -> dict[CriterionKind, list[str]]:
+    """Each criterion as a line of text, grouped by kind; labels and the like lead with their name."""
     by_kind: dict[CriterionKind, list[str]] = {}
     for criterion in intent.criteria:
         by_kind.setdefault(criterion.kind, []).append(
             f"{criterion_title(criterion)}: {criterion.text}".strip(": ") if criterion.kind in (
                 CriterionKind.LABEL, CriterionKind.AFFILIATION, CriterionKind.CIRCULARITY) else criterion.text)
+    return by_kind
+
+
+def _tender_description(intent: Intent, by_kind: dict[CriterionKind, list[str]]) -> str:
+    """The intent's description followed by the criteria that OCDS has no field of their own for."""
     description = intent.description or ""
     stated = [(title, by_kind.get(kind)) for kind, title in (
         (CriterionKind.LABEL, "Labels or equivalent"), (CriterionKind.AFFILIATION, "Affiliation"),
@@ -215,13 +226,34 @@ def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str,
     if stated:
         description = (description + "\n\n" if description else "") + "Intended criteria:\n" + \
             "\n".join(f"- {line}" for line in stated)
+    return description
 
+
+def _contract_period(intent: Intent) -> dict:
+    contract_period = {}
+    if intent.contract_start_date:
+        contract_period["startDate"] = iso(intent.contract_start_date)
+    if intent.contract_duration_months:
+        contract_period["durationInDays"] = round(intent.contract_duration_months * 365.25 / 12)
+    return contract_period
+
+
+def _lots(intent: Intent) -> list[dict]:
+    return [{"id": f"lot-{lot.number}", "title": lot.title, "description": lot.description or None,
+             **({"value": {"amount": number(lot.estimated_value), "currency": intent.currency}}
+                if lot.estimated_value is not None else {})}
+            for lot in intent.lots]
+
+
+def _tender(intent: Intent, *, the_ocid: str, buyer_ref: dict, labels: dict[str, str]) -> dict:
     tender: dict = {
         "id": f"{the_ocid}-tender", "title": intent.title, "status": tender_status(intent),
         "procuringEntity": buyer_ref, "items": _items(intent, labels),
         "mainProcurementCategory": category(intent.cpv_main),
         "hasEnquiries": any(q.status == QuestionStatus.ANSWERED for q in intent.questions),
     }
+    by_kind = _criteria_by_kind(intent)
+    description = _tender_description(intent, by_kind)
     if description:
         tender["description"] = description
     if intent.estimated_value is not None:
@@ -238,22 +270,28 @@ def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str,
         tender["awardCriteriaDetails"] = "\n".join(by_kind[CriterionKind.AWARD])
     if intent.planned_notice_date:
         tender["tenderPeriod"] = {"startDate": iso(intent.planned_notice_date)}
-    contract_period = {}
-    if intent.contract_start_date:
-        contract_period["startDate"] = iso(intent.contract_start_date)
-    if intent.contract_duration_months:
-        contract_period["durationInDays"] = round(intent.contract_duration_months * 365.25 / 12)
+    contract_period = _contract_period(intent)
     if contract_period:
         tender["contractPeriod"] = contract_period
     if intent.tender_url:
         tender["documents"] = [{"id": "tender-notice", "documentType": "tenderNotice", "title": "Contract notice",
                                 "url": intent.tender_url, "datePublished": iso(intent.tender_published_at)}]
     if intent.lots:
-        tender["lots"] = [{"id": f"lot-{lot.number}", "title": lot.title, "description": lot.description or None,
-                           **({"value": {"amount": number(lot.estimated_value), "currency": intent.currency}}
-                              if lot.estimated_value is not None else {})}
-                          for lot in intent.lots]
+        tender["lots"] = _lots(intent)
+    return tender
 
+
+def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str, str] | None = None,
+            link=None) -> dict:
+    """One release. A package passes the CPV labels and the link builder it made once for all."""
+    if link is None:
+        with on_base_url() as link:
+            return release(intent, now=now, labels=labels, link=link)
+    now = now or utcnow()
+    the_ocid = ocid(intent)
+    labels = cpv.labels(intent.all_cpv_codes) if labels is None else labels
+    intent_url = link("intents.detail", intent_id=intent.id)
+    buyer_ref = {"id": party_id(intent.buyer_id), "name": intent.buyer.name}
     return {
         "ocid": the_ocid,
         "id": f"{the_ocid}-{intent.revision}",
@@ -261,10 +299,10 @@ def release(intent: Intent, *, now: dt.datetime | None = None, labels: dict[str,
         "tag": ["planning"] if intent.status == IntentStatus.ANNOUNCED else ["planningUpdate"],
         "initiationType": "tender",
         "language": "en",
-        "parties": parties,
+        "parties": _parties(intent),
         "buyer": buyer_ref,
-        "planning": planning,
-        "tender": tender,
+        "planning": _planning(intent, intent_url=intent_url, now=now),
+        "tender": _tender(intent, the_ocid=the_ocid, buyer_ref=buyer_ref, labels=labels),
     }
 
 

@@ -223,18 +223,8 @@ def _cpv(errors: Errors, name: str, raw: str) -> str | None:
         return None
 
 
-def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
-                 previous_dates: tuple[dt.date | None, dt.date | None] | None = None) -> Clean:
-    """Check every field. ``previous_dates`` are the stored planned dates of an existing intent.
-
-    A new intent may not plan anything in the past. An existing one may keep a date that has
-    since passed (the record stays true), but a changed date must not lie in the past.
-    """
-    errors = Errors()
-    title = check_text(errors, "title", data.title, required=_("Enter a title."), max_length=300)
-    description = check_text(errors, "description", data.description, max_length=20000, markdown=True)
-    rationale = check_text(errors, "rationale", data.rationale, max_length=5000, markdown=True)
-
+def _check_cpv_codes(errors: Errors, data: IntentInput) -> tuple[str | None, list[str]]:
+    """The main code and the additional ones, without repeats or the main code again."""
     cpv_main = _cpv(errors, "cpv_main", data.cpv_main) if (data.cpv_main or "").strip() else None
     if not (data.cpv_main or "").strip():
         errors.add("cpv_main", _("Enter the main CPV code, e.g. 30213100-6 for portable computers."))
@@ -245,9 +235,13 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
             additional.append(code)
     if len(additional) > 50:
         errors.add("additional_cpv", _("Give at most 50 additional codes."))
+    return cpv_main, additional
 
+
+def _check_lots(errors: Errors, lots_input: list[LotInput]) -> tuple[list[dict], set[int]]:
+    """The filled-in lots, and the numbers that items may refer to."""
     lots, lot_numbers = [], set()
-    for index, lot in enumerate(data.lots):
+    for index, lot in enumerate(lots_input):
         if lot.is_blank():
             continue
         prefix = f"lots-{index}-"
@@ -267,9 +261,14 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
             "estimated_value": check_amount(errors, prefix + "estimated_value", lot.estimated_value,
                                             what=_("the lot's estimated value")),
         })
+    return lots, lot_numbers
 
+
+def _check_items(errors: Errors, items_input: list[ItemInput], *, cpv_main: str | None,
+                 lot_numbers: set[int]) -> list[dict]:
+    """The filled-in item rows; an item without a code takes the main one."""
     items = []
-    for index, item in enumerate(data.items):
+    for index, item in enumerate(items_input):
         if item.is_blank():
             continue
         prefix = f"items-{index}-"
@@ -287,29 +286,43 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
             "unit": check_text(errors, prefix + "unit", item.unit, max_length=60) or None,
             "lot_number": item.lot_number,
         })
+    return items
 
+
+def _check_criterion(errors: Errors, entry: CriterionInput, position: int) -> dict | None:
+    """One criterion, or None when its slot is unknown or it was left out."""
+    slot = SLOTS_BY_KEY.get(entry.key)
+    if slot is None:
+        return None
+    text = check_text(errors, f"{slot.key}_text", entry.text, max_length=2000)
+    name = check_text(errors, "other_label_name", entry.name, max_length=200) if slot.key == "other_label" \
+        else None
+    present = (entry.ticked or bool(name)) if slot.ticked else bool(text)
+    if slot.key == "other_label" and entry.ticked and not name:
+        errors.add("other_label_name", _("Name the other label."))
+    if not present:
+        return None
+    tier = None
+    if slot.key == "epeat" and entry.tier:
+        if entry.tier not in EpeatTier.__members__.values():
+            errors.add("epeat_tier", _("Choose Bronze, Silver or Gold."))
+        else:
+            tier = EpeatTier(entry.tier)
+    return {"kind": slot.kind, "subject": slot.subject, "tier": tier, "name": name or None,
+            "text": text, "position": position}
+
+
+def _check_criteria(errors: Errors, criteria_input: list[CriterionInput]) -> list[dict]:
     criteria = []
-    for position, entry in enumerate(data.criteria):
-        slot = SLOTS_BY_KEY.get(entry.key)
-        if slot is None:
-            continue
-        text = check_text(errors, f"{slot.key}_text", entry.text, max_length=2000)
-        name = check_text(errors, "other_label_name", entry.name, max_length=200) if slot.key == "other_label" \
-            else None
-        present = (entry.ticked or bool(name)) if slot.ticked else bool(text)
-        if slot.key == "other_label" and entry.ticked and not name:
-            errors.add("other_label_name", _("Name the other label."))
-        if not present:
-            continue
-        tier = None
-        if slot.key == "epeat" and entry.tier:
-            if entry.tier not in EpeatTier.__members__.values():
-                errors.add("epeat_tier", _("Choose Bronze, Silver or Gold."))
-            else:
-                tier = EpeatTier(entry.tier)
-        criteria.append({"kind": slot.kind, "subject": slot.subject, "tier": tier, "name": name or None,
-                         "text": text, "position": position})
+    for position, entry in enumerate(criteria_input):
+        criterion = _check_criterion(errors, entry, position)
+        if criterion is not None:
+            criteria.append(criterion)
+    return criteria
 
+
+def _check_value(errors: Errors, data: IntentInput, lots: list[dict]) -> tuple[Decimal | None, str | None]:
+    """The estimated value and its currency, which any value (of the whole or of a lot) needs."""
     estimated_value = check_amount(errors, "estimated_value", data.estimated_value, what=_("the estimated value"))
     currency = check_currency(data.currency)
     if currency == "":
@@ -318,14 +331,22 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
         errors.add("currency", _("Choose the currency of the estimated value."))
     elif any(lot["estimated_value"] is not None for lot in lots) and currency is None:
         errors.add("currency", _("Choose the currency of the lots' estimated values."))
+    return estimated_value, currency
 
+
+def _check_procedure(errors: Errors, procedure_type: str | None) -> ProcedureType | None:
     procedure = None
-    if data.procedure_type:
+    if procedure_type:
         try:
-            procedure = ProcedureType(data.procedure_type)
+            procedure = ProcedureType(procedure_type)
         except ValueError:
             errors.add("procedure_type", _("Choose a procedure from the list."))
+    return procedure
 
+
+def _check_timeline(errors: Errors, data: IntentInput, *, today: dt.date,
+                    previous_dates: tuple[dt.date | None, dt.date | None] | None) -> int | None:
+    """Report past or out-of-order dates; returns the contract duration in months."""
     previous_notice, previous_start = previous_dates or (None, None)
     for name, value, previous in (("planned_notice_date", data.planned_notice_date, previous_notice),
                                   ("contract_start_date", data.contract_start_date, previous_start)):
@@ -338,7 +359,11 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
     duration = data.contract_duration_months
     if duration is not None and not 1 <= duration <= 600:
         errors.add("contract_duration_months", _("Give the duration in months, from 1 to 600."))
+    return duration
 
+
+def _check_place(errors: Errors, data: IntentInput) -> tuple[str | None, str | None]:
+    """The country and the NUTS code, which must lie in that country."""
     country = check_country(data.place_country)
     if country == "":
         errors.add("place_country", _("Choose a country from the list."))
@@ -349,7 +374,11 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
         elif country and nuts[:2] != NUTS_COUNTRY.get(country, country):
             errors.add("place_nuts", _("This NUTS code is not in the country chosen (it should start with "
                                        "%(prefix)s).", prefix=NUTS_COUNTRY.get(country, country)))
+    return country, nuts
 
+
+def _check_partners(errors: Errors, data: IntentInput, buyer: Organisation) -> list[tuple[Organisation | None, str]]:
+    """Partner buyers chosen from the list, then those named who are not on it."""
     partners: list[tuple[Organisation | None, str]] = []
     ids = list(dict.fromkeys(int(i) for i in data.partner_ids))
     if ids:
@@ -367,7 +396,10 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
         if name and name.lower() not in known:
             known.add(name.lower())
             partners.append((None, name))
+    return partners
 
+
+def _check_contact(errors: Errors, data: IntentInput) -> tuple[str | None, str | None]:
     contact_name = check_text(errors, "contact_name", data.contact_name, max_length=200) or None
     contact_email = (data.contact_email or "").strip() or None
     if contact_email:
@@ -377,7 +409,31 @@ def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
             contact_email = validate_email(contact_email, check_deliverability=False).normalized
         except EmailNotValidError:
             errors.add("contact_email", _("Enter an email address like name@example.org."))
+    return contact_name, contact_email
 
+
+def clean_intent(data: IntentInput, *, buyer: Organisation, today: dt.date,
+                 previous_dates: tuple[dt.date | None, dt.date | None] | None = None) -> Clean:
+    """Check every field. ``previous_dates`` are the stored planned dates of an existing intent.
+
+    A new intent may not plan anything in the past. An existing one may keep a date that has
+    since passed (the record stays true), but a changed date must not lie in the past.
+    """
+    # The checks run in form order: the first error reported is the first field on the form.
+    errors = Errors()
+    title = check_text(errors, "title", data.title, required=_("Enter a title."), max_length=300)
+    description = check_text(errors, "description", data.description, max_length=20000, markdown=True)
+    rationale = check_text(errors, "rationale", data.rationale, max_length=5000, markdown=True)
+    cpv_main, additional = _check_cpv_codes(errors, data)
+    lots, lot_numbers = _check_lots(errors, data.lots)
+    items = _check_items(errors, data.items, cpv_main=cpv_main, lot_numbers=lot_numbers)
+    criteria = _check_criteria(errors, data.criteria)
+    estimated_value, currency = _check_value(errors, data, lots)
+    procedure = _check_procedure(errors, data.procedure_type)
+    duration = _check_timeline(errors, data, today=today, previous_dates=previous_dates)
+    country, nuts = _check_place(errors, data)
+    partners = _check_partners(errors, data, buyer)
+    contact_name, contact_email = _check_contact(errors, data)
     zone = data.timezone if data.timezone and is_timezone(data.timezone) else None
     errors.raise_if_any()
     return Clean(title=title, description=description, rationale=rationale, cpv_main=cpv_main,

@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyQuestionKind as K,
-                             SurveyResponse, SurveySection)
+from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveySection
+from dialogue.models import SurveyQuestionKind as K
 from dialogue.models.survey import CHOICE_KINDS, TEXT_KINDS
 
 OTHER = "__other__"  # the submitted value of the "Other" choice
@@ -96,75 +96,89 @@ def _format_number(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+def _parse_rating(question: SurveyQuestion, raw: list[str], other: str) -> Value:
+    low, high = (1, 5) if question.kind == K.RATING else (0, 10)
+    try:
+        number = int(raw[0])
+    except ValueError:
+        number = None
+    if number is None or len(raw) > 1 or not low <= number <= high:
+        raise DialogueError(_("Choose a rating from %(low)s to %(high)s.", low=low, high=high))
+    return Value(number=number)
+
+
+def _parse_number(question: SurveyQuestion, raw: list[str], other: str) -> Value:
+    try:
+        number = float(raw[0].replace(",", ".").replace(" ", ""))
+    except ValueError:
+        raise DialogueError(_("Enter a number, for example 12 or 3.5.")) from None
+    if not math.isfinite(number) or abs(number) > 1e12:
+        raise DialogueError(_("Enter a number, for example 12 or 3.5."))
+    low, high = question.min_value, question.max_value
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            raise DialogueError(_("Enter a number from %(low)s to %(high)s.", low=_format_number(low),
+                                  high=_format_number(high)))
+        if low is not None:
+            raise DialogueError(_("Enter a number of at least %(low)s.", low=_format_number(low)))
+        raise DialogueError(_("Enter a number of at most %(high)s.", high=_format_number(high)))
+    return Value(number=number)
+
+
+def _parse_yes_no(question: SurveyQuestion, raw: list[str], other: str) -> Value:
+    if len(raw) > 1 or raw[0] not in ("yes", "no"):
+        raise DialogueError(_("Choose yes or no."))
+    return Value(choices=[raw[0]])
+
+
+def _parse_choice(question: SurveyQuestion, raw: list[str], other: str) -> Value:
+    if question.kind == K.SINGLE_CHOICE and len(raw) > 1:
+        raise DialogueError(_("Choose one answer."))
+    allowed = set(question.options) | ({OTHER} if question.allow_other else set())
+    if any(item not in allowed for item in raw):
+        raise DialogueError(_("Choose from the answers listed."))
+    chosen = [option for option in question.options if option in raw]
+    text = None
+    if OTHER in raw:
+        if not other:
+            raise DialogueError(_("You chose \"Other\": say what it is."))
+        if len(other) > OTHER_LIMIT:
+            raise DialogueError(_("Keep \"Other\" under %(n)s characters.", n=OTHER_LIMIT))
+        chosen.append(OTHER)
+        text = other
+    return Value(choices=chosen, text=text)
+
+
+def _parse_text(question: SurveyQuestion, raw: list[str], other: str) -> Value:
+    text = "\n".join(raw).replace("\r\n", "\n")
+    limit = TEXT_LIMITS[question.kind]
+    if len(text) > limit:
+        raise DialogueError(_("Keep the answer under %(n)s characters.", n=limit))
+    if "\x00" in text:
+        raise DialogueError(_("The answer contains characters that cannot be stored."))
+    # Stored exactly as written (HTML too): pages escape it, exports neutralise formulas.
+    return Value(text=text)
+
+
+PARSERS = {
+    K.RATING: _parse_rating,
+    K.NPS: _parse_rating,
+    K.NUMBER: _parse_number,
+    K.YES_NO: _parse_yes_no,
+    **{kind: _parse_choice for kind in CHOICE_KINDS},
+    **{kind: _parse_text for kind in TEXT_KINDS},
+}
+
+
 def _parse(question: SurveyQuestion, raw: Sequence[str], other: str) -> Value | None:
     """One answer from submitted strings; None when left empty; DialogueError when wrong."""
     raw = [item.strip() for item in raw if item is not None and item.strip()]
-    other = (other or "").strip()
-    kind = question.kind
-    if kind in (K.RATING, K.NPS):
-        if not raw:
-            return None
-        low, high = (1, 5) if kind == K.RATING else (0, 10)
-        try:
-            number = int(raw[0])
-        except ValueError:
-            number = None
-        if number is None or len(raw) > 1 or not low <= number <= high:
-            raise DialogueError(_("Choose a rating from %(low)s to %(high)s.", low=low, high=high))
-        return Value(number=number)
-    if kind == K.NUMBER:
-        if not raw:
-            return None
-        try:
-            number = float(raw[0].replace(",", ".").replace(" ", ""))
-        except ValueError:
-            raise DialogueError(_("Enter a number, for example 12 or 3.5.")) from None
-        if not math.isfinite(number) or abs(number) > 1e12:
-            raise DialogueError(_("Enter a number, for example 12 or 3.5."))
-        low, high = question.min_value, question.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                raise DialogueError(_("Enter a number from %(low)s to %(high)s.", low=_format_number(low),
-                                      high=_format_number(high)))
-            if low is not None:
-                raise DialogueError(_("Enter a number of at least %(low)s.", low=_format_number(low)))
-            raise DialogueError(_("Enter a number of at most %(high)s.", high=_format_number(high)))
-        return Value(number=number)
-    if kind == K.YES_NO:
-        if not raw:
-            return None
-        if len(raw) > 1 or raw[0] not in ("yes", "no"):
-            raise DialogueError(_("Choose yes or no."))
-        return Value(choices=[raw[0]])
-    if kind in CHOICE_KINDS:
-        if not raw:
-            return None
-        if kind == K.SINGLE_CHOICE and len(raw) > 1:
-            raise DialogueError(_("Choose one answer."))
-        allowed = set(question.options) | ({OTHER} if question.allow_other else set())
-        if any(item not in allowed for item in raw):
-            raise DialogueError(_("Choose from the answers listed."))
-        chosen = [option for option in question.options if option in raw]
-        text = None
-        if OTHER in raw:
-            if not other:
-                raise DialogueError(_("You chose \"Other\": say what it is."))
-            if len(other) > OTHER_LIMIT:
-                raise DialogueError(_("Keep \"Other\" under %(n)s characters.", n=OTHER_LIMIT))
-            chosen.append(OTHER)
-            text = other
-        return Value(choices=chosen, text=text)
-    if kind in TEXT_KINDS:
-        text = "\n".join(raw).replace("\r\n", "\n") if raw else ""
-        if not text:
-            return None
-        if len(text) > TEXT_LIMITS[kind]:
-            raise DialogueError(_("Keep the answer under %(n)s characters.", n=TEXT_LIMITS[kind]))
-        if "\x00" in text:
-            raise DialogueError(_("The answer contains characters that cannot be stored."))
-        # Stored exactly as written (HTML too): pages escape it, exports neutralise formulas.
-        return Value(text=text)
-    raise DialogueError(_("This question cannot be answered."))  # pragma: no cover - every kind is handled
+    parser = PARSERS.get(question.kind)
+    if parser is None:  # pragma: no cover - every kind is handled
+        raise DialogueError(_("This question cannot be answered."))
+    if not raw:
+        return None
+    return parser(question, raw, (other or "").strip())
 
 
 def validate_answers(survey: Survey, raw: Mapping[int, Sequence[str]],
