@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from dialogue.extensions import db
 from dialogue.intents import links, services
-from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput, LotInput
+from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
 from dialogue.models import (
     ChangeAction,
     Event,

@@ -22,7 +22,8 @@ from dialogue.core.forms import DateField, IntegerField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
 from dialogue.intents.criteria import SLOTS, TIER_LABELS
-from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput, LotInput, parse_code_list
+from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
+from dialogue.intents.validation import parse_code_list
 from dialogue.models import ProcedureType
 
 PROCEDURE_LABELS = {

@@ -17,7 +17,8 @@ from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.intents import access, notify
 from dialogue.intents.criteria import criterion_title
-from dialogue.intents.validation import Clean, IntentInput, clean_intent, plain_text
+from dialogue.intents.inputs import Clean, IntentInput
+from dialogue.intents.validation import clean_intent, plain_text
 from dialogue.models import (
     ChangeAction,
     Intent,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dialogue.intents.validation import CriterionInput, IntentInput, ItemInput, LotInput
+from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
 from dialogue.models import MemberRole, OrganisationKind, utcnow
 
 

@@ -156,7 +156,7 @@ def test_withdraw_from_the_page_and_delete_a_draft(client, auth, staff, announce
 @pytest.fixture
 def catalogue(announced, staff, make_user, make_org, intent_input):
     """Three announced intents of two buyers in two countries, and one draft."""
-    from dialogue.intents.validation import CriterionInput, ItemInput
+    from dialogue.intents.inputs import CriterionInput, ItemInput
 
     other_buyer = make_user(make_org(name="Kommune Oslo", kind=OrganisationKind.PUBLIC_BUYER, country="NO"))
     today = utcnow().date()

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.intents import notify, services, subscriptions
-from dialogue.intents.validation import CriterionInput, InvalidInput, ItemInput, LotInput
+from dialogue.intents.inputs import CriterionInput, ItemInput, LotInput
+from dialogue.intents.validation import InvalidInput
 from dialogue.models import (
     ChangeAction,
     CriterionKind,
