@@ -74,12 +74,14 @@ def test_a_failure_reported_late_does_not_undo_the_new_claimant(app, smtp_server
 
 def test_two_live_workers_with_short_leases_send_each_message_once(app, smtp_server, monkeypatch):
     """Real threads, a lease shorter than a batch: the workers re-claim each other's tails."""
-    app.config.update(MAIL_PORT=smtp_server.port, OUTBOX_BATCH_SIZE=8, OUTBOX_LEASE_SECONDS=1)
+    # Each send keeps a wide margin inside its renewed lease (0.45 s of 3 s), so only the batch, never a
+    # single send, outlives it: a busy machine must not turn the test into the one documented duplicate.
+    app.config.update(MAIL_PORT=smtp_server.port, OUTBOX_BATCH_SIZE=8, OUTBOX_LEASE_SECONDS=3)
     message_ids = queue(24)
     real_send = Connection.send
 
     def slow_send(self, message, envelope_from=None):
-        time.sleep(0.15)  # a batch of 8 takes longer than the 1 s lease
+        time.sleep(0.45)  # a batch of 8 takes longer than the 3 s lease
         return real_send(self, message, envelope_from)
 
     monkeypatch.setattr(Connection, "send", slow_send)
@@ -89,7 +91,7 @@ def test_two_live_workers_with_short_leases_send_each_message_once(app, smtp_ser
         try:
             with app.app_context():
                 idle_since = time.monotonic()
-                while time.monotonic() - idle_since < 1.5:  # until nothing is left to re-claim
+                while time.monotonic() - idle_since < 3.5:  # until nothing is left to re-claim
                     counts = worker.deliver_due()
                     sent[name] += counts["sent"]
                     if sum(counts.values()):
