@@ -159,9 +159,11 @@ def schedule(slug: str):
             scheduling.launch(current_app._get_current_object(), run.id)
             return redirect(url_for("meetings.schedule", slug=slug), 303)
     run = scheduling.latest_run(event)
-    running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    # A run whose process stopped sending heartbeats is shown as failed; the next start marks it so.
+    stalled = run is not None and scheduling.is_stale(run)
+    running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stalled
     return render_template("meetings/schedule.html", event=event, settings=get_settings(event), form=form, run=run,
-                           running=running, pending=queries.pending_request_count(event),
+                           running=running, stalled=stalled, pending=queries.pending_request_count(event),
                            drafts=queries.draft_count(event),
                            unplaced=queries.unplaced_requests(run, scheduling.REASON_LABELS),
                            button=ButtonForm()), form_status(form)

@@ -122,3 +122,15 @@ def test_a_running_run_keeps_its_heartbeat_and_one_taken_for_dead_writes_nothing
     seen["run"] = run.id
     assert scheduling.execute_run(run.id).status == RunStatus.FAILED
     assert db.session.scalar(select(func.count(Meeting.id))) == 0
+
+
+def test_the_page_shows_a_run_without_heartbeat_as_failed_not_running(client, auth, organiser_world):
+    w = organiser_world
+    dead = scheduling.start_run(w.event, w.organiser, 600)
+    db.session.commit()
+    auth.login(w.organiser)
+    assert 'http-equiv="refresh"' in client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
+    two_minutes_ago = utcnow() - dt.timedelta(minutes=2)
+    _age(dead.id, status=RunStatus.RUNNING, started_at=two_minutes_ago, heartbeat_at=two_minutes_ago)
+    page = client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "stopped without finishing" in page
