@@ -33,12 +33,14 @@ def form_status(form: FlaskForm) -> int:
 
 
 def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = None,
-            page: Callable[[], Any] | None = None, success: str | None = None, back: str | None = None):
+            page: Callable[[], Any] | None = None, success: str | Callable[[T], str] | None = None,
+            back: str | None = None):
     """Run ``action`` (one service call) and answer as the module's docstring says.
 
     ``to``: where to go after success (a URL, or a function of the action's result that gives one);
     ``page``: renders the page that holds ``form`` (called again after a refusal, so it shows the
-    form's errors); ``success``: flashed after the commit; ``back``: where a flashed refusal goes
+    form's errors); ``success``: flashed after the commit (a text, or a function of the action's result
+    when the message tells what it made); ``back``: where a flashed refusal goes
     (default: ``to``, when it is a URL).
     """
     if form is not None and not form.validate_on_submit():
@@ -58,5 +60,5 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
         return redirect(back or (to if isinstance(to, str) else "/"), 303)
     db.session.commit()
     if success:
-        flash(success, "success")
+        flash(success(result) if callable(success) else success, "success")
     return redirect(to(result) if callable(to) else to, 303)

@@ -229,13 +229,10 @@ def change_status(slug: str):
     event = organiser_event_or_404(slug)
     form = StatusForm()
 
-    def changed(status) -> str:
-        flash(_("The event is now %(status)s.", status=lifecycle.status_label(status)), "success")
-        return _manage_url(event)
-
     return perform(lambda: lifecycle.change_status(event, form.action.data, reason=form.reason.data or "",
                                                    actor=current_user),
-                   form=form, page=lambda: _render_manage(event, status_form=form), to=changed)
+                   form=form, page=lambda: _render_manage(event, status_form=form), to=_manage_url(event),
+                   success=lambda status: _("The event is now %(status)s.", status=lifecycle.status_label(status)))
 
 
 @bp.post("/events/<slug>/cohosts")
@@ -246,13 +243,10 @@ def add_cohost(slug: str):
     event = organiser_event_or_404(slug)
     form = CoHostForm(organisations=queries.public_buyers())
 
-    def added(cohost: EventCoHost) -> str:
-        flash(_("%(name)s now co-hosts the event.", name=cohost.organisation.name), "success")
-        return _manage_url(event, "cohosts")
-
     return perform(lambda: event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data),
                                                   actor=current_user),
-                   form=form, page=lambda: _render_manage(event, cohost_form=form), to=added)
+                   form=form, page=lambda: _render_manage(event, cohost_form=form), to=_manage_url(event, "cohosts"),
+                   success=lambda cohost: _("%(name)s now co-hosts the event.", name=cohost.organisation.name))
 
 
 @bp.post("/events/<slug>/cohosts/<int:cohost_id>/remove")
@@ -273,12 +267,12 @@ def add_staff(slug: str):
     form = StaffForm()
 
     def added(staff: EventStaff) -> str:
-        flash(_("%(name)s has the role %(role)s on this event.", name=staff.user.name,
-                role=_("organiser") if staff.role.value == "organiser" else _("check-in")), "success")
-        return _manage_url(event, "staff")
+        return _("%(name)s has the role %(role)s on this event.", name=staff.user.name,
+                 role=_("organiser") if staff.role.value == "organiser" else _("check-in"))
 
     return perform(lambda: event_staff.add_staff(event, form.email.data, form.role.data, actor=current_user),
-                   form=form, page=lambda: _render_manage(event, staff_form=form), to=added)
+                   form=form, page=lambda: _render_manage(event, staff_form=form), to=_manage_url(event, "staff"),
+                   success=added)
 
 
 @bp.post("/events/<slug>/staff/<int:staff_id>/remove")
@@ -303,11 +297,11 @@ def capacity(slug: str):
         if promoted:
             message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
                                n=len(promoted))
-        flash(message, "success")
-        return _manage_url(event, "places")
+        return message
 
     return perform(lambda: services.set_capacity(event, form.capacity.data, form.per_role(), actor=current_user),
-                   form=form, page=lambda: _render_manage(event, capacity_form=form), to=saved)
+                   form=form, page=lambda: _render_manage(event, capacity_form=form),
+                   to=_manage_url(event, "places"), success=saved)
 
 
 @bp.get("/events/<slug>/mail")

@@ -259,11 +259,9 @@ def link_event(intent_id: int):
         links.link_intent(intent, event, current_user)
         return event
 
-    def linked(event: Event) -> str:
-        flash(_("Linked to %(event)s.", event=event.title), "success")
-        return url_for("intents.manage", intent_id=intent.id)
-
-    return perform(action, form=form, page=lambda: _manage_page(intent, link_form=form), to=linked)
+    return perform(action, form=form, page=lambda: _manage_page(intent, link_form=form),
+                   to=url_for("intents.manage", intent_id=intent.id),
+                   success=lambda event: _("Linked to %(event)s.", event=event.title))
 
 
 def _remove_link(link: EventIntent, back: str):
@@ -310,11 +308,9 @@ def event_link(slug: str):
         links.link_intent(intent, event, current_user)
         return intent
 
-    def linked(intent: Intent) -> str:
-        flash(_("“%(title)s” is now listed on the event page.", title=intent.title), "success")
-        return url_for("intents.event_intents", slug=event.slug)
-
-    return perform(action, form=form, page=lambda: _event_intents_page(event, form), to=linked)
+    return perform(action, form=form, page=lambda: _event_intents_page(event, form),
+                   to=url_for("intents.event_intents", slug=event.slug),
+                   success=lambda intent: _("“%(title)s” is now listed on the event page.", title=intent.title))
 
 
 @bp.post("/events/<slug>/intents/<int:link_id>/remove")

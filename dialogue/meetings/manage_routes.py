@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,14 +24,6 @@ from dialogue.models import (
     RequestStatus,
     RunStatus,
 )
-
-
-def _flash_then(message_of, url: str):
-    """``to`` for perform() when the success message tells what the service made: flashed after the commit."""
-    def target(result) -> str:
-        flash(message_of(result), "success")
-        return url
-    return target
 
 
 def _render_setup(event, settings_form=None, block_form=None, location_form=None):
@@ -74,8 +66,8 @@ def add_block(slug: str):
     event = organiser_event_or_404(slug)
     form = BlockForm()
     return perform(lambda: setup.add_block(event, form.day.data, form.start.data, form.end.data),
-                   to=_flash_then(lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)),
-                                  url_for("meetings.setup_page", slug=slug) + "#blocks"),
+                   to=url_for("meetings.setup_page", slug=slug) + "#blocks",
+                   success=lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)),
                    form=form, page=lambda: _render_setup(event, block_form=form))
 
 
@@ -98,8 +90,8 @@ def add_location(slug: str):
     form = LocationForm()
     return perform(lambda: setup.add_locations(event, label=form.label.data, count=form.count.data,
                                                capacity=form.capacity.data, kind=LocationKind(form.kind.data)),
-                   to=_flash_then(lambda created: _("%(n)s meeting place(s) added.", n=len(created)),
-                                  url_for("meetings.setup_page", slug=slug) + "#locations"),
+                   to=url_for("meetings.setup_page", slug=slug) + "#locations",
+                   success=lambda created: _("%(n)s meeting place(s) added.", n=len(created)),
                    form=form, page=lambda: _render_setup(event, location_form=form))
 
 
@@ -208,8 +200,8 @@ def _set_lock(slug: str, meeting_id: int, locked: bool):
 def publish(slug: str):
     event = organiser_event_or_404(slug)
     return perform(lambda: scheduling.publish(event, current_user),
-                   to=_flash_then(lambda count: _("%(n)s meetings published; invitations are on their way.", n=count),
-                                  url_for("meetings.manage", slug=slug)),
+                   to=url_for("meetings.manage", slug=slug),
+                   success=lambda count: _("%(n)s meetings published; invitations are on their way.", n=count),
                    form=ButtonForm(), back=url_for("meetings.preview", slug=slug))
 
 

@@ -74,6 +74,17 @@ def test_success_commits_once_flashes_and_redirects(app):
     assert db.session.query(Organisation).filter_by(slug="circular").count() == 1
 
 
+def test_a_success_message_may_tell_what_the_action_made(app):
+    @app.post("/_try/made")
+    def made():
+        return perform(lambda: 3, to="/done", success=lambda n: f"{n} meeting places added.")
+
+    client = app.test_client()
+    assert client.post("/_try/made").status_code == 303
+    with client.session_transaction() as session:
+        assert ("success", "3 meeting places added.") in session["_flashes"]
+
+
 def test_form_status(app):
     with app.test_request_context(method="POST", data={}):
         form = ButtonForm()
