@@ -109,3 +109,17 @@ from dialogue.models.survey import (  # noqa: E402
 
 __all__ += ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
             "SurveyResponse", "SurveySection", "SurveyState"]
+
+from dialogue.models.profile import (  # noqa: E402
+                                          ElectronicsWatchStatus,
+                                          FieldVisibility,
+                                          LabelScheme,
+                                          OrganisationProfile,
+                                          ProfileCpvCode,
+                                          ProfileLabel,
+                                          ProfileVersion,
+                                          ResoldManufacturer,
+)
+
+__all__ += ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
+            "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
