@@ -123,3 +123,7 @@ from dialogue.models.profile import (  # noqa: E402
 
 __all__ += ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
             "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
+
+from dialogue.models.readiness import ReadinessAnswer, ReadinessChoice, ReadinessCriterion, ReadinessMatrix  # noqa: E402
+
+__all__ += ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
