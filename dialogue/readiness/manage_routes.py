@@ -1,0 +1,138 @@
+"""The buyer's page: set the matrix up, its rows and closing time, every answer, the counts, publishing
+and the export."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, send_file, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from dialogue.core.actions import form_status, perform
+from dialogue.core.forms import ButtonForm
+from dialogue.core.spreadsheet import csv_chunks, xlsx_file
+from dialogue.core.timeutil import to_zone
+from dialogue.extensions import db
+from dialogue.intents.access import get_intent_or_404, require_buyer_staff
+from dialogue.models import Intent, ReadinessMatrix
+from dialogue.readiness import bp, export, queries, services
+from dialogue.readiness.forms import CriterionForm, SettingsForm
+from dialogue.readiness.routes import matrix_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _buyer_intent(intent_id: int) -> Intent:
+    intent = get_intent_or_404(intent_id, current_user)
+    require_buyer_staff(intent, current_user)
+    return intent
+
+
+def _settings_form(matrix: ReadinessMatrix | None, intent: Intent, **kwargs) -> SettingsForm:
+    if matrix is None:
+        return SettingsForm(**kwargs)
+    local = to_zone(matrix.closes_at, intent.timezone).replace(tzinfo=None)
+    return SettingsForm(data={"intro": matrix.intro, "closes_at": local}, **kwargs)
+
+
+def _page(intent: Intent, *, settings=None, new_row=None, row_forms=None):
+    matrix = queries.get_matrix(intent.id)
+    settings = settings or _settings_form(matrix, intent, formdata=None)
+    full = queries.full_matrix(matrix) if matrix is not None else None
+    rows = row_forms or {}
+    if matrix is not None:
+        for criterion in matrix.criteria:
+            rows.setdefault(criterion.id, CriterionForm(formdata=None, obj=criterion, prefix=f"row{criterion.id}"))
+    forms = [settings, new_row, *rows.values()]
+    body = render_template(
+        "readiness/manage.html", intent=intent, matrix=matrix, full=full, settings=settings,
+        new_row=new_row or CriterionForm(formdata=None, prefix="new"), row_forms=rows, button=ButtonForm(),
+        live=queries.aggregate(matrix) if matrix is not None else None)
+    return Response(body, status=max(form_status(f) for f in forms if f is not None),
+                    headers={"Cache-Control": "private, no-store"})
+
+
+def _here(intent: Intent) -> str:
+    return url_for("readiness.manage", intent_id=intent.id)
+
+
+@bp.get("/intents/<int:intent_id>/readiness/manage")
+@login_required
+def manage(intent_id: int):
+    return _page(_buyer_intent(intent_id))
+
+
+@bp.post("/intents/<int:intent_id>/readiness/manage/settings")
+@login_required
+def settings(intent_id: int):
+    intent = _buyer_intent(intent_id)
+    form = SettingsForm()
+    return perform(lambda: services.set_up_matrix(intent, current_user, intro=form.intro.data,
+                                                  closes_local=form.closes_at.data),
+                   to=_here(intent), form=form, page=lambda: _page(intent, settings=form),
+                   success=_("The readiness questions are saved."))
+
+
+@bp.post("/intents/<int:intent_id>/readiness/manage/criteria")
+@login_required
+def add_criterion(intent_id: int):
+    intent = _buyer_intent(intent_id)
+    matrix = matrix_or_404(intent)
+    form = CriterionForm(prefix="new")
+    return perform(lambda: services.add_criterion(matrix, current_user, title=form.title.data, text=form.text.data),
+                   to=_here(intent), form=form, page=lambda: _page(intent, new_row=form),
+                   success=_("The criterion is added."))
+
+
+def _row_or_404(matrix: ReadinessMatrix, criterion_id: int):
+    row = next((c for c in matrix.criteria if c.id == criterion_id), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.post("/intents/<int:intent_id>/readiness/manage/criteria/<int:criterion_id>")
+@login_required
+def edit_criterion(intent_id: int, criterion_id: int):
+    intent = _buyer_intent(intent_id)
+    row = _row_or_404(matrix_or_404(intent), criterion_id)
+    form = CriterionForm(prefix=f"row{row.id}")
+    return perform(lambda: services.edit_criterion(row, current_user, title=form.title.data, text=form.text.data),
+                   to=_here(intent), form=form, page=lambda: _page(intent, row_forms={row.id: form}),
+                   success=_("The criterion is saved."))
+
+
+@bp.post("/intents/<int:intent_id>/readiness/manage/criteria/<int:criterion_id>/remove")
+@login_required
+def remove_criterion(intent_id: int, criterion_id: int):
+    intent = _buyer_intent(intent_id)
+    row = _row_or_404(matrix_or_404(intent), criterion_id)
+    return perform(lambda: services.remove_criterion(row, current_user), to=_here(intent), form=ButtonForm(),
+                   success=_("The criterion is removed."))
+
+
+@bp.post("/intents/<int:intent_id>/readiness/manage/publish")
+@login_required
+def publish(intent_id: int):
+    intent = _buyer_intent(intent_id)
+    matrix = matrix_or_404(intent)
+    return perform(lambda: services.publish_aggregate(matrix, current_user), to=_here(intent), form=ButtonForm(),
+                   success=_("The counts are published on the planned tender's page."))
+
+
+@bp.get("/intents/<int:intent_id>/readiness/export.<any(csv, xlsx):fmt>")
+@login_required
+def export_file(intent_id: int, fmt: str):
+    intent = _buyer_intent(intent_id)
+    full = queries.full_matrix(matrix_or_404(intent))
+    export.record_export(full, current_user, fmt)
+    headings, data = export.headings(intent.timezone), export.rows(full)
+    db.session.commit()
+    name = export.filename(intent.id, fmt)
+    if fmt == "csv":
+        response = Response(stream_with_context(csv_chunks(headings, data)), content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        response = send_file(xlsx_file(headings, data, _("Readiness")), as_attachment=True, download_name=name,
+                             mimetype=XLSX)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
