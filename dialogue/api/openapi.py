@@ -83,6 +83,23 @@ SCHEMAS["Material"] = _object({
     "html_url": {"type": "string", "format": "uri"},
     "published_at": DATETIME, "updated_at": DATETIME,
 })
+_COUNT = {"type": "integer", "minimum": 0}
+SCHEMAS["Readiness"] = _object({
+    "intent_id": {"type": "integer"},
+    "published_at": {**DATETIME, "description": "When the buyer published these counts; they stay as they were "
+                                                "then until the buyer publishes again"},
+    "responding": {**_COUNT, "description": "Organisations that answered at least one criterion"},
+    "criteria": {"type": "array", "items": _object({
+        "id": {"type": "integer"}, "title": {"type": "string"}, "text": {"type": "string"},
+        "kind": {**NULLABLE_STRING, "description": "The kind of the tender's criterion it was made from; null for a "
+                                                   "row the buyer added"},
+        "subject": NULLABLE_STRING,
+        "counts": _object({"meets_today": _COUNT, "can_meet_by": _COUNT, "cannot": _COUNT, "not_applicable": _COUNT,
+                           "responding": _COUNT}),
+        "latest_by_date": {"type": ["string", "null"], "format": "date",
+                           "description": "The latest date given by those who can meet it later"},
+    })},
+})
 SCHEMAS["EventPage"] = _page_of("#/components/schemas/EventSummary")
 SCHEMAS["MaterialPage"] = _page_of("#/components/schemas/Material")
 SCHEMAS["IntentPage"] = _page_of("#/components/schemas/IntentSummary")
@@ -140,6 +157,14 @@ def openapi_document() -> dict:
                                                              "schema": {"type": "integer"}}],
                                              "responses": {**_ok("IntentDetail", "A planned tender"),
                                                            "404": ERROR_404}}},
+            "/intents/{intent_id}/readiness": {"get": {
+                "operationId": "getIntentReadiness",
+                "description": "The market-readiness counts the buyer published: per criterion, how many "
+                               "responding suppliers, manufacturers and resellers meet it today, can meet it by a "
+                               "date, cannot, or find it not applicable. No organisation is named. 404 when the "
+                               "planned tender is not public or nothing is published.",
+                "parameters": [{"name": "intent_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {**_ok("Readiness", "The published readiness counts"), "404": ERROR_404}}},
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -31,6 +31,7 @@ from dialogue.models import (
     SessionSpeaker,
     User,
 )
+from dialogue.readiness.queries import published
 
 PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
                        EventStatus.CANCELLED)
@@ -167,3 +168,13 @@ def intent(intent_id: int):
     if item is None:
         abort(404)
     return cached_json(serializers.intent_detail(item))
+
+
+@bp.get("/intents/<int:intent_id>/readiness")
+@limiter.limit("120 per minute")
+def intent_readiness(intent_id: int):
+    item = db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES)))
+    found = published(item) if item is not None else None
+    if found is None:
+        abort(404)
+    return cached_json(serializers.readiness(item, *found))

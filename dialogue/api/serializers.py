@@ -98,3 +98,14 @@ def material(item: Material) -> dict:
         "published_at": iso(item.created_at),
         "updated_at": iso(current.created_at if current is not None else item.updated_at),
     }
+
+
+COUNTS = ("meets_today", "can_meet_by", "cannot", "not_applicable", "responding")
+
+
+def readiness(intent, published_at, figures: dict) -> dict:
+    """The published readiness counts, as they were published."""
+    return {"intent_id": intent.id, "published_at": iso(published_at), "responding": figures["responding"],
+            "criteria": [{"id": row["id"], "title": row["title"], "text": row["text"], "kind": row["kind"],
+                          "subject": row["subject"], "counts": {key: row[key] for key in COUNTS},
+                          "latest_by_date": row["latest_by_date"]} for row in figures["criteria"]]}

@@ -75,7 +75,27 @@ def world(make_user, make_event, make_intent):
     return {"event": event, "intent": intent, "slides": slides, "programme": programme}
 
 
-def test_every_declared_operation_answers_as_documented(client, spec, world):
+@pytest.fixture
+def readiness_world(make_user, make_org, make_intent):
+    """A planned tender whose buyer published what the market answered, and one that published nothing."""
+    from dialogue.models import OrganisationKind, utcnow
+    from dialogue.readiness import services
+
+    buyer = make_user(role=MemberRole.ADMIN)
+    answered, silent = make_intent(buyer.organisation), make_intent(buyer.organisation)
+    closes = (utcnow() + dt.timedelta(days=9)).replace(tzinfo=None)
+    matrix = services.set_up_matrix(answered, buyer, intro="", closes_local=closes)
+    services.set_up_matrix(silent, buyer, intro="", closes_local=closes)
+    services.add_criterion(matrix, buyer, title="TCO Certified generation 10", text="")
+    supplier = make_user(make_org(kind=OrganisationKind.SUPPLIER))
+    services.save_answers(matrix, supplier, [services.AnswerInput(matrix.criteria[0].id, "can_meet_by",
+                                                                  by_date=(utcnow() + dt.timedelta(days=99)).date())])
+    services.publish_aggregate(matrix, buyer)
+    db.session.commit()
+    return {"answered": answered, "silent": silent}
+
+
+def test_every_declared_operation_answers_as_documented(client, spec, world, readiness_world):
     calls = [
         ("/events", "/api/v1/events", 200), ("/events", "/api/v1/events?page=0", 400),
         ("/events", "/api/v1/events?per_page=500", 400), ("/events", "/api/v1/events?page=x", 400),
@@ -90,6 +110,9 @@ def test_every_declared_operation_answers_as_documented(client, spec, world):
         ("/events/{slug}/materials", "/api/v1/events/nordic-forum/materials?per_page=0", 400),
         ("/events/{slug}/materials", "/api/v1/events/secret-draft/materials", 404),
         ("/events/{slug}/materials", "/api/v1/events/nope/materials", 404),
+        ("/intents/{intent_id}/readiness", f"/api/v1/intents/{readiness_world['answered'].id}/readiness", 200),
+        ("/intents/{intent_id}/readiness", f"/api/v1/intents/{readiness_world['silent'].id}/readiness", 404),
+        ("/intents/{intent_id}/readiness", "/api/v1/intents/999999/readiness", 404),
     ]
     for path, url, status in calls:
         response = client.get(url)

@@ -78,7 +78,7 @@ def answer(matrix, user, *choices, by_date=None, **extra):
     """Answer the matrix's rows in order with ``choices`` ("" for none)."""
     rows = [services.AnswerInput(criterion_id=c.id, choice=choice,
                                  by_date=by_date if choice == "can_meet_by" else None, **extra)
-            for c, choice in zip(matrix.criteria, choices)]
+            for c, choice in zip(matrix.criteria, choices, strict=False)]
     changed = services.save_answers(matrix, user, rows)
     db.session.commit()
     return changed

@@ -16,7 +16,7 @@ FUTURE = (utcnow() + dt.timedelta(days=400)).date()
 
 def form_data(matrix, *choices, **extra):
     data = {}
-    for c, choice in zip(matrix.criteria, choices):
+    for c, choice in zip(matrix.criteria, choices, strict=False):
         data[f"c{c.id}_choice"] = choice
         for key, value in extra.items():
             data[f"c{c.id}_{key}"] = value
