@@ -113,8 +113,8 @@ def full_matrix(matrix: ReadinessMatrix) -> FullMatrix:
 
 def full_matrix_of(intent_id: int) -> FullMatrix | None:
     """The consultation record's view: None when the intent has no matrix."""
-    matrix = get_matrix(intent_id)
-    return full_matrix(matrix) if matrix is not None else None
+    found = full_matrices_of([intent_id])
+    return found[0] if found else None
 
 
 def published(intent: Intent) -> tuple[dt.datetime, dict] | None:
@@ -125,3 +125,13 @@ def published(intent: Intent) -> tuple[dt.datetime, dict] | None:
                              .where(ReadinessMatrix.intent_id == intent.id,
                                     ReadinessMatrix.published_at.is_not(None))).first()
     return (row[0], row[1]) if row else None
+
+
+def full_matrices_of(intent_ids: list[int]) -> list[FullMatrix]:
+    """The matrices of several planned tenders (an event's record), in the order of ``intent_ids``."""
+    if not intent_ids:
+        return []
+    matrices = {m.intent_id: m for m in db.session.scalars(
+        select(ReadinessMatrix).where(ReadinessMatrix.intent_id.in_(intent_ids)).options(
+            joinedload(ReadinessMatrix.intent), selectinload(ReadinessMatrix.criteria)))}
+    return [full_matrix(matrices[i]) for i in intent_ids if i in matrices]

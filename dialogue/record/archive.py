@@ -19,6 +19,7 @@ from dialogue.gdpr.names import ERASED
 from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
 from dialogue.materials.helpers import material_language, material_visibility
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
+from dialogue.readiness.export import record_tables
 from dialogue.record.intent_record import IntentRecord
 from dialogue.record.names import EXPLANATION
 from dialogue.record.services import EventRecord, MeetingLine
@@ -189,7 +190,8 @@ def event_tables(record: EventRecord) -> list[Table]:
     return [facts, cohosts, people, intents, sessions, registrations, organisations,
             meetings_table(record.meetings, zone), materials_table(record.materials, zone),
             materials_table(record.intent_materials, zone, "planned_tender_documents.csv"),
-            questions_table(record.questions, zone), surveys, survey_results, audit_table(record.audit, zone)]
+            questions_table(record.questions, zone), surveys, survey_results, audit_table(record.audit, zone),
+            *(Table(*table) for table in record_tables(record.readiness, zone, answers=False))]
 
 
 def event_zip(record: EventRecord) -> bytes:
@@ -223,7 +225,8 @@ def intent_tables(record: IntentRecord) -> list[Table]:
                       "; ".join(f"{d.get('field')}: {d.get('old') or '–'} → {d.get('new') or '–'}"
                                 for d in (c.details or [])), c.note or ""] for c in record.history])
     return [facts, events, questions_table(record.questions, zone), history, meetings_table(record.meetings, zone),
-            materials_table(record.materials, zone, "documents.csv"), audit_table(record.audit, zone)]
+            materials_table(record.materials, zone, "documents.csv"), audit_table(record.audit, zone),
+            *(Table(*table) for table in record_tables([record.readiness] if record.readiness else [], zone))]
 
 
 def intent_zip(record: IntentRecord) -> bytes:

@@ -24,6 +24,7 @@ from dialogue.models import (
     User,
     utcnow,
 )
+from dialogue.readiness.queries import FullMatrix, full_matrix_of
 from dialogue.record.services import MeetingLine, materials_query, meeting_lines, questions_query
 
 
@@ -50,6 +51,7 @@ class IntentRecord:
     meetings: list[MeetingLine]
     materials: list[Material]
     audit: list[AuditEntry]
+    readiness: FullMatrix | None = None  # the market-readiness matrix, when the buyer set one up
 
     @property
     def zone(self) -> str:
@@ -97,4 +99,4 @@ def build_intent_record(intent: Intent, viewer: User, *, now: dt.datetime | None
         questions=list(db.session.scalars(questions_query([intent.id]))), history=history, meetings=meetings,
         materials=list(db.session.scalars(materials_query().where(Material.intent_id == intent.id)
                                           .order_by(Material.created_at, Material.id))),
-        audit=audit)
+        audit=audit, readiness=full_matrix_of(intent.id))

@@ -41,6 +41,7 @@ from dialogue.models import (
     User,
     utcnow,
 )
+from dialogue.readiness.queries import FullMatrix, full_matrices_of
 from dialogue.record.names import BASIS_CONSENT, BASIS_PUBLIC_ROLE
 
 
@@ -114,6 +115,7 @@ class EventRecord:
     questions: list[IntentQuestion]
     surveys: list
     audit: list[AuditEntry]
+    readiness: list[FullMatrix] = field(default_factory=list)  # of the planned tenders presented
 
     @property
     def zone(self) -> str:
@@ -267,7 +269,7 @@ def build_event_record(event: Event, viewer: User, *, now: dt.datetime | None = 
         intents=links, participants=participants, organisations=_organisations(participants),
         counts=_counts(participants), meetings=meeting_lines(select(Meeting).where(Meeting.event_id == event.id), now),
         materials=materials, intent_materials=intent_materials, questions=questions, surveys=surveys_of(event),
-        audit=list_for_event(event))
+        audit=list_for_event(event), readiness=full_matrices_of(intent_ids))
 
 
 def record_export(event: Event | None, actor: User, what: str, *, intent: Intent | None = None) -> None:
