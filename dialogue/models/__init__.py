@@ -123,3 +123,7 @@ from dialogue.models.profile import (  # noqa: E402
 
 __all__ += ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
             "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
+
+from dialogue.models.minutes import MeetingMinutes  # noqa: E402
+
+__all__ += ["MeetingMinutes"]
