@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.meetings.minutes import minutes_by_meeting
 from dialogue.models import (
     AuditEntry,
     Event,
@@ -50,6 +51,7 @@ class IntentRecord:
     meetings: list[MeetingLine]
     materials: list[Material]
     audit: list[AuditEntry]
+    minutes: dict = field(default_factory=dict)  # meeting id -> its minutes
 
     @property
     def zone(self) -> str:
@@ -97,4 +99,4 @@ def build_intent_record(intent: Intent, viewer: User, *, now: dt.datetime | None
         questions=list(db.session.scalars(questions_query([intent.id]))), history=history, meetings=meetings,
         materials=list(db.session.scalars(materials_query().where(Material.intent_id == intent.id)
                                           .order_by(Material.created_at, Material.id))),
-        audit=audit)
+        audit=audit, minutes=minutes_by_meeting([line.meeting.id for line in meetings]))
