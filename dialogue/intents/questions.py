@@ -81,6 +81,33 @@ def answer_question(question: IntentQuestion, actor: User, answer: str, *, publi
     return corrected
 
 
+def publish_clarification(intent: Intent, actor: User, heading: str, text: str, *, source: str) -> IntentQuestion:
+    """Publish what the buyer told someone outside the Q&A (e.g. in a one-to-one meeting) as an answered
+    entry of the intent's public Q&A, and tell every follower, as an answer is told (Art. 41).
+
+    ``heading`` stands where a question would (it says where the information was given); ``source``
+    names it in the audit log. Nobody asked it, so no asker or organisation is kept.
+    """
+    _require_staff(intent, actor)
+    if intent.status == IntentStatus.DRAFT:
+        raise Conflict(_("Announce the intent before publishing anything on it."))
+    heading = plain_text(heading, name="heading", required=_("Say where the information was given."),
+                         max_length=MAX_QUESTION)
+    text = plain_text(text, name="text", required=_("Write the information to publish."), max_length=MAX_ANSWER)
+    now = utcnow()
+    question = IntentQuestion(intent=intent, asker_id=None, asker_organisation_id=None, show_organisation=False,
+                              original_text=heading, public_text=heading, status=QuestionStatus.ANSWERED,
+                              asked_at=now, answer=text, answered_by_id=actor.id, answered_at=now)
+    db.session.add(question)
+    db.session.flush()
+    record_change(intent, actor, ChangeAction.ANSWER_PUBLISHED,
+                  [{"field": "question", "old": None, "new": heading[:200]}])
+    audit_intent(actor, "question.clarification", f"Published information given {source}: “{heading[:200]}”",
+                 intent, question_id=question.id)
+    notify.answer_published(question)
+    return question
+
+
 def _set_wording(question: IntentQuestion, text: str) -> None:
     text = plain_text(text, name="public_text", required=_("The question needs a wording."),
                       max_length=MAX_QUESTION)

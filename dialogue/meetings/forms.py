@@ -137,3 +137,16 @@ class LinkForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     time_limit = IntegerField(_l("Time limit (seconds)"), default=30, validators=[InputRequired(), NumberRange(1, 600)])
+
+
+class MinutesForm(FlaskForm):
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(message=_l("Write a short summary of the "
+                                                                              "meeting.")), Length(max=2000)],
+                            description=_l("For the buyer's record: who said what, in a few lines. The supplier "
+                                           "does not see it."))
+    no_information_given = BooleanField(_l("No information about the procurement was given"))
+    information_given = TextAreaField(
+        _l("Information given about the procurement"), validators=[Optional(), Length(max=5000)],
+        description=_l("Anything said about the planned tender: needs, quantities, dates, criteria. It must be "
+                       "made available to every bidder."))
+

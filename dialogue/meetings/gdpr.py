@@ -1,9 +1,11 @@
-"""A person's data in the meetings feature: meetings, requests, availability, interests, calendar feed.
+"""A person's data in the meetings feature: meetings, requests, availability, interests, calendar feed,
+the minutes they recorded or published.
 
 Meetings held between organisations are part of the procurement record (Art. 84: who met whom):
 erasure keeps each meeting and the person's place in it under their organisation and side, without
 the person. Requests they made stay under the supplier organisation; their availability, interests,
-place in open requests and their calendar feed go. Their upcoming meetings and open requests have
+place in open requests and their calendar feed go. Minutes are the buyer's record and stay, without
+the name of who recorded or published them. Their upcoming meetings and open requests have
 ended before this runs (``reactions.py``, on ``account_erasing``), with the other side told.
 """
 
@@ -21,6 +23,7 @@ from dialogue.models import (
     CalendarFeedToken,
     Meeting,
     MeetingInterest,
+    MeetingMinutes,
     MeetingParticipant,
     MeetingRequest,
     MeetingRequestAttendee,
@@ -52,6 +55,13 @@ def export(user: User) -> dict[str, list[dict]]:
     interests = db.session.scalars(select(MeetingInterest).where(MeetingInterest.user_id == user.id)
                                    .options(joinedload(MeetingInterest.intent)).order_by(MeetingInterest.id))
     feed = db.session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id))
+    recorded = db.session.scalars(
+        select(MeetingMinutes).where(or_(MeetingMinutes.recorded_by_id == user.id,
+                                         MeetingMinutes.published_by_id == user.id))
+        .options(joinedload(MeetingMinutes.meeting).joinedload(Meeting.event),
+                 joinedload(MeetingMinutes.meeting).joinedload(Meeting.slot),
+                 joinedload(MeetingMinutes.meeting).joinedload(Meeting.supplier_org))
+        .order_by(MeetingMinutes.id))
     meetings = []
     for p in participations:
         m = p.meeting
@@ -70,6 +80,12 @@ def export(user: User) -> dict[str, list[dict]]:
             "created_at": r.created_at, "decided_at": r.decided_at} for r in requests],
         "meeting_availability_busy_slots": [{"slot_starts_at": at} for at in busy],
         "meeting_interests": [{"intent": i.intent.title} for i in interests],
+        "meeting_minutes": [{
+            "event": n.meeting.event.title, "meeting_starts_at": n.meeting.slot.starts_at,
+            "supplier": n.meeting.supplier_org.name, "you_recorded": n.recorded_by_id == user.id,
+            "you_published": n.published_by_id == user.id, "summary": n.summary,
+            "information_given": n.information_given, "recorded_at": n.recorded_at,
+            "published_at": n.published_at} for n in recorded],
         "calendar_feed": ([{"created_at": feed.created_at, "last_used_at": feed.last_used_at}] if feed else []),
     }
 
@@ -80,6 +96,9 @@ def erase(user: User) -> None:
                        .values(user_id=None).execution_options(synchronize_session="fetch"))
     db.session.execute(update(MeetingRequest).where(MeetingRequest.requester_id == user.id)
                        .values(requester_id=None).execution_options(synchronize_session="fetch"))
+    for column in (MeetingMinutes.recorded_by_id, MeetingMinutes.published_by_id):
+        db.session.execute(update(MeetingMinutes).where(column == user.id).values({column.key: None})
+                           .execution_options(synchronize_session="fetch"))
     for model in (MeetingRequestAttendee, BusySlot, MeetingInterest, CalendarFeedToken):
         db.session.execute(delete(model).where(model.user_id == user.id)
                            .execution_options(synchronize_session="fetch"))

@@ -127,3 +127,7 @@ __all__ += ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "Organis
 from dialogue.models.readiness import ReadinessAnswer, ReadinessChoice, ReadinessCriterion, ReadinessMatrix  # noqa: E402
 
 __all__ += ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
+
+from dialogue.models.minutes import MeetingMinutes  # noqa: E402
+
+__all__ += ["MeetingMinutes"]

@@ -18,6 +18,7 @@ from dialogue.core.timeutil import to_zone
 from dialogue.gdpr.names import ERASED
 from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
 from dialogue.materials.helpers import material_language, material_visibility
+from dialogue.meetings import fairness
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
 from dialogue.readiness.export import record_tables
 from dialogue.record.intent_record import IntentRecord
@@ -81,6 +82,30 @@ def meetings_table(lines: list[MeetingLine], zone: str) -> Table:
           meeting_status(line.meeting.status), _("scheduled") if line.scheduled else _yes(line.took_place),
           local(line.meeting.no_show_at),
           local(line.meeting.cancelled_at)] for line in lines])
+
+
+def minutes_table(lines: list[MeetingLine], minutes: dict, zone: str) -> Table:
+    """Each meeting that took place with its minutes (or "missing"), and where what was given was published."""
+    local = _local(zone)
+    rows = []
+    for line in lines:
+        m, n = line.meeting, minutes.get(line.meeting.id)
+        if n is None and not line.took_place:
+            continue
+        where = ""
+        if n is not None and n.published_question_id:
+            where = _("Questions and answers no. %(n)s", n=n.published_question_id)
+        elif n is not None and n.published_material_id:
+            where = _("Material no. %(n)s", n=n.published_material_id)
+        given = "" if n is None else (_("No information about the procurement was given.")
+                                      if n.no_information_given else n.information_given)
+        rows.append([m.id, m.event.title, local(m.slot.starts_at), m.supplier_org.name, "; ".join(line.buyers),
+                     m.subject, _("recorded") if n else _("missing"), n.summary if n else "", given,
+                     local(n.recorded_at) if n else None, local(n.published_at) if n else None, where])
+    return Table("meeting_minutes.csv", [
+        _("Meeting"), _("Event"), _when(_("Starts"), zone), _("Supplier organisation"), _("Buyer organisations"),
+        _("Planned tender or topic"), _("Minutes"), _("Summary"), _("Information given about the procurement"),
+        _when(_("Recorded"), zone), _when(_("Published"), zone), _("Published as")], rows)
 
 
 def materials_table(materials: list[Material], zone: str, name: str = "materials.csv") -> Table:
@@ -188,7 +213,9 @@ def event_tables(record: EventRecord) -> list[Table]:
     survey_results = Table("survey_results.csv", [_("Survey"), _("Question"), _("Answer"), _("Count"),
                                                   _("Percent"), _("Answered the question")], summary_rows)
     return [facts, cohosts, people, intents, sessions, registrations, organisations,
-            meetings_table(record.meetings, zone), materials_table(record.materials, zone),
+            meetings_table(record.meetings, zone), minutes_table(record.meetings, record.minutes, zone),
+            Table("meetings_fairness.csv", fairness.headings(), fairness.rows(record.fairness)),
+            materials_table(record.materials, zone),
             materials_table(record.intent_materials, zone, "planned_tender_documents.csv"),
             questions_table(record.questions, zone), surveys, survey_results, audit_table(record.audit, zone),
             *(Table(*table) for table in record_tables(record.readiness, zone, answers=False))]
@@ -225,6 +252,7 @@ def intent_tables(record: IntentRecord) -> list[Table]:
                       "; ".join(f"{d.get('field')}: {d.get('old') or '–'} → {d.get('new') or '–'}"
                                 for d in (c.details or [])), c.note or ""] for c in record.history])
     return [facts, events, questions_table(record.questions, zone), history, meetings_table(record.meetings, zone),
+            minutes_table(record.meetings, record.minutes, zone),
             materials_table(record.materials, zone, "documents.csv"), audit_table(record.audit, zone),
             *(Table(*table) for table in record_tables([record.readiness] if record.readiness else [], zone))]
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.meetings.minutes import minutes_by_meeting
 from dialogue.models import (
     AuditEntry,
     Event,
@@ -52,6 +53,7 @@ class IntentRecord:
     materials: list[Material]
     audit: list[AuditEntry]
     readiness: FullMatrix | None = None  # the market-readiness matrix, when the buyer set one up
+    minutes: dict = field(default_factory=dict)  # meeting id -> its minutes
 
     @property
     def zone(self) -> str:
@@ -99,4 +101,5 @@ def build_intent_record(intent: Intent, viewer: User, *, now: dt.datetime | None
         questions=list(db.session.scalars(questions_query([intent.id]))), history=history, meetings=meetings,
         materials=list(db.session.scalars(materials_query().where(Material.intent_id == intent.id)
                                           .order_by(Material.created_at, Material.id))),
-        audit=audit, readiness=full_matrix_of(intent.id))
+        audit=audit, readiness=full_matrix_of(intent.id),
+        minutes=minutes_by_meeting([line.meeting.id for line in meetings]))

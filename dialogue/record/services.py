@@ -14,6 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.audit.services import list_for_event, record_action
 from dialogue.extensions import db
+from dialogue.meetings.fairness import Fairness, fairness
+from dialogue.meetings.minutes import minutes_by_meeting
 from dialogue.models import (
     AgendaSession,
     AuditEntry,
@@ -116,6 +118,8 @@ class EventRecord:
     surveys: list
     audit: list[AuditEntry]
     readiness: list[FullMatrix] = field(default_factory=list)  # of the planned tenders presented
+    minutes: dict = field(default_factory=dict)  # meeting id -> its minutes
+    fairness: Fairness | None = None
 
     @property
     def zone(self) -> str:
@@ -264,12 +268,15 @@ def build_event_record(event: Event, viewer: User, *, now: dt.datetime | None = 
     ) if intent_ids else []
     questions = list(db.session.scalars(questions_query(intent_ids))) if intent_ids else []
     now = now or utcnow()
+    meetings = meeting_lines(select(Meeting).where(Meeting.event_id == event.id), now)
     return EventRecord(
         event=event, generated_at=now, generated_by=viewer.name, public_people=people,
         intents=links, participants=participants, organisations=_organisations(participants),
-        counts=_counts(participants), meetings=meeting_lines(select(Meeting).where(Meeting.event_id == event.id), now),
+        counts=_counts(participants), meetings=meetings,
         materials=materials, intent_materials=intent_materials, questions=questions, surveys=surveys_of(event),
-        audit=list_for_event(event), readiness=full_matrices_of(intent_ids))
+        audit=list_for_event(event), readiness=full_matrices_of(intent_ids),
+        minutes=minutes_by_meeting([line.meeting.id for line in meetings]),
+        fairness=fairness(event, now=now))
 
 
 def record_export(event: Event | None, actor: User, what: str, *, intent: Intent | None = None) -> None:
