@@ -19,13 +19,14 @@ criteria   15      each Electronics Watch or circularity criterion the profile s
 country    10      the place of performance is among the countries served or is the
                    organisation's own country
 text       15      character n-gram TF-IDF cosine of the tender's words and the profile's,
-                   computed over the candidates compared; a cosine of 0.5 or more earns it all
+                   computed over the candidates compared; a cosine of 0.35 or more earns it all
 =========  ======  ===========================================================================
 
 A part the tender does not ask about (no label criterion, no Electronics Watch or circularity
 criterion, no place of performance) is left out and the others are scaled up to 100, so a profile
 that meets everything a tender asks scores near 100 whatever the tender asks. Each reason carries
-its points after that scaling, rounded, and the score is their sum: what a person reads adds up.
+its points after that scaling, in whole points that add up to the rounded total, and the score is
+their sum: what a person reads adds up.
 Equal scores are ordered by name, then id.
 """
 
@@ -43,7 +44,7 @@ from dialogue.matching.text import TextIndex
 WEIGHTS = {"cpv": 40, "labels": 20, "criteria": 15, "country": 10, "text": 15}
 # Share of the CPV weight by the number of leading digits two codes share (8 is the same code).
 CPV_DEPTH_SHARE = {8: 1.0, 7: 0.9, 6: 0.85, 5: 0.75, 4: 0.6, 3: 0.4, 2: 0.2}
-TEXT_FULL = 0.5            # a cosine this high earns the whole text weight
+TEXT_FULL = 0.35           # a cosine this high earns the whole text weight
 LOWER_LEVEL_SHARE = 0.5    # a label held at a lower generation or tier than asked
 WILL_DISCLOSE_SHARE = 0.75
 LABEL_SUBJECTS = ("tco_certified", "epeat", "blue_angel", "other")
@@ -134,7 +135,7 @@ def cpv_depth(a: str, b: str) -> int:
     if sa == sb:
         return 8
     depth = 0
-    for x, y in zip(sa, sb):
+    for x, y in zip(sa, sb, strict=False):
         if x != y:
             break
         depth += 1
@@ -276,10 +277,19 @@ def score_pair(tender: TenderFacts, offer: OfferFacts, similarity: float, shared
                      words=", ".join(shared)) if shared else
                   _l("Texts alike (%(pct)s%%).", pct=round(similarity * 100))))
     total = sum(WEIGHTS[k] for k in dict.fromkeys(kind for kind, _, _ in parts))
-    reasons = tuple(Reason(kind, round(WEIGHTS[kind] * share * 100 / total), words, share > 0)
-                    for kind, share, words in parts)
-    return Match(tender=tender, offer=offer, score=max(0, min(100, sum(r.points for r in reasons))),
-                 reasons=reasons)
+    points = whole_points([WEIGHTS[kind] * share * 100 / total for kind, share, _ in parts])
+    reasons = tuple(Reason(kind, p, words, share > 0) for (kind, share, words), p in zip(parts, points, strict=True))
+    return Match(tender=tender, offer=offer, score=max(0, min(100, sum(points))), reasons=reasons)
+
+
+def whole_points(raw: Sequence[float]) -> list[int]:
+    """Round each part so that the parts add up to the rounded total (largest remainders get the odd points)."""
+    floors = [int(x) for x in raw]
+    missing = round(sum(raw)) - sum(floors)
+    by_remainder = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
+    for i in by_remainder[:max(0, missing)]:
+        floors[i] += 1
+    return floors
 
 
 def rank_offers(tender: TenderFacts, offers: Sequence[OfferFacts], today: dt.date) -> list[Match]:

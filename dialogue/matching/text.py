@@ -18,6 +18,7 @@ from collections.abc import Sequence
 GRAM_SIZES = (3, 4, 5)
 WORD_RE = re.compile(r"[^\W_]+")
 SHARED_WORD_MIN = 5  # shorter common words ("with", "and", "för") explain nothing
+STEM = 6
 
 
 def words(text: str) -> list[str]:
@@ -57,7 +58,14 @@ class TextIndex:
         return sum(v * b.get(g, 0.0) for g, v in a.items())
 
     def shared_words(self, i: int, j: int, limit: int = 4) -> list[str]:
-        """Longer words both texts use, longest first: what the likeness rests on, in the texts' own words."""
-        common = set(words(self.texts[i])) & set(words(self.texts[j]))
-        common = {w for w in common if len(w) >= SHARED_WORD_MIN and not w.isdigit()}
+        """Longer words of text i that text j uses too, longest first: what the likeness rests on.
+
+        Two words count as one when they begin with the same six letters, so inflected forms meet
+        ("älypuhelimet", "älypuhelimia"; "laptop", "laptops").
+        """
+        def stems(text):
+            return {w[:STEM]: w for w in words(text) if len(w) >= SHARED_WORD_MIN and not w.isdigit()}
+
+        mine, theirs = stems(self.texts[i]), stems(self.texts[j])
+        common = {mine[s] for s in mine.keys() & theirs.keys()}
         return sorted(common, key=lambda w: (-len(w), w))[:limit]
