@@ -139,7 +139,7 @@ def cpv_depth(a: str, b: str) -> int:
         if x != y:
             break
         depth += 1
-    return min(depth, 7)
+    return min(depth, 7) if depth >= 2 else 0  # a shared first digit is no shared division
 
 
 LEVEL_WORDS = {
