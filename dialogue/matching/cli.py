@@ -41,9 +41,7 @@ def organisation(slug: str, limit: int) -> None:
     """Announced planned tenders ranked for the organisation SLUG, with their reasons."""
     from dialogue.matching import queries
 
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if org is None:
-        raise click.ClickException(f"no organisation with the address {slug!r}")
+    org = _organisation(slug)
     matches = queries.suggestions_for_organisation(org)
     if matches is None:
         raise click.ClickException(f"{org.name} has no profile to match on")
@@ -51,6 +49,13 @@ def organisation(slug: str, limit: int) -> None:
     click.echo(f"{org.name}: {len(matches)} suggestion(s)")
     for rank, match in enumerate(matches, start=1):
         _echo(rank, f"{match.tender.title} [intent {match.tender.id}]", match)
+
+
+def _organisation(slug: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise click.ClickException(f"no organisation with the address {slug!r}")
+    return org
 
 
 commands = [matches_cli]
