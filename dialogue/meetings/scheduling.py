@@ -111,6 +111,7 @@ def build_instance(event: Event, now: dt.datetime | None = None):
     requests, no_buyer = [], []
     acting_buyers = buyer_user_ids(event)  # who no longer acts as a buyer is not placed in a meeting as one
     pending = open_requests(event)
+    # With the organisers' consent, a request about a planned tender that fits the supplier weighs a little more.
     fit = priorities.bonuses({(r.intent_id, r.supplier_org_id) for r in pending if r.intent_id}) \
         if settings.use_match_scores else {}
     for order, r in enumerate(pending):
