@@ -211,8 +211,11 @@ def label_share(criterion: CriterionFacts, offer: OfferFacts, today: dt.date) ->
     if criterion.subject == "tco_certified":
         asked = generation_asked(criterion)
         best = max((_number(lab.level) or 0 for lab in valid), default=0)
-        if asked is None or best >= asked:
+        if asked is None:
             return 1.0, _l("Asks for %(label)s: holds it (generation %(held)s).", label=name, held=best or "?")
+        if best >= asked:
+            return 1.0, _l("Asks for %(label)s generation %(asked)s: holds generation %(held)s.",
+                           label=name, asked=asked, held=best)
         return LOWER_LEVEL_SHARE, _l("Asks for %(label)s generation %(asked)s: holds generation %(held)s.",
                                      label=name, asked=asked, held=best or "?")
     if criterion.subject == "epeat" and criterion.tier:

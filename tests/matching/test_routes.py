@@ -43,7 +43,7 @@ def test_the_buyer_sees_suppliers_ranked_with_their_reasons(client, auth, market
     assert "Dell" not in body  # laptops only, elsewhere, nothing in common: no suggestion at all
     assert "Offers 32250000-0, a code of the tender." in body
     assert "Electronics Watch: production sites disclosed." in body
-    assert "Asks for TCO Certified: holds it (generation 10)." in body
+    assert "Asks for TCO Certified generation 10: holds generation 10." in body
     assert f'href="/organisations/{market.w.supplier_org.slug}"' in body
 
 
