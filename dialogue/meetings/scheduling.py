@@ -29,6 +29,7 @@ from dialogue.audit.services import record_action
 from dialogue.core.databases import write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
+from dialogue.matching import priorities
 from dialogue.meetings import notify, scheduler
 from dialogue.meetings.i18n import _, _l
 from dialogue.meetings.people import buyer_user_ids, get_settings, require_event_running
@@ -109,7 +110,11 @@ def build_instance(event: Event, now: dt.datetime | None = None):
             suppliers=tuple(p.user_id for p in m.participants if p.side == MeetingSide.SUPPLIER and p.user_id)))
     requests, no_buyer = [], []
     acting_buyers = buyer_user_ids(event)  # who no longer acts as a buyer is not placed in a meeting as one
-    for order, r in enumerate(open_requests(event)):
+    pending = open_requests(event)
+    # With the organisers' consent, a request about a planned tender that fits the supplier weighs a little more.
+    fit = priorities.bonuses({(r.intent_id, r.supplier_org_id) for r in pending if r.intent_id}) \
+        if settings.use_match_scores else {}
+    for order, r in enumerate(pending):
         if r.meeting is not None and r.meeting.status != MeetingStatus.CANCELLED and (
                 r.meeting.locked or r.meeting.status == MeetingStatus.CONFIRMED):
             continue
@@ -121,7 +126,7 @@ def build_instance(event: Event, now: dt.datetime | None = None):
             continue
         requests.append(scheduler.Request(
             id=r.id, supplier=r.supplier_org_id, buyers=buyers, suppliers=suppliers,
-            weight=4 + r.buyer_priority + r.requester_priority,
+            weight=4 + r.buyer_priority + r.requester_priority + fit.get((r.intent_id, r.supplier_org_id), 0),
             preferred=frozenset(p.slot_id for p in r.preferred_slots), order=order))
     inst = scheduler.Instance(slots=slots, tables=tables, requests=requests, busy=dict(busy), fixed=fixed,
                               cap_supplier=settings.max_meetings_per_supplier,

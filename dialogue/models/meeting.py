@@ -86,6 +86,8 @@ class MeetingSettings(Base):
     # Online meetings: each meeting gets its own room link made from this pattern ("{code}" is replaced).
     virtual: Mapped[bool] = mapped_column(Boolean, default=False)
     virtual_link_template: Mapped[str | None] = mapped_column(String(300))
+    # The auto-scheduler adds a small bonus to requests about a planned tender that fits the supplier.
+    use_match_scores: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship()
