@@ -46,8 +46,11 @@ class ProfileForm(FlaskForm):
                           description=_l("Type a word or the first digits and choose from the list."))
     countries_served = SelectMultipleField(_l("Countries served"), validate_choice=False,
                                            description=_l("Hold Ctrl (or ⌘) to choose several."))
-    sme = SelectField(_l("Small or medium-sized enterprise (SME)"), choices=choices(SME_CHOICES))
-    electronics_watch = SelectField(_l("Electronics Watch disclosure"),
+    # Buyers' forms leave out what only suppliers say: a missing value is "not stated", and the service
+    # checks the values, so these fields do not refuse one themselves.
+    sme = SelectField(_l("Small or medium-sized enterprise (SME)"), choices=choices(SME_CHOICES),
+                      validate_choice=False)
+    electronics_watch = SelectField(_l("Electronics Watch disclosure"), validate_choice=False,
                                     choices=choices((s.value, s.label) for s in ElectronicsWatchStatus))
     take_back = BooleanField(_l("We take back used products"))
     refurbishment = BooleanField(_l("We refurbish or remanufacture products"))
@@ -59,6 +62,7 @@ class ProfileForm(FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = EmailField(_l("Contact email"), validators=[Length(max=254)])
     contact_visibility = RadioField(_l("Who may see the contact"), default=FieldVisibility.PARTICIPANTS.value,
+                                    validate_choice=False,
                                     choices=choices((v.value, v.label) for v in FieldVisibility))
 
     def to_input(self) -> ProfileInput:
@@ -66,10 +70,10 @@ class ProfileForm(FlaskForm):
         return ProfileInput(
             description=self.description.data or "", offering=self.offering.data or "",
             sme={"yes": True, "no": False}.get(self.sme.data), countries_served=self.countries_served.data or [],
-            electronics_watch=self.electronics_watch.data, take_back=self.take_back.data,
+            electronics_watch=self.electronics_watch.data or ElectronicsWatchStatus.NOT_STATED.value, take_back=self.take_back.data,
             refurbishment=self.refurbishment.data, repair=self.repair.data,
             circularity_note=self.circularity_note.data or "", contact_name=self.contact_name.data or "",
-            contact_email=self.contact_email.data or "", contact_visibility=self.contact_visibility.data,
+            contact_email=self.contact_email.data or "", contact_visibility=self.contact_visibility.data or FieldVisibility.PARTICIPANTS.value,
             cpv_codes=codes, resold_ids=self.resold_ids.data or [],
             resold_names=(self.resold_names.data or "").splitlines())
 
