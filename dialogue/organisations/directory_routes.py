@@ -28,7 +28,8 @@ def _page(event: Event | None):
         entries, total = directory.list_directory(filters, event=event, page=page)
     targets = directory.meeting_targets(event, user) if event is not None and entries else set()
     return render_template("organisations/directory.html", event=event, form=form, entries=entries, total=total,
-                           page=page, has_next=page * directory.PER_PAGE < total, filters=filters.active(),
+                           page=page, has_next=page * directory.PER_PAGE < total,
+                           page_args={**filters.active(), **({"slug": event.slug} if event else {})},
                            meeting_targets=targets, failed=status != 200), status
 
 

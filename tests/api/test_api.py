@@ -90,6 +90,9 @@ def test_every_declared_operation_answers_as_documented(client, spec, world):
         ("/events/{slug}/materials", "/api/v1/events/nordic-forum/materials?per_page=0", 400),
         ("/events/{slug}/materials", "/api/v1/events/secret-draft/materials", 404),
         ("/events/{slug}/materials", "/api/v1/events/nope/materials", 404),
+        ("/organisations", "/api/v1/organisations", 200), ("/organisations", "/api/v1/organisations?kind=x", 400),
+        ("/organisations/{slug}", f"/api/v1/organisations/{world['event'].cohosts[0].organisation.slug}", 200),
+        ("/organisations/{slug}", "/api/v1/organisations/nope", 404),
     ]
     for path, url, status in calls:
         response = client.get(url)
