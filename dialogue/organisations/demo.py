@@ -22,6 +22,19 @@ NORDICS = ["SE", "NO", "DK", "FI"]
 MAKERS = {"dell": ("Dell Technologies", OrganisationKind.SUPPLIER, "IE", "https://www.dell.com"),
           "hp": ("HP Inc.", OrganisationKind.SUPPLIER, "NL", "https://www.hp.com")}
 
+# What Dell and HP have in common as large makers of business PCs and monitors.
+MAKER = dict(offering="- Business notebooks and desktops\n- Monitors\n"
+                      "- Take-back and recycling programmes for used equipment",
+             cpv_codes=["30213000-5", "30213100-6", "30213300-8", "30231000-7"],
+             countries_served=["FI", "SE", "NO", "DK", "GB", "IE", "NL", "DE", "FR", "ES"], sme=False,
+             take_back=True)
+MAKER_LABELS = [
+    dict(scheme="epeat", level="gold", evidence_url=EPEAT,
+         scope="Many notebooks, desktops and monitors; the tier is set per product in the EPEAT registry"),
+    dict(scheme="tco_certified", level="9", evidence_url=TCO,
+         scope="Many displays and notebooks; each model is listed in TCO Certified's product finder"),
+]
+
 PROFILES = {
     "circular-computing": dict(
         description="Circular Computing remanufactures business laptops in the United Kingdom. Laptops of the "
@@ -36,20 +49,14 @@ PROFILES = {
         circularity_note="Remanufacturing, not only refurbishment: each laptop is taken apart, parts are "
                          "renewed or replaced, and it is rebuilt and tested to perform as new."),
     "dell": dict(
+        MAKER,
         description="Dell Technologies makes PCs, displays, servers and storage. Public buyers mostly meet "
                     "Dell for business notebooks, desktops and monitors.",
-        offering="- Business notebooks and desktops\n- Monitors\n"
-                 "- Take-back and recycling programmes for used equipment",
-        cpv_codes=["30213000-5", "30213100-6", "30213300-8", "30231000-7"],
-        countries_served=["FI", "SE", "NO", "DK", "GB", "IE", "NL", "DE", "FR", "ES"], sme=False, take_back=True,
         circularity_note="Take-back programmes collect used equipment for reuse or recycling."),
     "hp": dict(
+        MAKER,
         description="HP Inc. makes personal computers, displays and printers. Public buyers mostly meet HP for "
                     "business notebooks, desktops and monitors.",
-        offering="- Business notebooks and desktops\n- Monitors\n"
-                 "- Take-back and recycling programmes for used equipment",
-        cpv_codes=["30213000-5", "30213100-6", "30213300-8", "30231000-7"],
-        countries_served=["FI", "SE", "NO", "DK", "GB", "IE", "NL", "DE", "FR", "ES"], sme=False, take_back=True,
         circularity_note="Take-back programmes collect used equipment and supplies for reuse or recycling."),
     "nordic-it": dict(
         description="Nordic IT Partners resells business PCs and monitors to public buyers in Sweden, Norway, "
@@ -65,14 +72,8 @@ PROFILES = {
 LABELS = {
     "circular-computing": [dict(scheme="tco_certified", level="Edge", scope="Remanufactured notebooks",
                                 evidence_url=TCO)],
-    "dell": [dict(scheme="epeat", level="gold", evidence_url=EPEAT,
-                  scope="Many notebooks, desktops and monitors; the tier is set per product in the EPEAT registry"),
-             dict(scheme="tco_certified", level="9", evidence_url=TCO,
-                  scope="Many displays and notebooks; each model is listed in TCO Certified's product finder")],
-    "hp": [dict(scheme="epeat", level="gold", evidence_url=EPEAT,
-                scope="Many notebooks, desktops and monitors; the tier is set per product in the EPEAT registry"),
-           dict(scheme="tco_certified", level="9", evidence_url=TCO,
-                scope="Many displays and notebooks; each model is listed in TCO Certified's product finder")],
+    "dell": MAKER_LABELS,
+    "hp": MAKER_LABELS,
 }
 
 # The person of each organisation who fills in its profile (a key of the demo's people).

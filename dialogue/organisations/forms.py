@@ -70,10 +70,11 @@ class ProfileForm(FlaskForm):
         return ProfileInput(
             description=self.description.data or "", offering=self.offering.data or "",
             sme={"yes": True, "no": False}.get(self.sme.data), countries_served=self.countries_served.data or [],
-            electronics_watch=self.electronics_watch.data or ElectronicsWatchStatus.NOT_STATED.value, take_back=self.take_back.data,
-            refurbishment=self.refurbishment.data, repair=self.repair.data,
+            electronics_watch=self.electronics_watch.data or ElectronicsWatchStatus.NOT_STATED.value,
+            take_back=self.take_back.data, refurbishment=self.refurbishment.data, repair=self.repair.data,
             circularity_note=self.circularity_note.data or "", contact_name=self.contact_name.data or "",
-            contact_email=self.contact_email.data or "", contact_visibility=self.contact_visibility.data or FieldVisibility.PARTICIPANTS.value,
+            contact_email=self.contact_email.data or "",
+            contact_visibility=self.contact_visibility.data or FieldVisibility.PARTICIPANTS.value,
             cpv_codes=codes, resold_ids=self.resold_ids.data or [],
             resold_names=(self.resold_names.data or "").splitlines())
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from dialogue.core.errors import DialogueError, NotFound
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
-from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
-from dialogue.materials.services import UploadTooLargeError, max_upload_bytes, megabytes
-from dialogue.materials.storage import LocalStorage, Storage, UploadTooLarge
+from dialogue.materials.filetypes import accepted_types
+from dialogue.materials.services import UploadTooLargeError, max_upload_bytes, megabytes, stage_upload
+from dialogue.materials.storage import LocalStorage, Storage
 from dialogue.models import LabelScheme, Organisation, OrganisationProfile, ProfileLabel, User
 from dialogue.organisations.profiles import get_or_create_profile, record_version
 from dialogue.organisations.services import require_org_admin
@@ -53,21 +53,12 @@ def evidence_storage() -> Storage:
 
 
 def _stage_evidence(filename: str | None, stream: BinaryIO):
-    name = clean_filename(filename)
-    kind = type_for_name(name, accepted_types(EVIDENCE_TYPES))
-    limit = max_upload_bytes()
     try:
-        staged = evidence_storage().receive(stream, limit)
-    except UploadTooLarge:
+        return stage_upload(stream, filename, types=accepted_types(EVIDENCE_TYPES), storage=evidence_storage())
+    except UploadTooLargeError:
         raise UploadTooLargeError(_("The evidence file is larger than the limit of %(mb)s MB. Save a smaller "
-                                    "PDF, or give a link to the certificate instead.", mb=megabytes(limit)),
-                                  field="file") from None
-    try:
-        mime = check_content(staged.path, staged.head, staged.size, kind)
-    except BaseException:
-        staged.discard()
-        raise
-    return staged, name, mime
+                                    "PDF, or give a link to the certificate instead.",
+                                    mb=megabytes(max_upload_bytes())), field="file") from None
 
 
 def _clean(data: LabelInput, today: dt.date) -> dict:
