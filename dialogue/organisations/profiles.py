@@ -130,7 +130,8 @@ def record_version(profile: OrganisationProfile, actor: User | None, action: str
 
 
 def _text(value: str | None, limit: int, name: str, label: str) -> str:
-    value = without_controls(value or "").strip()
+    # Markdown: the line breaks are the lists and paragraphs, so they stay.
+    value = (value or "").replace("\r\n", "\n").strip()
     if len(value) > limit:
         raise DialogueError(_("Keep %(what)s under %(n)s characters.", what=label, n=f"{limit:,}"), field=name)
     return value

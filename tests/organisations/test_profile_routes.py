@@ -66,7 +66,7 @@ def test_edit_page_permissions(client, auth, orgs, url):
 def test_saving_from_the_form(client, auth, orgs):
     auth.login(orgs.admin)
     response = client.post("/organisations/nordic-it/profile", data={
-        "description": "Repair and IT services", "cpv_codes": "30213100-6", "cpv_add": "50320000-4",
+        "description": "- Repair\r\n- IT services", "cpv_codes": "30213100-6", "cpv_add": "50320000-4",
         "countries_served": ["SE", "DK"], "sme": "yes", "electronics_watch": "not_stated", "repair": "y",
         "resold_ids": [str(orgs.maker.id)], "resold_names": "HP Inc.", "contact_visibility": "public"})
     assert response.status_code == 303
@@ -74,7 +74,8 @@ def test_saving_from_the_form(client, auth, orgs):
     assert [c.code for c in profile.cpv_codes] == ["30213100-6", "50320000-4"] and profile.repair
     assert profile.version == 1 and sorted(r.name for r in profile.resold) == ["Dell Technologies", "HP Inc."]
     shown = client.get("/organisations/nordic-it/profile").get_data(as_text=True)
-    assert "Repair and IT services" in shown and 'data-cpv-search="/cpv.json"' in shown
+    assert 'data-cpv-search="/cpv.json"' in shown
+    assert "<li>Repair</li>\n<li>IT services</li>" in client.get("/organisations/nordic-it").get_data(as_text=True)
 
 
 def test_a_bad_code_is_shown_next_to_its_field_and_nothing_is_saved(client, auth, orgs):
