@@ -209,6 +209,7 @@ def save_profile(org: Organisation, actor: User, data: ProfileInput) -> Organisa
                       electronics_watch=ElectronicsWatchStatus.NOT_STATED)
         makers = []
     profile = get_or_create_profile(org)
+    before = snapshot(profile) if profile.version else None
     for name, value in values.items():
         setattr(profile, name, value)
     # Rows whose value stays are kept: inserting a code again before the old row is deleted
@@ -220,6 +221,10 @@ def save_profile(org: Organisation, actor: User, data: ProfileInput) -> Organisa
     kept = {(r.manufacturer_id, r.name) for r in profile.resold}
     profile.resold.extend(ResoldManufacturer(manufacturer_id=maker_id, name=name) for maker_id, name in makers
                           if (maker_id, name) not in kept)
+    db.session.flush()
+    db.session.refresh(profile, ["cpv_codes", "labels", "resold"])
+    if snapshot(profile) == before:
+        return profile  # saved again unchanged: no new version to read through in the history
     record_version(profile, actor, "organisation.profile_saved", f"Saved the profile of {org.name}")
     return profile
 

@@ -116,3 +116,11 @@ def test_directory_statements_do_not_grow_with_the_organisations(app, client, ma
     few = count("/directory?cpv=30")
     add(12)
     assert count("/directory?cpv=30") == few
+
+
+def test_the_directory_of_an_event_not_published_is_not_found(client, make_event):
+    from dialogue.models import EventStatus
+
+    draft = make_event(status=EventStatus.DRAFT)
+    assert client.get(f"/events/{draft.slug}/directory").status_code == 404
+    assert client.get("/events/nope/directory").status_code == 404

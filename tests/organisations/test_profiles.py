@@ -61,6 +61,12 @@ def test_a_platform_administrator_may_edit(orgs):
     assert profiles.save_profile(orgs.reseller, orgs.platform, reseller_input(orgs)).version == 1
 
 
+def test_saving_again_unchanged_adds_no_version(orgs):
+    profiles.save_profile(orgs.reseller, orgs.admin, reseller_input(orgs))
+    assert profiles.save_profile(orgs.reseller, orgs.admin, reseller_input(orgs)).version == 1
+    assert len(profiles.list_versions(orgs.reseller)) == 1
+
+
 @pytest.mark.parametrize("overrides, field", [
     ({"cpv_codes": ["99999999-9"]}, "cpv_codes"),
     ({"cpv_codes": ["laptops"]}, "cpv_codes"),
