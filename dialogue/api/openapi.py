@@ -7,6 +7,7 @@ from flask import url_for
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
 NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
+ORGANISATION_KINDS = ["public_buyer", "supplier", "reseller", "manufacturer", "civil_society", "network", "other"]
 
 
 def _object(properties: dict, required: list[str] | None = None) -> dict:
@@ -100,13 +101,46 @@ SCHEMAS["Readiness"] = _object({
                            "description": "The latest date given by those who can meet it later"},
     })},
 })
+SCHEMAS["Organisation"] = _object({
+    "slug": {"type": "string"}, "name": {"type": "string"},
+    "kind": {"enum": ORGANISATION_KINDS},
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "website": NULLABLE_URL,
+    "description": {"type": "string", "description": "Markdown"},
+    "cpv": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{8}-[0-9]$"},
+            "description": "CPV codes offered (a buyer: the codes it buys)"},
+    "labels": {"type": "array", "items": _object({
+        "name": {"type": "string"},
+        "scheme": {"enum": ["tco_certified", "epeat", "blue_angel", "fairtrade", "other"]},
+        "level": {**NULLABLE_STRING, "description": "TCO Certified generation, EPEAT tier or Blue Angel criteria"},
+        "scope": {"type": "string", "description": "Which products hold it"},
+        "valid_until": {"type": ["string", "null"], "format": "date"}})},
+    "electronics_watch": {"enum": ["not_stated", "will_disclose", "disclosed"]},
+    "sme": {"type": ["boolean", "null"], "description": "null: not stated"},
+    "countries_served": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+    "take_back": {"type": "boolean"}, "refurbishment": {"type": "boolean"}, "repair": {"type": "boolean"},
+    "profile_version": {"type": "integer", "minimum": 0, "description": "0: the profile was never saved"},
+    "url": {"type": "string", "format": "uri"}, "html_url": {"type": "string", "format": "uri"},
+})
 SCHEMAS["EventPage"] = _page_of("#/components/schemas/EventSummary")
 SCHEMAS["MaterialPage"] = _page_of("#/components/schemas/Material")
 SCHEMAS["IntentPage"] = _page_of("#/components/schemas/IntentSummary")
+SCHEMAS["OrganisationPage"] = _page_of("#/components/schemas/Organisation")
 
 PAGE_PARAMETERS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+]
+
+
+ORGANISATION_FILTERS = [
+    {"name": "cpv", "in": "query", "description": "A CPV code or its first digits: 3021 matches 30213100-6",
+     "schema": {"type": "string"}},
+    {"name": "label", "in": "query", "description": "Holds a valid label of this scheme",
+     "schema": {"enum": ["tco_certified", "epeat", "blue_angel", "fairtrade", "other"]}},
+    {"name": "country", "in": "query", "description": "Based in or serving this country (ISO 3166-1 alpha-2)",
+     "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"}},
+    {"name": "kind", "in": "query", "schema": {"enum": ORGANISATION_KINDS}},
+    {"name": "sme", "in": "query", "schema": {"enum": ["yes", "no"]}},
 ]
 
 
@@ -127,10 +161,10 @@ ERROR_404 = {"description": "No such public object",
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Dialogue read API", "version": "1.1.0",
+        "info": {"title": "Dialogue read API", "version": "1.2.0",
                  "description": "Published market-dialogue events, their agendas and public materials, and "
-                                "announced planned tenders (with links to their OCDS releases). Read-only; no "
-                                "authentication."},
+                                "announced planned tenders (with links to their OCDS releases), and "
+                                "organisations' public profiles. Read-only; no authentication."},
         "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
         "paths": {
             "/events": {"get": {"operationId": "listEvents", "parameters": PAGE_PARAMETERS,
@@ -165,6 +199,19 @@ def openapi_document() -> dict:
                                "planned tender is not public or nothing is published.",
                 "parameters": [{"name": "intent_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {**_ok("Readiness", "The published readiness counts"), "404": ERROR_404}}},
+            "/organisations": {"get": {
+                "operationId": "listOrganisations",
+                "description": "Organisations by name with their public profiles. Contact details are never "
+                               "included.",
+                "parameters": [*PAGE_PARAMETERS, *ORGANISATION_FILTERS],
+                "responses": {**_ok("OrganisationPage", "Organisations matching the filters"),
+                              "400": ERROR_400}}},
+            "/organisations/{slug}": {"get": {"operationId": "getOrganisation",
+                                              "parameters": [{"name": "slug", "in": "path", "required": True,
+                                                              "schema": {"type": "string"}}],
+                                              "responses": {**_ok("Organisation", "An organisation's public "
+                                                                                  "profile"),
+                                                            "404": ERROR_404}}},
         },
         "components": {"schemas": SCHEMAS},
     }

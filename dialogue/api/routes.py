@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.api import bp, serializers
 from dialogue.api.openapi import openapi_document
+from dialogue.core.errors import DialogueError
 from dialogue.core.inputs import MAX_INT
 from dialogue.extensions import csrf, db, limiter
 from dialogue.models import (
@@ -28,9 +29,12 @@ from dialogue.models import (
     Material,
     MaterialVisibility,
     Membership,
+    Organisation,
     SessionSpeaker,
     User,
 )
+from dialogue.organisations import directory
+from dialogue.organisations.profiles import load_profile
 from dialogue.readiness.queries import published
 
 PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
@@ -178,3 +182,27 @@ def intent_readiness(intent_id: int):
     if found is None:
         abort(404)
     return cached_json(serializers.readiness(item, *found))
+
+
+@bp.get("/organisations")
+@limiter.limit("120 per minute")
+def organisations():
+    """Organisations by name, with the directory's filters (cpv prefix, label, country, kind, sme)."""
+    page, per_page = page_args()
+    try:
+        filters = directory.parse_filters(request.args)
+    except DialogueError as exc:
+        raise BadQuery(f"{exc.field}: {exc.message}") from None
+    entries, total = directory.list_directory(filters, page=page, per_page=per_page)
+    return cached_json(paginated("api.organisations", [serializers.organisation(e.organisation, e.profile)
+                                                      for e in entries], total, page, per_page,
+                                 **filters.active()))
+
+
+@bp.get("/organisations/<slug>")
+@limiter.limit("120 per minute")
+def organisation(slug: str):
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        abort(404)
+    return cached_json(serializers.organisation(org, load_profile(org.id)))

@@ -109,3 +109,30 @@ def readiness(intent, published_at, figures: dict) -> dict:
             "criteria": [{"id": row["id"], "title": row["title"], "text": row["text"], "kind": row["kind"],
                           "subject": row["subject"], "counts": {key: row[key] for key in COUNTS},
                           "latest_by_date": row["latest_by_date"]} for row in figures["criteria"]]}
+
+
+def organisation(org, profile) -> dict:
+    """An organisation's public profile; contact details are never part of it."""
+    labels = [] if profile is None else [
+        {"name": lbl.name if lbl.scheme.value == "other" and lbl.name else str(lbl.scheme.label),
+         "scheme": lbl.scheme.value, "level": lbl.level, "scope": lbl.scope or "",
+         "valid_until": iso(lbl.valid_until)} for lbl in profile.labels]
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "kind": org.kind.value,
+        "country": org.country,
+        "website": org.website,
+        "description": profile.description if profile is not None else "",
+        "cpv": [c.code for c in profile.cpv_codes] if profile is not None else [],
+        "labels": labels,
+        "electronics_watch": profile.electronics_watch.value if profile is not None else "not_stated",
+        "sme": profile.sme if profile is not None else None,
+        "countries_served": list(profile.countries_served or []) if profile is not None else [],
+        "take_back": bool(profile and profile.take_back),
+        "refurbishment": bool(profile and profile.refurbishment),
+        "repair": bool(profile and profile.repair),
+        "profile_version": profile.version if profile is not None else 0,
+        "url": url_for("api.organisation", slug=org.slug, _external=True),
+        "html_url": url_for("organisations.profile", slug=org.slug, _external=True),
+    }

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dialogue.audit.services import record_action
+from dialogue.core.countries import slugify
 from dialogue.core.databases import lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import event_capacity_changed, event_details_changed
@@ -41,7 +42,6 @@ from dialogue.models import (
     User,
     utcnow,
 )
-from dialogue.organisations.services import slugify
 
 # Languages an event can be held in: the Nordic buyers' languages first, then others met at EU events.
 LANGUAGES = {

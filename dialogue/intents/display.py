@@ -99,7 +99,7 @@ def criterion_title_filter(criterion) -> str:
 
 @bp.app_template_global("country_name")
 def country_name(code: str | None) -> str:
-    from dialogue.organisations.services import country_name as name
+    from dialogue.core.countries import country_name as name
 
     return name(code)
 

@@ -55,7 +55,7 @@ def currency_choices():
 
 
 def country_choices(blank_label):
-    from dialogue.organisations.services import country_choices as countries
+    from dialogue.core.countries import country_choices as countries
 
     return choices([("", blank_label)] + countries())
 
@@ -289,7 +289,7 @@ class FilterForm(Form):
         self.division.choices = choices([("", _l("Any division"))] +
                                         [(d.code[:2], f"{d.code[:2]} – {d.label}") for d in divisions])
         self.buyer.choices = choices([("", _l("Any buyer"))] + [(b.id, b.name) for b in buyers])
-        from dialogue.organisations.services import country_name
+        from dialogue.core.countries import country_name
 
         self.country.choices = choices([("", _l("Any country"))] + [(c, country_name(c)) for c in countries])
         self.criterion.choices = choices([("", _l("Any"))] + [(s.key, s.label) for s in SLOTS])

@@ -10,6 +10,7 @@ NAV_ITEMS = [
     ("events.mine", _l("My events")),
     ("intents.index", _l("Planned tenders")),
     ("meetings.my_agenda", _l("My meetings")),
+    ("organisations.directory_index", _l("Directory")),
 ]
 
 

@@ -251,7 +251,8 @@ def _counts_as_download() -> bool:
     return ranges is None or not ranges.ranges or ranges.ranges[0][0] == 0
 
 
-def _file_headers(response: Response) -> Response:
+def file_headers(response: Response) -> Response:
+    """The headers every uploaded file is sent with; other features' downloads (label evidence) use them too."""
     response.headers["Content-Security-Policy"] = FILE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -277,7 +278,7 @@ def _send(material: Material, version: MaterialVersion):
     response = send_file(path, mimetype=version.content_type, as_attachment=not inline,
                          download_name=without_controls(version.filename), conditional=True, etag=version.sha256,
                          last_modified=version.created_at, max_age=0)
-    return _file_headers(response)
+    return file_headers(response)
 
 
 @bp.get("/materials/<int:material_id>/download")
@@ -322,7 +323,7 @@ def package_zip(slug: str):
     db.session.commit()
     response = Response(package.stream_zip(entries), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-materials.zip"'
-    return _file_headers(response)
+    return file_headers(response)
 
 
 @bp.get("/events/<slug>/materials/manage")

@@ -20,7 +20,7 @@ from dialogue.core.urls import URL_MESSAGE, clean_http_url
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
-from dialogue.materials.storage import UploadTooLarge, get_storage
+from dialogue.materials.storage import Storage, UploadTooLarge, get_storage
 from dialogue.models import (
     AgendaSession,
     Event,
@@ -83,13 +83,18 @@ def _clean_metadata(title: str | None, description: str | None, language: str | 
     return title, description, language, visibility
 
 
-def _stage(stream: BinaryIO, filename: str | None):
-    """Receive and check one file; returns the staged file and its clean name. Nothing kept on refusal."""
+def stage_upload(stream: BinaryIO, filename: str | None, *, types: list | None = None,
+                 storage: Storage | None = None):
+    """Receive and check one file; returns the staged file, its clean name and type. Nothing kept on refusal.
+
+    Other features' uploads (an organisation's label evidence) take the same checks with their own
+    accepted ``types`` and ``storage``; the defaults are the materials' own.
+    """
     name = clean_filename(filename)
-    kind = type_for_name(name, accepted())
+    kind = type_for_name(name, types or accepted())
     limit = max_upload_bytes()
     try:
-        staged = get_storage().receive(stream, limit)
+        staged = (storage or get_storage()).receive(stream, limit)
     except UploadTooLarge:
         raise UploadTooLargeError(_("The file is larger than the limit of %(mb)s MB. Make it smaller (for "
                                     "example, export the slides as PDF) or share a link instead.",
@@ -119,7 +124,7 @@ def _add_version(material: Material, user: User, *, filename: str | None, stream
         material.versions.append(version)
         db.session.flush()
         return version
-    staged, name, mime = _stage(stream, filename)
+    staged, name, mime = stage_upload(stream, filename)
     try:
         version = MaterialVersion(number=number, sha256=staged.sha256, size=staged.size, content_type=mime,
                                   filename=name, note=note, uploaded_by=user)

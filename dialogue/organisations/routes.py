@@ -9,7 +9,9 @@ from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import Invitation, MemberRole, Membership, Organisation
 from dialogue.organisations import bp, services
+from dialogue.organisations.access import can_see_contact
 from dialogue.organisations.forms import InviteForm, RoleForm
+from dialogue.organisations.profiles import can_edit, load_profile
 
 
 def get_organisation_or_404(slug: str) -> Organisation:
@@ -34,14 +36,23 @@ def _can_manage(org: Organisation) -> bool:
 
 
 def _detail_page(org: Organisation, invite_form: InviteForm | None = None) -> str:
-    return render_template("organisations/detail.html", org=org, country=services.country_name(org.country),
+    profile = load_profile(org.id)
+    user = current_user if current_user.is_authenticated else None
+    return render_template("organisations/profile.html", org=org, country=services.country_name(org.country),
+                           profile=profile, show_contact=can_see_contact(org, profile, user),
+                           can_edit=can_edit(org, user),
                            show_members=_can_see_members(org), can_manage=_can_manage(org),
                            invite_form=invite_form or InviteForm(), button=ButtonForm(), role_form=RoleForm())
 
 
 @bp.get("/organisations/<slug>")
-def detail(slug: str):
+def profile(slug: str):
+    """The organisation's public profile; members and invitations for its members."""
     return _detail_page(get_organisation_or_404(slug))
+
+
+# The page's earlier endpoint name, for links written before profiles.
+bp.add_url_rule("/organisations/<slug>", endpoint="detail", view_func=profile, methods=["GET"])
 
 
 @bp.post("/organisations/<slug>/invitations")
@@ -58,7 +69,7 @@ def invite(slug: str):
 
 def _sent(invitation: Invitation, slug: str) -> str:
     flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-    return url_for("organisations.detail", slug=slug)
+    return url_for("organisations.profile", slug=slug)
 
 
 @bp.post("/organisations/<slug>/members/<int:membership_id>/role")
@@ -68,7 +79,7 @@ def set_role(slug: str, membership_id: int):
     membership = db.get_or_404(Membership, membership_id)
     form = RoleForm()
     return perform(lambda: services.set_member_role(org, current_user, membership, MemberRole(form.role.data)),
-                   form=form, to=url_for("organisations.detail", slug=slug), success=_("The role is changed."))
+                   form=form, to=url_for("organisations.profile", slug=slug), success=_("The role is changed."))
 
 
 @bp.post("/organisations/<slug>/members/<int:membership_id>/remove")
@@ -77,4 +88,4 @@ def remove(slug: str, membership_id: int):
     org = get_organisation_or_404(slug)
     membership = db.get_or_404(Membership, membership_id)
     return perform(lambda: services.remove_member(org, current_user, membership), form=ButtonForm(),
-                   to=url_for("organisations.detail", slug=slug), success=_("The member is removed."))
+                   to=url_for("organisations.profile", slug=slug), success=_("The member is removed."))

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
-import pycountry
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -16,37 +12,12 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from stdnum.util import get_cc_module
 
+from dialogue.core.countries import country_choices, country_name, slugify, validate_country  # noqa: F401
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
-
-
-def _territory_names() -> dict[str, str]:
-    """Country names in the current language; English keeps the ISO 3166 names."""
-    locale = get_locale()
-    if locale is None or locale.language == "en":
-        return {}
-    return locale.territories
-
-
-def country_choices() -> list[tuple[str, str]]:
-    names = _territory_names()
-    return sorted(((c.alpha_2, names.get(c.alpha_2, c.name)) for c in pycountry.countries),
-                  key=lambda pair: pair[1])
-
-
-def country_name(code: str | None) -> str:
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    return _territory_names().get(country.alpha_2, country.name) if country else (code or "")
-
-
-def validate_country(code: str) -> str:
-    code = (code or "").strip().upper()
-    if pycountry.countries.get(alpha_2=code) is None:
-        raise DialogueError(_("Choose a country from the list."), field="country")
-    return code
 
 
 def validate_registration_number(number: str | None, country: str) -> str | None:
@@ -81,11 +52,6 @@ def validate_registration_number(number: str | None, country: str) -> str | None
     except ValidationError:
         raise DialogueError(_("This is not a valid VAT or registration number for %(country)s: check the digits.",
                               country=country_name(country)), field="registration_number") from None
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "org"
 
 
 def unique_slug(name: str) -> str:

@@ -113,6 +113,9 @@ def test_every_declared_operation_answers_as_documented(client, spec, world, rea
         ("/intents/{intent_id}/readiness", f"/api/v1/intents/{readiness_world['answered'].id}/readiness", 200),
         ("/intents/{intent_id}/readiness", f"/api/v1/intents/{readiness_world['silent'].id}/readiness", 404),
         ("/intents/{intent_id}/readiness", "/api/v1/intents/999999/readiness", 404),
+        ("/organisations", "/api/v1/organisations", 200), ("/organisations", "/api/v1/organisations?kind=x", 400),
+        ("/organisations/{slug}", f"/api/v1/organisations/{world['event'].cohosts[0].organisation.slug}", 200),
+        ("/organisations/{slug}", "/api/v1/organisations/nope", 404),
     ]
     for path, url, status in calls:
         response = client.get(url)
