@@ -211,13 +211,17 @@ def label_share(criterion: CriterionFacts, offer: OfferFacts, today: dt.date) ->
     if criterion.subject == "tco_certified":
         asked = generation_asked(criterion)
         best = max((_number(lab.level) or 0 for lab in valid), default=0)
+        # A level that is not a generation number (TCO Certified Edge) is named as it is held.
+        shown = best or ", ".join(sorted({lab.level for lab in valid if lab.level})) or None
         if asked is None:
-            return 1.0, _l("Asks for %(label)s: holds it (generation %(held)s).", label=name, held=best or "?")
+            if shown is None:
+                return 1.0, _l("Asks for %(label)s: holds it.", label=name)
+            return 1.0, _l("Asks for %(label)s: holds %(label)s %(held)s.", label=name, held=shown)
         if best >= asked:
             return 1.0, _l("Asks for %(label)s generation %(asked)s: holds generation %(held)s.",
                            label=name, asked=asked, held=best)
         return LOWER_LEVEL_SHARE, _l("Asks for %(label)s generation %(asked)s: holds generation %(held)s.",
-                                     label=name, asked=asked, held=best or "?")
+                                     label=name, asked=asked, held=shown or "–")
     if criterion.subject == "epeat" and criterion.tier:
         best = max(valid, key=lambda lab: EPEAT_ORDER.get((lab.level or "").casefold(), 0))
         tier = (best.level or "").casefold()
