@@ -10,13 +10,20 @@ answer in every feature:
   ``Conflict``); without one: the message flashed as an error and a redirect back.
 
 A form that does not validate is shown again with status 400 (with no page to show it on: a 400).
+
+A refusal that names several fields at once (it carries ``errors``: field name -> messages) puts each
+message next to its field.
+
+Views that answer with a file, JSON or a page of their own rather than a redirect use ``attempt``: the
+same 403/404 pages, the same message next to the field on a re-rendered page, and with no page the
+error pages (JSON when JSON is asked for).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
-from flask import abort, flash, redirect
+from flask import abort, flash, make_response, redirect
 from flask_wtf import FlaskForm
 
 from dialogue.core.errors import DialogueError, NotAllowed, NotFound
@@ -25,6 +32,7 @@ from dialogue.extensions import db
 
 T = TypeVar("T")
 Target = str | Callable[[Any], str]
+Success = str | Callable[[Any], "str | tuple[str, str]"]
 
 
 def form_status(form: FlaskForm) -> int:
@@ -32,16 +40,62 @@ def form_status(form: FlaskForm) -> int:
     return 400 if form.errors or form.form_errors else 200
 
 
+def attach_errors(form: FlaskForm, errors: Mapping[str, list[str]]) -> None:
+    """Put each message next to its field (``items-0-quantity`` is a field of a row), the rest above the form."""
+    fields = {}
+    for field in form:
+        fields[field.name] = field
+        for entry in getattr(field, "entries", ()):
+            for sub in entry.form:
+                fields[sub.name] = sub
+    for name, messages in errors.items():
+        field = fields.get(name)
+        if field is None:
+            form.form_errors.extend(messages)
+            continue
+        field.errors = list(field.errors)
+        field.errors.extend(m for m in messages if m not in field.errors)
+
+
+def _show_refusal(form: FlaskForm, exc: DialogueError) -> None:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        attach_errors(form, errors)
+    else:
+        attach_error(form, exc)
+
+
+def attempt(action: Callable[[], T], *, form: FlaskForm | None = None, page: Callable[[], Any] | None = None) -> T:
+    """Run ``action`` (a check or one service call) for a view that does not answer with a redirect.
+
+    Gives the action's result; commits nothing. A refusal is answered as ``perform`` answers it: the
+    403/404 pages; another refusal is rolled back and shown next to its field on ``page`` (with the
+    refusal's status), or without a page given the error page with its status.
+    """
+    try:
+        return action()
+    except (NotAllowed, NotFound):
+        raise
+    except DialogueError as exc:
+        db.session.rollback()
+        if form is None or page is None:
+            raise
+        _show_refusal(form, exc)
+        abort(make_response(page(), exc.status_code))
+
+
 def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = None,
-            page: Callable[[], Any] | None = None, success: str | Callable[[T], str] | None = None,
-            back: str | None = None):
+            page: Callable[[], Any] | None = None, success: Success | None = None,
+            back: str | None = None, after: Callable[[T], Any] | None = None):
     """Run ``action`` (one service call) and answer as the module's docstring says.
 
     ``to``: where to go after success (a URL, or a function of the action's result that gives one);
     ``page``: renders the page that holds ``form`` (called again after a refusal, so it shows the
     form's errors); ``success``: flashed after the commit (a text, or a function of the action's result
-    when the message tells what it made); ``back``: where a flashed refusal goes
-    (default: ``to``, when it is a URL).
+    when the message tells what it made; the function may give ``(message, category)`` when the
+    outcome is not a success to celebrate); ``back``: where a flashed refusal goes
+    (default: ``to``, when it is a URL); ``after``: work that must wait for the commit (removing
+    files the action let go of), given the action's result.
     """
     if form is not None and not form.validate_on_submit():
         if page is None:
@@ -54,11 +108,14 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     except DialogueError as exc:
         db.session.rollback()
         if form is not None and page is not None:
-            attach_error(form, exc)
+            _show_refusal(form, exc)
             return page(), exc.status_code
         flash(exc.message, "error")
         return redirect(back or (to if isinstance(to, str) else "/"), 303)
     db.session.commit()
+    if after is not None:
+        after(result)
     if success:
-        flash(success(result) if callable(success) else success, "success")
+        message = success(result) if callable(success) else success
+        flash(*(message if isinstance(message, tuple) else (message, "success")))
     return redirect(to(result) if callable(to) else to, 303)
