@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.api import bp, serializers
 from dialogue.api.openapi import openapi_document
-from dialogue.core.inputs import MAX_INT
+from dialogue.core.inputs import MAX_INT, parse_id
 from dialogue.extensions import csrf, db, limiter
 from dialogue.models import (
     AgendaSession,
@@ -66,11 +66,9 @@ def cached_json(payload: dict, max_age: int = 60) -> Response:
 
 
 def page_args() -> tuple[int, int]:
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 20))
-    except ValueError:
-        raise BadQuery("page and per_page must be whole numbers") from None
+    page, per_page = parse_id(request.args.get("page", 1)), parse_id(request.args.get("per_page", 20))
+    if page is None or per_page is None:
+        raise BadQuery("page and per_page must be whole numbers")
     if not 1 <= page <= MAX_INT or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadQuery(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
     return page, per_page
