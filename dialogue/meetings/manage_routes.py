@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
-from dialogue.core.errors import DialogueError, NotAllowed, NotFound
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.meetings import bp, exports, notify, queries, scheduling, setup
@@ -137,28 +136,24 @@ def export(slug: str):
 def schedule(slug: str):
     event = organiser_event_or_404(slug)
     form = ScheduleForm()
-    if form.validate_on_submit():
-        # Not perform(): the run is launched in the background only once it is committed.
-        try:
-            run = scheduling.start_run(event, current_user, form.time_limit.data)
-        except (NotAllowed, NotFound):
-            raise
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            scheduling.launch(current_app._get_current_object(), run.id)
-            return redirect(url_for("meetings.schedule", slug=slug), 303)
-    run = scheduling.latest_run(event)
-    # A run whose process stopped sending heartbeats is shown as failed; the next start marks it so.
-    stalled = run is not None and scheduling.is_stale(run)
-    running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stalled
-    return render_template("meetings/schedule.html", event=event, settings=get_settings(event), form=form, run=run,
-                           running=running, stalled=stalled, pending=queries.pending_request_count(event),
-                           drafts=queries.draft_count(event),
-                           unplaced=queries.unplaced_requests(run, scheduling.REASON_LABELS),
-                           button=ButtonForm()), form_status(form)
+
+    def page():
+        run = scheduling.latest_run(event)
+        # A run whose process stopped sending heartbeats is shown as failed; the next start marks it so.
+        stalled = run is not None and scheduling.is_stale(run)
+        running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stalled
+        return render_template("meetings/schedule.html", event=event, settings=get_settings(event), form=form,
+                               run=run, running=running, stalled=stalled,
+                               pending=queries.pending_request_count(event), drafts=queries.draft_count(event),
+                               unplaced=queries.unplaced_requests(run, scheduling.REASON_LABELS),
+                               button=ButtonForm())
+
+    if request.method == "GET":
+        return page()
+    # The run is launched in the background only once it is committed.
+    return perform(lambda: scheduling.start_run(event, current_user, form.time_limit.data), form=form, page=page,
+                   to=url_for("meetings.schedule", slug=slug),
+                   after=lambda run: scheduling.launch(current_app._get_current_object(), run.id))
 
 
 @bp.get("/events/<slug>/meetings/preview")
