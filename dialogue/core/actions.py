@@ -86,7 +86,8 @@ def attempt(action: Callable[[], T], *, form: FlaskForm | None = None, page: Cal
 
 def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = None,
             page: Callable[[], Any] | None = None, success: Success | None = None,
-            back: str | None = None, after: Callable[[T], Any] | None = None):
+            back: str | None = None, after: Callable[[T], Any] | None = None,
+            invalid: Callable[[], Any] | None = None):
     """Run ``action`` (one service call) and answer as the module's docstring says.
 
     ``to``: where to go after success (a URL, or a function of the action's result that gives one);
@@ -95,11 +96,14 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     when the message tells what it made; the function may give ``(message, category)`` when the
     outcome is not a success to celebrate); ``back``: where a flashed refusal goes
     (default: ``to``, when it is a URL); ``after``: work that must wait for the commit (removing
-    files the action let go of), given the action's result.
+    files the action let go of), given the action's result; ``invalid``: called before the page is
+    shown again for a form that does not validate (to add what the form's own checks cannot say).
     """
     if form is not None and not form.validate_on_submit():
         if page is None:
             abort(400)
+        if invalid is not None:
+            invalid()
         return page(), 400
     try:
         result = action()

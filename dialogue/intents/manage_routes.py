@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from dialogue.core.actions import perform
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.actions import attach_errors, perform
+from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
@@ -28,23 +27,6 @@ from dialogue.models import Event, EventIntent, Intent, Organisation, Organisati
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
                     "CZ": "CZK", "HU": "HUF", "RO": "RON"}
-
-
-def attach_errors(form, errors: dict[str, list[str]]) -> None:
-    """Put each message next to its field; ``items-0-quantity`` is a field of a row."""
-    fields = {}
-    for field in form:
-        fields[field.name] = field
-        for entry in getattr(field, "entries", ()):
-            for sub in entry.form:
-                fields[sub.name] = sub
-    for name, messages in errors.items():
-        field = fields.get(name)
-        if field is None:
-            form.form_errors.extend(messages)
-            continue
-        field.errors = list(field.errors)
-        field.errors.extend(m for m in messages if m not in field.errors)
 
 
 def _partner_choices(buyer_id: int) -> list[Organisation]:
@@ -89,23 +71,17 @@ def create():
         form.contact_email.data = current_user.email
         form.pad_rows()
         return render_template("intents/form.html", form=form, intent=None)
-    # Not the one POST path: the rules of a whole intent answer with a message for each field at once.
-    if form.validate_on_submit():
-        try:
-            intent = services.create_intent(current_user, form.to_input())
-        except validation.InvalidInput as exc:
-            db.session.rollback()
-            attach_errors(form, exc.errors)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The draft is saved. Check it, then announce it to make it public."), "success")
-            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
-    else:
-        _semantic_errors(form, buyer)
-    return render_template("intents/form.html", form=form, intent=None), 400
+    return _save(form, intent=None, buyer=buyer,
+                 action=lambda: services.create_intent(current_user, form.to_input()),
+                 to=lambda intent: url_for("intents.detail", intent_id=intent.id),
+                 success=_("The draft is saved. Check it, then announce it to make it public."))
+
+
+def _save(form: IntentForm, *, intent: Intent | None, buyer: Organisation, previous_dates=None, **answer):
+    """Create or edit: the rules of a whole intent answer with a message for each field at once."""
+    return perform(answer.pop("action"), form=form,
+                   page=lambda: render_template("intents/form.html", form=form, intent=intent),
+                   invalid=lambda: _semantic_errors(form, buyer, previous_dates), **answer)
 
 
 def _plain(value):
@@ -152,23 +128,10 @@ def edit(intent_id: int):
     form = IntentForm()
     form.set_choices(_partner_choices(intent.buyer_id))
     previous = (intent.planned_notice_date, intent.contract_start_date)
-    # As in create(): a message for each field at once.
-    if form.validate_on_submit():
-        try:
-            changes = services.update_intent(intent, current_user, form.to_input())
-        except validation.InvalidInput as exc:
-            db.session.rollback()
-            attach_errors(form, exc.errors)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
-            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
-    else:
-        _semantic_errors(form, intent.buyer, previous)
-    return render_template("intents/form.html", form=form, intent=intent), 400
+    return _save(form, intent=intent, buyer=intent.buyer, previous_dates=previous,
+                 action=lambda: services.update_intent(intent, current_user, form.to_input()),
+                 to=url_for("intents.detail", intent_id=intent.id),
+                 success=lambda changes: (_("Saved."), "success") if changes else (_("Nothing was changed."), "info"))
 
 
 def _manage_page(intent: Intent, **forms) -> str:
