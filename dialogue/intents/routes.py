@@ -40,6 +40,7 @@ def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
         form.status.data = "announced"
     prefix = None
     if form.cpv.data and not form.cpv.errors:
+        # A filter of a GET page: a code that is not one is shown next to its field, the list stays.
         try:
             prefix = cpv.normalise_prefix(form.cpv.data)
         except DialogueError as exc:

@@ -28,6 +28,7 @@ def _render(event, *, scan_form=None, status: int = 200, results=None, search_er
                                  .where(Registration.id == last_id, Registration.event_id == event.id))
     q = (request.args.get("q") or "").strip()
     if results is None and q:
+        # A search is a GET that changes nothing: a refused query is shown above the empty results.
         try:
             results = door.search(event, q)
         except DialogueError as exc:
@@ -85,6 +86,7 @@ def checkin_ticket(slug: str, token: str):
     """Where the ticket's QR code leads: the staff see the person and check them in with one button."""
     event = get_event_or_404(slug, current_user)
     require_check_in(event, current_user)
+    # As at the scan: an unknown or foreign ticket is said on the scan page, ready for the next one.
     try:
         registration = door.find_ticket(event, token)
     except DialogueError as exc:
