@@ -5,25 +5,13 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
-from dialogue.events import agenda, bp
+from dialogue.events import agenda, bp, queries
 from dialogue.events.access import organiser_event_or_404
 from dialogue.events.forms import SessionForm, local_value, utc_value
-from dialogue.extensions import db
-from dialogue.models import AgendaSession, Event, SessionSpeaker
-
-
-def _session_or_404(event: Event, session_id: int) -> AgendaSession:
-    session = db.session.scalar(select(AgendaSession).options(
-        selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
-        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
-    if session is None:
-        abort(404)
-    return session
+from dialogue.models import AgendaSession, Event
 
 
 def _save(event: Event, session: AgendaSession | None, form: SessionForm) -> AgendaSession:
@@ -58,7 +46,7 @@ def new_session(slug: str):
 @login_required
 def edit_session(slug: str, session_id: int):
     event = organiser_event_or_404(slug)
-    session = _session_or_404(event, session_id)
+    session = queries.session_or_404(event, session_id)
     form = SessionForm()
     page = lambda: render_template("events/session_form.html", event=event, form=form,  # noqa: E731
                                    session=session, delete_form=ButtonForm())
@@ -77,7 +65,7 @@ def edit_session(slug: str, session_id: int):
 @login_required
 def delete_session(slug: str, session_id: int):
     event = organiser_event_or_404(slug)
-    session = _session_or_404(event, session_id)
+    session = queries.session_or_404(event, session_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     return perform(lambda: agenda.delete_session(event, session, actor=current_user), to=_agenda_url(event),

@@ -7,7 +7,6 @@ from functools import lru_cache
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.core import ical
@@ -27,12 +26,12 @@ from dialogue.models import (
     EventCoHost,
     EventStaff,
     Membership,
-    OutboxMessage,
     OutboxStatus,
     RegistrationState,
     SessionSpeaker,
     User,
 )
+from dialogue.outbox import queries as outbox_queries
 
 # Everything the public page shows, loaded in a fixed number of queries whatever the agenda's size.
 PAGE_OPTIONS = (
@@ -129,11 +128,7 @@ def calendar_file(slug: str):
 @bp.get("/events/<slug>/sessions/<int:session_id>/calendar.ics")
 def session_calendar_file(slug: str, session_id: int):
     event = get_event_or_404(slug, current_user)
-    session = db.session.scalar(select(AgendaSession).options(
-        selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
-        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
-    if session is None:
-        abort(404)
+    session = queries.session_or_404(event, session_id)
     return ical.calendar_response(calendar.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
 
 
@@ -200,8 +195,7 @@ def _render_manage(event: Event, **forms) -> str:
     if capacity_form is None:
         capacity_form = CapacityForm(formdata=None)
         capacity_form.fill_from(event)
-    unsent = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
-        OutboxMessage.event_id == event.id).group_by(OutboxMessage.status)).all())
+    unsent = outbox_queries.status_counts(event.id)
     return render_template(
         "events/manage.html", event=event, counts=queries.role_counts(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
@@ -313,14 +307,7 @@ def mail(slug: str):
     status = request.args.get("status") or None
     if status not in {s.value for s in OutboxStatus}:
         status = None
-    query = select(OutboxMessage).where(OutboxMessage.event_id == event.id).order_by(OutboxMessage.id.desc())
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    page_size = 50
-    messages = list(db.session.scalars(query.limit(page_size + 1).offset((page - 1) * page_size)))
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                     .where(OutboxMessage.event_id == event.id)
-                                     .group_by(OutboxMessage.status)).all())
-    return render_template("events/mail.html", event=event, messages=messages[:page_size],
-                           has_next=len(messages) > page_size, page=page, counts=counts, status=status,
+    messages, has_next = outbox_queries.messages_page(status, page, 50, event_id=event.id)
+    return render_template("events/mail.html", event=event, messages=messages, has_next=has_next, page=page,
+                           counts=outbox_queries.status_counts(event.id), status=status,
                            statuses=list(OutboxStatus))
