@@ -5,24 +5,19 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.permissions import require_verified
+from dialogue.events.queries import public_buyers
 from dialogue.extensions import csrf, db
 from dialogue.intents import access, bp, notify, subscriptions
 from dialogue.intents.forms import AlertForm
-from dialogue.models import IntentSubscription, Organisation, OrganisationKind
-
-
-def _buyers() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER)
-                                   .order_by(Organisation.name)))
+from dialogue.models import IntentSubscription
 
 
 def _render_alerts(form: AlertForm) -> str:
-    form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in _buyers()])
+    form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in public_buyers()])
     return render_template("intents/alerts.html", form=form, alerts=subscriptions.list_for(current_user),
                            describe=notify.describe, consent_text=subscriptions.CONSENT_TEXT,
                            button=ButtonForm())
@@ -39,7 +34,7 @@ def alerts():
         return _render_alerts(form)
     require_verified()
     form = AlertForm()
-    form.buyer_id.choices = choices([("", "")] + [(b.id, b.name) for b in _buyers()])
+    form.buyer_id.choices = choices([("", "")] + [(b.id, b.name) for b in public_buyers()])
     return perform(lambda: subscriptions.subscribe(current_user, cpv_prefix=form.cpv_prefix.data,
                                                    buyer_id=int(form.buyer_id.data) if form.buyer_id.data else None),
                    form=form, page=lambda: _render_alerts(form), to=url_for("intents.alerts"),

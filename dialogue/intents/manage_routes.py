@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from dialogue.core.actions import attach_errors, perform
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
+from dialogue.events.queries import public_buyers
 from dialogue.extensions import db
 from dialogue.intents import access, bp, links, services, validation
 from dialogue.intents.forms import (
@@ -22,7 +22,7 @@ from dialogue.intents.forms import (
     WithdrawForm,
 )
 from dialogue.intents.routes import detail_options
-from dialogue.models import Event, EventIntent, Intent, Organisation, OrganisationKind
+from dialogue.models import Event, EventIntent, Intent, Organisation
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
@@ -30,9 +30,7 @@ COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "C
 
 
 def _partner_choices(buyer_id: int) -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER,
-                                                             Organisation.id != buyer_id)
-                                   .order_by(Organisation.name)))
+    return [org for org in public_buyers() if org.id != buyer_id]
 
 
 def _semantic_errors(form: IntentForm, buyer, previous_dates=None) -> None:
