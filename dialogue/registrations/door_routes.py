@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
@@ -15,7 +13,7 @@ from dialogue.core.inputs import bounded_int
 from dialogue.events.access import get_event_or_404, require_check_in
 from dialogue.extensions import db
 from dialogue.models import Registration
-from dialogue.registrations import bp, door
+from dialogue.registrations import bp, door, queries
 from dialogue.registrations.forms import ScanForm
 
 
@@ -23,9 +21,7 @@ def _render(event, *, scan_form=None, status: int = 200, results=None, search_er
     last = None
     last_id = request.args.get("r", type=bounded_int)
     if last_id:
-        last = db.session.scalar(select(Registration).options(joinedload(Registration.user),
-                                                              joinedload(Registration.organisation))
-                                 .where(Registration.id == last_id, Registration.event_id == event.id))
+        last = queries.registration_with_person(event, last_id)
     q = (request.args.get("q") or "").strip()
     if results is None and q:
         # A search is a GET that changes nothing: a refused query is shown above the empty results.

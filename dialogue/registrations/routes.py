@@ -15,15 +15,13 @@ from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
 from dialogue.models import (
-    Event,
     Organisation,
     ParticipantRole,
     Registration,
-    RegistrationAnswer,
     RegistrationState,
     User,
 )
-from dialogue.registrations import bp, door, eligibility, mail, services
+from dialogue.registrations import bp, door, eligibility, mail, queries, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 from dialogue.registrations.questions import questions_for
 
@@ -51,13 +49,6 @@ def role_plural(role) -> str:
 @bp.app_template_filter("state_label")
 def state_label(state) -> str:
     return services.state_label(state)
-
-
-def _latest_registration(event: Event) -> Registration | None:
-    """The active registration, else the most recent one (to show a cancellation or a rejection)."""
-    return active_registration(event, current_user) or db.session.scalar(
-        select(Registration).where(Registration.event_id == event.id, Registration.user_id == current_user.id)
-        .order_by(Registration.id.desc()).limit(1))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -121,11 +112,10 @@ def register(slug: str):
 @login_required
 def mine(slug: str):
     event = get_event_or_404(slug, current_user)
-    registration = _latest_registration(event)
+    registration = queries.latest_registration(event, current_user)
     if registration is None:
         return redirect(url_for("registrations.register", slug=slug))
-    answers = list(db.session.scalars(select(RegistrationAnswer).options(joinedload(RegistrationAnswer.question))
-                                      .where(RegistrationAnswer.registration_id == registration.id)))
+    answers = queries.answers_of(registration)
     from dialogue.models import utcnow
 
     return render_template(
