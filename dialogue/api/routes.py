@@ -10,32 +10,12 @@ import hashlib
 import json
 
 from flask import Response, abort, jsonify, request, url_for
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.api import bp, serializers
+from dialogue.api import bp, queries, serializers
 from dialogue.api.openapi import openapi_document
 from dialogue.core.inputs import MAX_INT, parse_id
-from dialogue.extensions import csrf, db, limiter
-from dialogue.models import (
-    AgendaSession,
-    Event,
-    EventCoHost,
-    EventIntent,
-    EventStatus,
-    Intent,
-    IntentStatus,
-    Material,
-    MaterialVisibility,
-    Membership,
-    SessionSpeaker,
-    User,
-)
+from dialogue.extensions import csrf, limiter
 
-PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
-                       EventStatus.CANCELLED)
-PUBLIC_INTENT_STATES = (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED, IntentStatus.AWARDED,
-                        IntentStatus.WITHDRAWN)
 MAX_PER_PAGE = 100
 
 csrf.exempt(bp)  # GET only: nothing here changes state
@@ -92,76 +72,49 @@ def openapi():
     return cached_json(openapi_document(), max_age=3600)
 
 
+def _listing(endpoint: str, found: tuple[list, int], serialize, page: int, per_page: int, **values) -> Response:
+    rows, total = found
+    return cached_json(paginated(endpoint, [serialize(row) for row in rows], total, page, per_page, **values))
+
+
+def _found(item):
+    if item is None:
+        abort(404)
+    return item
+
+
 @bp.get("/events")
 @limiter.limit("120 per minute")
 def events():
     page, per_page = page_args()
-    where = Event.status.in_(PUBLIC_EVENT_STATES)
-    total = db.session.scalar(select(func.count()).select_from(Event).where(where))
-    rows = db.session.scalars(select(Event).where(where)
-                              .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
-                              .order_by(Event.starts_at.desc(), Event.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.events", [serializers.event_summary(e) for e in rows], total, page, per_page))
+    return _listing("api.events", queries.events(page, per_page), serializers.event_summary, page, per_page)
 
 
 @bp.get("/events/<slug>")
 @limiter.limit("120 per minute")
 def event(slug: str):
-    item = db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)).options(
-            selectinload(Event.cohosts).joinedload(EventCoHost.organisation),
-            selectinload(Event.sessions).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
-            .joinedload(User.membership).joinedload(Membership.organisation)))
-    if item is None:
-        abort(404)
-    intents = db.session.scalars(
-        select(Intent).join(EventIntent, EventIntent.intent_id == Intent.id)
-        .where(EventIntent.event_id == item.id, Intent.status.in_(PUBLIC_INTENT_STATES))
-        .options(joinedload(Intent.buyer)).order_by(Intent.id)).all()
-    return cached_json(serializers.event_detail(item, intents))
+    item = _found(queries.event(slug))
+    return cached_json(serializers.event_detail(item, queries.event_intents(item)))
 
 
 @bp.get("/events/<slug>/materials")
 @limiter.limit("120 per minute")
 def event_materials(slug: str):
-    """The event's public materials (not those for participants or organisers only, nor removed ones):
-    event-wide items first, then by session in agenda order."""
+    """The event's public materials, event-wide items first, then by session in agenda order."""
     page, per_page = page_args()
-    event_id = db.session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)))
-    if event_id is None:
-        abort(404)
-    where = (Material.event_id == event_id, Material.visibility == MaterialVisibility.PUBLIC,
-             Material.removed_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(Material).where(*where))
-    rows = db.session.scalars(
-        select(Material).outerjoin(AgendaSession, AgendaSession.id == Material.session_id).where(*where)
-        .options(selectinload(Material.versions), joinedload(Material.session))
-        .order_by(case((Material.session_id.is_(None), 0), else_=1), AgendaSession.starts_at, Material.created_at,
-                  Material.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.event_materials", [serializers.material(m) for m in rows], total, page,
-                                 per_page, slug=slug))
+    event_id = _found(queries.event_id(slug))
+    return _listing("api.event_materials", queries.event_materials(event_id, page, per_page), serializers.material,
+                    page, per_page, slug=slug)
 
 
 @bp.get("/intents")
 @limiter.limit("120 per minute")
 def intents():
     page, per_page = page_args()
-    where = Intent.status.in_(PUBLIC_INTENT_STATES)
-    total = db.session.scalar(select(func.count()).select_from(Intent).where(where))
-    rows = db.session.scalars(select(Intent).where(where).options(joinedload(Intent.buyer))
-                              .order_by(Intent.announced_at.desc(), Intent.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.intents", [serializers.intent_summary(i) for i in rows], total, page,
-                                 per_page))
+    return _listing("api.intents", queries.intents(page, per_page), serializers.intent_summary, page, per_page)
 
 
 @bp.get("/intents/<int:intent_id>")
 @limiter.limit("120 per minute")
 def intent(intent_id: int):
-    item = db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES))
-                             .options(joinedload(Intent.buyer)))
-    if item is None:
-        abort(404)
-    return cached_json(serializers.intent_detail(item))
+    return cached_json(serializers.intent_detail(_found(queries.intent(intent_id))))
