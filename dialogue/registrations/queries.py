@@ -16,6 +16,7 @@ from dialogue.models import (
     Registration,
     RegistrationAnswer,
     RegistrationQuestion,
+    RegistrationState,
     User,
 )
 
@@ -93,3 +94,23 @@ def registration_with_person(event: Event, registration_id: int) -> Registration
     return db.session.scalar(select(Registration).options(joinedload(Registration.user),
                                                           joinedload(Registration.organisation))
                              .where(Registration.id == registration_id, Registration.event_id == event.id))
+
+
+def listed_participants(event: Event) -> list[Registration]:
+    """Confirmed participants who agreed to be listed; nobody else."""
+    return list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
+               Registration.list_consent_at.is_not(None), Registration.list_consent_withdrawn_at.is_(None))
+        .order_by(Registration.role, Organisation.name, User.name)))
+
+
+def confirmed_with_badges(event: Event) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation),
+                 selectinload(Registration.event))
+        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
+        .order_by(User.name)))

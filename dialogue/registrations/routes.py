@@ -6,20 +6,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
-from dialogue.extensions import db
 from dialogue.models import (
-    Organisation,
     ParticipantRole,
     Registration,
     RegistrationState,
-    User,
 )
 from dialogue.registrations import bp, door, eligibility, mail, queries, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
@@ -193,13 +188,7 @@ def participants(slug: str):
     """Confirmed participants who agreed to be listed; nobody else appears."""
     event = get_event_or_404(slug, current_user)
     require_participant(event, current_user)
-    rows = list(db.session.scalars(
-        select(Registration).join(User, Registration.user_id == User.id)
-        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-        .options(joinedload(Registration.user), joinedload(Registration.organisation))
-        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-               Registration.list_consent_at.is_not(None), Registration.list_consent_withdrawn_at.is_(None))
-        .order_by(Registration.role, Organisation.name, User.name)))
+    rows = queries.listed_participants(event)
     registration = active_registration(event, current_user)
     return render_template("registrations/participants.html", event=event, rows=rows, registration=registration,
                            organiser=is_organiser(event, current_user))
@@ -213,11 +202,6 @@ def badges(slug: str):
 
     event = get_event_or_404(slug, current_user)
     require_check_in(event, current_user)
-    rows = list(db.session.scalars(
-        select(Registration).join(User, Registration.user_id == User.id)
-        .options(joinedload(Registration.user), joinedload(Registration.organisation),
-                 selectinload(Registration.event))
-        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
-        .order_by(User.name)))
+    rows = queries.confirmed_with_badges(event)
     return render_template("registrations/badge.html", registrations=rows, event=event,
                            qr={r.id: door.qr_svg(r, scale=3) for r in rows})
