@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, TypeVar
 
-from flask import abort, flash, make_response, redirect
+from flask import Blueprint, abort, flash, make_response, redirect
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from dialogue.core.errors import DialogueError, NotAllowed, NotFound
@@ -32,7 +33,7 @@ from dialogue.extensions import db
 
 T = TypeVar("T")
 Target = str | Callable[[Any], str]
-Success = str | Callable[[Any], "str | tuple[str, str]"]
+Success = str | Callable[[Any], Any]
 
 
 def form_status(form: FlaskForm) -> int:
@@ -121,5 +122,19 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
         after(result)
     if success:
         message = success(result) if callable(success) else success
-        flash(*(message if isinstance(message, tuple) else (message, "success")))
+        text, category = message if isinstance(message, tuple) else (message, "success")
+        flash(str(text), category)
     return redirect(to(result) if callable(to) else to, 303)
+
+
+def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: Callable[..., Callable]) -> None:
+    """Register a family of POST views that differ only in data, one row of ``table`` each.
+
+    ``table`` maps an endpoint to ``(path, *spec)``; the view is ``make_view(*spec)`` at ``rule`` with
+    ``{path}`` filled in, for signed-in people only. Texts in a row are lazy (``_l``): they are read in
+    the language of each request.
+    """
+    for endpoint, (path, *spec) in table.items():
+        view = make_view(*spec)
+        view.__name__ = endpoint
+        bp.add_url_rule(rule.format(path=path), endpoint, login_required(view), methods=["POST"])
