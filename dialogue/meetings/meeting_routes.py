@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from dialogue.core.actions import perform, post_views
-from dialogue.core.errors import NotFound
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.events.access import is_organiser
 from dialogue.meetings import bp, changes, notify
@@ -20,10 +19,7 @@ from dialogue.models import Meeting, MeetingSide, MeetingStatus, utcnow
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
-    try:
-        return changes.get_meeting_for(meeting_id, current_user)
-    except NotFound:
-        abort(404)
+    return changes.get_meeting_for(meeting_id, current_user)  # NotFound: the 404 page
 
 
 @bp.get("/meetings/<int:meeting_id>")
