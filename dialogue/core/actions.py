@@ -21,6 +21,7 @@ error pages (JSON when JSON is asked for).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Mapping, TypeVar
 
 from flask import Blueprint, abort, flash, make_response, redirect
@@ -127,6 +128,15 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     return redirect(to(result) if callable(to) else to, 303)
 
 
+def child_or_404(model: type[T], item_id: int, **parent: int) -> T:
+    """A row that must belong to the page's parent (``event_id=event.id``): 404 when it is not there or
+    belongs to another."""
+    item = db.session.get(model, item_id)
+    if item is None or any(getattr(item, name) != value for name, value in parent.items()):
+        abort(404)
+    return item
+
+
 def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: Callable[..., Callable]) -> None:
     """Register a family of POST views that differ only in data, one row of ``table`` each.
 
@@ -138,3 +148,31 @@ def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: 
         view = make_view(*spec)
         view.__name__ = endpoint
         bp.add_url_rule(rule.format(path=path), endpoint, login_required(view), methods=["POST"])
+
+
+def page_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], *, load: Callable[..., Any],
+               render: Callable[..., Any], to: Callable[[Any, str | None], str], owner: str = "event_id") -> None:
+    """Register the POST views of one page, whose forms differ only in data, through ``post_views``.
+
+    ``load(**view_args)`` gives the page's subject (an event...) and checks who asks. Each row is
+    ``endpoint: (path, anchor, form, change, success[, shown_as[, model]])``: ``form()`` builds the
+    form; ``change(subject, form, item)`` is the one service call, where ``item`` is the ``model`` row
+    named by the path's id, which must belong to the subject (its ``owner`` column); a form shown on
+    the page (``shown_as``: its keyword to ``render(subject, ...)``) gets its refusal there, a button's
+    refusal is flashed. Success and refusal both go to ``to(subject, anchor)``.
+    """
+    def make_view(path: str, anchor: str | None, form_class: Callable[[], FlaskForm], change: Callable[..., Any],
+                  success: Success, shown_as: str | None = None, model: type | None = None):
+        item_arg = re.search(r"<(?:\w+:)?(\w+)>", path).group(1) if model is not None else None
+
+        def view(**args):
+            item_id = args.pop(item_arg) if item_arg else None
+            subject = load(**args)
+            item = child_or_404(model, item_id, **{owner: subject.id}) if model is not None else None
+            form = form_class()
+            page = (lambda: render(subject, **{shown_as: form})) if shown_as else None
+            return perform(lambda: change(subject, form, item), form=form, page=page, success=success,
+                           to=to(subject, anchor))
+        return view
+
+    post_views(bp, rule, {endpoint: (row[0], *row) for endpoint, row in table.items()}, make_view)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import page_views, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
@@ -59,51 +60,24 @@ def setup_page(slug: str):
         page=lambda: _render_setup(event, settings_form=form), success=_("Meeting settings saved."))
 
 
-@bp.post("/events/<slug>/meetings/blocks")
-@login_required
-def add_block(slug: str):
-    event = organiser_event_or_404(slug)
-    form = BlockForm()
-    return perform(lambda: setup.add_block(event, form.day.data, form.start.data, form.end.data),
-                   to=url_for("meetings.setup_page", slug=slug) + "#blocks",
-                   success=lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)),
-                   form=form, page=lambda: _render_setup(event, block_form=form))
-
-
-@bp.post("/events/<slug>/meetings/blocks/<int:block_id>/delete")
-@login_required
-def delete_block(slug: str, block_id: int):
-    event = organiser_event_or_404(slug)
-    block = db.get_or_404(MeetingBlock, block_id)
-    if block.event_id != event.id:
-        abort(404)
-    return perform(lambda: setup.delete_block(event, block, actor=current_user),
-                   to=url_for("meetings.setup_page", slug=slug) + "#blocks", form=ButtonForm(),
-                   success=_("Meeting block removed."))
-
-
-@bp.post("/events/<slug>/meetings/locations")
-@login_required
-def add_location(slug: str):
-    event = organiser_event_or_404(slug)
-    form = LocationForm()
-    return perform(lambda: setup.add_locations(event, label=form.label.data, count=form.count.data,
-                                               capacity=form.capacity.data, kind=LocationKind(form.kind.data)),
-                   to=url_for("meetings.setup_page", slug=slug) + "#locations",
-                   success=lambda created: _("%(n)s meeting place(s) added.", n=len(created)),
-                   form=form, page=lambda: _render_setup(event, location_form=form))
-
-
-@bp.post("/events/<slug>/meetings/locations/<int:location_id>/delete")
-@login_required
-def delete_location(slug: str, location_id: int):
-    event = organiser_event_or_404(slug)
-    location = db.get_or_404(MeetingLocation, location_id)
-    if location.event_id != event.id:
-        abort(404)
-    return perform(lambda: setup.delete_location(event, location, actor=current_user),
-                   to=url_for("meetings.setup_page", slug=slug) + "#locations", form=ButtonForm(),
-                   success=_("Meeting place removed."))
+# endpoint: (path, where on the page, form, the change, message, the form's name there, the row removed)
+page_views(bp, "/events/<slug>/meetings/{path}", {
+    "add_block": ("blocks", "#blocks", BlockForm,
+                  lambda event, form, _item: setup.add_block(event, form.day.data, form.start.data, form.end.data),
+                  lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)), "block_form"),
+    "delete_block": ("blocks/<int:block_id>/delete", "#blocks", ButtonForm,
+                     lambda event, _form, block: setup.delete_block(event, block, actor=current_user),
+                     _l("Meeting block removed."), None, MeetingBlock),
+    "add_location": ("locations", "#locations", LocationForm,
+                     lambda event, form, _item: setup.add_locations(
+                         event, label=form.label.data, count=form.count.data, capacity=form.capacity.data,
+                         kind=LocationKind(form.kind.data)),
+                     lambda created: _("%(n)s meeting place(s) added.", n=len(created)), "location_form"),
+    "delete_location": ("locations/<int:location_id>/delete", "#locations", ButtonForm,
+                        lambda event, _form, location: setup.delete_location(event, location, actor=current_user),
+                        _l("Meeting place removed."), None, MeetingLocation),
+}, load=organiser_event_or_404, render=_render_setup,
+           to=lambda event, anchor: url_for("meetings.setup_page", slug=event.slug) + anchor)
 
 
 # Overview, export ---------------------------------------------------------------------------------
