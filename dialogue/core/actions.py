@@ -155,13 +155,14 @@ def page_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], *, load: Ca
     """Register the POST views of one page, whose forms differ only in data, through ``post_views``.
 
     ``load(**view_args)`` gives the page's subject (an event...) and checks who asks. Each row is
-    ``endpoint: (path, anchor, form, change, success[, shown_as[, model]])``: ``form()`` builds the
+    ``endpoint: (path, where, form, change, success[, shown_as[, model]])``: ``form()`` builds the
     form; ``change(subject, form, item)`` is the one service call, where ``item`` is the ``model`` row
     named by the path's id, which must belong to the subject (its ``owner`` column); a form shown on
     the page (``shown_as``: its keyword to ``render(subject, ...)``) gets its refusal there, a button's
-    refusal is flashed. Success and refusal both go to ``to(subject, anchor)``.
+    refusal is flashed. Success and refusal both go to ``to(subject, where)`` (``where``: a section of the
+    page, another page...).
     """
-    def make_view(path: str, anchor: str | None, form_class: Callable[[], FlaskForm], change: Callable[..., Any],
+    def make_view(path: str, where: str | None, form_class: Callable[[], FlaskForm], change: Callable[..., Any],
                   success: Success, shown_as: str | None = None, model: type | None = None):
         item_arg = re.search(r"<(?:\w+:)?(\w+)>", path).group(1) if model is not None else None
 
@@ -172,7 +173,7 @@ def page_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], *, load: Ca
             form = form_class()
             page = (lambda: render(subject, **{shown_as: form})) if shown_as else None
             return perform(lambda: change(subject, form, item), form=form, page=page, success=success,
-                           to=to(subject, anchor))
+                           to=to(subject, where))
         return view
 
     post_views(bp, rule, {endpoint: (row[0], *row) for endpoint, row in table.items()}, make_view)

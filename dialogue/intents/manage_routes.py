@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import attach_errors, perform
+from dialogue.core.actions import attach_errors, child_or_404, page_views, perform
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
@@ -155,45 +156,26 @@ def manage(intent_id: int):
     return _manage_page(_staff_intent(intent_id))
 
 
-def _status_action(intent: Intent, form, action, success: str, form_name: str):
-    return perform(action, form=form, page=lambda: _manage_page(intent, **{form_name: form}), success=success,
-                   to=url_for("intents.detail", intent_id=intent.id))
-
-
-@bp.post("/intents/<int:intent_id>/announce")
-@login_required
-def announce(intent_id: int):
-    intent = _staff_intent(intent_id)
-    return perform(lambda: services.announce_intent(intent, current_user), form=ButtonForm(),
-                   to=url_for("intents.detail", intent_id=intent.id),
-                   success=_("The intent is announced: it is public, and suppliers with matching alerts are told."))
-
-
-@bp.post("/intents/<int:intent_id>/tender-published")
-@login_required
-def publish_tender(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = TenderPublishedForm()
-    return _status_action(intent, form, lambda: services.publish_tender(intent, current_user, form.tender_url.data),
-                          _("The tender is marked published, with the link to its notice."), "tender_form")
-
-
-@bp.post("/intents/<int:intent_id>/awarded")
-@login_required
-def awarded(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = AwardedForm()
-    return _status_action(intent, form, lambda: services.mark_awarded(intent, current_user, form.note.data),
-                          _("The intent is marked awarded."), "awarded_form")
-
-
-@bp.post("/intents/<int:intent_id>/withdraw")
-@login_required
-def withdraw(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = WithdrawForm()
-    return _status_action(intent, form, lambda: services.withdraw_intent(intent, current_user, form.reason.data),
-                          _("The intent is withdrawn."), "withdraw_form")
+# The buyer's actions on one intent.
+# endpoint: (path, where to go, form, the change, message, the form's name on the manage page, the row removed)
+page_views(bp, "/intents/<int:intent_id>/{path}", {
+    "announce": ("announce", "intents.detail", ButtonForm,
+                 lambda intent, _form, _item: services.announce_intent(intent, current_user),
+                 _l("The intent is announced: it is public, and suppliers with matching alerts are told.")),
+    "publish_tender": ("tender-published", "intents.detail", TenderPublishedForm,
+                       lambda intent, form, _item: services.publish_tender(intent, current_user, form.tender_url.data),
+                       _l("The tender is marked published, with the link to its notice."), "tender_form"),
+    "awarded": ("awarded", "intents.detail", AwardedForm,
+                lambda intent, form, _item: services.mark_awarded(intent, current_user, form.note.data),
+                _l("The intent is marked awarded."), "awarded_form"),
+    "withdraw": ("withdraw", "intents.detail", WithdrawForm,
+                 lambda intent, form, _item: services.withdraw_intent(intent, current_user, form.reason.data),
+                 _l("The intent is withdrawn."), "withdraw_form"),
+    "unlink_event": ("events/<int:link_id>/remove", "intents.manage", ButtonForm,
+                     lambda _intent, _form, link: links.unlink_intent(link, current_user),
+                     _l("The link is removed."), None, EventIntent),
+}, load=_staff_intent, render=_manage_page, owner="intent_id",
+           to=lambda intent, endpoint: url_for(endpoint, intent_id=intent.id))
 
 
 @bp.post("/intents/<int:intent_id>/delete")
@@ -223,21 +205,6 @@ def link_event(intent_id: int):
     return perform(action, form=form, page=lambda: _manage_page(intent, link_form=form),
                    to=url_for("intents.manage", intent_id=intent.id),
                    success=lambda event: _("Linked to %(event)s.", event=event.title))
-
-
-def _remove_link(link: EventIntent, back: str):
-    return perform(lambda: links.unlink_intent(link, current_user), form=ButtonForm(), to=back,
-                   success=_("The link is removed."))
-
-
-@bp.post("/intents/<int:intent_id>/events/<int:link_id>/remove")
-@login_required
-def unlink_event(intent_id: int, link_id: int):
-    intent = _staff_intent(intent_id)
-    link = db.get_or_404(EventIntent, link_id)
-    if link.intent_id != intent.id:
-        abort(404)
-    return _remove_link(link, url_for("intents.manage", intent_id=intent.id))
 
 
 # -- links to intents, from the event's side (organisers) --------------------------------------------------
@@ -278,7 +245,6 @@ def event_link(slug: str):
 @login_required
 def event_unlink(slug: str, link_id: int):
     event = organiser_event_or_404(slug)
-    link = db.get_or_404(EventIntent, link_id)
-    if link.event_id != event.id:
-        abort(404)
-    return _remove_link(link, url_for("intents.event_intents", slug=event.slug))
+    link = child_or_404(EventIntent, link_id, event_id=event.id)
+    return perform(lambda: links.unlink_intent(link, current_user), form=ButtonForm(),
+                   to=url_for("intents.event_intents", slug=event.slug), success=_("The link is removed."))
