@@ -72,8 +72,10 @@ def openapi():
     return cached_json(openapi_document(), max_age=3600)
 
 
-def _listing(endpoint: str, found: tuple[list, int], serialize, page: int, per_page: int, **values) -> Response:
-    rows, total = found
+def _listing(endpoint: str, read, serialize, **values) -> Response:
+    """One page of a list: ``read(page, per_page)`` gives its rows and how many there are in all."""
+    page, per_page = page_args()
+    rows, total = read(page, per_page)
     return cached_json(paginated(endpoint, [serialize(row) for row in rows], total, page, per_page, **values))
 
 
@@ -86,8 +88,7 @@ def _found(item):
 @bp.get("/events")
 @limiter.limit("120 per minute")
 def events():
-    page, per_page = page_args()
-    return _listing("api.events", queries.events(page, per_page), serializers.event_summary, page, per_page)
+    return _listing("api.events", queries.events, serializers.event_summary)
 
 
 @bp.get("/events/<slug>")
@@ -101,17 +102,15 @@ def event(slug: str):
 @limiter.limit("120 per minute")
 def event_materials(slug: str):
     """The event's public materials, event-wide items first, then by session in agenda order."""
-    page, per_page = page_args()
     event_id = _found(queries.event_id(slug))
-    return _listing("api.event_materials", queries.event_materials(event_id, page, per_page), serializers.material,
-                    page, per_page, slug=slug)
+    return _listing("api.event_materials", lambda page, per_page: queries.event_materials(event_id, page, per_page),
+                    serializers.material, slug=slug)
 
 
 @bp.get("/intents")
 @limiter.limit("120 per minute")
 def intents():
-    page, per_page = page_args()
-    return _listing("api.intents", queries.intents(page, per_page), serializers.intent_summary, page, per_page)
+    return _listing("api.intents", queries.intents, serializers.intent_summary)
 
 
 @bp.get("/intents/<int:intent_id>")

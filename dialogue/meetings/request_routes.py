@@ -10,12 +10,11 @@ from flask_login import current_user, login_required
 from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
-from dialogue.events.access import get_event_or_404, require_participant
 from dialogue.extensions import db
 from dialogue.meetings import bp, queries, requests
 from dialogue.meetings.forms import AcceptForm, NoteForm, PriorityForm, RequestForm
 from dialogue.meetings.people import buyer_people, confirmed_registration, get_settings, side_of, supplier_people
-from dialogue.meetings.routes import slot_choices, slot_label
+from dialogue.meetings.routes import participant_meetings, slot_choices, slot_label
 from dialogue.meetings.setup import list_slots
 from dialogue.models import MeetingSide, Organisation, RequestStatus, utcnow
 
@@ -23,11 +22,9 @@ from dialogue.models import MeetingSide, Organisation, RequestStatus, utcnow
 @bp.route("/events/<slug>/meetings/request/<int:org_id>", methods=["GET", "POST"])
 @login_required
 def new_request(slug: str, org_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    settings = get_settings(event)
+    event, settings = participant_meetings(slug)
     org = db.session.get(Organisation, org_id)
-    if settings is None or org is None:
+    if org is None:
         abort(404)
     if side_of(confirmed_registration(event, current_user)) != "supplier":
         abort(403, _("Only suppliers and resellers with a confirmed registration can ask for meetings."))
