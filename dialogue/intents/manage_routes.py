@@ -22,7 +22,7 @@ from dialogue.intents.forms import (
     TenderPublishedForm,
     WithdrawForm,
 )
-from dialogue.intents.routes import detail_options
+from dialogue.intents.routes import detail_options, staff_intent_or_404
 from dialogue.models import Event, EventIntent, Intent, Organisation
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
@@ -144,16 +144,10 @@ def _manage_page(intent: Intent, **forms) -> str:
                            button=ButtonForm(), has_events=bool(events), **defaults)
 
 
-def _staff_intent(intent_id: int) -> Intent:
-    intent = access.get_intent_or_404(intent_id, current_user)
-    access.require_buyer_staff(intent, current_user)
-    return intent
-
-
 @bp.get("/intents/<int:intent_id>/manage")
 @login_required
 def manage(intent_id: int):
-    return _manage_page(_staff_intent(intent_id))
+    return _manage_page(staff_intent_or_404(intent_id))
 
 
 # The buyer's actions on one intent.
@@ -174,14 +168,14 @@ page_views(bp, "/intents/<int:intent_id>/{path}", {
     "unlink_event": ("events/<int:link_id>/remove", "intents.manage", ButtonForm,
                      lambda _intent, _form, link: links.unlink_intent(link, current_user),
                      _l("The link is removed."), None, EventIntent),
-}, load=_staff_intent, render=_manage_page, owner="intent_id",
+}, load=staff_intent_or_404, render=_manage_page, owner="intent_id",
            to=lambda intent, endpoint: url_for(endpoint, intent_id=intent.id))
 
 
 @bp.post("/intents/<int:intent_id>/delete")
 @login_required
 def delete(intent_id: int):
-    intent = _staff_intent(intent_id)
+    intent = staff_intent_or_404(intent_id)
     return perform(lambda: services.delete_draft(intent, current_user), form=ButtonForm(),
                    to=url_for("intents.mine"), back=url_for("intents.detail", intent_id=intent_id),
                    success=_("The draft is deleted."))
@@ -192,7 +186,7 @@ def delete(intent_id: int):
 @bp.post("/intents/<int:intent_id>/events")
 @login_required
 def link_event(intent_id: int):
-    intent = _staff_intent(intent_id)
+    intent = staff_intent_or_404(intent_id)
     form = LinkEventForm()
     events = links.linkable_events(intent, current_user)
     form.event_id.choices = choices((e.id, e.title) for e in events)
