@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Mapping, TypeVar
 
-from flask import Blueprint, abort, flash, make_response, redirect
+from flask import Blueprint, abort, flash, make_response, redirect, request
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
@@ -126,6 +126,17 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
         text, category = message if isinstance(message, tuple) else (message, "success")
         flash(str(text), category)
     return redirect(to(result) if callable(to) else to, 303)
+
+
+def form_page(action: Callable[[], T], *, form: FlaskForm, page: Callable[[], Any],
+              fill: Callable[[], Any] | None = None, **answer):
+    """A page with one form: a GET shows it (``fill`` first puts the current values in), a POST goes
+    through ``perform`` (``answer``: its ``to``, ``success``...)."""
+    if request.method != "POST":
+        if fill is not None:
+            fill()
+        return page()
+    return perform(action, form=form, page=page, **answer)
 
 
 def child_or_404(model: type[T], item_id: int, **parent: int) -> T:

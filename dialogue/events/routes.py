@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from dialogue.core import ical
-from dialogue.core.actions import page_views, perform
+from dialogue.core.actions import form_page, page_views, perform
 from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
@@ -169,21 +169,17 @@ def create():
 def edit(slug: str):
     event = organiser_event_or_404(slug)
     form = EventForm()
-    page = lambda: render_template("events/form.html", form=form, event=event)  # noqa: E731
-    if request.method == "GET":
-        form.fill_from(event)
-        return page()
 
     def saved(moved: bool) -> str:
-        # Said after the commit: whether registrants were sent the moved calendar entry.
+        # Whether registrants were sent the moved calendar entry is known only after the service ran.
         if moved and event.is_public:
-            flash(_("The event is saved.") + " " + _("Registrants received the updated calendar entry."), "success")
-        else:
-            flash(_("The event is saved."), "success")
-        return url_for("events.manage", slug=event.slug)
+            return _("The event is saved.") + " " + _("Registrants received the updated calendar entry.")
+        return _("The event is saved.")
 
-    return perform(lambda: services.update_event(event, form.details(), slug=form.slug.data, actor=current_user),
-                   form=form, page=page, to=saved)
+    return form_page(lambda: services.update_event(event, form.details(), slug=form.slug.data, actor=current_user),
+                     form=form, page=lambda: render_template("events/form.html", form=form, event=event),
+                     fill=lambda: form.fill_from(event), to=lambda _moved: url_for("events.manage", slug=event.slug),
+                     success=saved)
 
 
 # --- the organisers' page ---------------------------------------------------------------------------

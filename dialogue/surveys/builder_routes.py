@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from dialogue.core.actions import perform, post_views
+from dialogue.core.actions import form_page, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import local_to_utc, to_zone
 from dialogue.extensions import db
@@ -93,13 +93,6 @@ def _part(parts, part_id: int):
     return part
 
 
-def _editor(form, page, action, to, success: str):
-    """A page of its own with one form (a section, a question): shown on GET, saved on POST."""
-    if request.method != "POST":
-        return page()
-    return perform(action, form=form, page=page, to=to, success=success)
-
-
 # ---------------------------------------------------------------- sections
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/sections")
@@ -119,10 +112,10 @@ def edit_section(slug: str, survey_id: int, section_id: int):
     event, survey = load_survey(slug, survey_id)
     section = _part(survey.sections, section_id)
     form = SectionForm(obj=section)
-    return _editor(form, lambda: render_template("surveys/section.html", event=event, survey=survey, section=section,
-                                                 form=form),
-                   lambda: builder.update_section(section, form.title.data, form.description.data),
-                   _edit_url(slug, survey_id, f"section-{section_id}"), _("The section is saved."))
+    return form_page(lambda: builder.update_section(section, form.title.data, form.description.data), form=form,
+                     page=lambda: render_template("surveys/section.html", event=event, survey=survey,
+                                                  section=section, form=form),
+                     to=_edit_url(slug, survey_id, f"section-{section_id}"), success=_("The section is saved."))
 
 
 # ---------------------------------------------------------------- questions
@@ -171,11 +164,12 @@ def new_question(slug: str, survey_id: int):
         flash(_("Add a section first: questions are asked section by section."), "error")
         return redirect(_edit_url(slug, survey_id, "add-section"), 303)
     form = _question_form(survey, None, formdata=request.form if request.method == "POST" else None)
-    return _editor(form, lambda: render_template("surveys/question.html", event=event, survey=survey, question=None,
-                                                 form=form, answered=0),
-                   lambda: builder.add_question(_part(survey.sections, int(form.section.data)),
-                                                **_question_values(survey, form)),
-                   lambda question: _edit_url(slug, survey_id, f"question-{question.id}"), _("The question is added."))
+    return form_page(lambda: builder.add_question(_part(survey.sections, int(form.section.data)),
+                                                  **_question_values(survey, form)), form=form,
+                     page=lambda: render_template("surveys/question.html", event=event, survey=survey, question=None,
+                                                  form=form, answered=0),
+                     to=lambda question: _edit_url(slug, survey_id, f"question-{question.id}"),
+                     success=_("The question is added."))
 
 
 @bp.route("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
@@ -185,11 +179,11 @@ def edit_question(slug: str, survey_id: int, question_id: int):
     question = _part(survey.questions, question_id)
     form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
     answered = builder.answer_counts(survey).get(question.id, 0)
-    return _editor(form, lambda: render_template("surveys/question.html", event=event, survey=survey,
-                                                 question=question, form=form, answered=answered),
-                   lambda: builder.update_question(question, section=_part(survey.sections, int(form.section.data)),
-                                                   **_question_values(survey, form)),
-                   _edit_url(slug, survey_id, f"question-{question_id}"), _("The question is saved."))
+    return form_page(lambda: builder.update_question(question, section=_part(survey.sections, int(form.section.data)),
+                                                     **_question_values(survey, form)), form=form,
+                     page=lambda: render_template("surveys/question.html", event=event, survey=survey,
+                                                  question=question, form=form, answered=answered),
+                     to=_edit_url(slug, survey_id, f"question-{question_id}"), success=_("The question is saved."))
 
 
 # ---------------------------------------------------------------- buttons on the builder page
