@@ -121,16 +121,18 @@ def mine(slug: str):
         if registration.state == RegistrationState.WAITLISTED else None)
 
 
+def _own_registration(slug: str) -> Registration:
+    registration = active_registration(get_event_or_404(slug, current_user), current_user)
+    if registration is None:
+        abort(404, _("You have no active registration for this event."))
+    return registration
+
+
 @bp.post("/events/<slug>/registration/cancel")
 @login_required
 def cancel(slug: str):
-    event = get_event_or_404(slug, current_user)
-    registration = active_registration(event, current_user)
-    if registration is None:
-        abort(404, _("You have no active registration for this event."))
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: services.cancel_registration(registration, current_user),
+    registration = _own_registration(slug)
+    return perform(lambda: services.cancel_registration(registration, current_user), form=ButtonForm(),
                    to=url_for("registrations.mine", slug=slug),
                    success=_("Your registration is cancelled. Thank you for freeing the place."))
 
@@ -138,10 +140,7 @@ def cancel(slug: str):
 @bp.post("/events/<slug>/registration/consent")
 @login_required
 def consent(slug: str):
-    event = get_event_or_404(slug, current_user)
-    registration = active_registration(event, current_user)
-    if registration is None:
-        abort(404, _("You have no active registration for this event."))
+    registration = _own_registration(slug)
     form = ConsentForm()
     if not form.validate_on_submit() or form.consent.data not in ("give", "withdraw"):
         abort(400)
