@@ -17,6 +17,11 @@ message next to its field.
 Views that answer with a file, JSON or a page of their own rather than a redirect use ``attempt``: the
 same 403/404 pages, the same message next to the field on a re-rendered page, and with no page the
 error pages (JSON when JSON is asked for).
+
+Shapes built on ``perform`` so that views do not write the same steps again: ``form_page`` (a page
+with one form, GET shows it, POST performs it), ``child_or_404`` (a row that must belong to the
+page's event or intent), ``post_views`` (a family of POST views that differ only in data, written as
+a table) and ``page_views`` (the forms and buttons of one page, as such a table).
 """
 
 from __future__ import annotations
