@@ -10,37 +10,16 @@ import hashlib
 import json
 
 from flask import Response, abort, jsonify, request, url_for
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.api import bp, serializers
+from dialogue.api import bp, queries, serializers
 from dialogue.api.openapi import openapi_document
 from dialogue.core.errors import DialogueError
-from dialogue.core.inputs import MAX_INT
-from dialogue.extensions import csrf, db, limiter
-from dialogue.models import (
-    AgendaSession,
-    Event,
-    EventCoHost,
-    EventIntent,
-    EventStatus,
-    Intent,
-    IntentStatus,
-    Material,
-    MaterialVisibility,
-    Membership,
-    Organisation,
-    SessionSpeaker,
-    User,
-)
+from dialogue.core.inputs import MAX_INT, parse_id
+from dialogue.extensions import csrf, limiter
 from dialogue.organisations import directory
 from dialogue.organisations.profiles import load_profile
 from dialogue.readiness.queries import published
 
-PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
-                       EventStatus.CANCELLED)
-PUBLIC_INTENT_STATES = (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED, IntentStatus.AWARDED,
-                        IntentStatus.WITHDRAWN)
 MAX_PER_PAGE = 100
 
 csrf.exempt(bp)  # GET only: nothing here changes state
@@ -71,11 +50,9 @@ def cached_json(payload: dict, max_age: int = 60) -> Response:
 
 
 def page_args() -> tuple[int, int]:
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 20))
-    except ValueError:
-        raise BadQuery("page and per_page must be whole numbers") from None
+    page, per_page = parse_id(request.args.get("page", 1)), parse_id(request.args.get("per_page", 20))
+    if page is None or per_page is None:
+        raise BadQuery("page and per_page must be whole numbers")
     if not 1 <= page <= MAX_INT or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadQuery(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}")
     return page, per_page
@@ -99,89 +76,59 @@ def openapi():
     return cached_json(openapi_document(), max_age=3600)
 
 
+def _listing(endpoint: str, read, serialize, **values) -> Response:
+    """One page of a list: ``read(page, per_page)`` gives its rows and how many there are in all."""
+    page, per_page = page_args()
+    rows, total = read(page, per_page)
+    return cached_json(paginated(endpoint, [serialize(row) for row in rows], total, page, per_page, **values))
+
+
+def _found(item):
+    if item is None:
+        abort(404)
+    return item
+
+
 @bp.get("/events")
 @limiter.limit("120 per minute")
 def events():
-    page, per_page = page_args()
-    where = Event.status.in_(PUBLIC_EVENT_STATES)
-    total = db.session.scalar(select(func.count()).select_from(Event).where(where))
-    rows = db.session.scalars(select(Event).where(where)
-                              .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
-                              .order_by(Event.starts_at.desc(), Event.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.events", [serializers.event_summary(e) for e in rows], total, page, per_page))
+    return _listing("api.events", queries.events, serializers.event_summary)
 
 
 @bp.get("/events/<slug>")
 @limiter.limit("120 per minute")
 def event(slug: str):
-    item = db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)).options(
-            selectinload(Event.cohosts).joinedload(EventCoHost.organisation),
-            selectinload(Event.sessions).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
-            .joinedload(User.membership).joinedload(Membership.organisation)))
-    if item is None:
-        abort(404)
-    intents = db.session.scalars(
-        select(Intent).join(EventIntent, EventIntent.intent_id == Intent.id)
-        .where(EventIntent.event_id == item.id, Intent.status.in_(PUBLIC_INTENT_STATES))
-        .options(joinedload(Intent.buyer)).order_by(Intent.id)).all()
-    return cached_json(serializers.event_detail(item, intents))
+    item = _found(queries.event(slug))
+    return cached_json(serializers.event_detail(item, queries.event_intents(item)))
 
 
 @bp.get("/events/<slug>/materials")
 @limiter.limit("120 per minute")
 def event_materials(slug: str):
-    """The event's public materials (not those for participants or organisers only, nor removed ones):
-    event-wide items first, then by session in agenda order."""
-    page, per_page = page_args()
-    event_id = db.session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)))
-    if event_id is None:
-        abort(404)
-    where = (Material.event_id == event_id, Material.visibility == MaterialVisibility.PUBLIC,
-             Material.removed_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(Material).where(*where))
-    rows = db.session.scalars(
-        select(Material).outerjoin(AgendaSession, AgendaSession.id == Material.session_id).where(*where)
-        .options(selectinload(Material.versions), joinedload(Material.session))
-        .order_by(case((Material.session_id.is_(None), 0), else_=1), AgendaSession.starts_at, Material.created_at,
-                  Material.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.event_materials", [serializers.material(m) for m in rows], total, page,
-                                 per_page, slug=slug))
+    """The event's public materials, event-wide items first, then by session in agenda order."""
+    event_id = _found(queries.event_id(slug))
+    return _listing("api.event_materials", lambda page, per_page: queries.event_materials(event_id, page, per_page),
+                    serializers.material, slug=slug)
 
 
 @bp.get("/intents")
 @limiter.limit("120 per minute")
 def intents():
-    page, per_page = page_args()
-    where = Intent.status.in_(PUBLIC_INTENT_STATES)
-    total = db.session.scalar(select(func.count()).select_from(Intent).where(where))
-    rows = db.session.scalars(select(Intent).where(where).options(joinedload(Intent.buyer))
-                              .order_by(Intent.announced_at.desc(), Intent.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return cached_json(paginated("api.intents", [serializers.intent_summary(i) for i in rows], total, page,
-                                 per_page))
+    return _listing("api.intents", queries.intents, serializers.intent_summary)
 
 
 @bp.get("/intents/<int:intent_id>")
 @limiter.limit("120 per minute")
 def intent(intent_id: int):
-    item = db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES))
-                             .options(joinedload(Intent.buyer)))
-    if item is None:
-        abort(404)
-    return cached_json(serializers.intent_detail(item))
+    return cached_json(serializers.intent_detail(_found(queries.intent(intent_id))))
 
 
 @bp.get("/intents/<int:intent_id>/readiness")
 @limiter.limit("120 per minute")
 def intent_readiness(intent_id: int):
-    item = db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES)))
+    item = queries.intent(intent_id)
     found = published(item) if item is not None else None
-    if found is None:
-        abort(404)
-    return cached_json(serializers.readiness(item, *found))
+    return cached_json(serializers.readiness(item, *_found(found)))
 
 
 @bp.get("/organisations")
@@ -191,7 +138,7 @@ def organisations():
     page, per_page = page_args()
     try:
         filters = directory.parse_filters(request.args)
-    except DialogueError as exc:
+    except DialogueError as exc:  # a bad filter is the API's 400 with its message, like a bad page
         raise BadQuery(f"{exc.field}: {exc.message}") from None
     entries, total = directory.list_directory(filters, page=page, per_page=per_page)
     return cached_json(paginated("api.organisations", [serializers.organisation(e.organisation, e.profile)
@@ -202,7 +149,5 @@ def organisations():
 @bp.get("/organisations/<slug>")
 @limiter.limit("120 per minute")
 def organisation(slug: str):
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if org is None:
-        abort(404)
+    org = _found(queries.organisation(slug))
     return cached_json(serializers.organisation(org, load_profile(org.id)))

@@ -34,7 +34,7 @@ def _join(invitation: Invitation):
     if request.method != "POST":
         return render_template("auth/invitation.html", invitation=invitation, form=form)
     return perform(lambda: organisations.accept_invitation(invitation, current_user), form=form,
-                   to=url_for("organisations.detail", slug=invitation.organisation.slug),
+                   to=url_for("organisations.profile", slug=invitation.organisation.slug),
                    back=url_for("main.home"),
                    success=_("You have joined %(org)s.", org=invitation.organisation.name))
 
@@ -54,7 +54,7 @@ def _sign_up_and_join(invitation: Invitation):
             return url_for("auth.login", next=request.path)
         login_user(user)
         flash(_("Welcome. You have joined %(org)s.", org=invitation.organisation.name), "success")
-        return url_for("organisations.detail", slug=invitation.organisation.slug)
+        return url_for("organisations.profile", slug=invitation.organisation.slug)
 
     locale = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
     return perform(lambda: services.sign_up(name=form.name.data, email=invitation.email,

@@ -10,13 +10,27 @@ answer in every feature:
   ``Conflict``); without one: the message flashed as an error and a redirect back.
 
 A form that does not validate is shown again with status 400 (with no page to show it on: a 400).
+
+A refusal that names several fields at once (it carries ``errors``: field name -> messages) puts each
+message next to its field.
+
+Views that answer with a file, JSON or a page of their own rather than a redirect use ``attempt``: the
+same 403/404 pages, the same message next to the field on a re-rendered page, and with no page the
+error pages (JSON when JSON is asked for).
+
+Shapes built on ``perform`` so that views do not write the same steps again: ``form_page`` (a page
+with one form, GET shows it, POST performs it), ``child_or_404`` (a row that must belong to the
+page's event or intent), ``post_views`` (a family of POST views that differ only in data, written as
+a table) and ``page_views`` (the forms and buttons of one page, as such a table).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+import re
+from typing import Any, Callable, Mapping, TypeVar
 
-from flask import abort, flash, redirect
+from flask import Blueprint, abort, flash, make_response, redirect, request
+from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from dialogue.core.errors import DialogueError, NotAllowed, NotFound
@@ -25,6 +39,7 @@ from dialogue.extensions import db
 
 T = TypeVar("T")
 Target = str | Callable[[Any], str]
+Success = str | Callable[[Any], Any]
 
 
 def form_status(form: FlaskForm) -> int:
@@ -32,20 +47,70 @@ def form_status(form: FlaskForm) -> int:
     return 400 if form.errors or form.form_errors else 200
 
 
+def attach_errors(form: FlaskForm, errors: Mapping[str, list[str]]) -> None:
+    """Put each message next to its field (``items-0-quantity`` is a field of a row), the rest above the form."""
+    fields = {}
+    for field in form:
+        fields[field.name] = field
+        for entry in getattr(field, "entries", ()):
+            for sub in entry.form:
+                fields[sub.name] = sub
+    for name, messages in errors.items():
+        field = fields.get(name)
+        if field is None:
+            form.form_errors.extend(messages)
+            continue
+        field.errors = list(field.errors)
+        field.errors.extend(m for m in messages if m not in field.errors)
+
+
+def _show_refusal(form: FlaskForm, exc: DialogueError) -> None:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        attach_errors(form, errors)
+    else:
+        attach_error(form, exc)
+
+
+def attempt(action: Callable[[], T], *, form: FlaskForm | None = None, page: Callable[[], Any] | None = None) -> T:
+    """Run ``action`` (a check or one service call) for a view that does not answer with a redirect.
+
+    Gives the action's result; commits nothing. A refusal is answered as ``perform`` answers it: the
+    403/404 pages; another refusal is rolled back and shown next to its field on ``page`` (with the
+    refusal's status), or without a page given the error page with its status.
+    """
+    try:
+        return action()
+    except (NotAllowed, NotFound):
+        raise
+    except DialogueError as exc:
+        db.session.rollback()
+        if form is None or page is None:
+            raise
+        _show_refusal(form, exc)
+        abort(make_response(page(), exc.status_code))
+
+
 def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = None,
-            page: Callable[[], Any] | None = None, success: str | Callable[[T], str] | None = None,
-            back: str | None = None):
+            page: Callable[[], Any] | None = None, success: Success | None = None,
+            back: str | None = None, after: Callable[[T], Any] | None = None,
+            invalid: Callable[[], Any] | None = None):
     """Run ``action`` (one service call) and answer as the module's docstring says.
 
     ``to``: where to go after success (a URL, or a function of the action's result that gives one);
     ``page``: renders the page that holds ``form`` (called again after a refusal, so it shows the
     form's errors); ``success``: flashed after the commit (a text, or a function of the action's result
-    when the message tells what it made); ``back``: where a flashed refusal goes
-    (default: ``to``, when it is a URL).
+    when the message tells what it made; the function may give ``(message, category)`` when the
+    outcome is not a success to celebrate); ``back``: where a flashed refusal goes
+    (default: ``to``, when it is a URL); ``after``: work that must wait for the commit (removing
+    files the action let go of), given the action's result; ``invalid``: called before the page is
+    shown again for a form that does not validate (to add what the form's own checks cannot say).
     """
     if form is not None and not form.validate_on_submit():
         if page is None:
             abort(400)
+        if invalid is not None:
+            invalid()
         return page(), 400
     try:
         result = action()
@@ -54,11 +119,77 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     except DialogueError as exc:
         db.session.rollback()
         if form is not None and page is not None:
-            attach_error(form, exc)
+            _show_refusal(form, exc)
             return page(), exc.status_code
         flash(exc.message, "error")
         return redirect(back or (to if isinstance(to, str) else "/"), 303)
     db.session.commit()
+    if after is not None:
+        after(result)
     if success:
-        flash(success(result) if callable(success) else success, "success")
+        message = success(result) if callable(success) else success
+        text, category = message if isinstance(message, tuple) else (message, "success")
+        flash(str(text), category)
     return redirect(to(result) if callable(to) else to, 303)
+
+
+def form_page(action: Callable[[], T], *, form: FlaskForm, page: Callable[[], Any],
+              fill: Callable[[], Any] | None = None, **answer):
+    """A page with one form: a GET shows it (``fill`` first puts the current values in), a POST goes
+    through ``perform`` (``answer``: its ``to``, ``success``...)."""
+    if request.method != "POST":
+        if fill is not None:
+            fill()
+        return page()
+    return perform(action, form=form, page=page, **answer)
+
+
+def child_or_404(model: type[T], item_id: int, **parent: int) -> T:
+    """A row that must belong to the page's parent (``event_id=event.id``): 404 when it is not there or
+    belongs to another."""
+    item = db.session.get(model, item_id)
+    if item is None or any(getattr(item, name) != value for name, value in parent.items()):
+        abort(404)
+    return item
+
+
+def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: Callable[..., Callable]) -> None:
+    """Register a family of POST views that differ only in data, one row of ``table`` each.
+
+    ``table`` maps an endpoint to ``(path, *spec)``; the view is ``make_view(*spec)`` at ``rule`` with
+    ``{path}`` filled in, for signed-in people only. Texts in a row are lazy (``_l``): they are read in
+    the language of each request.
+    """
+    for endpoint, (path, *spec) in table.items():
+        view = make_view(*spec)
+        view.__name__ = endpoint
+        bp.add_url_rule(rule.format(path=path), endpoint, login_required(view), methods=["POST"])
+
+
+def page_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], *, load: Callable[..., Any],
+               render: Callable[..., Any], to: Callable[[Any, str | None], str], owner: str = "event_id") -> None:
+    """Register the POST views of one page, whose forms differ only in data, through ``post_views``.
+
+    ``load(**view_args)`` gives the page's subject (an event...) and checks who asks. Each row is
+    ``endpoint: (path, where, form, change, success[, shown_as[, model]])``: ``form()`` builds the
+    form; ``change(subject, form, item)`` is the one service call, where ``item`` is the ``model`` row
+    named by the path's id, which must belong to the subject (its ``owner`` column); a form shown on
+    the page (``shown_as``: its keyword to ``render(subject, ...)``) gets its refusal there, a button's
+    refusal is flashed. Success and refusal both go to ``to(subject, where)`` (``where``: a section of the
+    page, another page...).
+    """
+    def make_view(path: str, where: str | None, form_class: Callable[[], FlaskForm], change: Callable[..., Any],
+                  success: Success, shown_as: str | None = None, model: type | None = None):
+        item_arg = re.search(r"<(?:\w+:)?(\w+)>", path).group(1) if model is not None else None
+
+        def view(**args):
+            item_id = args.pop(item_arg) if item_arg else None
+            subject = load(**args)
+            item = child_or_404(model, item_id, **{owner: subject.id}) if model is not None else None
+            form = form_class()
+            page = (lambda: render(subject, **{shown_as: form})) if shown_as else None
+            return perform(lambda: change(subject, form, item), form=form, page=page, success=success,
+                           to=to(subject, where))
+        return view
+
+    post_views(bp, rule, {endpoint: (row[0], *row) for endpoint, row in table.items()}, make_view)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import abort
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.models import (
+    AgendaSession,
     Event,
     EventCoHost,
     EventStaff,
@@ -20,6 +22,7 @@ from dialogue.models import (
     ParticipantRole,
     Registration,
     RegistrationState,
+    SessionSpeaker,
     StaffRole,
     User,
     utcnow,
@@ -107,3 +110,13 @@ def agenda_days(event: Event) -> list[tuple[dt.date, list]]:
     for session in event.sessions:
         days.setdefault(session.starts_at.astimezone(zone).date(), []).append(session)
     return list(days.items())
+
+
+def session_or_404(event: Event, session_id: int) -> AgendaSession:
+    """One session of the event with its speakers; 404 if the event has no such session."""
+    session = db.session.scalar(select(AgendaSession).options(
+        selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
+        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
+    if session is None:
+        abort(404)
+    return session

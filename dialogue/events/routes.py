@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.core import ical
-from dialogue.core.actions import perform
+from dialogue.core.actions import form_page, page_views, perform
 from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
@@ -27,12 +27,12 @@ from dialogue.models import (
     EventCoHost,
     EventStaff,
     Membership,
-    OutboxMessage,
     OutboxStatus,
     RegistrationState,
     SessionSpeaker,
     User,
 )
+from dialogue.outbox import queries as outbox_queries
 
 # Everything the public page shows, loaded in a fixed number of queries whatever the agenda's size.
 PAGE_OPTIONS = (
@@ -129,11 +129,7 @@ def calendar_file(slug: str):
 @bp.get("/events/<slug>/sessions/<int:session_id>/calendar.ics")
 def session_calendar_file(slug: str, session_id: int):
     event = get_event_or_404(slug, current_user)
-    session = db.session.scalar(select(AgendaSession).options(
-        selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
-        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
-    if session is None:
-        abort(404)
+    session = queries.session_or_404(event, session_id)
     return ical.calendar_response(calendar.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
 
 
@@ -173,21 +169,17 @@ def create():
 def edit(slug: str):
     event = organiser_event_or_404(slug)
     form = EventForm()
-    page = lambda: render_template("events/form.html", form=form, event=event)  # noqa: E731
-    if request.method == "GET":
-        form.fill_from(event)
-        return page()
 
     def saved(moved: bool) -> str:
-        # Said after the commit: whether registrants were sent the moved calendar entry.
+        # Whether registrants were sent the moved calendar entry is known only after the service ran.
         if moved and event.is_public:
-            flash(_("The event is saved.") + " " + _("Registrants received the updated calendar entry."), "success")
-        else:
-            flash(_("The event is saved."), "success")
-        return url_for("events.manage", slug=event.slug)
+            return _("The event is saved.") + " " + _("Registrants received the updated calendar entry.")
+        return _("The event is saved.")
 
-    return perform(lambda: services.update_event(event, form.details(), slug=form.slug.data, actor=current_user),
-                   form=form, page=page, to=saved)
+    return form_page(lambda: services.update_event(event, form.details(), slug=form.slug.data, actor=current_user),
+                     form=form, page=lambda: render_template("events/form.html", form=form, event=event),
+                     fill=lambda: form.fill_from(event), to=lambda _moved: url_for("events.manage", slug=event.slug),
+                     success=saved)
 
 
 # --- the organisers' page ---------------------------------------------------------------------------
@@ -200,8 +192,7 @@ def _render_manage(event: Event, **forms) -> str:
     if capacity_form is None:
         capacity_form = CapacityForm(formdata=None)
         capacity_form.fill_from(event)
-    unsent = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
-        OutboxMessage.event_id == event.id).group_by(OutboxMessage.status)).all())
+    unsent = outbox_queries.status_counts(event.id)
     return render_template(
         "events/manage.html", event=event, counts=queries.role_counts(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
@@ -223,85 +214,52 @@ def manage(slug: str):
     return _render_manage(organiser_event_or_404(slug))
 
 
-@bp.post("/events/<slug>/status")
-@login_required
-def change_status(slug: str):
-    event = organiser_event_or_404(slug)
-    form = StatusForm()
-
-    return perform(lambda: lifecycle.change_status(event, form.action.data, reason=form.reason.data or "",
-                                                   actor=current_user),
-                   form=form, page=lambda: _render_manage(event, status_form=form), to=_manage_url(event),
-                   success=lambda status: _("The event is now %(status)s.", status=lifecycle.status_label(status)))
+def _staff_added(staff: EventStaff) -> str:
+    return _("%(name)s has the role %(role)s on this event.", name=staff.user.name,
+             role=_("organiser") if staff.role.value == "organiser" else _("check-in"))
 
 
-@bp.post("/events/<slug>/cohosts")
-@login_required
-def add_cohost(slug: str):
+def _places_saved(promoted: list) -> str:
+    message = _("The places are saved.")
+    if promoted:
+        message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
+                           n=len(promoted))
+    return message
+
+
+def _add_cohost(event: Event, form: CoHostForm, _item) -> EventCoHost:
     from dialogue.models import Organisation
 
-    event = organiser_event_or_404(slug)
-    form = CoHostForm(organisations=queries.public_buyers())
-
-    return perform(lambda: event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data),
-                                                  actor=current_user),
-                   form=form, page=lambda: _render_manage(event, cohost_form=form), to=_manage_url(event, "cohosts"),
-                   success=lambda cohost: _("%(name)s now co-hosts the event.", name=cohost.organisation.name))
+    return event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data), actor=current_user)
 
 
-@bp.post("/events/<slug>/cohosts/<int:cohost_id>/remove")
-@login_required
-def remove_cohost(slug: str, cohost_id: int):
-    event = organiser_event_or_404(slug)
-    cohost = db.get_or_404(EventCoHost, cohost_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: event_staff.remove_cohost(event, cohost, actor=current_user),
-                   to=_manage_url(event, "cohosts"), success=_("The co-host is removed."))
-
-
-@bp.post("/events/<slug>/staff")
-@login_required
-def add_staff(slug: str):
-    event = organiser_event_or_404(slug)
-    form = StaffForm()
-
-    def added(staff: EventStaff) -> str:
-        return _("%(name)s has the role %(role)s on this event.", name=staff.user.name,
-                 role=_("organiser") if staff.role.value == "organiser" else _("check-in"))
-
-    return perform(lambda: event_staff.add_staff(event, form.email.data, form.role.data, actor=current_user),
-                   form=form, page=lambda: _render_manage(event, staff_form=form), to=_manage_url(event, "staff"),
-                   success=added)
-
-
-@bp.post("/events/<slug>/staff/<int:staff_id>/remove")
-@login_required
-def remove_staff(slug: str, staff_id: int):
-    event = organiser_event_or_404(slug)
-    staff = db.get_or_404(EventStaff, staff_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: event_staff.remove_staff(event, staff, actor=current_user),
-                   to=_manage_url(event, "staff"), success=_("The role is removed."))
-
-
-@bp.post("/events/<slug>/capacity")
-@login_required
-def capacity(slug: str):
-    event = organiser_event_or_404(slug)
-    form = CapacityForm()
-
-    def saved(promoted: list) -> str:
-        message = _("The places are saved.")
-        if promoted:
-            message += " " + _("%(n)d people moved from the waiting list to confirmed and were told by email.",
-                               n=len(promoted))
-        return message
-
-    return perform(lambda: services.set_capacity(event, form.capacity.data, form.per_role(), actor=current_user),
-                   form=form, page=lambda: _render_manage(event, capacity_form=form),
-                   to=_manage_url(event, "places"), success=saved)
+# The forms of the organisers' page.
+# endpoint: (path, section, form, the change, message, the form's name on the page, the row removed)
+page_views(bp, "/events/<slug>/{path}", {
+    "change_status": ("status", None, StatusForm,
+                      lambda event, form, _item: lifecycle.change_status(event, form.action.data,
+                                                                         reason=form.reason.data or "",
+                                                                         actor=current_user),
+                      lambda status: _("The event is now %(status)s.", status=lifecycle.status_label(status)),
+                      "status_form"),
+    "add_cohost": ("cohosts", "cohosts", lambda: CoHostForm(organisations=queries.public_buyers()), _add_cohost,
+                   lambda cohost: _("%(name)s now co-hosts the event.", name=cohost.organisation.name),
+                   "cohost_form"),
+    "remove_cohost": ("cohosts/<int:cohost_id>/remove", "cohosts", ButtonForm,
+                      lambda event, _form, cohost: event_staff.remove_cohost(event, cohost, actor=current_user),
+                      _l("The co-host is removed."), None, EventCoHost),
+    "add_staff": ("staff", "staff", StaffForm,
+                  lambda event, form, _item: event_staff.add_staff(event, form.email.data, form.role.data,
+                                                                   actor=current_user),
+                  _staff_added, "staff_form"),
+    "remove_staff": ("staff/<int:staff_id>/remove", "staff", ButtonForm,
+                     lambda event, _form, staff: event_staff.remove_staff(event, staff, actor=current_user),
+                     _l("The role is removed."), None, EventStaff),
+    "capacity": ("capacity", "places", CapacityForm,
+                 lambda event, form, _item: services.set_capacity(event, form.capacity.data, form.per_role(),
+                                                                  actor=current_user),
+                 _places_saved, "capacity_form"),
+}, load=organiser_event_or_404, render=_render_manage, to=_manage_url)
 
 
 @bp.get("/events/<slug>/mail")
@@ -313,14 +271,7 @@ def mail(slug: str):
     status = request.args.get("status") or None
     if status not in {s.value for s in OutboxStatus}:
         status = None
-    query = select(OutboxMessage).where(OutboxMessage.event_id == event.id).order_by(OutboxMessage.id.desc())
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    page_size = 50
-    messages = list(db.session.scalars(query.limit(page_size + 1).offset((page - 1) * page_size)))
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                     .where(OutboxMessage.event_id == event.id)
-                                     .group_by(OutboxMessage.status)).all())
-    return render_template("events/mail.html", event=event, messages=messages[:page_size],
-                           has_next=len(messages) > page_size, page=page, counts=counts, status=status,
+    messages, has_next = outbox_queries.messages_page(status, page, 50, event_id=event.id)
+    return render_template("events/mail.html", event=event, messages=messages, has_next=has_next, page=page,
+                           counts=outbox_queries.status_counts(event.id), status=status,
                            statuses=list(OutboxStatus))

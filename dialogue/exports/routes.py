@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Response, render_template, request, send_file, stream_with_context
 from flask_login import current_user, login_required
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import attach_error
+from dialogue.core.actions import attempt
 from dialogue.core.spreadsheet import csv_chunks, xlsx_file
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import organiser_event_or_404
 from dialogue.exports import attendance, bp
 from dialogue.exports.forms import AttendanceExportForm
 from dialogue.extensions import db
@@ -17,8 +16,7 @@ from dialogue.extensions import db
 @bp.get("/events/<slug>/export")
 @login_required
 def attendance_form(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = AttendanceExportForm(formdata=None)
     form.columns.data = list(attendance.DEFAULT_COLUMNS)
     form.format.data = "xlsx"
@@ -29,18 +27,14 @@ def attendance_form(slug: str):
 @login_required
 def attendance_file(slug: str):
     """The file itself; the query string says which columns, rows and format."""
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = AttendanceExportForm(request.args)
+    page = lambda: render_template("exports/attendance.html", event=event, form=form)  # noqa: E731
     if not form.validate():
-        return render_template("exports/attendance.html", event=event, form=form), 400
+        return page(), 400
     fmt = form.format.data
-    try:
-        keys = attendance.clean_columns(form.columns.data)
-        filters = attendance.clean_filters(form.roles.data, form.states.data, form.checked_in.data or "")
-    except DialogueError as exc:
-        attach_error(form, exc)
-        return render_template("exports/attendance.html", event=event, form=form), 400
+    keys, filters = attempt(lambda: (attendance.clean_columns(form.columns.data), attendance.clean_filters(
+        form.roles.data, form.states.data, form.checked_in.data or "")), form=form, page=page)
     attendance.record_export(event, current_user, keys, filters, fmt)
     db.session.commit()
     headings, data = attendance.rows(event, keys, filters)

@@ -1,10 +1,10 @@
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error
-from dialogue.extensions import db, limiter
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
+from dialogue.extensions import limiter
 from dialogue.gdpr import bp, retention, services
 from dialogue.gdpr.forms import EraseForm
 from dialogue.gdpr.names import person_name
@@ -37,18 +37,11 @@ def download():
 @login_required
 def erase():
     form = EraseForm()
-    if form.validate_on_submit():
-        try:
-            services.erase_account(current_user._get_current_object(), form.password.data)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account and personal data have been erased."), "success")
-            return redirect(url_for("main.home"), 303)
-    return render_template("gdpr/data.html", download_form=ButtonForm(), erase_form=form), 400
+    return perform(lambda: services.erase_account(current_user._get_current_object(), form.password.data),
+                   form=form, page=lambda: render_template("gdpr/data.html", download_form=ButtonForm(),
+                                                           erase_form=form),
+                   to=url_for("main.home"), after=lambda _result: logout_user(),
+                   success=_("Your account and personal data have been erased."))
 
 
 @bp.get("/privacy")

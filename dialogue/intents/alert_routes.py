@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.permissions import require_verified
+from dialogue.events.queries import public_buyers
 from dialogue.extensions import csrf, db
 from dialogue.intents import access, bp, notify, subscriptions
 from dialogue.intents.forms import AlertForm
-from dialogue.models import IntentSubscription, Organisation, OrganisationKind
+from dialogue.models import IntentSubscription
 
 
-def _buyers() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER)
-                                   .order_by(Organisation.name)))
-
-
-def _render_alerts(form: AlertForm, status: int = 200):
-    form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in _buyers()])
+def _render_alerts(form: AlertForm) -> str:
+    form.buyer_id.choices = choices([("", _("Any buyer"))] + [(b.id, b.name) for b in public_buyers()])
     return render_template("intents/alerts.html", form=form, alerts=subscriptions.list_for(current_user),
                            describe=notify.describe, consent_text=subscriptions.CONSENT_TEXT,
-                           button=ButtonForm()), status
+                           button=ButtonForm())
 
 
 @bp.route("/intents/alerts", methods=["GET", "POST"])
@@ -39,67 +34,52 @@ def alerts():
         return _render_alerts(form)
     require_verified()
     form = AlertForm()
-    form.buyer_id.choices = choices([("", "")] + [(b.id, b.name) for b in _buyers()])
-    if not form.validate_on_submit():
-        return _render_alerts(form, 400)
-    try:
-        subscriptions.subscribe(current_user, cpv_prefix=form.cpv_prefix.data,
-                                buyer_id=int(form.buyer_id.data) if form.buyer_id.data else None)
-    except DialogueError as exc:
-        db.session.rollback()
-        attach_error(form, exc)
-        return _render_alerts(form, 400 if exc.status_code == 409 else exc.status_code)
-    db.session.commit()
-    flash(_("Alert saved. You get a mail when a matching planned tender is announced or its dates change."),
-          "success")
-    return redirect(url_for("intents.alerts"), 303)
+    form.buyer_id.choices = choices([("", "")] + [(b.id, b.name) for b in public_buyers()])
+    return perform(lambda: subscriptions.subscribe(current_user, cpv_prefix=form.cpv_prefix.data,
+                                                   buyer_id=int(form.buyer_id.data) if form.buyer_id.data else None),
+                   form=form, page=lambda: _render_alerts(form), to=url_for("intents.alerts"),
+                   success=_("Alert saved. You get a mail when a matching planned tender is announced or its dates "
+                             "change."))
+
+
+def _button(action, *, to: str, success: str):
+    """A one-button form (remove, follow, unfollow, subscribe again)."""
+    return perform(action, form=ButtonForm(), to=to, success=success)
 
 
 @bp.post("/intents/alerts/<int:subscription_id>/remove")
 @login_required
 def alert_remove(subscription_id: int):
     subscription = db.get_or_404(IntentSubscription, subscription_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     if subscription.user_id != current_user.id:
         abort(404)
-    subscriptions.remove(subscription, current_user)
-    db.session.commit()
-    flash(_("The alert is removed."), "success")
-    return redirect(url_for("intents.alerts"), 303)
+    return _button(lambda: subscriptions.remove(subscription, current_user), to=url_for("intents.alerts"),
+                   success=_("The alert is removed."))
 
 
 @bp.post("/intents/<int:intent_id>/follow")
 @login_required
 def follow(intent_id: int):
     intent = access.get_intent_or_404(intent_id, current_user)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     require_verified()
-    try:
-        subscriptions.follow_intent(current_user, intent)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("You follow this intent: answers, date changes and the tender notice come to you by mail."),
-              "success")
-    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+    return _button(lambda: subscriptions.follow_intent(current_user, intent),
+                   to=url_for("intents.detail", intent_id=intent.id),
+                   success=_("You follow this intent: answers, date changes and the tender notice come to you by "
+                             "mail."))
 
 
 @bp.post("/intents/<int:intent_id>/unfollow")
 @login_required
 def unfollow(intent_id: int):
     intent = access.get_intent_or_404(intent_id, current_user)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    subscription = subscriptions.following(intent, current_user)
-    if subscription is not None:
-        subscriptions.unsubscribe(subscription)
-        db.session.commit()
-    flash(_("You no longer follow this intent."), "success")
-    return redirect(url_for("intents.detail", intent_id=intent.id), 303)
+
+    def stop_following() -> None:
+        subscription = subscriptions.following(intent, current_user)
+        if subscription is not None:
+            subscriptions.unsubscribe(subscription)
+
+    return _button(stop_following, to=url_for("intents.detail", intent_id=intent.id),
+                   success=_("You no longer follow this intent."))
 
 
 def _subscription_or_404(token: str) -> IntentSubscription:
@@ -139,10 +119,6 @@ def unsubscribe(token: str):
 
 @bp.post("/intents/unsubscribe/<token>/undo")
 def resubscribe(token: str):
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     subscription = _subscription_or_404(token)
-    subscriptions.resubscribe(subscription)
-    db.session.commit()
-    flash(_("You are subscribed again."), "success")
-    return redirect(url_for("intents.unsubscribe", token=token), 303)
+    return _button(lambda: subscriptions.resubscribe(subscription), to=url_for("intents.unsubscribe", token=token),
+                   success=_("You are subscribed again."))

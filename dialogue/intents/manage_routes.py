@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from dialogue.core.actions import perform
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.actions import attach_errors, child_or_404, page_views, perform
+from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
+from dialogue.events.queries import public_buyers
 from dialogue.extensions import db
 from dialogue.intents import access, bp, links, services, validation
 from dialogue.intents.forms import (
@@ -22,35 +22,16 @@ from dialogue.intents.forms import (
     TenderPublishedForm,
     WithdrawForm,
 )
-from dialogue.intents.routes import detail_options
-from dialogue.models import Event, EventIntent, Intent, Organisation, OrganisationKind
+from dialogue.intents.routes import detail_options, staff_intent_or_404
+from dialogue.models import Event, EventIntent, Intent, Organisation
 
 # The currency a buyer of each country most likely uses; EUR elsewhere.
 COUNTRY_CURRENCY = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "GB": "GBP", "CH": "CHF", "IS": "ISK", "PL": "PLN",
                     "CZ": "CZK", "HU": "HUF", "RO": "RON"}
 
 
-def attach_errors(form, errors: dict[str, list[str]]) -> None:
-    """Put each message next to its field; ``items-0-quantity`` is a field of a row."""
-    fields = {}
-    for field in form:
-        fields[field.name] = field
-        for entry in getattr(field, "entries", ()):
-            for sub in entry.form:
-                fields[sub.name] = sub
-    for name, messages in errors.items():
-        field = fields.get(name)
-        if field is None:
-            form.form_errors.extend(messages)
-            continue
-        field.errors = list(field.errors)
-        field.errors.extend(m for m in messages if m not in field.errors)
-
-
 def _partner_choices(buyer_id: int) -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER,
-                                                             Organisation.id != buyer_id)
-                                   .order_by(Organisation.name)))
+    return [org for org in public_buyers() if org.id != buyer_id]
 
 
 def _semantic_errors(form: IntentForm, buyer, previous_dates=None) -> None:
@@ -89,23 +70,17 @@ def create():
         form.contact_email.data = current_user.email
         form.pad_rows()
         return render_template("intents/form.html", form=form, intent=None)
-    # Not the one POST path: the rules of a whole intent answer with a message for each field at once.
-    if form.validate_on_submit():
-        try:
-            intent = services.create_intent(current_user, form.to_input())
-        except validation.InvalidInput as exc:
-            db.session.rollback()
-            attach_errors(form, exc.errors)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The draft is saved. Check it, then announce it to make it public."), "success")
-            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
-    else:
-        _semantic_errors(form, buyer)
-    return render_template("intents/form.html", form=form, intent=None), 400
+    return _save(form, intent=None, buyer=buyer,
+                 action=lambda: services.create_intent(current_user, form.to_input()),
+                 to=lambda intent: url_for("intents.detail", intent_id=intent.id),
+                 success=_("The draft is saved. Check it, then announce it to make it public."))
+
+
+def _save(form: IntentForm, *, intent: Intent | None, buyer: Organisation, previous_dates=None, **answer):
+    """Create or edit: the rules of a whole intent answer with a message for each field at once."""
+    return perform(answer.pop("action"), form=form,
+                   page=lambda: render_template("intents/form.html", form=form, intent=intent),
+                   invalid=lambda: _semantic_errors(form, buyer, previous_dates), **answer)
 
 
 def _plain(value):
@@ -152,23 +127,10 @@ def edit(intent_id: int):
     form = IntentForm()
     form.set_choices(_partner_choices(intent.buyer_id))
     previous = (intent.planned_notice_date, intent.contract_start_date)
-    # As in create(): a message for each field at once.
-    if form.validate_on_submit():
-        try:
-            changes = services.update_intent(intent, current_user, form.to_input())
-        except validation.InvalidInput as exc:
-            db.session.rollback()
-            attach_errors(form, exc.errors)
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved.") if changes else _("Nothing was changed."), "success" if changes else "info")
-            return redirect(url_for("intents.detail", intent_id=intent.id), 303)
-    else:
-        _semantic_errors(form, intent.buyer, previous)
-    return render_template("intents/form.html", form=form, intent=intent), 400
+    return _save(form, intent=intent, buyer=intent.buyer, previous_dates=previous,
+                 action=lambda: services.update_intent(intent, current_user, form.to_input()),
+                 to=url_for("intents.detail", intent_id=intent.id),
+                 success=lambda changes: (_("Saved."), "success") if changes else (_("Nothing was changed."), "info"))
 
 
 def _manage_page(intent: Intent, **forms) -> str:
@@ -182,63 +144,38 @@ def _manage_page(intent: Intent, **forms) -> str:
                            button=ButtonForm(), has_events=bool(events), **defaults)
 
 
-def _staff_intent(intent_id: int) -> Intent:
-    intent = access.get_intent_or_404(intent_id, current_user)
-    access.require_buyer_staff(intent, current_user)
-    return intent
-
-
 @bp.get("/intents/<int:intent_id>/manage")
 @login_required
 def manage(intent_id: int):
-    return _manage_page(_staff_intent(intent_id))
+    return _manage_page(staff_intent_or_404(intent_id))
 
 
-def _status_action(intent: Intent, form, action, success: str, form_name: str):
-    return perform(action, form=form, page=lambda: _manage_page(intent, **{form_name: form}), success=success,
-                   to=url_for("intents.detail", intent_id=intent.id))
-
-
-@bp.post("/intents/<int:intent_id>/announce")
-@login_required
-def announce(intent_id: int):
-    intent = _staff_intent(intent_id)
-    return perform(lambda: services.announce_intent(intent, current_user), form=ButtonForm(),
-                   to=url_for("intents.detail", intent_id=intent.id),
-                   success=_("The intent is announced: it is public, and suppliers with matching alerts are told."))
-
-
-@bp.post("/intents/<int:intent_id>/tender-published")
-@login_required
-def publish_tender(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = TenderPublishedForm()
-    return _status_action(intent, form, lambda: services.publish_tender(intent, current_user, form.tender_url.data),
-                          _("The tender is marked published, with the link to its notice."), "tender_form")
-
-
-@bp.post("/intents/<int:intent_id>/awarded")
-@login_required
-def awarded(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = AwardedForm()
-    return _status_action(intent, form, lambda: services.mark_awarded(intent, current_user, form.note.data),
-                          _("The intent is marked awarded."), "awarded_form")
-
-
-@bp.post("/intents/<int:intent_id>/withdraw")
-@login_required
-def withdraw(intent_id: int):
-    intent = _staff_intent(intent_id)
-    form = WithdrawForm()
-    return _status_action(intent, form, lambda: services.withdraw_intent(intent, current_user, form.reason.data),
-                          _("The intent is withdrawn."), "withdraw_form")
+# The buyer's actions on one intent.
+# endpoint: (path, where to go, form, the change, message, the form's name on the manage page, the row removed)
+page_views(bp, "/intents/<int:intent_id>/{path}", {
+    "announce": ("announce", "intents.detail", ButtonForm,
+                 lambda intent, _form, _item: services.announce_intent(intent, current_user),
+                 _l("The intent is announced: it is public, and suppliers with matching alerts are told.")),
+    "publish_tender": ("tender-published", "intents.detail", TenderPublishedForm,
+                       lambda intent, form, _item: services.publish_tender(intent, current_user, form.tender_url.data),
+                       _l("The tender is marked published, with the link to its notice."), "tender_form"),
+    "awarded": ("awarded", "intents.detail", AwardedForm,
+                lambda intent, form, _item: services.mark_awarded(intent, current_user, form.note.data),
+                _l("The intent is marked awarded."), "awarded_form"),
+    "withdraw": ("withdraw", "intents.detail", WithdrawForm,
+                 lambda intent, form, _item: services.withdraw_intent(intent, current_user, form.reason.data),
+                 _l("The intent is withdrawn."), "withdraw_form"),
+    "unlink_event": ("events/<int:link_id>/remove", "intents.manage", ButtonForm,
+                     lambda _intent, _form, link: links.unlink_intent(link, current_user),
+                     _l("The link is removed."), None, EventIntent),
+}, load=staff_intent_or_404, render=_manage_page, owner="intent_id",
+           to=lambda intent, endpoint: url_for(endpoint, intent_id=intent.id))
 
 
 @bp.post("/intents/<int:intent_id>/delete")
 @login_required
 def delete(intent_id: int):
-    intent = _staff_intent(intent_id)
+    intent = staff_intent_or_404(intent_id)
     return perform(lambda: services.delete_draft(intent, current_user), form=ButtonForm(),
                    to=url_for("intents.mine"), back=url_for("intents.detail", intent_id=intent_id),
                    success=_("The draft is deleted."))
@@ -249,7 +186,7 @@ def delete(intent_id: int):
 @bp.post("/intents/<int:intent_id>/events")
 @login_required
 def link_event(intent_id: int):
-    intent = _staff_intent(intent_id)
+    intent = staff_intent_or_404(intent_id)
     form = LinkEventForm()
     events = links.linkable_events(intent, current_user)
     form.event_id.choices = choices((e.id, e.title) for e in events)
@@ -262,21 +199,6 @@ def link_event(intent_id: int):
     return perform(action, form=form, page=lambda: _manage_page(intent, link_form=form),
                    to=url_for("intents.manage", intent_id=intent.id),
                    success=lambda event: _("Linked to %(event)s.", event=event.title))
-
-
-def _remove_link(link: EventIntent, back: str):
-    return perform(lambda: links.unlink_intent(link, current_user), form=ButtonForm(), to=back,
-                   success=_("The link is removed."))
-
-
-@bp.post("/intents/<int:intent_id>/events/<int:link_id>/remove")
-@login_required
-def unlink_event(intent_id: int, link_id: int):
-    intent = _staff_intent(intent_id)
-    link = db.get_or_404(EventIntent, link_id)
-    if link.intent_id != intent.id:
-        abort(404)
-    return _remove_link(link, url_for("intents.manage", intent_id=intent.id))
 
 
 # -- links to intents, from the event's side (organisers) --------------------------------------------------
@@ -317,7 +239,6 @@ def event_link(slug: str):
 @login_required
 def event_unlink(slug: str, link_id: int):
     event = organiser_event_or_404(slug)
-    link = db.get_or_404(EventIntent, link_id)
-    if link.event_id != event.id:
-        abort(404)
-    return _remove_link(link, url_for("intents.event_intents", slug=event.slug))
+    link = child_or_404(EventIntent, link_id, event_id=event.id)
+    return perform(lambda: links.unlink_intent(link, current_user), form=ButtonForm(),
+                   to=url_for("intents.event_intents", slug=event.slug), success=_("The link is removed."))

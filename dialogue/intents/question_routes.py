@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import child_or_404, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
-from dialogue.extensions import db, limiter
+from dialogue.extensions import limiter
 from dialogue.intents import access, bp, questions
 from dialogue.intents.forms import AnswerForm, AskForm, MergeForm
-from dialogue.intents.routes import detail_options, render_detail
+from dialogue.intents.routes import detail_options, render_detail, staff_intent_or_404
 from dialogue.models import Intent, IntentQuestion, QuestionStatus
 
 
@@ -27,19 +27,6 @@ def ask(intent_id: int):
                    to=url_for("intents.detail", intent_id=intent.id, _anchor="questions"),
                    success=_("Your question is sent. When the buyer answers, the question and the answer are "
                              "published here for everyone, and you get the answer by mail."))
-
-
-def get_question_or_404(intent: Intent, question_id: int) -> IntentQuestion:
-    question = db.session.get(IntentQuestion, question_id)
-    if question is None or question.intent_id != intent.id:
-        abort(404)
-    return question
-
-
-def _staff_intent(intent_id: int) -> Intent:
-    intent = access.get_intent_or_404(intent_id, current_user)
-    access.require_buyer_staff(intent, current_user)
-    return intent
 
 
 def _questions_page(intent: Intent, forms: dict | None = None) -> str:
@@ -62,56 +49,50 @@ def _questions_page(intent: Intent, forms: dict | None = None) -> str:
 @bp.get("/intents/<int:intent_id>/questions/manage")
 @login_required
 def questions_page(intent_id: int):
-    return _questions_page(_staff_intent(intent_id))
+    return _questions_page(staff_intent_or_404(intent_id))
 
 
-@bp.post("/intents/<int:intent_id>/questions/<int:question_id>/answer")
-@login_required
-def answer(intent_id: int, question_id: int):
-    intent = _staff_intent(intent_id)
-    question = get_question_or_404(intent, question_id)
-    form = AnswerForm(prefix=f"q{question.id}")
-
-    def published(corrected: bool) -> str:
-        flash(_("The corrected answer is published and sent to every follower.") if corrected else
-              _("The answer is published with the question and sent to every follower."), "success")
-        return url_for("intents.questions_page", intent_id=intent.id)
-
-    return perform(lambda: questions.answer_question(question, current_user, form.answer.data,
-                                                     public_text=form.public_text.data),
-                   form=form, page=lambda: _questions_page(intent, {("answer", question.id): form}), to=published)
+def _answer_form(_intent: Intent, question: IntentQuestion) -> AnswerForm:
+    return AnswerForm(prefix=f"q{question.id}")
 
 
-@bp.post("/intents/<int:intent_id>/questions/<int:question_id>/wording")
-@login_required
-def reword(intent_id: int, question_id: int):
-    intent = _staff_intent(intent_id)
-    question = get_question_or_404(intent, question_id)
-    form = AnswerForm(prefix=f"q{question.id}")
-    return perform(lambda: questions.edit_wording(question, current_user, form.public_text.data), form=form,
-                   page=lambda: _questions_page(intent, {("answer", question.id): form}),
-                   to=url_for("intents.questions_page", intent_id=intent.id),
-                   success=_("The wording is saved. It is published with the answer."))
-
-
-@bp.post("/intents/<int:intent_id>/questions/<int:question_id>/merge")
-@login_required
-def merge(intent_id: int, question_id: int):
-    intent = _staff_intent(intent_id)
-    question = get_question_or_404(intent, question_id)
+def _merge_form(intent: Intent, question: IntentQuestion) -> MergeForm:
     form = MergeForm(prefix=f"m{question.id}")
     form.target_id.choices = choices((q.id, q.id) for q in questions.all_questions(intent)
                                      if q.id != question.id and q.status != QuestionStatus.MERGED)
+    return form
 
-    def action() -> IntentQuestion:
-        target = get_question_or_404(intent, int(form.target_id.data))
-        questions.merge_question(question, target, current_user)
-        return target
 
-    def merged(target: IntentQuestion) -> str:
-        flash(_("Question #%(a)s is merged into #%(b)s: it is answered with it, and its asker gets the answer.",
-                a=question.id, b=target.id), "success")
-        return url_for("intents.questions_page", intent_id=intent.id)
+def _merge(question: IntentQuestion, form: MergeForm) -> IntentQuestion:
+    target = child_or_404(IntentQuestion, int(form.target_id.data), intent_id=question.intent_id)
+    questions.merge_question(question, target, current_user)
+    return target
 
-    return perform(action, form=form, page=lambda: _questions_page(intent, {("merge", question.id): form}),
-                   to=merged)
+
+def _question_view(make_form, shown_as: str, change, success):
+    """The staff's answer to one question, its row on the questions page showing a refusal."""
+    def view(intent_id: int, question_id: int):
+        intent = staff_intent_or_404(intent_id)
+        question = child_or_404(IntentQuestion, question_id, intent_id=intent.id)
+        form = make_form(intent, question)
+        return perform(lambda: change(question, form), form=form,
+                       page=lambda: _questions_page(intent, {(shown_as, question.id): form}),
+                       to=url_for("intents.questions_page", intent_id=intent.id),
+                       success=lambda result: success(question, result))
+    return view
+
+
+# endpoint: (path, form, the row's form it is shown as, the change, message)
+post_views(bp, "/intents/<int:intent_id>/questions/<int:question_id>/{path}", {
+    "answer": ("answer", _answer_form, "answer",
+               lambda question, form: questions.answer_question(question, current_user, form.answer.data,
+                                                                public_text=form.public_text.data),
+               lambda _question, corrected: _("The corrected answer is published and sent to every follower.")
+               if corrected else _("The answer is published with the question and sent to every follower.")),
+    "reword": ("wording", _answer_form, "answer",
+               lambda question, form: questions.edit_wording(question, current_user, form.public_text.data),
+               lambda _question, _result: _("The wording is saved. It is published with the answer.")),
+    "merge": ("merge", _merge_form, "merge", _merge,
+              lambda question, target: _("Question #%(a)s is merged into #%(b)s: it is answered with it, and its "
+                                          "asker gets the answer.", a=question.id, b=target.id)),
+}, _question_view)

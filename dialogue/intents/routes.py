@@ -30,6 +30,13 @@ def event_url(event) -> str | None:
     return None
 
 
+def staff_intent_or_404(intent_id: int) -> Intent:
+    """An intent for the pages of its buyer's staff: 404 if the person cannot see it, 403 if not staff."""
+    intent = access.get_intent_or_404(intent_id, current_user)
+    access.require_buyer_staff(intent, current_user)
+    return intent
+
+
 def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
     form = FilterForm(args)
     form.set_choices(cpv.divisions(), browse.buyers_with_public_intents(), browse.countries_with_public_intents())
@@ -40,6 +47,7 @@ def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
         form.status.data = "announced"
     prefix = None
     if form.cpv.data and not form.cpv.errors:
+        # A filter of a GET page: a code that is not one is shown next to its field, the list stays.
         try:
             prefix = cpv.normalise_prefix(form.cpv.data)
         except DialogueError as exc:

@@ -1,24 +1,12 @@
-"""What other features' pages show from this one: the links to the suggestions, a profile's address."""
+"""What other features' pages show from this one: the links to the suggestions."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_login import current_user
 
 from dialogue.matching import access, bp
 from dialogue.matching.priorities import BONUS_MAX
 from dialogue.matching.queries import CANDIDATE_KINDS
-
-# The organisation's public page: the profile page once there is one, else the organisation page.
-ORGANISATION_ENDPOINTS = ("organisations.profile", "organisations.detail")
-
-
-def organisation_url(slug: str) -> str:
-    for endpoint in ORGANISATION_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, slug=slug)
-    raise LookupError("no organisation page")
-
 
 @bp.app_context_processor
 def matching_helpers():
@@ -29,5 +17,4 @@ def matching_helpers():
         return org.kind in CANDIDATE_KINDS and access.can_see_organisation_suggestions(org, current_user)
 
     return {"intent_suggestions_visible": intent_suggestions_visible,
-            "organisation_suggestions_visible": organisation_suggestions_visible,
-            "organisation_url": organisation_url, "match_bonus_max": BONUS_MAX}
+            "organisation_suggestions_visible": organisation_suggestions_visible, "match_bonus_max": BONUS_MAX}

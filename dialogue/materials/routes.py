@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.errors import DialogueError
-from dialogue.core.forms import ButtonForm, attach_error, choices
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
 from dialogue.core.permissions import require_verified
 from dialogue.core.text import without_controls
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import get_event_or_404, organiser_event_or_404
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
@@ -70,12 +70,30 @@ def _back_url(material: Material) -> str:
     return url_for("materials.intent_index", intent_id=material.intent_id)
 
 
-def _render_error(form, exc: DialogueError):
-    db.session.rollback()
-    if exc.status_code in (403, 404):
-        abort(exc.status_code, exc.message)
-    attach_error(form, exc)
-    return exc.status_code
+def _added(material: Material) -> str:
+    return _("“%(title)s” is added.", title=material.title)
+
+
+def _detail_url(material: Material) -> str:
+    return url_for("materials.detail", material_id=material.id)
+
+
+def _upload_page(form: UploadForm, *, event=None, intent=None, session=lambda: None):
+    """The upload page of an event or an intent; on POST the upload, with ``session`` giving the agenda
+    session the material belongs to."""
+    form.file.description = _file_hint()
+    page = lambda: render_template("materials/upload.html", event=event, intent=intent, form=form)  # noqa: E731
+    if request.method == "GET":
+        return page()
+
+    def add() -> Material:
+        filename, stream = _uploaded_file()
+        return services.upload_material(
+            current_user, event=event, session=session(), intent=intent, title=form.title.data,
+            description=form.description.data, language=form.language.data, visibility=form.visibility.data,
+            filename=filename, stream=stream, link_url=form.link.data)
+
+    return perform(add, form=form, page=page, to=_detail_url, success=_added)
 
 
 @bp.get("/events/<slug>/materials")
@@ -97,27 +115,13 @@ def upload(slug: str):
     form.target.choices = choices(targets)
     if request.method == "GET" and f"session-{request.args.get('session', '')}" in dict(targets):
         form.target.data = f"session-{request.args['session']}"
-    form.file.description = _file_hint()
-    status = 200
-    if form.validate_on_submit():
-        session = None
+
+    def session():
         if form.target.data.startswith("session-"):
-            session = next(s for s in event.sessions if f"session-{s.id}" == form.target.data)
-        filename, stream = _uploaded_file()
-        try:
-            material = services.upload_material(
-                current_user, event=event, session=session, title=form.title.data,
-                description=form.description.data, language=form.language.data,
-                visibility=form.visibility.data, filename=filename, stream=stream, link_url=form.link.data)
-        except DialogueError as exc:
-            status = _render_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("“%(title)s” is added.", title=material.title), "success")
-            return redirect(url_for("materials.detail", material_id=material.id), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("materials/upload.html", event=event, intent=None, form=form), status
+            return next(s for s in event.sessions if f"session-{s.id}" == form.target.data)
+        return None
+
+    return _upload_page(form, event=event, session=session)
 
 
 @bp.get("/intents/<int:intent_id>/materials")
@@ -143,24 +147,7 @@ def upload_intent(intent_id: int):
     form.for_intent()
     if request.method == "GET":
         form.visibility.data = "public"
-    form.file.description = _file_hint()
-    status = 200
-    if form.validate_on_submit():
-        filename, stream = _uploaded_file()
-        try:
-            material = services.upload_material(
-                current_user, intent=intent, title=form.title.data, description=form.description.data,
-                language=form.language.data, visibility=form.visibility.data, filename=filename, stream=stream,
-                link_url=form.link.data)
-        except DialogueError as exc:
-            status = _render_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("“%(title)s” is added.", title=material.title), "success")
-            return redirect(url_for("materials.detail", material_id=material.id), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("materials/upload.html", event=None, intent=intent, form=form), status
+    return _upload_page(form, intent=intent)
 
 
 @bp.get("/materials/<int:material_id>")
@@ -179,23 +166,14 @@ def edit(material_id: int):
     form = EditForm(obj=material if request.method == "GET" else None)
     if material.intent_id is not None:
         form.for_intent()
+    page = lambda: render_template("materials/edit.html", material=material, form=form)  # noqa: E731
     if request.method == "GET":
         form.visibility.data = material.visibility.value
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_material(material, current_user, title=form.title.data,
-                                     description=form.description.data, language=form.language.data,
-                                     visibility=form.visibility.data)
-        except DialogueError as exc:
-            status = _render_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The changes are saved."), "success")
-            return redirect(url_for("materials.detail", material_id=material.id), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("materials/edit.html", material=material, form=form), status
+        return page()
+    return perform(lambda: services.update_material(material, current_user, title=form.title.data,
+                                                    description=form.description.data,
+                                                    language=form.language.data, visibility=form.visibility.data),
+                   form=form, page=page, to=_detail_url(material), success=_("The changes are saved."))
 
 
 @bp.route("/materials/<int:material_id>/replace", methods=["GET", "POST"])
@@ -204,22 +182,18 @@ def replace(material_id: int):
     material, _viewer = _manageable_material_or_abort(material_id)
     form = ReplaceForm()
     form.file.description = _file_hint()
-    status = 200
-    if form.validate_on_submit():
+    page = lambda: render_template("materials/replace.html", material=material, form=form)  # noqa: E731
+    if request.method == "GET":
+        return page()
+
+    def replace_file() -> MaterialVersion:
         filename, stream = _uploaded_file()
-        try:
-            version = services.replace_material(material, current_user, filename=filename, stream=stream,
-                                                link_url=form.link.data, note=form.note.data)
-        except DialogueError as exc:
-            status = _render_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Version %(n)s is now the current one; earlier versions are kept.", n=version.number),
-                  "success")
-            return redirect(url_for("materials.detail", material_id=material.id), 303)
-    elif request.method == "POST":
-        status = 400
-    return render_template("materials/replace.html", material=material, form=form), status
+        return services.replace_material(material, current_user, filename=filename, stream=stream,
+                                         link_url=form.link.data, note=form.note.data)
+
+    return perform(replace_file, form=form, page=page, to=_detail_url(material),
+                   success=lambda version: _("Version %(n)s is now the current one; earlier versions are kept.",
+                                             n=version.number))
 
 
 @bp.route("/materials/<int:material_id>/delete", methods=["GET", "POST"])
@@ -228,18 +202,9 @@ def delete(material_id: int):
     material, _viewer = _manageable_material_or_abort(material_id)
     form = ButtonForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        back = _back_url(material)
-        try:
-            hashes = services.remove_material(material, current_user)
-        except DialogueError as exc:
-            db.session.rollback()
-            abort(exc.status_code, exc.message)
-        db.session.commit()
-        services.purge_files(hashes)
-        flash(_("“%(title)s” is removed.", title=material.title), "success")
-        return redirect(back, 303)
+        return perform(lambda: services.remove_material(material, current_user), form=form, to=_back_url(material),
+                       back=_detail_url(material), after=services.purge_files,
+                       success=_("“%(title)s” is removed.", title=material.title))
     return render_template("materials/delete.html", material=material, form=form)
 
 
@@ -329,8 +294,7 @@ def package_zip(slug: str):
 @bp.get("/events/<slug>/materials/manage")
 @login_required
 def manage(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     viewer = access.event_viewer(event, current_user)
     materials = listing.list_event_materials(event, viewer)
     ids = [m.id for m in materials.items]
@@ -342,32 +306,29 @@ def manage(slug: str):
 @bp.post("/events/<slug>/materials/reminders")
 @login_required
 def remind(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
+    event = organiser_event_or_404(slug)
     form = RemindForm()
-    if not form.validate_on_submit():
-        abort(400)
-    session = None
-    if form.session_id.data:
+
+    def session() -> AgendaSession | None:
+        if not form.session_id.data:
+            return None
         session_id = parse_id(form.session_id.data)
         session = db.session.get(AgendaSession, session_id) if session_id is not None else None
         if session is None or session.event_id != event.id:
             abort(404)
-    try:
-        mailed, skipped = overview.remind_speakers(event, current_user, session)
-    except DialogueError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        if mailed:
-            message = ngettext("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
-            if skipped:
-                message += " " + ngettext(
-                    "%(num)s other was reminded in the last 12 hours and is not mailed again.",
-                    "%(num)s others were reminded in the last 12 hours and are not mailed again.", skipped)
-            flash(message, "success")
-        else:
-            flash(_("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."),
-                  "info")
-    return redirect(url_for("materials.manage", slug=event.slug), 303)
+        return session
+
+    return perform(lambda: overview.remind_speakers(event, current_user, session()), form=form,
+                   to=url_for("materials.manage", slug=event.slug), success=_reminded)
+
+
+def _reminded(counts: tuple[int, int]) -> tuple[str, str]:
+    mailed, skipped = counts
+    if not mailed:
+        return _("Every speaker without slides was reminded in the last 12 hours; nobody is mailed again."), "info"
+    message = ngettext("%(num)s speaker is reminded.", "%(num)s speakers are reminded.", mailed)
+    if skipped:
+        message += " " + ngettext(
+            "%(num)s other was reminded in the last 12 hours and is not mailed again.",
+            "%(num)s others were reminded in the last 12 hours and are not mailed again.", skipped)
+    return message, "success"

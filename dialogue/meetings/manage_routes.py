@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
-from dialogue.core.errors import DialogueError, NotAllowed, NotFound
-from dialogue.core.forms import ButtonForm, attach_error
+from dialogue.core.actions import page_views, perform
+from dialogue.core.forms import ButtonForm
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.meetings import bp, exports, notify, queries, scheduling, setup
@@ -60,51 +60,24 @@ def setup_page(slug: str):
         page=lambda: _render_setup(event, settings_form=form), success=_("Meeting settings saved."))
 
 
-@bp.post("/events/<slug>/meetings/blocks")
-@login_required
-def add_block(slug: str):
-    event = organiser_event_or_404(slug)
-    form = BlockForm()
-    return perform(lambda: setup.add_block(event, form.day.data, form.start.data, form.end.data),
-                   to=url_for("meetings.setup_page", slug=slug) + "#blocks",
-                   success=lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)),
-                   form=form, page=lambda: _render_setup(event, block_form=form))
-
-
-@bp.post("/events/<slug>/meetings/blocks/<int:block_id>/delete")
-@login_required
-def delete_block(slug: str, block_id: int):
-    event = organiser_event_or_404(slug)
-    block = db.get_or_404(MeetingBlock, block_id)
-    if block.event_id != event.id:
-        abort(404)
-    return perform(lambda: setup.delete_block(event, block, actor=current_user),
-                   to=url_for("meetings.setup_page", slug=slug) + "#blocks", form=ButtonForm(),
-                   success=_("Meeting block removed."))
-
-
-@bp.post("/events/<slug>/meetings/locations")
-@login_required
-def add_location(slug: str):
-    event = organiser_event_or_404(slug)
-    form = LocationForm()
-    return perform(lambda: setup.add_locations(event, label=form.label.data, count=form.count.data,
-                                               capacity=form.capacity.data, kind=LocationKind(form.kind.data)),
-                   to=url_for("meetings.setup_page", slug=slug) + "#locations",
-                   success=lambda created: _("%(n)s meeting place(s) added.", n=len(created)),
-                   form=form, page=lambda: _render_setup(event, location_form=form))
-
-
-@bp.post("/events/<slug>/meetings/locations/<int:location_id>/delete")
-@login_required
-def delete_location(slug: str, location_id: int):
-    event = organiser_event_or_404(slug)
-    location = db.get_or_404(MeetingLocation, location_id)
-    if location.event_id != event.id:
-        abort(404)
-    return perform(lambda: setup.delete_location(event, location, actor=current_user),
-                   to=url_for("meetings.setup_page", slug=slug) + "#locations", form=ButtonForm(),
-                   success=_("Meeting place removed."))
+# endpoint: (path, where on the page, form, the change, message, the form's name there, the row removed)
+page_views(bp, "/events/<slug>/meetings/{path}", {
+    "add_block": ("blocks", "#blocks", BlockForm,
+                  lambda event, form, _item: setup.add_block(event, form.day.data, form.start.data, form.end.data),
+                  lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)), "block_form"),
+    "delete_block": ("blocks/<int:block_id>/delete", "#blocks", ButtonForm,
+                     lambda event, _form, block: setup.delete_block(event, block, actor=current_user),
+                     _l("Meeting block removed."), None, MeetingBlock),
+    "add_location": ("locations", "#locations", LocationForm,
+                     lambda event, form, _item: setup.add_locations(
+                         event, label=form.label.data, count=form.count.data, capacity=form.capacity.data,
+                         kind=LocationKind(form.kind.data)),
+                     lambda created: _("%(n)s meeting place(s) added.", n=len(created)), "location_form"),
+    "delete_location": ("locations/<int:location_id>/delete", "#locations", ButtonForm,
+                        lambda event, _form, location: setup.delete_location(event, location, actor=current_user),
+                        _l("Meeting place removed."), None, MeetingLocation),
+}, load=organiser_event_or_404, render=_render_setup,
+           to=lambda event, anchor: url_for("meetings.setup_page", slug=event.slug) + anchor)
 
 
 # Overview, export ---------------------------------------------------------------------------------
@@ -137,28 +110,24 @@ def export(slug: str):
 def schedule(slug: str):
     event = organiser_event_or_404(slug)
     form = ScheduleForm()
-    if form.validate_on_submit():
-        # Not perform(): the run is launched in the background only once it is committed.
-        try:
-            run = scheduling.start_run(event, current_user, form.time_limit.data)
-        except (NotAllowed, NotFound):
-            raise
-        except DialogueError as exc:
-            db.session.rollback()
-            attach_error(form, exc)
-        else:
-            db.session.commit()
-            scheduling.launch(current_app._get_current_object(), run.id)
-            return redirect(url_for("meetings.schedule", slug=slug), 303)
-    run = scheduling.latest_run(event)
-    # A run whose process stopped sending heartbeats is shown as failed; the next start marks it so.
-    stalled = run is not None and scheduling.is_stale(run)
-    running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stalled
-    return render_template("meetings/schedule.html", event=event, settings=get_settings(event), form=form, run=run,
-                           running=running, stalled=stalled, pending=queries.pending_request_count(event),
-                           drafts=queries.draft_count(event),
-                           unplaced=queries.unplaced_requests(run, scheduling.REASON_LABELS),
-                           button=ButtonForm()), form_status(form)
+
+    def page():
+        run = scheduling.latest_run(event)
+        # A run whose process stopped sending heartbeats is shown as failed; the next start marks it so.
+        stalled = run is not None and scheduling.is_stale(run)
+        running = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stalled
+        return render_template("meetings/schedule.html", event=event, settings=get_settings(event), form=form,
+                               run=run, running=running, stalled=stalled,
+                               pending=queries.pending_request_count(event), drafts=queries.draft_count(event),
+                               unplaced=queries.unplaced_requests(run, scheduling.REASON_LABELS),
+                               button=ButtonForm())
+
+    if request.method == "GET":
+        return page()
+    # The run is launched in the background only once it is committed.
+    return perform(lambda: scheduling.start_run(event, current_user, form.time_limit.data), form=form, page=page,
+                   to=url_for("meetings.schedule", slug=slug),
+                   after=lambda run: scheduling.launch(current_app._get_current_object(), run.id))
 
 
 @bp.get("/events/<slug>/meetings/preview")

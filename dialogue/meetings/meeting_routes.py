@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
-from dialogue.core.errors import NotFound
+from dialogue.core.actions import perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.events.access import is_organiser
 from dialogue.meetings import bp, changes, notify
@@ -19,10 +19,7 @@ from dialogue.models import Meeting, MeetingSide, MeetingStatus, utcnow
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
-    try:
-        return changes.get_meeting_for(meeting_id, current_user)
-    except NotFound:
-        abort(404)
+    return changes.get_meeting_for(meeting_id, current_user)  # NotFound: the 404 page
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -77,75 +74,6 @@ def meeting_ics(meeting_id: int):
                     headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
 
 
-def _change(meeting: Meeting, form, change, success: str, shown_as: str | None = None):
-    """One change to a meeting through perform(). A form shown on the meeting page (``shown_as``: its
-    name there) gets its refusal next to it; a plain button's refusal is flashed."""
-    page = None
-    if shown_as is not None:
-        page = lambda: _render_detail(_load_meeting(meeting.id), **{shown_as: form})  # noqa: E731
-    return perform(lambda: change(meeting), to=url_for("meetings.detail", meeting_id=meeting.id), form=form,
-                   page=page, success=success)
-
-
-@bp.post("/meetings/<int:meeting_id>/cancel")
-@login_required
-def cancel(meeting_id: int):
-    form = NoteForm()
-    return _change(_load_meeting(meeting_id), form,
-                   lambda m: changes.cancel_meeting(m, current_user, form.note.data or ""),
-                   _("The meeting is cancelled. Everyone's calendar entry is withdrawn."), "cancel_form")
-
-
-@bp.post("/meetings/<int:meeting_id>/reschedule")
-@login_required
-def reschedule(meeting_id: int):
-    form = RescheduleForm()
-    return _change(_load_meeting(meeting_id), form,
-                   lambda m: changes.ask_reschedule(m, current_user, form.slot.data, form.note.data or ""),
-                   _("Your proposal is sent. The meeting moves when the other side accepts."), "reschedule_form")
-
-
-@bp.post("/meetings/<int:meeting_id>/reschedule/accept")
-@login_required
-def reschedule_accept(meeting_id: int):
-    return _change(_load_meeting(meeting_id), ButtonForm(), lambda m: changes.answer_reschedule(m, current_user, True),
-                   _("The meeting is moved. Everyone's calendar entry updates."))
-
-
-@bp.post("/meetings/<int:meeting_id>/reschedule/decline")
-@login_required
-def reschedule_decline(meeting_id: int):
-    return _change(_load_meeting(meeting_id), ButtonForm(), lambda m: changes.answer_reschedule(m, current_user, False),
-                   _("The meeting stays at its time."))
-
-
-@bp.post("/meetings/<int:meeting_id>/people")
-@login_required
-def add_person(meeting_id: int):
-    form = AddPersonForm()
-    return _change(_load_meeting(meeting_id), form,
-                   lambda m: changes.add_participant(m, current_user, form.person.data),
-                   _("The person is added and gets the invitation."), "add_form")
-
-
-@bp.post("/meetings/<int:meeting_id>/no-show")
-@login_required
-def no_show(meeting_id: int):
-    form = NoteForm()
-    return _change(_load_meeting(meeting_id), form,
-                   lambda m: changes.report_no_show(m, current_user, form.note.data or ""),
-                   _("Recorded: the meeting did not take place."), "no_show_form")
-
-
-@bp.post("/meetings/<int:meeting_id>/no-show/undo")
-@login_required
-def no_show_undo(meeting_id: int):
-    return _change(_load_meeting(meeting_id), ButtonForm(), lambda m: changes.undo_no_show(m, current_user),
-                   _("The meeting is recorded as taken place again."))
-
-
-# Organisers' changes to one meeting ---------------------------------------------------------------
-
 def _organiser_meeting(meeting_id: int) -> Meeting:
     meeting = _load_meeting(meeting_id)
     if not is_organiser(meeting.event, current_user):
@@ -153,20 +81,47 @@ def _organiser_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-@bp.post("/meetings/<int:meeting_id>/move")
-@login_required
-def move(meeting_id: int):
-    form = MoveForm()
-    return _change(_organiser_meeting(meeting_id), form,
-                   lambda m: changes.move_meeting(m, form.slot.data, current_user,
+def _change_view(load, form_class, change, success, shown_as: str | None = None):
+    """One change to a meeting through perform(). A form shown on the meeting page (``shown_as``: its
+    name there) gets its refusal next to it; a plain button's refusal is flashed."""
+    def view(meeting_id: int):
+        meeting = load(meeting_id)
+        form = form_class()
+        page = None
+        if shown_as is not None:
+            page = lambda: _render_detail(_load_meeting(meeting.id), **{shown_as: form})  # noqa: E731
+        return perform(lambda: change(meeting, form), to=url_for("meetings.detail", meeting_id=meeting.id),
+                       form=form, page=page, success=success)
+    return view
+
+
+# endpoint: (path, who may, form, the change, message, the form's name on the meeting page)
+post_views(bp, "/meetings/<int:meeting_id>/{path}", {
+    "cancel": ("cancel", _load_meeting, NoteForm,
+               lambda m, form: changes.cancel_meeting(m, current_user, form.note.data or ""),
+               _l("The meeting is cancelled. Everyone's calendar entry is withdrawn."), "cancel_form"),
+    "reschedule": ("reschedule", _load_meeting, RescheduleForm,
+                   lambda m, form: changes.ask_reschedule(m, current_user, form.slot.data, form.note.data or ""),
+                   _l("Your proposal is sent. The meeting moves when the other side accepts."), "reschedule_form"),
+    "reschedule_accept": ("reschedule/accept", _load_meeting, ButtonForm,
+                          lambda m, _form: changes.answer_reschedule(m, current_user, True),
+                          _l("The meeting is moved. Everyone's calendar entry updates.")),
+    "reschedule_decline": ("reschedule/decline", _load_meeting, ButtonForm,
+                           lambda m, _form: changes.answer_reschedule(m, current_user, False),
+                           _l("The meeting stays at its time.")),
+    "add_person": ("people", _load_meeting, AddPersonForm,
+                   lambda m, form: changes.add_participant(m, current_user, form.person.data),
+                   _l("The person is added and gets the invitation."), "add_form"),
+    "no_show": ("no-show", _load_meeting, NoteForm,
+                lambda m, form: changes.report_no_show(m, current_user, form.note.data or ""),
+                _l("Recorded: the meeting did not take place."), "no_show_form"),
+    "no_show_undo": ("no-show/undo", _load_meeting, ButtonForm, lambda m, _form: changes.undo_no_show(m, current_user),
+                     _l("The meeting is recorded as taken place again.")),
+    # Organisers' changes to one meeting
+    "move": ("move", _organiser_meeting, MoveForm,
+             lambda m, form: changes.move_meeting(m, form.slot.data, current_user,
                                                   location_id=form.location.data or None),
-                   _("The meeting is moved. Everyone's calendar entry updates."), "move_form")
-
-
-@bp.post("/meetings/<int:meeting_id>/link")
-@login_required
-def set_link(meeting_id: int):
-    form = LinkForm()
-    return _change(_organiser_meeting(meeting_id), form, lambda m: changes.set_virtual_url(m, form.url.data),
-                   _("The room link is saved."), "link_form")
-
+             _l("The meeting is moved. Everyone's calendar entry updates."), "move_form"),
+    "set_link": ("link", _organiser_meeting, LinkForm, lambda m, form: changes.set_virtual_url(m, form.url.data),
+                 _l("The room link is saved."), "link_form"),
+}, _change_view)

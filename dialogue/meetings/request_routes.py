@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
-from dialogue.core.errors import NotFound
+from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
-from dialogue.events.access import get_event_or_404, require_participant
 from dialogue.extensions import db
 from dialogue.meetings import bp, queries, requests
 from dialogue.meetings.forms import AcceptForm, NoteForm, PriorityForm, RequestForm
 from dialogue.meetings.people import buyer_people, confirmed_registration, get_settings, side_of, supplier_people
-from dialogue.meetings.routes import slot_choices, slot_label
+from dialogue.meetings.routes import participant_meetings, slot_choices, slot_label
 from dialogue.meetings.setup import list_slots
 from dialogue.models import MeetingSide, Organisation, RequestStatus, utcnow
 
@@ -23,11 +22,9 @@ from dialogue.models import MeetingSide, Organisation, RequestStatus, utcnow
 @bp.route("/events/<slug>/meetings/request/<int:org_id>", methods=["GET", "POST"])
 @login_required
 def new_request(slug: str, org_id: int):
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    settings = get_settings(event)
+    event, settings = participant_meetings(slug)
     org = db.session.get(Organisation, org_id)
-    if settings is None or org is None:
+    if org is None:
         abort(404)
     if side_of(confirmed_registration(event, current_user)) != "supplier":
         abort(403, _("Only suppliers and resellers with a confirmed registration can ask for meetings."))
@@ -58,17 +55,10 @@ def new_request(slug: str, org_id: int):
         success=_("Your request is sent to %(org)s.", org=org.name))
 
 
-def _load_request(request_id: int):
-    try:
-        return requests.get_request_for(request_id, current_user)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/meetings/requests/<int:request_id>")
 @login_required
 def request_detail(request_id: int):
-    return _render_request(_load_request(request_id))
+    return _render_request(requests.get_request_for(request_id, current_user))
 
 
 def _render_request(req, accept_form=None, decline_form=None):
@@ -97,44 +87,37 @@ def _render_request(req, accept_form=None, decline_form=None):
                            priority_form=PriorityForm(priority=req.buyer_priority), free=free, button=ButtonForm())
 
 
-@bp.post("/meetings/requests/<int:request_id>/accept")
-@login_required
-def accept(request_id: int):
-    req = _load_request(request_id)
-    form = AcceptForm()
-    return perform(lambda: requests.accept_request(req, current_user, slot_id=form.slot.data,
-                                                   buyer_ids=form.buyers.data or []),
-                   to=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id), form=form,
-                   page=lambda: _render_request(_load_request(request_id), accept_form=form),
-                   success=_("Meeting confirmed. Everyone gets an invitation for their calendar."))
+def _request_view(form_class, action, to, success, shown_as: str | None = None):
+    """One answer to a request through perform(); a refusal goes back to the request page."""
+    def view(request_id: int):
+        req = requests.get_request_for(request_id, current_user)
+        form = form_class()
+        page = None
+        if shown_as is not None:
+            page = lambda: _render_request(requests.get_request_for(request_id, current_user),  # noqa: E731
+                                           **{shown_as: form})
+        return perform(lambda: action(req, form), form=form, page=page, to=lambda result: to(req, result),
+                       back=url_for("meetings.request_detail", request_id=request_id), success=success)
+    return view
 
 
-@bp.post("/meetings/requests/<int:request_id>/decline")
-@login_required
-def decline(request_id: int):
-    req = _load_request(request_id)
-    form = NoteForm()
-    return perform(lambda: requests.decline_request(req, current_user, form.note.data or ""),
-                   to=url_for("meetings.event_home", slug=req.event.slug), form=form,
-                   page=lambda: _render_request(_load_request(request_id), decline_form=form),
-                   success=_("The request is declined; the requester is told."))
+def _event_home(req, _result) -> str:
+    return url_for("meetings.event_home", slug=req.event.slug)
 
 
-@bp.post("/meetings/requests/<int:request_id>/withdraw")
-@login_required
-def withdraw(request_id: int):
-    req = _load_request(request_id)
-    return perform(lambda: requests.withdraw_request(req, current_user),
-                   to=url_for("meetings.event_home", slug=req.event.slug), form=ButtonForm(),
-                   back=url_for("meetings.request_detail", request_id=request_id),
-                   success=_("Your request is withdrawn."))
-
-
-@bp.post("/meetings/requests/<int:request_id>/priority")
-@login_required
-def prioritise(request_id: int):
-    req = _load_request(request_id)
-    form = PriorityForm()
-    return perform(lambda: requests.prioritise_request(req, current_user, form.priority.data),
-                   to=url_for("meetings.request_detail", request_id=request_id), form=form,
-                   success=_("Priority saved; the scheduler uses it."))
+# endpoint: (path, form, the answer, where to go after it, message, the form's name on the request page)
+post_views(bp, "/meetings/requests/<int:request_id>/{path}", {
+    "accept": ("accept", AcceptForm, lambda req, form: requests.accept_request(
+        req, current_user, slot_id=form.slot.data, buyer_ids=form.buyers.data or []),
+        lambda _req, meeting: url_for("meetings.detail", meeting_id=meeting.id),
+        _l("Meeting confirmed. Everyone gets an invitation for their calendar."), "accept_form"),
+    "decline": ("decline", NoteForm,
+                lambda req, form: requests.decline_request(req, current_user, form.note.data or ""), _event_home,
+                _l("The request is declined; the requester is told."), "decline_form"),
+    "withdraw": ("withdraw", ButtonForm, lambda req, _form: requests.withdraw_request(req, current_user),
+                 _event_home, _l("Your request is withdrawn.")),
+    "prioritise": ("priority", PriorityForm,
+                   lambda req, form: requests.prioritise_request(req, current_user, form.priority.data),
+                   lambda req, _result: url_for("meetings.request_detail", request_id=req.id),
+                   _l("Priority saved; the scheduler uses it.")),
+}, _request_view)

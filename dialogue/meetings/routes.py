@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
 from dialogue.events.access import get_event_or_404, is_organiser, require_participant
@@ -63,20 +64,18 @@ def my_agenda():
                            token=token, now=now, form=ButtonForm())
 
 
-@bp.post("/meetings/feed/regenerate")
-@login_required
-def feed_regenerate():
-    return perform(lambda: agenda.regenerate_feed_token(current_user),
-                   to=url_for("meetings.my_agenda") + "#feed", form=ButtonForm(),
-                   success=_("Your calendar feed has a new address. The old address no longer works."))
+def _feed_view(change, success):
+    def view():
+        return perform(lambda: change(current_user), to=url_for("meetings.my_agenda") + "#feed", form=ButtonForm(),
+                       success=success)
+    return view
 
 
-@bp.post("/meetings/feed/revoke")
-@login_required
-def feed_revoke():
-    return perform(lambda: agenda.revoke_feed_token(current_user),
-                   to=url_for("meetings.my_agenda") + "#feed", form=ButtonForm(),
-                   success=_("Your calendar feed is switched off."))
+post_views(bp, "/meetings/feed/{path}", {
+    "feed_regenerate": ("regenerate", agenda.regenerate_feed_token,
+                        _l("Your calendar feed has a new address. The old address no longer works.")),
+    "feed_revoke": ("revoke", agenda.revoke_feed_token, _l("Your calendar feed is switched off.")),
+}, _feed_view)
 
 
 @bp.get("/calendar/<token>.ics")
@@ -96,12 +95,21 @@ def feed(token: str):
 
 # The event's meetings page --------------------------------------------------------------------------
 
-@bp.get("/events/<slug>/meetings")
-@login_required
-def event_home(slug: str):
+def participant_meetings(slug: str, *, required: bool = True, mode: MeetingMode | None = None):
+    """The event and its meeting settings, for its participants; 404 when the event has no meetings
+    (``required``) or they are not run in ``mode``."""
     event = get_event_or_404(slug, current_user)
     require_participant(event, current_user)
     settings = get_settings(event)
+    if required and (settings is None or (mode is not None and settings.mode != mode)):
+        abort(404)
+    return event, settings
+
+
+@bp.get("/events/<slug>/meetings")
+@login_required
+def event_home(slug: str):
+    event, settings = participant_meetings(slug, required=False)
     side = side_of(confirmed_registration(event, current_user))
     meetings = agenda.my_meetings(current_user, event)
     sent, received = agenda.my_requests(current_user, event)
@@ -113,11 +121,7 @@ def event_home(slug: str):
 @bp.get("/events/<slug>/meetings/buyers")
 @login_required
 def buyers(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    settings = get_settings(event)
-    if settings is None:
-        abort(404)
+    event, settings = participant_meetings(slug)
     orgs = buyer_organisations(event)
     own = current_user.organisation.id if current_user.organisation else None
     intents = {org.id: requestable_intents(event, org.id) for org in orgs}
@@ -139,11 +143,7 @@ def _buyer_or_404(event, buyer_id: int) -> User:
 @login_required
 def book(slug: str, buyer_id: int):
     """A buyer's calendar; a supplier picks a free time and books it (self-booking events)."""
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    settings = get_settings(event)
-    if settings is None or settings.mode != MeetingMode.SELF_BOOKING:
-        abort(404)
+    event, _settings = participant_meetings(slug, mode=MeetingMode.SELF_BOOKING)
     buyer = _buyer_or_404(event, buyer_id)
     form = BookForm()
     if not form.is_submitted():
@@ -187,10 +187,7 @@ def _render_grid(event, buyer, form):
 @bp.route("/events/<slug>/meetings/availability", methods=["GET", "POST"])
 @login_required
 def availability(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    if get_settings(event) is None:
-        abort(404)
+    event, _settings = participant_meetings(slug)
     registration = confirmed_registration(event, current_user)
     side = side_of(registration)
     if side is None:

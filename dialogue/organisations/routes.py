@@ -1,22 +1,19 @@
-from flask import abort, flash, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
-from dialogue.models import Invitation, MemberRole, Membership, Organisation
-from dialogue.organisations import bp, services
+from dialogue.models import MemberRole, Membership, Organisation
+from dialogue.organisations import bp, queries, services
 from dialogue.organisations.access import can_see_contact
 from dialogue.organisations.forms import InviteForm, RoleForm
 from dialogue.organisations.profiles import can_edit, load_profile
 
 
 def get_organisation_or_404(slug: str) -> Organisation:
-    org = db.session.scalar(select(Organisation).options(
-        selectinload(Organisation.memberships).joinedload(Membership.user)).where(Organisation.slug == slug))
+    org = queries.organisation_with_members(slug)
     if org is None:
         abort(404)
     return org
@@ -51,10 +48,6 @@ def profile(slug: str):
     return _detail_page(get_organisation_or_404(slug))
 
 
-# The page's earlier endpoint name, for links written before profiles.
-bp.add_url_rule("/organisations/<slug>", endpoint="detail", view_func=profile, methods=["GET"])
-
-
 @bp.post("/organisations/<slug>/invitations")
 @login_required
 def invite(slug: str):
@@ -64,12 +57,8 @@ def invite(slug: str):
     form = InviteForm()
     return perform(lambda: services.invite_member(org, current_user, form.email.data, MemberRole(form.role.data)),
                    form=form, page=lambda: _detail_page(org, form),
-                   to=lambda invitation: _sent(invitation, slug))
-
-
-def _sent(invitation: Invitation, slug: str) -> str:
-    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
-    return url_for("organisations.profile", slug=slug)
+                   to=url_for("organisations.profile", slug=slug),
+                   success=lambda invitation: _("Invitation sent to %(email)s.", email=invitation.email))
 
 
 @bp.post("/organisations/<slug>/members/<int:membership_id>/role")

@@ -1,14 +1,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
 
 from dialogue.core.forms import ButtonForm as RetryForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import admin_required
 from dialogue.extensions import db
-from dialogue.models import OutboxMessage, OutboxStatus
-from dialogue.outbox import bp, services
+from dialogue.models import OutboxStatus
+from dialogue.outbox import bp, queries, services
 
 PAGE_SIZE = 50
 
@@ -20,13 +19,8 @@ def index():
     if status and status not in OutboxStatus.__members__.values():
         status = None
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    messages = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
-                                     .group_by(OutboxMessage.status)).all())
-    return render_template("outbox/index.html", messages=messages, counts=counts, status=status,
+    messages, _more = queries.messages_page(status, page, PAGE_SIZE)
+    return render_template("outbox/index.html", messages=messages, counts=queries.status_counts(), status=status,
                            page=page, page_size=PAGE_SIZE, statuses=list(OutboxStatus), form=RetryForm())
 
 

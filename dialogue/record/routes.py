@@ -5,10 +5,12 @@ Taking the record is logged first, so the record's own audit log shows who took 
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Response, render_template
 from flask_login import current_user, login_required
 
-from dialogue.events.access import get_event_or_404, require_organiser
+from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.intents.access import get_intent_or_404, require_buyer_staff
 from dialogue.record import archive, bp, services
@@ -16,56 +18,41 @@ from dialogue.record.intent_record import build_intent_record
 from dialogue.record.names import EXPLANATION
 
 
-def _zip_response(data: bytes, name: str) -> Response:
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
-
-
-@bp.get("/events/<slug>/record")
-@login_required
-def event_record(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
-    services.record_export(event, current_user, "page")
-    record = services.build_event_record(event, current_user)
+def _taken(as_zip: bool, log: Callable[[str], object], build: Callable[[], object],
+           page: Callable[[object], str], to_zip: Callable[[object], bytes], name: str) -> Response:
+    """Log the taking first, build the record, answer with the page or the ZIP, then commit."""
+    log("ZIP" if as_zip else "page")
+    record = build()
     # Rendered before the commit, which would expire everything loaded.
-    response = Response(render_template("record/event.html", record=record, event=record.event,
-                                        explanation=EXPLANATION))
+    if as_zip:
+        response = Response(to_zip(record), mimetype="application/zip",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    else:
+        response = Response(page(record))
     db.session.commit()
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.get("/events/<slug>/record.zip")
+@bp.get("/events/<slug>/record", defaults={"as_zip": False})
+@bp.get("/events/<slug>/record.zip", endpoint="event_record_zip", defaults={"as_zip": True})
 @login_required
-def event_record_zip(slug: str):
-    event = get_event_or_404(slug, current_user)
-    require_organiser(event, current_user)
-    services.record_export(event, current_user, "ZIP")
-    data = archive.event_zip(services.build_event_record(event, current_user))
-    db.session.commit()
-    return _zip_response(data, f"{event.slug}-consultation-record.zip")
+def event_record(slug: str, as_zip: bool):
+    event = organiser_event_or_404(slug)
+    return _taken(as_zip, lambda how: services.record_export(event, current_user, how),
+                  lambda: services.build_event_record(event, current_user),
+                  lambda record: render_template("record/event.html", record=record, event=record.event,
+                                                 explanation=EXPLANATION),
+                  archive.event_zip, f"{event.slug}-consultation-record.zip")
 
 
-@bp.get("/intents/<int:intent_id>/record")
+@bp.get("/intents/<int:intent_id>/record", defaults={"as_zip": False})
+@bp.get("/intents/<int:intent_id>/record.zip", endpoint="intent_record_zip", defaults={"as_zip": True})
 @login_required
-def intent_record(intent_id: int):
+def intent_record(intent_id: int, as_zip: bool):
     intent = get_intent_or_404(intent_id, current_user)
     require_buyer_staff(intent, current_user)
-    services.record_export(None, current_user, "page", intent=intent)
-    record = build_intent_record(intent, current_user)
-    response = Response(render_template("record/intent.html", record=record, intent=record.intent))
-    db.session.commit()
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/intents/<int:intent_id>/record.zip")
-@login_required
-def intent_record_zip(intent_id: int):
-    intent = get_intent_or_404(intent_id, current_user)
-    require_buyer_staff(intent, current_user)
-    services.record_export(None, current_user, "ZIP", intent=intent)
-    data = archive.intent_zip(build_intent_record(intent, current_user))
-    db.session.commit()
-    return _zip_response(data, f"planned-tender-{intent.id}-consultation-record.zip")
+    return _taken(as_zip, lambda how: services.record_export(None, current_user, how, intent=intent),
+                  lambda: build_intent_record(intent, current_user),
+                  lambda record: render_template("record/intent.html", record=record, intent=record.intent),
+                  archive.intent_zip, f"planned-tender-{intent.id}-consultation-record.zip")

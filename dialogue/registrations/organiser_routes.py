@@ -3,29 +3,22 @@ the questions on the form and messages to chosen registrants."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import child_or_404, form_page, perform, post_views
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
-from dialogue.extensions import db
 from dialogue.models import (
-    ACTIVE_STATES,
-    Organisation,
     ParticipantRole,
     Registration,
-    RegistrationAnswer,
     RegistrationQuestion,
     RegistrationState,
-    User,
 )
-from dialogue.registrations import bp, eligibility, mail, moderation, roles, services
+from dialogue.registrations import bp, eligibility, mail, moderation, queries, roles, services
 from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 
@@ -41,43 +34,11 @@ def _filters() -> dict:
             "review": args.get("review") == "yes"}
 
 
-def _list_query(event, filters):
-    query = (select(Registration).join(User, Registration.user_id == User.id, isouter=True)
-             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-             .where(Registration.event_id == event.id))
-    if filters["role"]:
-        query = query.where(Registration.role == filters["role"])
-    if filters["state"]:
-        query = query.where(Registration.state == filters["state"])
-    if filters["checked_in"] is True:
-        query = query.where(Registration.checked_in_at.is_not(None))
-    elif filters["checked_in"] is False:
-        query = query.where(Registration.checked_in_at.is_(None))
-    if filters["review"]:
-        query = query.where(_needs_review())
-    if filters["q"]:
-        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\"),
-                                func.lower(Organisation.name).like(pattern, escape="\\")))
-    return query
-
-
-def _needs_review():
-    """Flagged because the role does not fit the organisation's kind, and still active."""
-    return Registration.role_flagged_at.is_not(None) & Registration.state.in_(ACTIVE_STATES)
-
-
 def _render_list(event, form: DecisionForm) -> str:
     filters = _filters()
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    query = _list_query(event, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(
-        query.options(joinedload(Registration.user), joinedload(Registration.organisation))
-        .order_by(Registration.created_at, Registration.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    to_review = db.session.scalar(select(func.count()).select_from(Registration)
-                                  .where(Registration.event_id == event.id, _needs_review()))
+    rows, total = queries.registrations_page(event, filters, page, PAGE_SIZE)
+    to_review = queries.to_review_count(event)
     return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
                            page=page, total=total, has_next=page * PAGE_SIZE < total, to_review=to_review,
                            roles=list(ParticipantRole), states=list(RegistrationState))
@@ -124,18 +85,8 @@ def decide(slug: str):
     return perform(decide_them, form=form, page=lambda: _render_list(event, form), to=decided)
 
 
-def _registration_or_404(event, registration_id: int) -> Registration:
-    registration = db.session.scalar(select(Registration).options(
-        joinedload(Registration.user), joinedload(Registration.organisation),
-        selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
-        .where(Registration.id == registration_id, Registration.event_id == event.id))
-    if registration is None:
-        abort(404)
-    return registration
-
-
 def _render_detail(event, registration_id: int, *, form=None, role_form=None) -> str:
-    registration = _registration_or_404(event, registration_id)
+    registration = queries.registration_or_404(event, registration_id)
     if role_form is None:
         role_form = ChangeRoleForm(formdata=None, role=registration.role.value)
     kind = registration.organisation.kind if registration.organisation else None
@@ -151,23 +102,6 @@ def registration_detail(slug: str, registration_id: int):
     return _render_detail(event, registration_id)
 
 
-@bp.post("/events/<slug>/registrations/<int:registration_id>/role")
-@login_required
-def change_role(slug: str, registration_id: int):
-    """Change a registration's role, or keep a flagged one's, with a reason the person sees."""
-    event = organiser_event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
-    form = ChangeRoleForm()
-
-    def changed(promoted: list[Registration]) -> str:
-        flash(_("The role is now %(role)s.", role=services.role_label(registration.role)) + _promoted(promoted),
-              "success")
-        return url_for("registrations.registration_detail", slug=slug, registration_id=registration_id)
-
-    return perform(lambda: roles.change_role(registration, form.role.data, current_user, reason=form.reason.data),
-                   form=form, page=lambda: _render_detail(event, registration_id, role_form=form), to=changed)
-
-
 def _promoted(promoted: list[Registration]) -> str:
     """Who got the freed place, said after the change itself."""
     if promoted and promoted[0].user:
@@ -175,19 +109,33 @@ def _promoted(promoted: list[Registration]) -> str:
     return ""
 
 
-@bp.post("/events/<slug>/registrations/<int:registration_id>/cancel")
-@login_required
-def organiser_cancel(slug: str, registration_id: int):
-    event = organiser_event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
-    form = OrganiserCancelForm()
+def _registration_view(form_class, change, said, shown_as: str):
+    """An organiser's change to one registration, from its page; the message tells who got a freed place."""
+    def view(slug: str, registration_id: int):
+        event = organiser_event_or_404(slug)
+        registration = queries.registration_or_404(event, registration_id)
+        form = form_class()
+        return perform(lambda: change(registration, form), form=form,
+                       page=lambda: _render_detail(event, registration_id, **{shown_as: form}),
+                       to=url_for("registrations.registration_detail", slug=slug, registration_id=registration_id),
+                       success=lambda promoted: said(registration) + _promoted(promoted))
+    return view
 
-    def cancelled(promoted: list[Registration]) -> str:
-        flash(_("The registration is cancelled and the person told by email.") + _promoted(promoted), "success")
-        return url_for("registrations.registration_detail", slug=slug, registration_id=registration_id)
 
-    return perform(lambda: services.cancel_registration(registration, current_user, reason=form.reason.data or ""),
-                   form=form, page=lambda: _render_detail(event, registration_id, form=form), to=cancelled)
+# endpoint: (path, form, the change, message, the form's name on the page)
+post_views(bp, "/events/<slug>/registrations/<int:registration_id>/{path}", {
+    # Change a registration's role, or keep a flagged one's, with a reason the person sees.
+    "change_role": ("role", ChangeRoleForm,
+                    lambda registration, form: roles.change_role(registration, form.role.data, current_user,
+                                                                 reason=form.reason.data),
+                    lambda registration: _("The role is now %(role)s.", role=services.role_label(registration.role)),
+                    "role_form"),
+    "organiser_cancel": ("cancel", OrganiserCancelForm,
+                         lambda registration, form: services.cancel_registration(registration, current_user,
+                                                                                 reason=form.reason.data or ""),
+                         lambda _registration: _("The registration is cancelled and the person told by email."),
+                         "form"),
+}, _registration_view)
 
 
 # --- questions --------------------------------------------------------------------------------------
@@ -197,30 +145,20 @@ def organiser_cancel(slug: str, registration_id: int):
 def questions(slug: str):
     event = organiser_event_or_404(slug)
     form = QuestionForm()
-
-    def page() -> str:
-        rows = list(db.session.scalars(select(RegistrationQuestion).where(RegistrationQuestion.event_id == event.id)
-                                       .order_by(RegistrationQuestion.position, RegistrationQuestion.id)))
-        return render_template("registrations/questions.html", event=event, form=form, rows=rows,
-                               button=ButtonForm())
-
-    if request.method == "GET":
-        return page()
-    return perform(lambda: form_questions.add_question(
+    return form_page(lambda: form_questions.add_question(
         event, text=form.text.data, kind=form.kind.data, role=form.role.data or None,
         choices=(form.choices.data or "").splitlines(), required=form.required.data),
-        form=form, page=page, to=url_for("registrations.questions", slug=slug),
-        success=_("The question is on the registration form."))
+        form=form, page=lambda: render_template("registrations/questions.html", event=event, form=form,
+                                                rows=queries.questions_of(event), button=ButtonForm()),
+        to=url_for("registrations.questions", slug=slug), success=_("The question is on the registration form."))
 
 
 @bp.post("/events/<slug>/questions/<int:question_id>/delete")
 @login_required
 def delete_question(slug: str, question_id: int):
     event = organiser_event_or_404(slug)
-    question = db.get_or_404(RegistrationQuestion, question_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: form_questions.delete_question(event, question, actor=current_user),
+    question = child_or_404(RegistrationQuestion, question_id, event_id=event.id)
+    return perform(lambda: form_questions.delete_question(event, question, actor=current_user), form=ButtonForm(),
                    to=url_for("registrations.questions", slug=slug),
                    success=_("The question is removed, with the answers given to it."))
 

@@ -6,24 +6,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
-from dialogue.extensions import db
 from dialogue.models import (
-    Event,
-    Organisation,
     ParticipantRole,
     Registration,
-    RegistrationAnswer,
     RegistrationState,
-    User,
 )
-from dialogue.registrations import bp, door, eligibility, mail, services
+from dialogue.registrations import bp, door, eligibility, mail, queries, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 from dialogue.registrations.questions import questions_for
 
@@ -51,13 +44,6 @@ def role_plural(role) -> str:
 @bp.app_template_filter("state_label")
 def state_label(state) -> str:
     return services.state_label(state)
-
-
-def _latest_registration(event: Event) -> Registration | None:
-    """The active registration, else the most recent one (to show a cancellation or a rejection)."""
-    return active_registration(event, current_user) or db.session.scalar(
-        select(Registration).where(Registration.event_id == event.id, Registration.user_id == current_user.id)
-        .order_by(Registration.id.desc()).limit(1))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -121,11 +107,10 @@ def register(slug: str):
 @login_required
 def mine(slug: str):
     event = get_event_or_404(slug, current_user)
-    registration = _latest_registration(event)
+    registration = queries.latest_registration(event, current_user)
     if registration is None:
         return redirect(url_for("registrations.register", slug=slug))
-    answers = list(db.session.scalars(select(RegistrationAnswer).options(joinedload(RegistrationAnswer.question))
-                                      .where(RegistrationAnswer.registration_id == registration.id)))
+    answers = queries.answers_of(registration)
     from dialogue.models import utcnow
 
     return render_template(
@@ -136,16 +121,18 @@ def mine(slug: str):
         if registration.state == RegistrationState.WAITLISTED else None)
 
 
+def _own_registration(slug: str) -> Registration:
+    registration = active_registration(get_event_or_404(slug, current_user), current_user)
+    if registration is None:
+        abort(404, _("You have no active registration for this event."))
+    return registration
+
+
 @bp.post("/events/<slug>/registration/cancel")
 @login_required
 def cancel(slug: str):
-    event = get_event_or_404(slug, current_user)
-    registration = active_registration(event, current_user)
-    if registration is None:
-        abort(404, _("You have no active registration for this event."))
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: services.cancel_registration(registration, current_user),
+    registration = _own_registration(slug)
+    return perform(lambda: services.cancel_registration(registration, current_user), form=ButtonForm(),
                    to=url_for("registrations.mine", slug=slug),
                    success=_("Your registration is cancelled. Thank you for freeing the place."))
 
@@ -153,10 +140,7 @@ def cancel(slug: str):
 @bp.post("/events/<slug>/registration/consent")
 @login_required
 def consent(slug: str):
-    event = get_event_or_404(slug, current_user)
-    registration = active_registration(event, current_user)
-    if registration is None:
-        abort(404, _("You have no active registration for this event."))
+    registration = _own_registration(slug)
     form = ConsentForm()
     if not form.validate_on_submit() or form.consent.data not in ("give", "withdraw"):
         abort(400)
@@ -203,13 +187,7 @@ def participants(slug: str):
     """Confirmed participants who agreed to be listed; nobody else appears."""
     event = get_event_or_404(slug, current_user)
     require_participant(event, current_user)
-    rows = list(db.session.scalars(
-        select(Registration).join(User, Registration.user_id == User.id)
-        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-        .options(joinedload(Registration.user), joinedload(Registration.organisation))
-        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
-               Registration.list_consent_at.is_not(None), Registration.list_consent_withdrawn_at.is_(None))
-        .order_by(Registration.role, Organisation.name, User.name)))
+    rows = queries.listed_participants(event)
     registration = active_registration(event, current_user)
     return render_template("registrations/participants.html", event=event, rows=rows, registration=registration,
                            organiser=is_organiser(event, current_user))
@@ -223,11 +201,6 @@ def badges(slug: str):
 
     event = get_event_or_404(slug, current_user)
     require_check_in(event, current_user)
-    rows = list(db.session.scalars(
-        select(Registration).join(User, Registration.user_id == User.id)
-        .options(joinedload(Registration.user), joinedload(Registration.organisation),
-                 selectinload(Registration.event))
-        .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
-        .order_by(User.name)))
+    rows = queries.confirmed_with_badges(event)
     return render_template("registrations/badge.html", registrations=rows, event=event,
                            qr={r.id: door.qr_svg(r, scale=3) for r in rows})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import form_page, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import local_to_utc, to_zone
 from dialogue.extensions import db
-from dialogue.models import Event, Survey, SurveyAudience, SurveyQuestion, SurveyQuestionKind, SurveySection, utcnow
+from dialogue.models import Event, Survey, SurveyAudience, SurveyQuestion, SurveyQuestionKind, utcnow
 from dialogue.surveys import bp, builder, services
 from dialogue.surveys.access import load_survey
 from dialogue.surveys.forms import QuestionForm, SectionForm, SettingsForm, previous_survey_choices
@@ -84,19 +85,15 @@ def settings(slug: str, survey_id: int):
                    to=_edit_url(slug, survey_id), success=_("The settings are saved."))
 
 
-def _button(slug: str, survey_id: int, action, message: str, anchor: str | None = None):
-    """A button on the builder page: one change, then back to the page."""
-    return perform(action, form=ButtonForm(), success=message, to=_edit_url(slug, survey_id, anchor))
+def _part(parts, part_id: int):
+    """A section or a question of the survey, or 404."""
+    part = next((p for p in parts if p.id == part_id), None)
+    if part is None:
+        abort(404)
+    return part
 
 
 # ---------------------------------------------------------------- sections
-
-def _load_section(survey: Survey, section_id: int) -> SurveySection:
-    section = next((s for s in survey.sections if s.id == section_id), None)
-    if section is None:
-        abort(404)
-    return section
-
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/sections")
 @login_required
@@ -113,35 +110,12 @@ def add_section(slug: str, survey_id: int):
 @login_required
 def edit_section(slug: str, survey_id: int, section_id: int):
     event, survey = load_survey(slug, survey_id)
-    section = _load_section(survey, section_id)
+    section = _part(survey.sections, section_id)
     form = SectionForm(obj=section)
-
-    def page():
-        return render_template("surveys/section.html", event=event, survey=survey, section=section, form=form)
-
-    if request.method != "POST":
-        return page()
-    return perform(lambda: builder.update_section(section, form.title.data, form.description.data), form=form,
-                   page=page, to=_edit_url(slug, survey_id, f"section-{section_id}"),
-                   success=_("The section is saved."))
-
-
-@bp.post("/events/<slug>/surveys/<int:survey_id>/sections/<int:section_id>/delete")
-@login_required
-def delete_section(slug: str, survey_id: int, section_id: int):
-    _event, survey = load_survey(slug, survey_id)
-    section = _load_section(survey, section_id)
-    return _button(slug, survey_id, lambda: builder.delete_section(section), _("The section is deleted."))
-
-
-@bp.post("/events/<slug>/surveys/<int:survey_id>/sections/<int:section_id>/move/<direction>")
-@login_required
-def move_section(slug: str, survey_id: int, section_id: int, direction: str):
-    if direction not in ("up", "down"):
-        abort(404)
-    _event, survey = load_survey(slug, survey_id)
-    section = _load_section(survey, section_id)
-    return _button(slug, survey_id, lambda: builder.move_section(section, direction), _("The section is moved."))
+    return form_page(lambda: builder.update_section(section, form.title.data, form.description.data), form=form,
+                     page=lambda: render_template("surveys/section.html", event=event, survey=survey,
+                                                  section=section, form=form),
+                     to=_edit_url(slug, survey_id, f"section-{section_id}"), success=_("The section is saved."))
 
 
 # ---------------------------------------------------------------- questions
@@ -190,60 +164,49 @@ def new_question(slug: str, survey_id: int):
         flash(_("Add a section first: questions are asked section by section."), "error")
         return redirect(_edit_url(slug, survey_id, "add-section"), 303)
     form = _question_form(survey, None, formdata=request.form if request.method == "POST" else None)
-
-    def page():
-        return render_template("surveys/question.html", event=event, survey=survey, question=None, form=form,
-                               answered=0)
-
-    if request.method != "POST":
-        return page()
-    return perform(lambda: builder.add_question(_load_section(survey, int(form.section.data)),
-                                                **_question_values(survey, form)),
-                   form=form, page=page, to=lambda question: _edit_url(slug, survey_id, f"question-{question.id}"),
-                   success=_("The question is added."))
-
-
-def _load_question(survey: Survey, question_id: int) -> SurveyQuestion:
-    question = next((q for q in survey.questions if q.id == question_id), None)
-    if question is None:
-        abort(404)
-    return question
+    return form_page(lambda: builder.add_question(_part(survey.sections, int(form.section.data)),
+                                                  **_question_values(survey, form)), form=form,
+                     page=lambda: render_template("surveys/question.html", event=event, survey=survey, question=None,
+                                                  form=form, answered=0),
+                     to=lambda question: _edit_url(slug, survey_id, f"question-{question.id}"),
+                     success=_("The question is added."))
 
 
 @bp.route("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def edit_question(slug: str, survey_id: int, question_id: int):
     event, survey = load_survey(slug, survey_id)
-    question = _load_question(survey, question_id)
+    question = _part(survey.questions, question_id)
     form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
     answered = builder.answer_counts(survey).get(question.id, 0)
-
-    def page():
-        return render_template("surveys/question.html", event=event, survey=survey, question=question, form=form,
-                               answered=answered)
-
-    if request.method != "POST":
-        return page()
-    return perform(lambda: builder.update_question(question, section=_load_section(survey, int(form.section.data)),
-                                                   **_question_values(survey, form)),
-                   form=form, page=page, to=_edit_url(slug, survey_id, f"question-{question_id}"),
-                   success=_("The question is saved."))
+    return form_page(lambda: builder.update_question(question, section=_part(survey.sections, int(form.section.data)),
+                                                     **_question_values(survey, form)), form=form,
+                     page=lambda: render_template("surveys/question.html", event=event, survey=survey,
+                                                  question=question, form=form, answered=answered),
+                     to=_edit_url(slug, survey_id, f"question-{question_id}"), success=_("The question is saved."))
 
 
-@bp.post("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/delete")
-@login_required
-def delete_question(slug: str, survey_id: int, question_id: int):
-    _event, survey = load_survey(slug, survey_id)
-    question = _load_question(survey, question_id)
-    return _button(slug, survey_id, lambda: builder.delete_question(question), _("The question is deleted."))
+# ---------------------------------------------------------------- buttons on the builder page
+
+def _part_button(parts: str, change, message, anchor: str | None = None):
+    """One change to a section or a question (``parts``: which list it is in), then back to the page."""
+    def view(slug: str, survey_id: int, direction: str | None = None, **part_id: int):
+        if direction not in (None, "up", "down"):
+            abort(404)
+        _event, survey = load_survey(slug, survey_id)
+        part = _part(getattr(survey, parts), *part_id.values())
+        return perform(lambda: change(part) if direction is None else change(part, direction), form=ButtonForm(),
+                       success=message, to=_edit_url(slug, survey_id, anchor and f"{anchor}-{part.id}"))
+    return view
 
 
-@bp.post("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>/move/<direction>")
-@login_required
-def move_question(slug: str, survey_id: int, question_id: int, direction: str):
-    if direction not in ("up", "down"):
-        abort(404)
-    _event, survey = load_survey(slug, survey_id)
-    question = _load_question(survey, question_id)
-    return _button(slug, survey_id, lambda: builder.move_question(question, direction), _("The question is moved."),
-                   anchor=f"question-{question_id}")
+post_views(bp, "/events/<slug>/surveys/<int:survey_id>/{path}", {
+    "delete_section": ("sections/<int:section_id>/delete", "sections", builder.delete_section,
+                       _l("The section is deleted.")),
+    "move_section": ("sections/<int:section_id>/move/<direction>", "sections", builder.move_section,
+                     _l("The section is moved.")),
+    "delete_question": ("questions/<int:question_id>/delete", "questions", builder.delete_question,
+                        _l("The question is deleted.")),
+    "move_question": ("questions/<int:question_id>/move/<direction>", "questions", builder.move_question,
+                      _l("The question is moved."), "question"),
+}, _part_button)

@@ -58,6 +58,7 @@ def respond(token: str):
                             _("Check that you copied the whole link from the invitation email. If it still "
                               "does not work, ask the organisers of the event for a new one."), 404)
     now = utcnow()
+    # A closed or used link gets a page that says so, not the error page: the person came from a mail.
     try:
         answers.check_can_answer(invitation, now)
     except DialogueError as exc:

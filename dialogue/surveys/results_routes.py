@@ -103,7 +103,33 @@ def _filename(survey, what: str, fmt: str) -> str:
     return f"{base[:100]}.{fmt}"
 
 
-def _download(survey, what: str, fmt: str, header, rows) -> Response:
+def _answers(survey) -> tuple[list, list, str | None]:
+    role = _role_filter()
+    header, rows = exports.raw_table(survey, survey.ordered_questions(), role)
+    return header, rows, role
+
+
+def _summary(survey) -> tuple[list, list, str | None]:
+    results = compute_results(survey, _role_filter())
+    if results.suppressed:
+        abort(403, _("Fewer than %(n)s people of this role answered this anonymous survey; their answers are "
+                     "shown only together with everyone's.", n=MIN_ANONYMOUS_GROUP))
+    header, rows = exports.summary_table(results)
+    return header, rows, results.role
+
+
+@bp.get("/events/<slug>/surveys/<int:survey_id>/export/answers.<fmt>", defaults={"what": "answers"})
+@bp.get("/events/<slug>/surveys/<int:survey_id>/export/summary.<fmt>", endpoint="export_summary",
+        defaults={"what": "summary"})
+@login_required
+def export_answers(slug: str, survey_id: int, fmt: str, what: str):
+    """Every answer, or the summary, as CSV or XLSX; each download is logged."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _event, survey = load_survey(slug, survey_id)
+    header, rows, role = (_answers if what == "answers" else _summary)(survey)
+    exports.record_export(survey, current_user, what, fmt, len(rows), role)
+    db.session.commit()
     if fmt == "csv":
         data, mimetype = exports.to_csv(header, rows), "text/csv; charset=utf-8"
     else:
@@ -113,32 +139,3 @@ def _download(survey, what: str, fmt: str, header, rows) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(survey, what, fmt)}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-@bp.get("/events/<slug>/surveys/<int:survey_id>/export/answers.<fmt>")
-@login_required
-def export_answers(slug: str, survey_id: int, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    event, survey = load_survey(slug, survey_id)
-    role = _role_filter()
-    header, rows = exports.raw_table(survey, survey.ordered_questions(), role)
-    exports.record_export(survey, current_user, "answers", fmt, len(rows), role)
-    db.session.commit()
-    return _download(survey, "answers", fmt, header, rows)
-
-
-@bp.get("/events/<slug>/surveys/<int:survey_id>/export/summary.<fmt>")
-@login_required
-def export_summary(slug: str, survey_id: int, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    event, survey = load_survey(slug, survey_id)
-    results = compute_results(survey, _role_filter())
-    if results.suppressed:
-        abort(403, _("Fewer than %(n)s people of this role answered this anonymous survey; their answers are "
-                     "shown only together with everyone's.", n=MIN_ANONYMOUS_GROUP))
-    header, rows = exports.summary_table(results)
-    exports.record_export(survey, current_user, "summary", fmt, len(rows), results.role)
-    db.session.commit()
-    return _download(survey, "summary", fmt, header, rows)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import perform, post_views
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
@@ -56,32 +57,23 @@ def create(slug: str):
                              "then schedule it."))
 
 
-def _lifecycle(slug: str, survey_id: int, change, message: str):
+def _lifecycle(change, message):
     """A button on the builder page that moves the survey along its life, then back to the page."""
-    _event, survey = load_survey(slug, survey_id)
-    return perform(lambda: change(survey), form=ButtonForm(), success=message,
-                   to=url_for("surveys.edit", slug=slug, survey_id=survey_id))
+    def view(slug: str, survey_id: int):
+        _event, survey = load_survey(slug, survey_id)
+        return perform(lambda: change(survey), form=ButtonForm(), success=message,
+                       to=url_for("surveys.edit", slug=slug, survey_id=survey_id))
+    return view
 
 
-@bp.post("/events/<slug>/surveys/<int:survey_id>/publish")
-@login_required
-def publish(slug: str, survey_id: int):
-    return _lifecycle(slug, survey_id, lambda s: services.publish_survey(s, utcnow(), actor=current_user),
-                      _("The survey is scheduled. Invitations go out when it opens."))
-
-
-@bp.post("/events/<slug>/surveys/<int:survey_id>/unpublish")
-@login_required
-def unpublish(slug: str, survey_id: int):
-    return _lifecycle(slug, survey_id, lambda s: services.unpublish_survey(s, actor=current_user),
-                      _("The survey is a draft again."))
-
-
-@bp.post("/events/<slug>/surveys/<int:survey_id>/close")
-@login_required
-def close(slug: str, survey_id: int):
-    return _lifecycle(slug, survey_id, lambda s: services.close_survey(s, utcnow(), actor=current_user),
-                      _("The survey is closed."))
+post_views(bp, "/events/<slug>/surveys/<int:survey_id>/{path}", {
+    "publish": ("publish", lambda survey: services.publish_survey(survey, utcnow(), actor=current_user),
+                _l("The survey is scheduled. Invitations go out when it opens.")),
+    "unpublish": ("unpublish", lambda survey: services.unpublish_survey(survey, actor=current_user),
+                  _l("The survey is a draft again.")),
+    "close": ("close", lambda survey: services.close_survey(survey, utcnow(), actor=current_user),
+              _l("The survey is closed.")),
+}, _lifecycle)
 
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/delete")

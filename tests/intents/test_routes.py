@@ -364,7 +364,7 @@ def test_alerts_page(client, auth, supplier, staff):
     page = text_of(client.get("/intents/alerts"))
     assert "CPV 302131 (Portable computers) from City of Testholm" in page
     again = client.post("/intents/alerts", data={"cpv_prefix": "302131", "buyer_id": str(staff.organisation.id)})
-    assert again.status_code == 400 and "already have this alert" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "already have this alert" in again.get_data(as_text=True)
     alert = db.session.scalar(select(IntentSubscription))
     assert client.post(f"/intents/alerts/{alert.id}/remove").status_code == 303
     db.session.expire_all()
