@@ -8,6 +8,7 @@ from dialogue.matching import access, bp
 from dialogue.matching.priorities import BONUS_MAX
 from dialogue.matching.queries import CANDIDATE_KINDS
 
+
 @bp.app_context_processor
 def matching_helpers():
     def intent_suggestions_visible(intent) -> bool:
