@@ -1,4 +1,4 @@
-"""Read-only JSON for published events, their agendas and public materials, and announced intents.
+"""Read-only JSON for published events, their agendas and public materials, announced intents and buyer groups.
 
 Every response carries an ETag (a hash of its body) and Cache-Control; a matching
 If-None-Match gets 304 with no body. Lists are paginated with page and per_page.
@@ -19,16 +19,20 @@ from dialogue.core.inputs import MAX_INT
 from dialogue.extensions import csrf, db, limiter
 from dialogue.models import (
     AgendaSession,
+    BuyerGroup,
     Event,
     EventCoHost,
     EventIntent,
     EventStatus,
+    GroupMember,
     Intent,
     IntentStatus,
     Material,
     MaterialVisibility,
     Membership,
     SessionSpeaker,
+    StatementSignature,
+    StatementVersion,
     User,
 )
 from dialogue.readiness.queries import published
@@ -178,3 +182,25 @@ def intent_readiness(intent_id: int):
     if found is None:
         abort(404)
     return cached_json(serializers.readiness(item, *found))
+
+
+@bp.get("/groups")
+@limiter.limit("120 per minute")
+def groups():
+    page, per_page = page_args()
+    total = db.session.scalar(select(func.count()).select_from(BuyerGroup))
+    rows = db.session.scalars(select(BuyerGroup).order_by(BuyerGroup.name, BuyerGroup.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return cached_json(paginated("api.groups", [serializers.group_summary(g) for g in rows], total, page, per_page))
+
+
+@bp.get("/groups/<slug>")
+@limiter.limit("120 per minute")
+def group(slug: str):
+    item = db.session.scalar(select(BuyerGroup).where(BuyerGroup.slug == slug).options(
+        selectinload(BuyerGroup.members).joinedload(GroupMember.organisation), selectinload(BuyerGroup.criteria),
+        selectinload(BuyerGroup.statements).selectinload(StatementVersion.signatures)
+        .joinedload(StatementSignature.organisation)))
+    if item is None:
+        abort(404)
+    return cached_json(serializers.group_detail(item))
