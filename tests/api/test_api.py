@@ -101,7 +101,8 @@ def group_world(make_user):
 
     founder = make_user(role=MemberRole.ADMIN)
     group = services.create_group(founder, name="Nordic cities", slug="nordic-cities")
-    statements.publish_statement(group, founder, title="Joint statement", texts={"en": "We buy fair.", "fi": "Ostamme."})
+    statements.publish_statement(group, founder, title="Joint statement",
+                                 texts={"en": "We buy fair.", "fi": "Ostamme."})
     statements.sign_statement(group, founder)
     library.add_criterion(group, founder, library.CriterionInput(
         title="TCO Certified", text="TCO Certified or equivalent.", kind="technical_specification",
