@@ -121,6 +121,39 @@ SCHEMAS["Organisation"] = _object({
     "profile_version": {"type": "integer", "minimum": 0, "description": "0: the profile was never saved"},
     "url": {"type": "string", "format": "uri"}, "html_url": {"type": "string", "format": "uri"},
 })
+SCHEMAS["GroupSummary"] = _object({
+    "slug": {"type": "string"}, "name": {"type": "string"},
+    "url": {"type": "string", "format": "uri"}, "html_url": {"type": "string", "format": "uri"},
+})
+SCHEMAS["GroupDetail"] = _object({
+    **SCHEMAS["GroupSummary"]["properties"],
+    "description": {"type": "string", "description": "Markdown"},
+    "joint_statement": {"description": "The current version of the joint statement of demand; null before the "
+                                       "first one",
+                        "oneOf": [{"type": "null"}, _object({
+                            "version": {"type": "integer", "minimum": 1}, "title": {"type": "string"},
+                            "published_at": DATETIME,
+                            "texts": {"type": "object", "description": "Markdown per language (fi, sv, en)",
+                                      "propertyNames": {"enum": ["fi", "sv", "en"]},
+                                      "additionalProperties": {"type": "string"}},
+                            "signatories": {"type": "array", "items": _object({
+                                "organisation": {"type": "string"}, "slug": {"type": "string"},
+                                "signed_on": {"type": "string", "format": "date"}})},
+                            "html_url": {"type": "string", "format": "uri"}})]},
+    "members": {"type": "array", "items": _object({
+        "slug": {"type": "string"}, "name": {"type": "string"}, "kind": {"enum": ["public_buyer", "network"]},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "coordinator": {"type": "boolean"}})},
+    "criteria": {"type": "array", "description": "The library of harmonised criteria, each at its current version",
+                 "items": _object({
+                     "id": {"type": "integer"}, "title": {"type": "string"}, "text": {"type": "string"},
+                     "kind": {"enum": ["exclusion", "selection", "technical_specification", "award",
+                                       "contract_performance"]},
+                     "verification": {"enum": ["label", "affiliation", "third_party_audit", "self_declaration",
+                                               "documentation"]},
+                     "subject": NULLABLE_STRING, "version": {"type": "integer", "minimum": 1},
+                     "html_url": {"type": "string", "format": "uri"}})},
+})
+SCHEMAS["GroupPage"] = _page_of("#/components/schemas/GroupSummary")
 SCHEMAS["EventPage"] = _page_of("#/components/schemas/EventSummary")
 SCHEMAS["MaterialPage"] = _page_of("#/components/schemas/Material")
 SCHEMAS["IntentPage"] = _page_of("#/components/schemas/IntentSummary")
@@ -212,6 +245,14 @@ def openapi_document() -> dict:
                                               "responses": {**_ok("Organisation", "An organisation's public "
                                                                                   "profile"),
                                                             "404": ERROR_404}}},
+            "/groups": {"get": {"operationId": "listGroups", "parameters": PAGE_PARAMETERS,
+                                "responses": {**_ok("GroupPage", "Buyer groups, by name"), "400": ERROR_400}}},
+            "/groups/{slug}": {"get": {
+                "operationId": "getGroup",
+                "description": "A buyer group: its members, the current joint statement of demand with its "
+                               "signatories, and its library of harmonised criteria.",
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {**_ok("GroupDetail", "A buyer group"), "404": ERROR_404}}},
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -8,10 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.extensions import db
 from dialogue.models import (
     AgendaSession,
+    BuyerGroup,
     Event,
     EventCoHost,
     EventIntent,
     EventStatus,
+    GroupMember,
     Intent,
     IntentStatus,
     Material,
@@ -19,6 +21,8 @@ from dialogue.models import (
     Membership,
     Organisation,
     SessionSpeaker,
+    StatementSignature,
+    StatementVersion,
     User,
 )
 
@@ -83,3 +87,14 @@ def intent(intent_id: int) -> Intent | None:
 
 def organisation(slug: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+
+def groups(page: int, per_page: int) -> tuple[list[BuyerGroup], int]:
+    return _page(select(BuyerGroup).order_by(BuyerGroup.name, BuyerGroup.id), page, per_page)
+
+
+def group(slug: str) -> BuyerGroup | None:
+    return db.session.scalar(select(BuyerGroup).where(BuyerGroup.slug == slug).options(
+        selectinload(BuyerGroup.members).joinedload(GroupMember.organisation), selectinload(BuyerGroup.criteria),
+        selectinload(BuyerGroup.statements).selectinload(StatementVersion.signatures)
+        .joinedload(StatementSignature.organisation)))

@@ -1,4 +1,4 @@
-"""Read-only JSON for published events, their agendas and public materials, and announced intents.
+"""Read-only JSON for published events, their agendas and public materials, announced intents and buyer groups.
 
 Every response carries an ETag (a hash of its body) and Cache-Control; a matching
 If-None-Match gets 304 with no body. Lists are paginated with page and per_page.
@@ -151,3 +151,18 @@ def organisations():
 def organisation(slug: str):
     org = _found(queries.organisation(slug))
     return cached_json(serializers.organisation(org, load_profile(org.id)))
+
+
+
+@bp.get("/groups")
+@limiter.limit("120 per minute")
+def groups():
+    page, per_page = page_args()
+    rows, total = queries.groups(page, per_page)
+    return cached_json(paginated("api.groups", [serializers.group_summary(g) for g in rows], total, page, per_page))
+
+
+@bp.get("/groups/<slug>")
+@limiter.limit("120 per minute")
+def group(slug: str):
+    return cached_json(serializers.group_detail(_found(queries.group(slug))))

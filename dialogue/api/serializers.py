@@ -136,3 +136,28 @@ def organisation(org, profile) -> dict:
         "url": url_for("api.organisation", slug=org.slug, _external=True),
         "html_url": url_for("organisations.profile", slug=org.slug, _external=True),
     }
+
+
+def group_summary(group) -> dict:
+    return {"slug": group.slug, "name": group.name,
+            "url": url_for("api.group", slug=group.slug, _external=True),
+            "html_url": url_for("groups.detail", slug=group.slug, _external=True)}
+
+
+def group_detail(group) -> dict:
+    statement = group.current_statement
+    return {
+        **group_summary(group), "description": group.description,
+        "joint_statement": None if statement is None else {
+            "version": statement.version, "title": statement.title, "published_at": iso(statement.created_at),
+            "texts": dict(statement.texts),
+            "signatories": [{"organisation": s.organisation.name, "slug": s.organisation.slug,
+                             "signed_on": iso(s.signed_on)} for s in statement.signatures],
+            "html_url": url_for("groups.statement", slug=group.slug, _external=True)},
+        "members": [{"slug": m.organisation.slug, "name": m.organisation.name, "kind": m.organisation.kind.value,
+                     "country": m.organisation.country, "coordinator": m.coordinator} for m in group.members],
+        "criteria": [{"id": c.id, "title": c.title, "text": c.text, "kind": c.kind.value,
+                      "verification": c.verification.value, "subject": c.subject, "version": c.version,
+                      "html_url": url_for("groups.criterion", slug=group.slug, criterion_id=c.id, _external=True)}
+                     for c in group.criteria],
+    }

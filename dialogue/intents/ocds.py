@@ -24,7 +24,9 @@ from dialogue.intents.urls import on_base_url
 from dialogue.models import (
     CriterionKind,
     EventIntent,
+    HarmonisedCriterion,
     Intent,
+    IntentCriterion,
     IntentPartner,
     IntentStatus,
     ProcedureType,
@@ -91,7 +93,8 @@ def load(intent_ids: list[int]) -> list[Intent]:
     return list(db.session.scalars(
         select(Intent).where(Intent.id.in_(intent_ids))
         .options(joinedload(Intent.buyer), selectinload(Intent.items), selectinload(Intent.lots),
-                 selectinload(Intent.additional_cpv), selectinload(Intent.criteria),
+                 selectinload(Intent.additional_cpv),
+                 selectinload(Intent.criteria).joinedload(IntentCriterion.harmonised).joinedload(HarmonisedCriterion.group),
                  selectinload(Intent.partners).joinedload(IntentPartner.organisation),
                  selectinload(Intent.event_links).joinedload(EventIntent.event),
                  selectinload(Intent.questions))
@@ -204,13 +207,22 @@ def _planning(intent: Intent, *, intent_url: str, now: dt.datetime) -> dict:
     return planning
 
 
+def _harmonised_note(criterion) -> str:
+    """Where the criterion comes from when a buyer group's library of harmonised criteria gave it."""
+    found = criterion.harmonised
+    if found is None:
+        return ""
+    return f" (harmonised with {found.group.name}, version {criterion.harmonised_version})"
+
+
 def _criteria_by_kind(intent: Intent) -> dict[CriterionKind, list[str]]:
     """Each criterion as a line of text, grouped by kind; labels and the like lead with their name."""
     by_kind: dict[CriterionKind, list[str]] = {}
     for criterion in intent.criteria:
         by_kind.setdefault(criterion.kind, []).append(
-            f"{criterion_title(criterion)}: {criterion.text}".strip(": ") if criterion.kind in (
+            (f"{criterion_title(criterion)}: {criterion.text}".strip(": ") if criterion.kind in (
                 CriterionKind.LABEL, CriterionKind.AFFILIATION, CriterionKind.CIRCULARITY) else criterion.text)
+            + _harmonised_note(criterion))
     return by_kind
 
 

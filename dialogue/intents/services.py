@@ -121,6 +121,9 @@ def _apply(intent: Intent, clean: Clean) -> None:
         setattr(intent, name, getattr(clean, name))
     if clean.timezone:
         intent.timezone = clean.timezone
+    # A criterion adopted from a buyer group's library stays linked to it when the form saves it again.
+    links = {(c.kind, c.subject): (c.harmonised_id, c.harmonised_version) for c in intent.criteria
+             if c.harmonised_id is not None}
     # Children are replaced as a whole. The old rows go first: lot numbers and codes are unique per
     # intent, and a flush inserts before it deletes.
     for collection in (intent.items, intent.lots, intent.additional_cpv, intent.criteria, intent.partners):
@@ -131,6 +134,9 @@ def _apply(intent: Intent, clean: Clean) -> None:
     intent.lots.extend(IntentLot(**lot) for lot in clean.lots)
     intent.items.extend(IntentItem(position=position, **item) for position, item in enumerate(clean.items))
     intent.criteria.extend(IntentCriterion(**criterion) for criterion in clean.criteria)
+    for criterion in intent.criteria:
+        criterion.harmonised_id, criterion.harmonised_version = links.get((criterion.kind, criterion.subject),
+                                                                          (None, None))
     intent.partners.extend(IntentPartner(organisation=org, name=name) for org, name in clean.partners)
     intent.joint_procurement = bool(clean.partners)
 

@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("main.home", _l("Events")),
     ("events.mine", _l("My events")),
     ("intents.index", _l("Planned tenders")),
+    ("groups.index", _l("Buyer groups")),
     ("meetings.my_agenda", _l("My meetings")),
     ("organisations.directory_index", _l("Directory")),
 ]

@@ -131,3 +131,16 @@ __all__ += ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "Readine
 from dialogue.models.minutes import MeetingMinutes  # noqa: E402
 
 __all__ += ["MeetingMinutes"]
+
+from dialogue.models.group import (  # noqa: E402
+                                          BuyerGroup,
+                                          GroupMember,
+                                          HarmonisedCriterion,
+                                          HarmonisedCriterionVersion,
+                                          StatementSignature,
+                                          StatementVersion,
+                                          Verification,
+)
+
+__all__ += ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
+            "StatementVersion", "Verification"]

@@ -226,8 +226,13 @@ class IntentCriterion(Base):
     name: Mapped[str | None] = mapped_column(String(200))  # the other label's name
     text: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Adopted from a buyer group's library of harmonised criteria: which criterion, at which version.
+    harmonised_id: Mapped[int | None] = mapped_column(ForeignKey("harmonised_criteria.id", ondelete="SET NULL"),
+                                                      index=True)
+    harmonised_version: Mapped[int | None] = mapped_column(Integer)
 
     intent: Mapped[Intent] = relationship(back_populates="criteria")
+    harmonised: Mapped["HarmonisedCriterion | None"] = relationship()  # noqa: F821
 
 
 class IntentPartner(Base):

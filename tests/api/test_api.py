@@ -95,7 +95,24 @@ def readiness_world(make_user, make_org, make_intent):
     return {"answered": answered, "silent": silent}
 
 
-def test_every_declared_operation_answers_as_documented(client, spec, world, readiness_world):
+@pytest.fixture
+def group_world(make_user):
+    from dialogue.groups import library, services, statements
+
+    founder = make_user(role=MemberRole.ADMIN)
+    group = services.create_group(founder, name="Nordic cities", slug="nordic-cities")
+    statements.publish_statement(group, founder, title="Joint statement",
+                                 texts={"en": "We buy fair.", "fi": "Ostamme."})
+    statements.sign_statement(group, founder)
+    library.add_criterion(group, founder, library.CriterionInput(
+        title="TCO Certified", text="TCO Certified or equivalent.", kind="technical_specification",
+        verification="label", subject="tco_certified"))
+    services.create_group(founder, name="Empty group", slug="empty-group")
+    db.session.commit()
+    return group
+
+
+def test_every_declared_operation_answers_as_documented(client, spec, world, readiness_world, group_world):
     calls = [
         ("/events", "/api/v1/events", 200), ("/events", "/api/v1/events?page=0", 400),
         ("/events", "/api/v1/events?per_page=500", 400), ("/events", "/api/v1/events?page=x", 400),
@@ -116,6 +133,10 @@ def test_every_declared_operation_answers_as_documented(client, spec, world, rea
         ("/organisations", "/api/v1/organisations", 200), ("/organisations", "/api/v1/organisations?kind=x", 400),
         ("/organisations/{slug}", f"/api/v1/organisations/{world['event'].cohosts[0].organisation.slug}", 200),
         ("/organisations/{slug}", "/api/v1/organisations/nope", 404),
+        ("/groups", "/api/v1/groups", 200), ("/groups", "/api/v1/groups?per_page=1&page=2", 200),
+        ("/groups", "/api/v1/groups?page=0", 400),
+        ("/groups/{slug}", "/api/v1/groups/nordic-cities", 200), ("/groups/{slug}", "/api/v1/groups/empty-group", 200),
+        ("/groups/{slug}", "/api/v1/groups/nope", 404),
     ]
     for path, url, status in calls:
         response = client.get(url)
