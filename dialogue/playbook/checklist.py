@@ -23,35 +23,16 @@ from sqlalchemy import and_, func, select
 
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
-from dialogue.models import (
-    AgendaSession,
-    AuditEntry,
-    Event,
-    EventCoHost,
-    EventIntent,
-    EventStaff,
-    EventStatus,
-    Intent,
-    IntentQuestion,
-    IntentStatus,
-    Material,
-    MaterialVisibility,
-    Meeting,
-    MeetingBlock,
-    MeetingMinutes,
-    MeetingMode,
-    MeetingSettings,
-    MeetingSlot,
-    MeetingStatus,
-    Membership,
-    Organisation,
-    QuestionStatus,
-    RoleCapacity,
-    SessionKind,
-    StaffRole,
-    Survey,
-    utcnow,
-)
+from dialogue.models import SessionKind, StaffRole
+from dialogue.models.audit import AuditEntry
+from dialogue.models.base import utcnow
+from dialogue.models.event import AgendaSession, Event, EventCoHost, EventStaff, EventStatus, RoleCapacity
+from dialogue.models.intent import EventIntent, Intent, IntentQuestion, IntentStatus, QuestionStatus
+from dialogue.models.material import Material, MaterialVisibility
+from dialogue.models.meeting import Meeting, MeetingBlock, MeetingMode, MeetingSettings, MeetingSlot, MeetingStatus
+from dialogue.models.minutes import MeetingMinutes
+from dialogue.models.organisation import Membership, Organisation
+from dialogue.models.survey import Survey
 
 # Planned tenders are announced at least this long before the event, so suppliers can prepare.
 ANNOUNCE_WEEKS = 4
