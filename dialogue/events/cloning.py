@@ -71,10 +71,12 @@ class Shift:
 
 
 def can_clone(event: Event, user: User | None) -> bool:
-    """Its organisers may clone any event; whoever may create events may clone a past public one."""
+    """Its organisers may clone any event; whoever may create events may clone a past public one that took
+    place (not a draft, not a cancelled one: the gallery's events)."""
     if is_organiser(event, user):
         return True
-    return event.is_public and event.ends_at <= utcnow() and can_create_events(user)
+    held = event.status in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED)
+    return held and event.ends_at <= utcnow() and can_create_events(user)
 
 
 def clone_event(source: Event, actor: User, *, starts_on: dt.date | None, slug: str | None,

@@ -195,6 +195,8 @@ def test_who_may_clone(client, auth, make_event, make_user, make_org):
     past = make_event(organiser=organiser, starts_at=utcnow() - dt.timedelta(days=30),
                       ends_at=utcnow() - dt.timedelta(days=29), status=EventStatus.FINISHED)
     draft = make_event(organiser=organiser, status=EventStatus.DRAFT)
+    cancelled = make_event(organiser=organiser, starts_at=utcnow() - dt.timedelta(days=30),
+                           ends_at=utcnow() - dt.timedelta(days=29), status=EventStatus.CANCELLED)
     turku = make_org(kind=OrganisationKind.PUBLIC_BUYER, name="City of Turku")
     other_buyer_admin = make_user(turku, role=MemberRole.ADMIN)
     other_buyer_member = make_user(turku)
@@ -208,6 +210,7 @@ def test_who_may_clone(client, auth, make_event, make_user, make_org):
     auth.login(other_buyer_admin)
     assert client.get(f"/events/{upcoming.slug}/clone").status_code == 403  # not past, not theirs
     assert client.get(f"/events/{draft.slug}/clone").status_code == 404
+    assert client.get(f"/events/{cancelled.slug}/clone").status_code == 403  # never took place
     page = client.get(f"/events/{past.slug}/clone")
     assert page.status_code == 200 and "Your organisation co-hosts the copy" in page.get_data(as_text=True)
     day = (utcnow() + dt.timedelta(days=60)).date().isoformat()
