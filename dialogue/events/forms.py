@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateTimeLocalField, IntegerField, TimeZoneField, choices
+from dialogue.core.forms import DateField, DateTimeLocalField, IntegerField, TimeZoneField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
 from dialogue.core.urls import HttpUrl
@@ -189,3 +189,12 @@ class SessionForm(FlaskForm):
         from dialogue.events.agenda import SESSION_KIND_LABELS
 
         self.kind.choices = choices((k.value, SESSION_KIND_LABELS[k]) for k in SessionKind)
+
+
+class CloneForm(FlaskForm):
+    starts_on = DateField(_l("New start date"), validators=[InputRequired(message=_l("Enter the day."))],
+                          description=_l("Sessions, meeting slots and survey dates move by the same number of "
+                                         "days and keep their local times."))
+    slug = StringField(_l("Web address of the new event"),
+                       validators=[DataRequired(message=_l("Enter the address of the new event.")), Length(max=120)],
+                       description=_l("E.g. nordic-forum-2027."))
