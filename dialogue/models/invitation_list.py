@@ -17,6 +17,14 @@ class InviteeSource(enum.StrEnum):
     CSV = "csv"          # imported by the organisers
     SERIES = "series"    # an earlier participant of the event's series
 
+    @property
+    def label(self):
+        return INVITEE_SOURCE_LABELS[self]
+
+
+INVITEE_SOURCE_LABELS = {InviteeSource.CSV: _l("Invitation list"),
+                         InviteeSource.SERIES: _l("Earlier event of the series")}
+
 
 class InviteeStatus(enum.StrEnum):
     """Worked out from the data, never set by hand: a registration with the address wins."""

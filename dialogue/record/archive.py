@@ -20,6 +20,7 @@ from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STAT
 from dialogue.materials.helpers import material_language, material_visibility
 from dialogue.meetings import fairness
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
+from dialogue.invitations.record import record_table as invitations_table
 from dialogue.readiness.export import record_tables
 from dialogue.record.intent_record import IntentRecord
 from dialogue.record.names import EXPLANATION
@@ -218,7 +219,8 @@ def event_tables(record: EventRecord) -> list[Table]:
             materials_table(record.materials, zone),
             materials_table(record.intent_materials, zone, "planned_tender_documents.csv"),
             questions_table(record.questions, zone), surveys, survey_results, audit_table(record.audit, zone),
-            *(Table(*table) for table in record_tables(record.readiness, zone, answers=False))]
+            *(Table(*table) for table in record_tables(record.readiness, zone, answers=False)),
+            Table(*invitations_table(record.invitations, zone))]
 
 
 def event_zip(record: EventRecord) -> bytes:
