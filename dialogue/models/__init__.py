@@ -132,7 +132,7 @@ from dialogue.models.minutes import MeetingMinutes  # noqa: E402
 
 __all__ += ["MeetingMinutes"]
 
-from dialogue.models.series import Series, SeriesFollower, SeriesOwner  # noqa: E402
 from dialogue.models.invitation_list import EventInvitee, InviteeSource, InviteeStatus  # noqa: E402
+from dialogue.models.series import Series, SeriesFollower, SeriesOwner  # noqa: E402
 
 __all__ += ["Series", "SeriesFollower", "SeriesOwner", "EventInvitee", "InviteeSource", "InviteeStatus"]

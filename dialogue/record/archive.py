@@ -17,10 +17,10 @@ from dialogue.core.spreadsheet import csv_chunks
 from dialogue.core.timeutil import to_zone
 from dialogue.gdpr.names import ERASED
 from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
+from dialogue.invitations.record import record_table as invitations_table
 from dialogue.materials.helpers import material_language, material_visibility
 from dialogue.meetings import fairness
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
-from dialogue.invitations.record import record_table as invitations_table
 from dialogue.readiness.export import record_tables
 from dialogue.record.intent_record import IntentRecord
 from dialogue.record.names import EXPLANATION

@@ -10,11 +10,11 @@ from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.permissions import require_verified
 from dialogue.extensions import csrf, db
+from dialogue.models import SeriesFollower
 from dialogue.series import bp, following, queries
 from dialogue.series.access import series_or_404
 from dialogue.series.following import CONSENT_TEXT
 from dialogue.series.forms import SubscribeForm
-from dialogue.models import SeriesFollower
 
 
 @bp.post("/series/<slug>/follow")
