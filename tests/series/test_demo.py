@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from dialogue.extensions import db
 from dialogue.invitations import queries
 from dialogue.models import Event, EventInvitee, InviteeStatus, Series, SeriesFollower, User
-
 from tests.conftest import TEST_PASSWORD  # noqa: F401  (the demo has its own password)
+
 
 def counts():
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
