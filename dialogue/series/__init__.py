@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("series", __name__)
 
-from dialogue.series import event_routes, follow_routes, reactions, routes  # noqa: E402,F401
+from dialogue.series import event_routes, follow_routes, reactions, routes, templating  # noqa: E402,F401

@@ -42,6 +42,7 @@ def test_public_page_lists_past_and_upcoming(client, group):
     assert "ICT interest group" in page and "City of Helsinki" in page
     assert page.index(upcoming.title) < page.index("Past events") < page.index(past.title)
     assert client.get("/series").status_code == 200
+    assert "/series/ict-group" in client.get(f"/events/{upcoming.slug}").get_data(as_text=True)
     assert client.get("/series/nope").status_code == 404
 
 
