@@ -65,26 +65,23 @@ def import_csv(slug: str):
                    success=lambda n: ngettext("%(num)s invitee added.", "%(num)s invitees added.", n))
 
 
-@bp.post("/events/<slug>/invitations/send")
+# One path for both buttons: what goes out, and what the organiser is told after.
+MAILINGS = {
+    "send": (services.send_invitations, lambda n: ngettext("%(num)s invitation is on its way.",
+                                                           "%(num)s invitations are on their way.", n)),
+    "remind": (services.send_reminders, lambda n: ngettext("%(num)s reminder is on its way.",
+                                                           "%(num)s reminders are on their way.", n)),
+}
+
+
+@bp.post("/events/<slug>/invitations/<any(send, remind):what>")
 @login_required
-def send(slug: str):
+def mail(slug: str, what: str):
     event = organiser_event_or_404(slug)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    return perform(lambda: services.send_invitations(event, current_user), to=_here(event),
-                   success=lambda n: ngettext("%(num)s invitation is on its way.", "%(num)s invitations are on "
-                                              "their way.", n))
-
-
-@bp.post("/events/<slug>/invitations/remind")
-@login_required
-def remind(slug: str):
-    event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: services.send_reminders(event, current_user), to=_here(event),
-                   success=lambda n: ngettext("%(num)s reminder is on its way.", "%(num)s reminders are on "
-                                              "their way.", n))
+    service, told = MAILINGS[what]
+    return perform(lambda: service(event, current_user), to=_here(event), success=told)
 
 
 @bp.post("/events/<slug>/invitations/<int:invitee_id>/remove")

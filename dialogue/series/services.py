@@ -14,7 +14,7 @@ from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.text import without_controls
 from dialogue.events.access import is_organiser
-from dialogue.events.services import SLUG_RE, can_create_events
+from dialogue.events.services import can_create_events, clean_slug
 from dialogue.extensions import db
 from dialogue.invitations.services import invite_people
 from dialogue.models import (
@@ -28,7 +28,6 @@ from dialogue.models import (
     User,
     utcnow,
 )
-from dialogue.organisations.services import slugify
 from dialogue.series import following
 from dialogue.series.access import can_manage
 
@@ -47,28 +46,14 @@ def _clean(title: str, description: str) -> tuple[str, str]:
     return title, description
 
 
-def _slug(slug: str | None, title: str) -> str:
-    slug = (slug or "").strip().lower()
-    if not slug:
-        base = slugify(title)[:100] or "series"
-        slug, n = base, 2
-        while slug in RESERVED or db.session.scalar(select(Series.id).where(Series.slug == slug)):
-            slug, n = f"{base}-{n}", n + 1
-        return slug
-    if len(slug) > 120 or not SLUG_RE.match(slug):
-        raise DialogueError(_("Use lower-case letters, digits and single hyphens, e.g. ict-interest-group."),
-                            field="slug")
-    if slug in RESERVED or db.session.scalar(select(Series.id).where(Series.slug == slug)):
-        raise Conflict(_("Another series already uses this address; choose another."), field="slug")
-    return slug
-
-
 def create_series(creator: User, title: str, description: str = "", *, slug: str | None = None) -> Series:
     """Those who may create events may create a series; their organisation owns it."""
     if not can_create_events(creator):
         raise NotAllowed(_("Only those who may create events can start a series."))
     title, description = _clean(title, description)
-    series = Series(slug=_slug(slug, title), title=title, description=description, created_by_id=creator.id)
+    series = Series(slug=clean_slug(slug, title, Series, reserved=RESERVED, fallback="series",
+                                       taken_message=_("Another series already uses this address; choose another.")),
+                     title=title, description=description, created_by_id=creator.id)
     if creator.organisation is not None:
         series.owners.append(SeriesOwner(organisation=creator.organisation))
     db.session.add(series)
