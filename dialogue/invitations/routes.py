@@ -74,7 +74,8 @@ MAILINGS = {
 }
 
 
-@bp.post("/events/<slug>/invitations/<any(send, remind):what>")
+@bp.post("/events/<slug>/invitations/send", defaults={"what": "send"}, endpoint="send")
+@bp.post("/events/<slug>/invitations/remind", defaults={"what": "remind"}, endpoint="remind")
 @login_required
 def mail(slug: str, what: str):
     event = organiser_event_or_404(slug)
