@@ -86,7 +86,8 @@ def register_extensions(app: Flask) -> None:
 # Feature packages, in the order their pages, commands and demo data build on each other. Each has
 # ``bp``; a feature may add ``cli.py`` (``commands``: click commands) and ``demo.py`` (``build(world)``).
 FEATURES = ("main", "auth", "organisations", "outbox", "events", "registrations", "intents", "groups", "materials",
-            "readiness", "meetings", "matching", "surveys", "exports", "audit", "api", "gdpr", "record", "playbook")
+            "readiness", "meetings", "matching", "surveys", "invitations", "series", "exports", "audit", "api", "gdpr",
+            "record", "playbook")
 
 
 def feature_modules(submodule: str):

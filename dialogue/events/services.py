@@ -170,22 +170,25 @@ def _validate(details: EventDetails) -> dict:
     return values
 
 
-def _clean_slug(slug: str | None, title: str, event: Event | None = None) -> str:
+def clean_slug(slug: str | None, title: str, model=Event, current_id: int | None = None, *,
+               reserved: frozenset[str] | set[str] = RESERVED_SLUGS, fallback: str = "event",
+               taken_message: str | None = None) -> str:
+    """The address of a page with a slug (an event, a series): given and checked, or made from the title."""
     slug = (slug or "").strip().lower()
     if not slug:
-        base = slugify(title)[:100] or "event"
+        base = slugify(title)[:100] or fallback
         slug, n = base, 2
-        while slug in RESERVED_SLUGS or db.session.scalar(select(Event.id).where(Event.slug == slug)):
+        while slug in reserved or db.session.scalar(select(model.id).where(model.slug == slug)):
             slug, n = f"{base}-{n}", n + 1
         return slug
     if len(slug) > 120 or not SLUG_RE.match(slug):
         raise DialogueError(_("Use lower-case letters, digits and single hyphens, e.g. nordic-forum-2026."),
                             field="slug")
-    if slug in RESERVED_SLUGS:
+    if slug in reserved:
         raise DialogueError(_("This address is reserved; choose another."), field="slug")
-    taken = db.session.scalar(select(Event.id).where(Event.slug == slug))
-    if taken is not None and (event is None or taken != event.id):
-        raise Conflict(_("Another event already uses this address; choose another."), field="slug")
+    taken = db.session.scalar(select(model.id).where(model.slug == slug))
+    if taken is not None and taken != current_id:
+        raise Conflict(taken_message or _("Another event already uses this address; choose another."), field="slug")
     return slug
 
 
@@ -203,7 +206,7 @@ def create_event(creator: User, details: EventDetails, *, slug: str | None = Non
         raise DialogueError(_("Choose at least one public buyer to co-host the event."), field="cohosts")
     for org in hosts:
         require_public_buyer(org)
-    event = Event(slug=_clean_slug(slug, values["title"]), status=EventStatus.DRAFT, created_by_id=creator.id,
+    event = Event(slug=clean_slug(slug, values["title"]), status=EventStatus.DRAFT, created_by_id=creator.id,
                   **values)
     for org in hosts:
         event.cohosts.append(EventCoHost(organisation=org))
@@ -227,7 +230,7 @@ def update_event(event: Event, details: EventDetails, *, slug: str | None = None
         if event.status != EventStatus.DRAFT:
             raise DialogueError(_("The address of a published event cannot change: people have the link."),
                                 field="slug")
-        event.slug = _clean_slug(slug, values["title"], event)
+        event.slug = clean_slug(slug, values["title"], Event, event.id)
     changed = [name for name in values if getattr(event, name) != values[name]]
     moved = any(name in CALENDAR_FIELDS for name in changed)
     for name, value in values.items():

@@ -144,3 +144,8 @@ from dialogue.models.group import (  # noqa: E402
 
 __all__ += ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
             "StatementVersion", "Verification"]
+
+from dialogue.models.invitation_list import EventInvitee, InviteeSource, InviteeStatus  # noqa: E402
+from dialogue.models.series import Series, SeriesFollower, SeriesOwner  # noqa: E402
+
+__all__ += ["Series", "SeriesFollower", "SeriesOwner", "EventInvitee", "InviteeSource", "InviteeStatus"]

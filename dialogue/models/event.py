@@ -70,6 +70,9 @@ class Event(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Bumped whenever times or place change, for iCalendar SEQUENCE.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The series the event belongs to (at most one), and when its followers were told of it.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    series_announced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     cohosts: Mapped[list[EventCoHost]] = relationship(back_populates="event", cascade="all, delete-orphan",
                                                       order_by="EventCoHost.id")

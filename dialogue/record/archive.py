@@ -17,6 +17,7 @@ from dialogue.core.spreadsheet import csv_chunks
 from dialogue.core.timeutil import to_zone
 from dialogue.gdpr.names import ERASED
 from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
+from dialogue.invitations.record import record_table as invitations_table
 from dialogue.materials.helpers import material_language, material_visibility
 from dialogue.meetings import fairness
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
@@ -218,7 +219,8 @@ def event_tables(record: EventRecord) -> list[Table]:
             materials_table(record.materials, zone),
             materials_table(record.intent_materials, zone, "planned_tender_documents.csv"),
             questions_table(record.questions, zone), surveys, survey_results, audit_table(record.audit, zone),
-            *(Table(*table) for table in record_tables(record.readiness, zone, answers=False))]
+            *(Table(*table) for table in record_tables(record.readiness, zone, answers=False)),
+            Table(*invitations_table(record.invitations, zone))]
 
 
 def event_zip(record: EventRecord) -> bytes:

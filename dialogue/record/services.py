@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.audit.services import list_for_event, record_action
 from dialogue.extensions import db
+from dialogue.invitations.queries import list_invitees
 from dialogue.meetings.fairness import Fairness, fairness
 from dialogue.meetings.minutes import minutes_by_meeting
 from dialogue.models import (
@@ -120,6 +121,7 @@ class EventRecord:
     readiness: list[FullMatrix] = field(default_factory=list)  # of the planned tenders presented
     minutes: dict = field(default_factory=dict)  # meeting id -> its minutes
     fairness: Fairness | None = None
+    invitations: list = field(default_factory=list)  # (invitee, status): who was told of the consultation
 
     @property
     def zone(self) -> str:
@@ -276,7 +278,7 @@ def build_event_record(event: Event, viewer: User, *, now: dt.datetime | None = 
         materials=materials, intent_materials=intent_materials, questions=questions, surveys=surveys_of(event),
         audit=list_for_event(event), readiness=full_matrices_of(intent_ids),
         minutes=minutes_by_meeting([line.meeting.id for line in meetings]),
-        fairness=fairness(event, now=now))
+        fairness=fairness(event, now=now), invitations=list_invitees(event))
 
 
 def record_export(event: Event | None, actor: User, what: str, *, intent: Intent | None = None) -> None:

@@ -118,7 +118,8 @@ def test_a_person_exports_then_erases_and_the_record_still_reads(client, auth, m
 # Tables whose rows exist only for the person (a role, a preference, a secret): they may go with the
 # account. Every other reference to a person is part of a record and must outlive the account.
 PERSONAL_ONLY = {"memberships", "event_staff", "session_speakers", "meeting_busy_slots", "meeting_interests",
-                 "meeting_request_attendees", "calendar_feed_tokens", "intent_subscriptions", "material_reminders"}
+                 "meeting_request_attendees", "calendar_feed_tokens", "intent_subscriptions", "material_reminders",
+                 "series_followers"}
 
 
 def test_no_record_is_deleted_with_an_account_nor_blocks_its_deletion(app):

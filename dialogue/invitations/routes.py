@@ -1,0 +1,142 @@
+"""The organisers' invitation list, and the invitee's personal links (no sign-in: the token is the proof)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
+from dialogue.core.spreadsheet import csv_chunks
+from dialogue.events.access import organiser_event_or_404
+from dialogue.extensions import db
+from dialogue.invitations import bp, queries, services
+from dialogue.invitations.forms import ImportForm
+from dialogue.models import Event, EventInvitee, InviteeStatus, utcnow
+
+
+def _status_filter() -> InviteeStatus | None:
+    value = request.args.get("status", "")
+    return InviteeStatus(value) if value in {s.value for s in InviteeStatus} else None
+
+
+def _page(event: Event, form: ImportForm | None = None, report=None):
+    status = _status_filter()
+    return render_template("invitations/manage.html", event=event, form=form or ImportForm(formdata=None),
+                           report=report, invitees=queries.list_invitees(event, status), status=status,
+                           counts=queries.counts(event), statuses=list(InviteeStatus), button=ButtonForm(),
+                           reminders_due=len(services.reminders_due(event, utcnow())))
+
+
+def _here(event: Event) -> str:
+    return url_for("invitations.manage", slug=event.slug)
+
+
+@bp.get("/events/<slug>/invitations")
+@login_required
+def manage(slug: str):
+    return _page(organiser_event_or_404(slug))
+
+
+@bp.post("/events/<slug>/invitations/import")
+@login_required
+def import_csv(slug: str):
+    event = organiser_event_or_404(slug)
+    form = ImportForm()
+    seen: dict = {}
+
+    def action():
+        text = form.text()
+        seen["text"] = text
+        try:
+            return services.import_invitees(event, text, current_user, good_only=bool(form.good_only.data))
+        except services.BadRows as exc:
+            seen["report"] = exc.report
+            raise
+
+    def page():
+        if not form.content.data:
+            form.content.data = seen.get("text") or ""
+        return _page(event, form, seen.get("report"))
+
+    return perform(action, to=_here(event), form=form, page=page,
+                   success=lambda n: ngettext("%(num)s invitee added.", "%(num)s invitees added.", n))
+
+
+# One path for both buttons: what goes out, and what the organiser is told after.
+MAILINGS = {
+    "send": (services.send_invitations, lambda n: ngettext("%(num)s invitation is on its way.",
+                                                           "%(num)s invitations are on their way.", n)),
+    "remind": (services.send_reminders, lambda n: ngettext("%(num)s reminder is on its way.",
+                                                           "%(num)s reminders are on their way.", n)),
+}
+
+
+@bp.post("/events/<slug>/invitations/send", defaults={"what": "send"}, endpoint="send")
+@bp.post("/events/<slug>/invitations/remind", defaults={"what": "remind"}, endpoint="remind")
+@login_required
+def mail(slug: str, what: str):
+    event = organiser_event_or_404(slug)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    service, told = MAILINGS[what]
+    return perform(lambda: service(event, current_user), to=_here(event), success=told)
+
+
+@bp.post("/events/<slug>/invitations/<int:invitee_id>/remove")
+@login_required
+def remove(slug: str, invitee_id: int):
+    event = organiser_event_or_404(slug)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    invitee = db.session.get(EventInvitee, invitee_id)
+    if invitee is None or invitee.event_id != event.id:
+        abort(404)
+    return perform(lambda: services.remove_invitee(event, invitee, current_user), to=_here(event),
+                   success=_("Removed from the list."))
+
+
+@bp.get("/events/<slug>/invitations.csv")
+@login_required
+def export(slug: str):
+    event = organiser_event_or_404(slug)
+    rows = ([i.name, i.email, i.organisation, str(status.label), i.invited_at, i.reminders_sent, i.opened_at,
+             i.declined_at] for i, status in queries.list_invitees(event, _status_filter()))
+    headings = [_("Name"), _("Email"), _("Organisation"), _("Status"), _("Invited (UTC)"), _("Reminders"),
+                _("Opened the link (UTC)"), _("Declined (UTC)")]
+    response = Response(csv_chunks(headings, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-invitations.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _invitee_or_404(token: str) -> EventInvitee:
+    invitee = queries.invitee_for_token(token)
+    if invitee is None:
+        abort(404, _("This invitation link is not valid."))
+    return invitee
+
+
+@bp.get("/invited/<token>")
+def personal_link(token: str):
+    """The personal link: noted once, then on to the event's registration page."""
+    invitee = _invitee_or_404(token)
+    services.mark_opened(invitee)
+    db.session.commit()
+    return redirect(url_for("registrations.register", slug=invitee.event.slug, invitation=token), 303)
+
+
+@bp.route("/invited/<token>/decline", methods=["GET", "POST"])
+def decline(token: str):
+    """Opening the link changes nothing (mail scanners open links); the button declines."""
+    invitee = _invitee_or_404(token)
+    if request.method == "GET":
+        return render_template("invitations/decline.html", invitee=invitee, event=invitee.event,
+                               status=queries.status_of(invitee), button=ButtonForm())
+    form = ButtonForm()
+    return perform(lambda: services.decline(invitee), form=form, to=url_for("invitations.decline", token=token),
+                   page=lambda: render_template("invitations/decline.html", invitee=invitee, event=invitee.event,
+                                                status=queries.status_of(invitee), button=form),
+                   success=_("Thank you for telling us. You get no more reminders."))
