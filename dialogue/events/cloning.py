@@ -22,7 +22,7 @@ from dialogue.audit.services import record_action
 from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.core.timeutil import local_to_utc
 from dialogue.events.access import is_organiser
-from dialogue.events.services import _clean_slug, can_create_events
+from dialogue.events.services import can_create_events, clean_slug
 from dialogue.extensions import db
 from dialogue.models import (
     AgendaSession,
@@ -97,7 +97,7 @@ def clone_event(source: Event, actor: User, *, starts_on: dt.date | None, slug: 
         raise DialogueError(_("Choose a start date in the future."), field="starts_on")
     if not (slug or "").strip():
         raise DialogueError(_("Enter the address of the new event."), field="slug")
-    new_slug = _clean_slug(slug, source.title)
+    new_slug = clean_slug(slug, source.title)
     source = db.session.scalar(select(Event).where(Event.id == source.id).options(
         selectinload(Event.cohosts).joinedload(EventCoHost.organisation), selectinload(Event.sessions),
         selectinload(Event.role_capacities)))
