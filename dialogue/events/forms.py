@@ -9,15 +9,13 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateTimeLocalField, IntegerField, TimeZoneField, choices
+from dialogue.core.forms import DateTimeLocalField, IntegerField, MultiCheckboxField, TimeZoneField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
 from dialogue.core.urls import HttpUrl
@@ -26,13 +24,6 @@ from dialogue.models import EventFormat, ParticipantRole, SessionKind, StaffRole
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 FORMAT_LABELS = {EventFormat.IN_PERSON: _l("In person"), EventFormat.ONLINE: _l("Online"),
                  EventFormat.HYBRID: _l("Hybrid (in person and online)")}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes in a fieldset (rendered by the field macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _when(label, required: bool = True, description=None):

@@ -10,15 +10,13 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
-    widgets,
 )
 from wtforms.validators import Length, Optional
 
-from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
 from dialogue.intents.criteria import SLOTS, TIER_LABELS
@@ -58,11 +56,6 @@ def country_choices(blank_label):
     from dialogue.organisations.services import country_choices as countries
 
     return choices([("", blank_label)] + countries())
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class ItemForm(Form):

@@ -4,16 +4,14 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
     URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import HttpUrl
 from dialogue.models import LocationKind, MeetingMode
@@ -25,11 +23,6 @@ MODE_LABELS = {
                               "auto-scheduler and publish"),
 }
 PRIORITY_LABELS = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low")), (0, _l("Only if there is room"))]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SettingsForm(FlaskForm):

@@ -5,9 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
-from dialogue.events.forms import MultiCheckboxField
 from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
 

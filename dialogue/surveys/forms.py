@@ -1,21 +1,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateTimeLocalField, FloatField, choices
+from dialogue.core.forms import DateTimeLocalField, FloatField, MultiCheckboxField, choices
 from dialogue.models import ParticipantRole, SurveyAudience
 from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
 from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
 
 AUDIENCE_LABELS = {
     SurveyAudience.REGISTERED: _l("Everyone registered (confirmed)"),
