@@ -17,10 +17,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core.urls import on_base_url
 from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.intents.criteria import criterion_title
-from dialogue.intents.urls import on_base_url
 from dialogue.models import (
     CriterionKind,
     EventIntent,

@@ -18,7 +18,7 @@ from stdnum.util import get_cc_module
 
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
-from dialogue.core.urls import clean_http_url
+from dialogue.core.urls import clean_http_url, external_url
 from dialogue.extensions import db
 from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
 
@@ -132,7 +132,7 @@ def require_org_admin(org: Organisation, user: User) -> None:
 
 def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole) -> Invitation:
     """Invite a colleague by email. One open invitation per address and organisation."""
-    from dialogue.outbox.services import enqueue_mail, external_url
+    from dialogue.outbox.services import enqueue_mail
 
     require_org_admin(org, inviter)
     email = normalise_email(email)
