@@ -328,5 +328,5 @@ def package(intents: list[Intent], *, uri: str | None = None) -> dict:
 
 def announced_intent_ids() -> list[int]:
     """Intents in the package: every one that was announced (a withdrawn or awarded one says so)."""
-    return list(db.session.scalars(select(Intent.id).where(Intent.status != IntentStatus.DRAFT)
+    return list(db.session.scalars(select(Intent.id).where(Intent.is_public)
                                    .order_by(Intent.id)))

@@ -44,7 +44,7 @@ from dialogue.models.meeting import OPEN_REQUEST_STATES
 def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
     """The buyer's public intents, those presented at this event first."""
     at_event = set(db.session.scalars(select(EventIntent.intent_id).where(EventIntent.event_id == event.id)))
-    intents = [i for i in db.session.scalars(select(Intent).where(Intent.buyer_id == buyer_org_id)) if i.is_public]
+    intents = list(db.session.scalars(select(Intent).where(Intent.buyer_id == buyer_org_id, Intent.is_public)))
     return sorted(intents, key=lambda i: (i.id not in at_event, i.title.lower()))
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -79,8 +80,9 @@ class Event(Base):
     role_capacities: Mapped[list[RoleCapacity]] = relationship(back_populates="event",
                                                                cascade="all, delete-orphan")
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """What an anonymous visitor may see: every event but a draft (``Event.is_public`` in a query)."""
         return self.status != EventStatus.DRAFT
 
     def __repr__(self) -> str:

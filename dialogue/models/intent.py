@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -139,8 +140,9 @@ class Intent(Base):
     event_links: Mapped[list[EventIntent]] = relationship(back_populates="intent", cascade="all, delete-orphan",
                                                           order_by="EventIntent.id")
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """What an anonymous visitor may see: every intent but a draft (``Intent.is_public`` in a query)."""
         return self.status != IntentStatus.DRAFT
 
     @property
