@@ -7,27 +7,17 @@ import re
 from typing import Iterable
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, SessionKind, SessionSpeaker, User
 
-SESSION_KIND_LABELS = {
-    SessionKind.BUYER_PRESENTATION: _l("Buyer presentation"),
-    SessionKind.SUPPLIER_PITCH: _l("Supplier pitch"),
-    SessionKind.PANEL: _l("Panel"),
-    SessionKind.WORKSHOP: _l("Workshop"),
-    SessionKind.BREAK: _l("Break"),
-    SessionKind.ONE_TO_ONE: _l("One-to-one meetings"),
-    SessionKind.OTHER: _l("Other"),
-}
 MAX_SPEAKERS = 20
 
 
 def kind_label(kind: SessionKind | str) -> str:
-    return str(SESSION_KIND_LABELS[SessionKind(kind)])
+    return str(SessionKind(kind).label)
 
 
 def parse_emails(text: str | Iterable[str] | None) -> list[str]:

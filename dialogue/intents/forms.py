@@ -24,14 +24,6 @@ from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotI
 from dialogue.intents.validation import parse_code_list
 from dialogue.models import ProcedureType
 
-PROCEDURE_LABELS = {
-    ProcedureType.OPEN: _l("Open procedure"),
-    ProcedureType.RESTRICTED: _l("Restricted procedure"),
-    ProcedureType.COMPETITIVE_DIALOGUE: _l("Competitive dialogue"),
-    ProcedureType.NEGOTIATED: _l("Competitive procedure with negotiation"),
-    ProcedureType.FRAMEWORK_AGREEMENT: _l("Framework agreement"),
-    ProcedureType.DYNAMIC_PURCHASING_SYSTEM: _l("Dynamic purchasing system"),
-}
 # The currencies of the buyers on the platform first, then every ISO 4217 currency.
 COMMON_CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "RON")
 BLANK_ROWS = 3
@@ -112,7 +104,7 @@ class IntentForm(FlaskForm):
     def set_choices(self, partner_orgs) -> None:
         self.currency.choices = currency_choices()
         self.procedure_type.choices = choices([("", _l("Not decided yet"))] +
-                                              [(p.value, PROCEDURE_LABELS[p]) for p in ProcedureType])
+                                              [(p.value, p.label) for p in ProcedureType])
         self.place_country.choices = country_choices(_l("Choose a country"))
         self.partner_ids.choices = choices((org.id, org.name) for org in partner_orgs)
         self.epeat_tier.choices = choices([("", _l("Any tier"))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
@@ -21,6 +22,28 @@ def enum_column(cls, name: str) -> Enum:
     """A state column: stored as the value strings, checked by a named constraint on every database."""
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
                 values_callable=lambda e: [m.value for m in e])
+
+
+class LabelledEnum(enum.StrEnum):
+    """A state whose members carry their label for people: ``MEMBER = "value", _l("Label")``.
+
+    ``member.label`` is a lazy string, so it reads in the language of whoever is asking.
+    """
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self):
+        return self._label
+
+    @classmethod
+    def labels(cls) -> dict:
+        """Every member with its label, in order (for a form's choices or a template)."""
+        return {member: member.label for member in cls}
 
 
 def utcnow() -> dt.datetime:

@@ -3,26 +3,30 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
-class EventStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    REGISTRATION_CLOSED = "registration_closed"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("draft")
+    PUBLISHED = "published", _l("published")
+    REGISTRATION_CLOSED = "registration_closed", _l("registration closed")
+    FINISHED = "finished", _l("finished")
+    CANCELLED = "cancelled", _l("cancelled")
 
 
-class EventFormat(enum.StrEnum):
-    IN_PERSON = "in_person"
-    ONLINE = "online"
-    HYBRID = "hybrid"
+class EventFormat(LabelledEnum):
+    IN_PERSON = "in_person", _l("In person")
+    ONLINE = "online", _l("Online")
+    HYBRID = "hybrid", _l("Hybrid (in person and online)")
+
+
+FORMAT_LABELS = EventFormat.labels()
 
 
 class StaffRole(enum.StrEnum):
@@ -30,14 +34,17 @@ class StaffRole(enum.StrEnum):
     CHECKIN = "checkin"       # the door only
 
 
-class SessionKind(enum.StrEnum):
-    BUYER_PRESENTATION = "buyer_presentation"
-    SUPPLIER_PITCH = "supplier_pitch"
-    PANEL = "panel"
-    WORKSHOP = "workshop"
-    BREAK = "break"
-    ONE_TO_ONE = "one_to_one"
-    OTHER = "other"
+class SessionKind(LabelledEnum):
+    BUYER_PRESENTATION = "buyer_presentation", _l("Buyer presentation")
+    SUPPLIER_PITCH = "supplier_pitch", _l("Supplier pitch")
+    PANEL = "panel", _l("Panel")
+    WORKSHOP = "workshop", _l("Workshop")
+    BREAK = "break", _l("Break")
+    ONE_TO_ONE = "one_to_one", _l("One-to-one meetings")
+    OTHER = "other", _l("Other")
+
+
+SESSION_KIND_LABELS = SessionKind.labels()
 
 
 class Event(Base):

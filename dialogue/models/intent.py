@@ -4,6 +4,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,25 +20,25 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
-class IntentStatus(enum.StrEnum):
-    DRAFT = "draft"
-    ANNOUNCED = "announced"
-    TENDER_PUBLISHED = "tender_published"
-    AWARDED = "awarded"
-    WITHDRAWN = "withdrawn"
+class IntentStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ANNOUNCED = "announced", _l("Announced")
+    TENDER_PUBLISHED = "tender_published", _l("Tender published")
+    AWARDED = "awarded", _l("Awarded")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-class ProcedureType(enum.StrEnum):
-    OPEN = "open"
-    RESTRICTED = "restricted"
-    COMPETITIVE_DIALOGUE = "competitive_dialogue"
-    NEGOTIATED = "negotiated"
-    FRAMEWORK_AGREEMENT = "framework_agreement"
-    DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system"
+class ProcedureType(LabelledEnum):
+    OPEN = "open", _l("Open procedure")
+    RESTRICTED = "restricted", _l("Restricted procedure")
+    COMPETITIVE_DIALOGUE = "competitive_dialogue", _l("Competitive dialogue")
+    NEGOTIATED = "negotiated", _l("Competitive procedure with negotiation")
+    FRAMEWORK_AGREEMENT = "framework_agreement", _l("Framework agreement")
+    DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system", _l("Dynamic purchasing system")
 
 
 class CriterionKind(enum.StrEnum):
@@ -58,23 +59,24 @@ class EpeatTier(enum.StrEnum):
     GOLD = "gold"
 
 
-class QuestionStatus(enum.StrEnum):
-    PENDING = "pending"      # asked, not yet answered; seen by the asker and the buyer's staff only
-    ANSWERED = "answered"    # published to everyone with its answer
-    MERGED = "merged"        # a duplicate, answered with the question it was merged into
+class QuestionStatus(LabelledEnum):
+    # asked, not yet answered; seen by the asker and the buyer's staff only
+    PENDING = "pending", _l("Waiting for an answer")
+    ANSWERED = "answered", _l("Answered")  # published to everyone with its answer
+    MERGED = "merged", _l("Merged")  # a duplicate, answered with the question it was merged into
 
 
-class ChangeAction(enum.StrEnum):
-    CREATED = "created"
-    EDITED = "edited"
-    ANNOUNCED = "announced"
-    TENDER_PUBLISHED = "tender_published"
-    AWARDED = "awarded"
-    WITHDRAWN = "withdrawn"
-    EVENT_LINKED = "event_linked"
-    EVENT_UNLINKED = "event_unlinked"
-    ANSWER_PUBLISHED = "answer_published"
-    ANSWER_CORRECTED = "answer_corrected"
+class ChangeAction(LabelledEnum):
+    CREATED = "created", _l("Draft created")
+    EDITED = "edited", _l("Changed")
+    ANNOUNCED = "announced", _l("Announced")
+    TENDER_PUBLISHED = "tender_published", _l("Tender published")
+    AWARDED = "awarded", _l("Awarded")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    EVENT_LINKED = "event_linked", _l("Presented at an event")
+    EVENT_UNLINKED = "event_unlinked", _l("No longer listed at an event")
+    ANSWER_PUBLISHED = "answer_published", _l("Answer published")
+    ANSWER_CORRECTED = "answer_corrected", _l("Answer corrected")
 
 
 class Intent(Base):

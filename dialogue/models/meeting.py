@@ -11,20 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 from dialogue.models.user import User
 
 
-class MeetingMode(enum.StrEnum):
-    REQUEST = "request"            # the requester proposes, the other side accepts or declines
-    SELF_BOOKING = "self_booking"  # a supplier books a free slot in a buyer's grid
-    ORGANISER = "organiser"        # requests are collected, the organiser schedules and publishes
+class MeetingMode(LabelledEnum):
+    # the requester proposes, the other side accepts or declines
+    REQUEST = "request", _l("Request and accept: suppliers ask, buyers accept or decline")
+    # a supplier books a free slot in a buyer's grid
+    SELF_BOOKING = "self_booking", _l("Self-booking: suppliers book a free slot in a buyer's calendar")
+    # requests are collected, the organiser schedules and publishes
+    ORGANISER = "organiser", _l("Organiser schedules: requests are collected, then the organisers run the "
+                                "auto-scheduler and publish")
 
 
 class LocationKind(enum.StrEnum):

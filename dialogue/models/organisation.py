@@ -7,33 +7,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 
 
-class OrganisationKind(enum.StrEnum):
-    PUBLIC_BUYER = "public_buyer"
-    SUPPLIER = "supplier"
-    RESELLER = "reseller"
-    MANUFACTURER = "manufacturer"
-    CIVIL_SOCIETY = "civil_society"
-    NETWORK = "network"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        """The kind in the current language (a lazy string)."""
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    OrganisationKind.PUBLIC_BUYER: _l("Public buyer"),
-    OrganisationKind.SUPPLIER: _l("Supplier"),
-    OrganisationKind.RESELLER: _l("Reseller"),
-    OrganisationKind.MANUFACTURER: _l("Manufacturer"),
-    OrganisationKind.CIVIL_SOCIETY: _l("Civil society"),
-    OrganisationKind.NETWORK: _l("Network"),
-    OrganisationKind.OTHER: _l("Other"),
-}
+class OrganisationKind(LabelledEnum):
+    PUBLIC_BUYER = "public_buyer", _l("Public buyer")
+    SUPPLIER = "supplier", _l("Supplier")
+    RESELLER = "reseller", _l("Reseller")
+    MANUFACTURER = "manufacturer", _l("Manufacturer")
+    CIVIL_SOCIETY = "civil_society", _l("Civil society")
+    NETWORK = "network", _l("Network")
+    OTHER = "other", _l("Other")
 
 
 class MemberRole(enum.StrEnum):

@@ -25,7 +25,8 @@ from dialogue.models import (
     RegistrationState,
     User,
 )
-from dialogue.registrations import bp, eligibility, mail, moderation, roles, services
+from dialogue.registrations import bp, eligibility, moderation, roles, services
+from dialogue.registrations import notify as mail
 from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 

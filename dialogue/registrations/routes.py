@@ -23,7 +23,8 @@ from dialogue.models import (
     RegistrationState,
     User,
 )
-from dialogue.registrations import bp, door, eligibility, mail, services
+from dialogue.registrations import bp, door, eligibility, services
+from dialogue.registrations import notify as mail
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 from dialogue.registrations.questions import questions_for
 

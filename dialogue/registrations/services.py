@@ -36,7 +36,8 @@ from dialogue.models import (
     User,
     utcnow,
 )
-from dialogue.registrations import eligibility, mail, questions
+from dialogue.models.registration import ROLE_PLURALS  # noqa: F401  (read by the role_plural filter)
+from dialogue.registrations import eligibility, notify, questions
 
 # The wording a person agrees to; its version is stored with the consent.
 CONSENT_VERSION = "2024-1"
@@ -49,35 +50,14 @@ CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
 def consent_text(version: str | None) -> str:
     return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
 
-ROLE_LABELS = {
-    ParticipantRole.BUYER: _l("Buyer"),
-    ParticipantRole.SUPPLIER: _l("Supplier"),
-    ParticipantRole.RESELLER: _l("Reseller"),
-    ParticipantRole.OBSERVER: _l("Observer"),
-    ParticipantRole.SPEAKER: _l("Speaker"),
-}
-ROLE_PLURALS = {
-    ParticipantRole.BUYER: _l("Buyers"),
-    ParticipantRole.SUPPLIER: _l("Suppliers"),
-    ParticipantRole.RESELLER: _l("Resellers"),
-    ParticipantRole.OBSERVER: _l("Observers"),
-    ParticipantRole.SPEAKER: _l("Speakers"),
-}
-STATE_LABELS = {
-    RegistrationState.PENDING: _l("waiting for approval"),
-    RegistrationState.CONFIRMED: _l("confirmed"),
-    RegistrationState.WAITLISTED: _l("on the waiting list"),
-    RegistrationState.REJECTED: _l("not accepted"),
-    RegistrationState.CANCELLED: _l("cancelled"),
-}
 
 
 def role_label(role) -> str:
-    return str(ROLE_LABELS[ParticipantRole(role)])
+    return str(ParticipantRole(role).label)
 
 
 def state_label(state) -> str:
-    return str(STATE_LABELS[RegistrationState(state)])
+    return str(RegistrationState(state).label)
 
 
 # --- the rules for taking part ----------------------------------------------------------------------
@@ -202,7 +182,7 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
     except IntegrityError:
         # Another request of the same person won the race; the database index stopped the second.
         raise Conflict(_("You are already registered for this event. See your registration.")) from None
-    mail.notify_registration(registration, {
+    notify.notify_registration(registration, {
         RegistrationState.PENDING: "received", RegistrationState.CONFIRMED: "confirmed",
         RegistrationState.WAITLISTED: "waitlisted"}[registration.state])
     return registration
@@ -253,7 +233,7 @@ def end_registration(registration: Registration, state: RegistrationState, *, ac
     registration.updated_at = now
     db.session.flush()
     if mail_kwargs is not None:
-        mail.notify_registration(registration, kind, was_confirmed=was_confirmed, **mail_kwargs)
+        notify.notify_registration(registration, kind, was_confirmed=was_confirmed, **mail_kwargs)
     registration_ended.send(registration, actor=actor, now=now, reason=reason, kind=kind)
     return was_confirmed
 
@@ -290,7 +270,7 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
         promoted.append(registration)
     db.session.flush()
     for registration in promoted:
-        mail.notify_registration(registration, "promoted")
+        notify.notify_registration(registration, "promoted")
     return promoted
 
 

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from dialogue.core.forms import DateTimeLocalField, FloatField, MultiCheckboxField, choices
 from dialogue.models import ParticipantRole, SurveyAudience
-from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
+from dialogue.surveys.results import KIND_LABELS
 from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
 
@@ -55,7 +55,7 @@ class SettingsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.audience.choices = choices(AUDIENCE_LABELS.items())
-        self.roles.choices = choices((r.value, ROLE_LABELS[r]) for r in ParticipantRole)
+        self.roles.choices = choices((r.value, r.plural) for r in ParticipantRole)
 
 
 class SectionForm(FlaskForm):

@@ -16,20 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import ParticipantRole, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
+from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from dialogue.models import SurveyQuestionKind as K
+from dialogue.models.registration import ROLE_PLURALS
 from dialogue.models.survey import CHOICE_KINDS, TEXT_KINDS
 from dialogue.surveys.answers import OTHER
 
 MIN_ANONYMOUS_GROUP = 3
 
-ROLE_LABELS = {
-    ParticipantRole.BUYER: _l("Buyers"),
-    ParticipantRole.SUPPLIER: _l("Suppliers"),
-    ParticipantRole.RESELLER: _l("Resellers"),
-    ParticipantRole.OBSERVER: _l("Observers"),
-    ParticipantRole.SPEAKER: _l("Speakers"),
-}
 
 KIND_LABELS = {
     K.RATING: _l("Rating 1–5"),
@@ -44,8 +38,8 @@ KIND_LABELS = {
 
 
 def role_label(role: str | None) -> str:
-    if role in ROLE_LABELS:
-        return str(ROLE_LABELS[role])
+    if role in ROLE_PLURALS:
+        return str(ROLE_PLURALS[role])
     return _("No role")
 
 

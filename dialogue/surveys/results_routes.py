@@ -12,11 +12,13 @@ from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import ParticipantRole, utcnow
-from dialogue.surveys import bp, delivery, exports
+from dialogue.models.registration import ROLE_PLURALS as ROLE_LABELS
+from dialogue.surveys import bp, exports
+from dialogue.surveys import notify as delivery
 from dialogue.surveys.access import load_survey
 from dialogue.surveys.charts import bar_chart
 from dialogue.surveys.queries import survey_stats
-from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, ROLE_LABELS, compute_results, role_label
+from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, compute_results, role_label
 
 
 @bp.get("/events/<slug>/surveys/<int:survey_id>/respondents")
