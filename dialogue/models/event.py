@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column
 from dialogue.models.organisation import Organisation
 
 
@@ -47,7 +47,7 @@ class SessionKind(LabelledEnum):
 SESSION_KIND_LABELS = SessionKind.labels()
 
 
-class Event(Base):
+class Event(CreatedBy, UpdatedAt, Base):
     """A market-dialogue event, co-hosted by one or more public-buyer organisations."""
 
     __tablename__ = "events"
@@ -73,9 +73,6 @@ class Event(Base):
     capacity: Mapped[int | None] = mapped_column(Integer)  # total; None = unlimited
     moderated: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Bumped whenever times or place change, for iCalendar SEQUENCE.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -108,7 +105,7 @@ class EventCoHost(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class EventStaff(Base):
+class EventStaff(OfPerson, Base):
     """A person of a co-host given a role on one event: organiser (everything) or check-in only."""
 
     __tablename__ = "event_staff"
@@ -116,11 +113,9 @@ class EventStaff(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
 
     event: Mapped[Event] = relationship(back_populates="staff")
-    user: Mapped["User"] = relationship()  # noqa: F821
 
 
 class AgendaSession(Base):
@@ -142,16 +137,14 @@ class AgendaSession(Base):
                                                           order_by="SessionSpeaker.id")
 
 
-class SessionSpeaker(Base):
+class SessionSpeaker(OfPerson, Base):
     __tablename__ = "session_speakers"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     session: Mapped[AgendaSession] = relationship(back_populates="speakers")
-    user: Mapped["User"] = relationship()  # noqa: F821
 
 
 class RoleCapacity(Base):

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
@@ -79,7 +79,7 @@ class ChangeAction(LabelledEnum):
     ANSWER_CORRECTED = "answer_corrected", _l("Answer corrected")
 
 
-class Intent(Base):
+class Intent(CreatedBy, UpdatedAt, Base):
     """A buyer's announcement of a planned tender (modelled on the prior information notice)."""
 
     __tablename__ = "intents"
@@ -112,9 +112,6 @@ class Intent(Base):
                                                  index=True)
     tender_url: Mapped[str | None] = mapped_column(String(500))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     announced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     tender_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     awarded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -300,7 +297,7 @@ class IntentQuestion(Base):
                                                             order_by="IntentQuestion.id")
 
 
-class IntentSubscription(Base):
+class IntentSubscription(OfPerson, Base):
     """A person's alert: intents under a CPV prefix and/or of a buyer, or one intent they follow."""
 
     __tablename__ = "intent_subscriptions"
@@ -310,7 +307,6 @@ class IntentSubscription(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cpv_prefix: Mapped[str | None] = mapped_column(String(8))  # 2 to 8 digits, e.g. "302"
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int | None] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
@@ -321,7 +317,6 @@ class IntentSubscription(Base):
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped["User"] = relationship()  # noqa: F821
     buyer: Mapped[Organisation | None] = relationship()
     intent: Mapped[Intent | None] = relationship()
 

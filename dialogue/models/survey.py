@@ -14,7 +14,7 @@ import enum
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, CreatedBy, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
@@ -49,7 +49,7 @@ class SurveyState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Survey(Base):
+class Survey(CreatedBy, Base):
     """A questionnaire sent to (part of) an event's participants, optionally a later stage of another."""
 
     __tablename__ = "surveys"
@@ -75,8 +75,6 @@ class Survey(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # first invitations went out
     last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     event: Mapped[Event] = relationship()
     previous_survey: Mapped[Survey | None] = relationship(remote_side=[id])
