@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError, NotFound
+from dialogue.core.timeutil import require_period
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, SessionKind, SessionSpeaker, User
 
@@ -45,12 +46,8 @@ def _check_kind(kind: SessionKind | str) -> SessionKind:
 
 
 def _check_times(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
-    if starts_at is None:
-        raise DialogueError(_("Enter when the session starts."), field="starts_at")
-    if ends_at is None:
-        raise DialogueError(_("Enter when the session ends."), field="ends_at")
-    if ends_at <= starts_at:
-        raise DialogueError(_("The session must end after it starts."), field="ends_at")
+    require_period(starts_at, ends_at, no_start=_("Enter when the session starts."),
+                   no_end=_("Enter when the session ends."), backwards=_("The session must end after it starts."))
     if starts_at < event.starts_at or ends_at > event.ends_at:
         raise DialogueError(_("The session must lie within the event's time."), field="starts_at")
 
