@@ -19,10 +19,10 @@ from wtforms.validators import Length, Optional
 from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
-from dialogue.intents.criteria import SLOTS, TIER_LABELS
+from dialogue.intents.criteria import SLOTS
 from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
 from dialogue.intents.validation import parse_code_list
-from dialogue.models import ProcedureType
+from dialogue.models import EpeatTier, ProcedureType
 
 # The currencies of the buyers on the platform first, then every ISO 4217 currency.
 COMMON_CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "RON")
@@ -108,7 +108,7 @@ class IntentForm(FlaskForm):
         self.place_country.choices = country_choices(_l("Choose a country"))
         self.partner_ids.choices = choices((org.id, org.name) for org in partner_orgs)
         self.epeat_tier.choices = choices([("", _l("Any tier"))]
-                                          + [(t.value, label) for t, label in TIER_LABELS.items()])
+                                          + [(t.value, t.label) for t in EpeatTier])
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for every error, rows included, for the summary at the top of the form."""

@@ -9,7 +9,7 @@ from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from dialogue.intents import bp
-from dialogue.intents.criteria import KIND_HEADINGS, criterion_title
+from dialogue.intents.criteria import criterion_title
 from dialogue.models import ChangeAction, CriterionKind, IntentStatus, ProcedureType, QuestionStatus
 
 FIELD_LABELS = {
@@ -43,7 +43,7 @@ def grouped_criteria(criteria) -> list[tuple[str, list]]:
     for kind in CRITERIA_ORDER:
         members = [c for c in criteria if c.kind == kind]
         if members:
-            groups.append((KIND_HEADINGS[kind], members))
+            groups.append((kind.label, members))
     return groups
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -41,22 +40,23 @@ class ProcedureType(LabelledEnum):
     DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system", _l("Dynamic purchasing system")
 
 
-class CriterionKind(enum.StrEnum):
-    LABEL = "label"                      # TCO Certified, EPEAT, Blue Angel or another label (or equivalent)
-    AFFILIATION = "affiliation"          # Electronics Watch: an affiliation, not a label
-    SELECTION = "selection"
-    EXCLUSION = "exclusion"
-    TECHNICAL_SPECIFICATION = "technical_specification"
-    AWARD = "award"
-    CONTRACT_PERFORMANCE = "contract_performance"
-    HUMAN_RIGHTS_DUE_DILIGENCE = "human_rights_due_diligence"
-    CIRCULARITY = "circularity"          # refurbished, take-back, repairability
+class CriterionKind(LabelledEnum):
+    # TCO Certified, EPEAT, Blue Angel or another label (or equivalent)
+    LABEL = "label", _l("Labels or equivalent")
+    AFFILIATION = "affiliation", _l("Affiliation")  # Electronics Watch: an affiliation, not a label
+    SELECTION = "selection", _l("Selection criteria")
+    EXCLUSION = "exclusion", _l("Exclusion criteria")
+    TECHNICAL_SPECIFICATION = "technical_specification", _l("Technical specifications")
+    AWARD = "award", _l("Award criteria")
+    CONTRACT_PERFORMANCE = "contract_performance", _l("Contract performance clauses")
+    HUMAN_RIGHTS_DUE_DILIGENCE = "human_rights_due_diligence", _l("Human-rights due diligence")
+    CIRCULARITY = "circularity", _l("Circularity")  # refurbished, take-back, repairability
 
 
-class EpeatTier(enum.StrEnum):
-    BRONZE = "bronze"
-    SILVER = "silver"
-    GOLD = "gold"
+class EpeatTier(LabelledEnum):
+    BRONZE = "bronze", _l("Bronze")
+    SILVER = "silver", _l("Silver")
+    GOLD = "gold", _l("Gold")
 
 
 class QuestionStatus(LabelledEnum):

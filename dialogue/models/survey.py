@@ -11,22 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
-class SurveyQuestionKind(enum.StrEnum):
-    RATING = "rating"                  # 1-5
-    NPS = "nps"                        # 0-10, "how likely are you to recommend"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    YES_NO = "yes_no"
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    NUMBER = "number"
+class SurveyQuestionKind(LabelledEnum):
+    RATING = "rating", _l("Rating 1–5")
+    NPS = "nps", _l("Score 0–10 (NPS)")  # "how likely are you to recommend"
+    SINGLE_CHOICE = "single_choice", _l("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
+    YES_NO = "yes_no", _l("Yes / no")
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    NUMBER = "number", _l("Number")
 
 
 # Kinds whose answer another question may depend on ("show only if ...").
@@ -36,10 +37,10 @@ CHOICE_KINDS = (SurveyQuestionKind.SINGLE_CHOICE, SurveyQuestionKind.MULTIPLE_CH
 TEXT_KINDS = (SurveyQuestionKind.SHORT_TEXT, SurveyQuestionKind.LONG_TEXT)
 
 
-class SurveyAudience(enum.StrEnum):
-    REGISTERED = "registered"     # every confirmed registration
-    CHECKED_IN = "checked_in"     # confirmed and checked in at the door
-    HAD_MEETING = "had_meeting"   # confirmed and had at least one one-to-one meeting
+class SurveyAudience(LabelledEnum):
+    REGISTERED = "registered", _l("Everyone registered (confirmed)")
+    CHECKED_IN = "checked_in", _l("Only participants who checked in")
+    HAD_MEETING = "had_meeting", _l("Only people who had a one-to-one meeting")
 
 
 class SurveyState(enum.StrEnum):

@@ -5,16 +5,9 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from dialogue.core.forms import DateTimeLocalField, FloatField, MultiCheckboxField, choices
-from dialogue.models import ParticipantRole, SurveyAudience
-from dialogue.surveys.results import KIND_LABELS
+from dialogue.models import ParticipantRole, SurveyAudience, SurveyQuestionKind
 from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
-
-AUDIENCE_LABELS = {
-    SurveyAudience.REGISTERED: _l("Everyone registered (confirmed)"),
-    SurveyAudience.CHECKED_IN: _l("Only participants who checked in"),
-    SurveyAudience.HAD_MEETING: _l("Only people who had a one-to-one meeting"),
-}
 
 
 class CreateSurveyForm(FlaskForm):
@@ -54,7 +47,7 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = choices(AUDIENCE_LABELS.items())
+        self.audience.choices = choices(SurveyAudience.labels().items())
         self.roles.choices = choices((r.value, r.plural) for r in ParticipantRole)
 
 
@@ -85,7 +78,7 @@ class QuestionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(KIND_LABELS.items())
+        self.kind.choices = choices(SurveyQuestionKind.labels().items())
 
 
 def previous_survey_choices(event, survey=None) -> list:

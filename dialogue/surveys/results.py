@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
@@ -25,16 +24,7 @@ from dialogue.surveys.answers import OTHER
 MIN_ANONYMOUS_GROUP = 3
 
 
-KIND_LABELS = {
-    K.RATING: _l("Rating 1–5"),
-    K.NPS: _l("Score 0–10 (NPS)"),
-    K.SINGLE_CHOICE: _l("Single choice"),
-    K.MULTIPLE_CHOICE: _l("Multiple choice"),
-    K.YES_NO: _l("Yes / no"),
-    K.SHORT_TEXT: _l("Short text"),
-    K.LONG_TEXT: _l("Long text"),
-    K.NUMBER: _l("Number"),
-}
+KIND_LABELS = K.labels()  # for the builder's page
 
 
 def role_label(role: str | None) -> str:
