@@ -16,10 +16,9 @@ from typing import Mapping
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from dialogue.audit.services import record_action
-from dialogue.core.databases import lock_row
+from dialogue.core.databases import flush_unique, lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
@@ -175,13 +174,8 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
         registration.list_consent_version = CONSENT_VERSION
     for question_id, value in clean.items():
         registration.answers.append(RegistrationAnswer(question_id=question_id, value=value))
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
-    except IntegrityError:
-        # Another request of the same person won the race; the database index stopped the second.
-        raise Conflict(_("You are already registered for this event. See your registration.")) from None
+    # Another request of the same person may have won the race; the database index stops the second.
+    flush_unique(_("You are already registered for this event. See your registration."), registration)
     notify.notify_registration(registration, {
         RegistrationState.PENDING: "received", RegistrationState.CONFIRMED: "confirmed",
         RegistrationState.WAITLISTED: "waitlisted"}[registration.state])
