@@ -123,14 +123,8 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
 
 def _supplier_team(event: Event, settings: MeetingSettings, requester: User, supplier_org_id: int,
                    colleague_ids) -> list[User]:
-    staff = {u.id: u for u in supplier_people(event, supplier_org_id)}
-    team = [requester]
-    for uid in dict.fromkeys(colleague_ids or []):
-        if uid == requester.id:
-            continue
-        if uid not in staff:
-            raise DialogueError(_("Only colleagues registered for the event can come along."), field="colleagues")
-        team.append(staff[uid])
+    team = _team(requester, colleague_ids, supplier_people(event, supplier_org_id),
+                 _("Only colleagues registered for the event can come along."), "colleagues")
     if len(team) > settings.max_supplier_staff:
         raise DialogueError(_("At most %(n)s people of a supplier take part in one meeting.",
                               n=settings.max_supplier_staff), field="colleagues")
@@ -203,14 +197,19 @@ def accept_request(request: MeetingRequest, buyer: User, *, slot_id: int, buyer_
 
 def _buyer_team(event: Event, buyer: User, buyer_ids) -> list[User]:
     """The accepting buyer and the buyers they bring: colleagues or co-host buyers at the event."""
-    others = {u.id: u for u in buyer_people(event)}
-    team = [buyer]
-    for uid in dict.fromkeys(buyer_ids or []):
-        if uid == buyer.id:
+    return _team(buyer, buyer_ids, buyer_people(event), _("Only buyers registered for the event can join."), "buyers")
+
+
+def _team(lead: User, ids, allowed: list[User], refusal: str, field: str) -> list[User]:
+    """The lead and each person they bring, once; bringing anyone not in ``allowed`` is refused."""
+    people = {u.id: u for u in allowed}
+    team = [lead]
+    for uid in dict.fromkeys(ids or []):
+        if uid == lead.id:
             continue
-        if uid not in others:
-            raise DialogueError(_("Only buyers registered for the event can join."), field="buyers")
-        team.append(others[uid])
+        if uid not in people:
+            raise DialogueError(refusal, field=field)
+        team.append(people[uid])
     return team
 
 
