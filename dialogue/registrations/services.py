@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.audit.services import record_action
+from dialogue.core.consent import Wording
 from dialogue.core.databases import flush_unique, lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_ended
@@ -38,16 +39,11 @@ from dialogue.models import (
 from dialogue.models.registration import ROLE_PLURALS  # noqa: F401  (read by the role_plural filter)
 from dialogue.registrations import eligibility, notify, questions
 
-# The wording a person agrees to; its version is stored with the consent.
-CONSENT_VERSION = "2024-1"
-CONSENT_TEXT = _l("Show my name, organisation and role in the participant list of this event. Only "
-                  "registered participants and the organisers see the list. I can withdraw this at any time.")
-# Every wording ever used, by version, so a consent record says what the person agreed to.
-CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
-
-
-def consent_text(version: str | None) -> str:
-    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
+# Being listed in the participant list is the person's choice, on this wording.
+LIST_CONSENT = Wording("2024-1", {"2024-1": _l(
+    "Show my name, organisation and role in the participant list of this event. Only registered participants "
+    "and the organisers see the list. I can withdraw this at any time.")})
+CONSENT_VERSION, CONSENT_TEXT, consent_text = LIST_CONSENT.version, LIST_CONSENT.text, LIST_CONSENT.text_of
 
 
 
