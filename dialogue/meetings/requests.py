@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.meetings import notify
@@ -20,7 +20,7 @@ from dialogue.meetings.people import (
     supplier_people,
 )
 from dialogue.meetings.placement import meeting_count, place_meeting, slot_of_event
-from dialogue.meetings.services import organises, settings_or_error
+from dialogue.meetings.services import seen_by, settings_or_error
 from dialogue.models import (
     Event,
     EventIntent,
@@ -138,14 +138,9 @@ def get_request_for(request_id: int, user: User) -> MeetingRequest:
         selectinload(MeetingRequest.attendees).joinedload(MeetingRequestAttendee.user),
         selectinload(MeetingRequest.preferred_slots).joinedload(MeetingRequestSlot.slot))
         .where(MeetingRequest.id == request_id))
-    if request is None:
-        raise NotFound(_("There is no such meeting request."))
     org_id = user.organisation.id if user.organisation else None
-    if org_id in (request.supplier_org_id, request.buyer_org_id) and confirmed_registration(request.event, user):
-        return request
-    if organises(request.event, user):
-        return request
-    raise NotFound(_("There is no such meeting request."))
+    return seen_by(request, user, lambda r: org_id in (r.supplier_org_id, r.buyer_org_id)
+                   and confirmed_registration(r.event, user) is not None, _("There is no such meeting request."))
 
 
 def _require_buyer_of(request: MeetingRequest, user: User) -> None:
