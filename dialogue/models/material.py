@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,16 +23,20 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 
 
-class MaterialVisibility(enum.StrEnum):
-    PUBLIC = "public"
-    PARTICIPANTS = "participants"  # registered (confirmed) participants of the event; the default
-    ORGANISERS = "organisers"      # the event's organisers, or the buyer's own staff for an intent
+class MaterialVisibility(LabelledEnum):
+    """Who may see an item; the labels speak of an event (an intent's wording is in materials/forms.py)."""
+
+    PUBLIC = "public", _l("Public: anyone, also without an account")
+    # confirmed participants of the event; the default
+    PARTICIPANTS = "participants", _l("Registered participants of the event")
+    # the event's organisers, or the buyer's own staff for an intent
+    ORGANISERS = "organisers", _l("Organisers only")
 
 
 class Material(Base):
