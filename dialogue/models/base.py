@@ -24,21 +24,23 @@ def enum_column(cls, name: str) -> Enum:
                 values_callable=lambda e: [m.value for m in e])
 
 
+_LABELS: dict[type, dict] = {}
+
+
 class LabelledEnum(enum.StrEnum):
-    """A state whose members carry their label for people: ``MEMBER = "value", _l("Label")``.
-
-    ``member.label`` is a lazy string, so it reads in the language of whoever is asking.
-    """
-
-    def __new__(cls, value: str, label=None):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member._label = label
-        return member
+    """A state whose members carry their label for people: ``member.label``, a lazy string, so it reads
+    in the language of whoever asks. The labels follow the enum: ``TheEnum.give_labels(MEMBER=_l(...))``."""
 
     @property
     def label(self):
-        return self._label
+        return _LABELS[type(self)][self]
+
+    @classmethod
+    def give_labels(cls, **labels) -> None:
+        """Every member's label, by the member's name; a member left out (or a name that is none) is an error."""
+        if set(labels) != set(cls.__members__):
+            raise ValueError(f"{cls.__name__} labels: {sorted(set(labels) ^ set(cls.__members__))}")
+        _LABELS[cls] = {cls[name]: text for name, text in labels.items()}
 
     @classmethod
     def labels(cls) -> dict:

@@ -13,17 +13,24 @@ from dialogue.models.organisation import Organisation
 
 
 class EventStatus(LabelledEnum):
-    DRAFT = "draft", _l("draft")
-    PUBLISHED = "published", _l("published")
-    REGISTRATION_CLOSED = "registration_closed", _l("registration closed")
-    FINISHED = "finished", _l("finished")
-    CANCELLED = "cancelled", _l("cancelled")
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    REGISTRATION_CLOSED = "registration_closed"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+EventStatus.give_labels(DRAFT=_l("draft"), PUBLISHED=_l("published"), REGISTRATION_CLOSED=_l("registration closed"),
+                        FINISHED=_l("finished"), CANCELLED=_l("cancelled"))
 
 
 class EventFormat(LabelledEnum):
-    IN_PERSON = "in_person", _l("In person")
-    ONLINE = "online", _l("Online")
-    HYBRID = "hybrid", _l("Hybrid (in person and online)")
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+EventFormat.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"), HYBRID=_l("Hybrid (in person and online)"))
 
 
 FORMAT_LABELS = EventFormat.labels()
@@ -35,13 +42,18 @@ class StaffRole(enum.StrEnum):
 
 
 class SessionKind(LabelledEnum):
-    BUYER_PRESENTATION = "buyer_presentation", _l("Buyer presentation")
-    SUPPLIER_PITCH = "supplier_pitch", _l("Supplier pitch")
-    PANEL = "panel", _l("Panel")
-    WORKSHOP = "workshop", _l("Workshop")
-    BREAK = "break", _l("Break")
-    ONE_TO_ONE = "one_to_one", _l("One-to-one meetings")
-    OTHER = "other", _l("Other")
+    BUYER_PRESENTATION = "buyer_presentation"
+    SUPPLIER_PITCH = "supplier_pitch"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    BREAK = "break"
+    ONE_TO_ONE = "one_to_one"
+    OTHER = "other"
+
+
+SessionKind.give_labels(BUYER_PRESENTATION=_l("Buyer presentation"), SUPPLIER_PITCH=_l("Supplier pitch"),
+                        PANEL=_l("Panel"), WORKSHOP=_l("Workshop"), BREAK=_l("Break"),
+                        ONE_TO_ONE=_l("One-to-one meetings"), OTHER=_l("Other"))
 
 
 SESSION_KIND_LABELS = SessionKind.labels()

@@ -24,59 +24,87 @@ from dialogue.models.organisation import Organisation
 
 
 class IntentStatus(LabelledEnum):
-    DRAFT = "draft", _l("Draft")
-    ANNOUNCED = "announced", _l("Announced")
-    TENDER_PUBLISHED = "tender_published", _l("Tender published")
-    AWARDED = "awarded", _l("Awarded")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    DRAFT = "draft"
+    ANNOUNCED = "announced"
+    TENDER_PUBLISHED = "tender_published"
+    AWARDED = "awarded"
+    WITHDRAWN = "withdrawn"
+
+
+IntentStatus.give_labels(DRAFT=_l("Draft"), ANNOUNCED=_l("Announced"), TENDER_PUBLISHED=_l("Tender published"),
+                         AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"))
 
 
 class ProcedureType(LabelledEnum):
-    OPEN = "open", _l("Open procedure")
-    RESTRICTED = "restricted", _l("Restricted procedure")
-    COMPETITIVE_DIALOGUE = "competitive_dialogue", _l("Competitive dialogue")
-    NEGOTIATED = "negotiated", _l("Competitive procedure with negotiation")
-    FRAMEWORK_AGREEMENT = "framework_agreement", _l("Framework agreement")
-    DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system", _l("Dynamic purchasing system")
+    OPEN = "open"
+    RESTRICTED = "restricted"
+    COMPETITIVE_DIALOGUE = "competitive_dialogue"
+    NEGOTIATED = "negotiated"
+    FRAMEWORK_AGREEMENT = "framework_agreement"
+    DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system"
+
+
+ProcedureType.give_labels(OPEN=_l("Open procedure"), RESTRICTED=_l("Restricted procedure"),
+                          COMPETITIVE_DIALOGUE=_l("Competitive dialogue"),
+                          NEGOTIATED=_l("Competitive procedure with negotiation"),
+                          FRAMEWORK_AGREEMENT=_l("Framework agreement"),
+                          DYNAMIC_PURCHASING_SYSTEM=_l("Dynamic purchasing system"))
 
 
 class CriterionKind(LabelledEnum):
-    # TCO Certified, EPEAT, Blue Angel or another label (or equivalent)
-    LABEL = "label", _l("Labels or equivalent")
-    AFFILIATION = "affiliation", _l("Affiliation")  # Electronics Watch: an affiliation, not a label
-    SELECTION = "selection", _l("Selection criteria")
-    EXCLUSION = "exclusion", _l("Exclusion criteria")
-    TECHNICAL_SPECIFICATION = "technical_specification", _l("Technical specifications")
-    AWARD = "award", _l("Award criteria")
-    CONTRACT_PERFORMANCE = "contract_performance", _l("Contract performance clauses")
-    HUMAN_RIGHTS_DUE_DILIGENCE = "human_rights_due_diligence", _l("Human-rights due diligence")
-    CIRCULARITY = "circularity", _l("Circularity")  # refurbished, take-back, repairability
+    LABEL = "label"                      # TCO Certified, EPEAT, Blue Angel or another label (or equivalent)
+    AFFILIATION = "affiliation"          # Electronics Watch: an affiliation, not a label
+    SELECTION = "selection"
+    EXCLUSION = "exclusion"
+    TECHNICAL_SPECIFICATION = "technical_specification"
+    AWARD = "award"
+    CONTRACT_PERFORMANCE = "contract_performance"
+    HUMAN_RIGHTS_DUE_DILIGENCE = "human_rights_due_diligence"
+    CIRCULARITY = "circularity"          # refurbished, take-back, repairability
+
+
+CriterionKind.give_labels(LABEL=_l("Labels or equivalent"), AFFILIATION=_l("Affiliation"),
+                          SELECTION=_l("Selection criteria"), EXCLUSION=_l("Exclusion criteria"),
+                          TECHNICAL_SPECIFICATION=_l("Technical specifications"), AWARD=_l("Award criteria"),
+                          CONTRACT_PERFORMANCE=_l("Contract performance clauses"),
+                          HUMAN_RIGHTS_DUE_DILIGENCE=_l("Human-rights due diligence"), CIRCULARITY=_l("Circularity"))
 
 
 class EpeatTier(LabelledEnum):
-    BRONZE = "bronze", _l("Bronze")
-    SILVER = "silver", _l("Silver")
-    GOLD = "gold", _l("Gold")
+    BRONZE = "bronze"
+    SILVER = "silver"
+    GOLD = "gold"
+
+
+EpeatTier.give_labels(BRONZE=_l("Bronze"), SILVER=_l("Silver"), GOLD=_l("Gold"))
 
 
 class QuestionStatus(LabelledEnum):
-    # asked, not yet answered; seen by the asker and the buyer's staff only
-    PENDING = "pending", _l("Waiting for an answer")
-    ANSWERED = "answered", _l("Answered")  # published to everyone with its answer
-    MERGED = "merged", _l("Merged")  # a duplicate, answered with the question it was merged into
+    PENDING = "pending"      # asked, not yet answered; seen by the asker and the buyer's staff only
+    ANSWERED = "answered"    # published to everyone with its answer
+    MERGED = "merged"        # a duplicate, answered with the question it was merged into
+
+
+QuestionStatus.give_labels(PENDING=_l("Waiting for an answer"), ANSWERED=_l("Answered"), MERGED=_l("Merged"))
 
 
 class ChangeAction(LabelledEnum):
-    CREATED = "created", _l("Draft created")
-    EDITED = "edited", _l("Changed")
-    ANNOUNCED = "announced", _l("Announced")
-    TENDER_PUBLISHED = "tender_published", _l("Tender published")
-    AWARDED = "awarded", _l("Awarded")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
-    EVENT_LINKED = "event_linked", _l("Presented at an event")
-    EVENT_UNLINKED = "event_unlinked", _l("No longer listed at an event")
-    ANSWER_PUBLISHED = "answer_published", _l("Answer published")
-    ANSWER_CORRECTED = "answer_corrected", _l("Answer corrected")
+    CREATED = "created"
+    EDITED = "edited"
+    ANNOUNCED = "announced"
+    TENDER_PUBLISHED = "tender_published"
+    AWARDED = "awarded"
+    WITHDRAWN = "withdrawn"
+    EVENT_LINKED = "event_linked"
+    EVENT_UNLINKED = "event_unlinked"
+    ANSWER_PUBLISHED = "answer_published"
+    ANSWER_CORRECTED = "answer_corrected"
+
+
+ChangeAction.give_labels(CREATED=_l("Draft created"), EDITED=_l("Changed"), ANNOUNCED=_l("Announced"),
+                         TENDER_PUBLISHED=_l("Tender published"), AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"),
+                         EVENT_LINKED=_l("Presented at an event"), EVENT_UNLINKED=_l("No longer listed at an event"),
+                         ANSWER_PUBLISHED=_l("Answer published"), ANSWER_CORRECTED=_l("Answer corrected"))
 
 
 class Intent(CreatedBy, UpdatedAt, Base):

@@ -32,11 +32,14 @@ from dialogue.models.organisation import Organisation
 class MaterialVisibility(LabelledEnum):
     """Who may see an item; the labels speak of an event (an intent's wording is in materials/forms.py)."""
 
-    PUBLIC = "public", _l("Public: anyone, also without an account")
-    # confirmed participants of the event; the default
-    PARTICIPANTS = "participants", _l("Registered participants of the event")
-    # the event's organisers, or the buyer's own staff for an intent
-    ORGANISERS = "organisers", _l("Organisers only")
+    PUBLIC = "public"
+    PARTICIPANTS = "participants"  # registered (confirmed) participants of the event; the default
+    ORGANISERS = "organisers"      # the event's organisers, or the buyer's own staff for an intent
+
+
+MaterialVisibility.give_labels(PUBLIC=_l("Public: anyone, also without an account"),
+                               PARTICIPANTS=_l("Registered participants of the event"),
+                               ORGANISERS=_l("Organisers only"))
 
 
 class Material(Base):

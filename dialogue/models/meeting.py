@@ -33,13 +33,15 @@ from dialogue.models.user import User
 
 
 class MeetingMode(LabelledEnum):
-    # the requester proposes, the other side accepts or declines
-    REQUEST = "request", _l("Request and accept: suppliers ask, buyers accept or decline")
-    # a supplier books a free slot in a buyer's grid
-    SELF_BOOKING = "self_booking", _l("Self-booking: suppliers book a free slot in a buyer's calendar")
-    # requests are collected, the organiser schedules and publishes
-    ORGANISER = "organiser", _l("Organiser schedules: requests are collected, then the organisers run the "
-                                "auto-scheduler and publish")
+    REQUEST = "request"            # the requester proposes, the other side accepts or declines
+    SELF_BOOKING = "self_booking"  # a supplier books a free slot in a buyer's grid
+    ORGANISER = "organiser"        # requests are collected, the organiser schedules and publishes
+
+
+MeetingMode.give_labels(REQUEST=_l("Request and accept: suppliers ask, buyers accept or decline"),
+                        SELF_BOOKING=_l("Self-booking: suppliers book a free slot in a buyer's calendar"),
+                        ORGANISER=_l("Organiser schedules: requests are collected, then the organisers run the "
+                                     "auto-scheduler and publish"))
 
 
 class LocationKind(enum.StrEnum):

@@ -11,13 +11,18 @@ from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, n
 
 
 class OrganisationKind(LabelledEnum):
-    PUBLIC_BUYER = "public_buyer", _l("Public buyer")
-    SUPPLIER = "supplier", _l("Supplier")
-    RESELLER = "reseller", _l("Reseller")
-    MANUFACTURER = "manufacturer", _l("Manufacturer")
-    CIVIL_SOCIETY = "civil_society", _l("Civil society")
-    NETWORK = "network", _l("Network")
-    OTHER = "other", _l("Other")
+    PUBLIC_BUYER = "public_buyer"
+    SUPPLIER = "supplier"
+    RESELLER = "reseller"
+    MANUFACTURER = "manufacturer"
+    CIVIL_SOCIETY = "civil_society"
+    NETWORK = "network"
+    OTHER = "other"
+
+
+OrganisationKind.give_labels(PUBLIC_BUYER=_l("Public buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
+                             MANUFACTURER=_l("Manufacturer"), CIVIL_SOCIETY=_l("Civil society"), NETWORK=_l("Network"),
+                             OTHER=_l("Other"))
 
 
 class MemberRole(enum.StrEnum):

@@ -13,31 +13,36 @@ from dialogue.models.organisation import Organisation
 
 
 class ParticipantRole(LabelledEnum):
-    BUYER = "buyer", _l("Buyer")
-    SUPPLIER = "supplier", _l("Supplier")
-    RESELLER = "reseller", _l("Reseller")
-    OBSERVER = "observer", _l("Observer")
-    SPEAKER = "speaker", _l("Speaker")
+    BUYER = "buyer"
+    SUPPLIER = "supplier"
+    RESELLER = "reseller"
+    OBSERVER = "observer"
+    SPEAKER = "speaker"
 
     @property
     def plural(self):
         """The role's people as a group ("Suppliers"), in the reader's language."""
         return ROLE_PLURALS[self]
-ROLE_PLURALS = {
-    ParticipantRole.BUYER: _l("Buyers"),
-    ParticipantRole.SUPPLIER: _l("Suppliers"),
-    ParticipantRole.RESELLER: _l("Resellers"),
-    ParticipantRole.OBSERVER: _l("Observers"),
-    ParticipantRole.SPEAKER: _l("Speakers"),
-}
+
+
+ParticipantRole.give_labels(BUYER=_l("Buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
+                            OBSERVER=_l("Observer"), SPEAKER=_l("Speaker"))
+ROLE_PLURALS = {ParticipantRole.BUYER: _l("Buyers"), ParticipantRole.SUPPLIER: _l("Suppliers"),
+                ParticipantRole.RESELLER: _l("Resellers"), ParticipantRole.OBSERVER: _l("Observers"),
+                ParticipantRole.SPEAKER: _l("Speakers")}
 
 
 class RegistrationState(LabelledEnum):
-    PENDING = "pending", _l("waiting for approval")          # waiting for an organiser's approval
-    CONFIRMED = "confirmed", _l("confirmed")
-    WAITLISTED = "waitlisted", _l("on the waiting list")
-    REJECTED = "rejected", _l("not accepted")
-    CANCELLED = "cancelled", _l("cancelled")
+    PENDING = "pending"          # waiting for an organiser's approval
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+RegistrationState.give_labels(PENDING=_l("waiting for approval"), CONFIRMED=_l("confirmed"),
+                              WAITLISTED=_l("on the waiting list"), REJECTED=_l("not accepted"),
+                              CANCELLED=_l("cancelled"))
 
 
 # A person holds at most one registration in these states per event.

@@ -20,14 +20,19 @@ from dialogue.models.event import Event
 
 
 class SurveyQuestionKind(LabelledEnum):
-    RATING = "rating", _l("Rating 1–5")
-    NPS = "nps", _l("Score 0–10 (NPS)")  # "how likely are you to recommend"
-    SINGLE_CHOICE = "single_choice", _l("Single choice")
-    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
-    YES_NO = "yes_no", _l("Yes / no")
-    SHORT_TEXT = "short_text", _l("Short text")
-    LONG_TEXT = "long_text", _l("Long text")
-    NUMBER = "number", _l("Number")
+    RATING = "rating"                  # 1-5
+    NPS = "nps"                        # 0-10, "how likely are you to recommend"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+
+
+SurveyQuestionKind.give_labels(RATING=_l("Rating 1–5"), NPS=_l("Score 0–10 (NPS)"), SINGLE_CHOICE=_l("Single choice"),
+                               MULTIPLE_CHOICE=_l("Multiple choice"), YES_NO=_l("Yes / no"),
+                               SHORT_TEXT=_l("Short text"), LONG_TEXT=_l("Long text"), NUMBER=_l("Number"))
 
 
 # Kinds whose answer another question may depend on ("show only if ...").
@@ -38,9 +43,14 @@ TEXT_KINDS = (SurveyQuestionKind.SHORT_TEXT, SurveyQuestionKind.LONG_TEXT)
 
 
 class SurveyAudience(LabelledEnum):
-    REGISTERED = "registered", _l("Everyone registered (confirmed)")
-    CHECKED_IN = "checked_in", _l("Only participants who checked in")
-    HAD_MEETING = "had_meeting", _l("Only people who had a one-to-one meeting")
+    REGISTERED = "registered"     # every confirmed registration
+    CHECKED_IN = "checked_in"     # confirmed and checked in at the door
+    HAD_MEETING = "had_meeting"   # confirmed and had at least one one-to-one meeting
+
+
+SurveyAudience.give_labels(REGISTERED=_l("Everyone registered (confirmed)"),
+                           CHECKED_IN=_l("Only participants who checked in"),
+                           HAD_MEETING=_l("Only people who had a one-to-one meeting"))
 
 
 class SurveyState(enum.StrEnum):
