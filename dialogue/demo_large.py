@@ -13,93 +13,74 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from dialogue import models
 from dialogue.extensions import db
-from dialogue.models import (
-    AgendaSession,
-    Event,
-    EventCoHost,
-    EventIntent,
-    EventStaff,
-    EventStatus,
-    Intent,
-    IntentStatus,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    ParticipantRole,
-    ProcedureType,
-    Registration,
-    RegistrationAnswer,
-    RegistrationQuestion,
-    RegistrationState,
-    SessionKind,
-    SessionSpeaker,
-    StaffRole,
-    User,
-    utcnow,
-)
+from dialogue.models import utcnow
 
 LARGE_EVENT = "large-market-dialogue"
-ROLES = list(ParticipantRole)
+ROLES = list(models.ParticipantRole)
 
 
 def fill_event(slug: str, *, registrations: int, sessions: int, offset: int = 0,
-               host: Organisation | None = None, password_hash: str = "!") -> Event:
+               host: models.Organisation | None = None, password_hash: str = "!") -> models.Event:
     """A published event with ``registrations`` people of 200 organisations and ``sessions`` sessions."""
     start = (utcnow() + dt.timedelta(days=30)).replace(hour=6, minute=0, second=0, microsecond=0)
     if host is None:
-        host = Organisation(name=f"Host {slug}", slug=f"host-{slug}", kind=OrganisationKind.PUBLIC_BUYER,
-                            country="FI")
-    event = Event(slug=slug, title=f"Large market dialogue ({registrations} participants)",
-                  summary="Joint market dialogue", description="**Fair** and *circular* ICT.\n\n- laptops\n- phones",
-                  timezone="Europe/Helsinki", starts_at=start, ends_at=start + dt.timedelta(days=2),
-                  venue="City Hall", languages=["en", "fi"], status=EventStatus.PUBLISHED)
-    event.cohosts.append(EventCoHost(organisation=host))
+        host = models.Organisation(name=f"Host {slug}", slug=f"host-{slug}", kind=models.OrganisationKind.PUBLIC_BUYER,
+                                   country="FI")
+    event = models.Event(slug=slug, title=f"Large market dialogue ({registrations} participants)",
+                         summary="Joint market dialogue",
+                         description="**Fair** and *circular* ICT.\n\n- laptops\n- phones",
+                         timezone="Europe/Helsinki", starts_at=start, ends_at=start + dt.timedelta(days=2),
+                         venue="City Hall", languages=["en", "fi"], status=models.EventStatus.PUBLISHED)
+    event.cohosts.append(models.EventCoHost(organisation=host))
     db.session.add(event)
     db.session.flush()
-    question = RegistrationQuestion(event=event, kind="text", text="Which products do you bring?", position=1)
+    question = models.RegistrationQuestion(event=event, kind="text", text="Which products do you bring?", position=1)
     db.session.add(question)
     # Plain multi-row inserts, then the ids read back (RETURNING over many rows is slow to splice).
     slugs = [f"company-{offset + i}" for i in range(200)]
-    db.session.execute(insert(Organisation), [
-        {"name": f"Company {offset + i}", "slug": slugs[i], "kind": OrganisationKind.SUPPLIER, "country": "SE"}
+    db.session.execute(insert(models.Organisation), [
+        {"name": f"Company {offset + i}", "slug": slugs[i], "kind": models.OrganisationKind.SUPPLIER, "country": "SE"}
         for i in range(200)])
-    org_ids = list(db.session.scalars(select(Organisation.id).where(Organisation.slug.in_(slugs))
-                                      .order_by(Organisation.id)))
+    org_ids = list(db.session.scalars(select(models.Organisation.id).where(models.Organisation.slug.in_(slugs))
+                                      .order_by(models.Organisation.id)))
     emails = [f"participant{offset + i}@large.example.org" for i in range(registrations)]
-    db.session.execute(insert(User), [
+    db.session.execute(insert(models.User), [
         {"email": email, "name": f"Person {offset + i}", "password_hash": password_hash,
          "email_verified_at": utcnow()} for i, email in enumerate(emails)])
-    by_email = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+    by_email = dict(db.session.execute(select(models.User.email, models.User.id)
+                                       .where(models.User.email.in_(emails))).all())
     user_ids = [by_email[email] for email in emails]
-    db.session.execute(insert(Membership), [{"user_id": uid, "organisation_id": org_ids[i % 200]}
-                                            for i, uid in enumerate(user_ids)])
+    db.session.execute(insert(models.Membership), [{"user_id": uid, "organisation_id": org_ids[i % 200]}
+                                                   for i, uid in enumerate(user_ids)])
     now = utcnow()
-    db.session.execute(insert(Registration), [
+    db.session.execute(insert(models.Registration), [
         {"event_id": event.id, "user_id": uid, "organisation_id": org_ids[i % 200], "role": ROLES[i % 5],
-         "state": RegistrationState.CONFIRMED, "created_at": now, "updated_at": now, "confirmed_at": now,
+         "state": models.RegistrationState.CONFIRMED, "created_at": now, "updated_at": now, "confirmed_at": now,
          "checked_in_at": now if i % 3 == 0 else None, "list_consent_at": now if i % 2 else None,
          "list_consent_version": "2024-1" if i % 2 else None} for i, uid in enumerate(user_ids)])
     db.session.flush()
-    reg_ids = list(db.session.scalars(select(Registration.id).where(Registration.event_id == event.id)
-                                      .order_by(Registration.id)))
-    db.session.execute(insert(RegistrationAnswer), [
+    reg_ids = list(db.session.scalars(select(models.Registration.id).where(models.Registration.event_id == event.id)
+                                      .order_by(models.Registration.id)))
+    db.session.execute(insert(models.RegistrationAnswer), [
         {"registration_id": rid, "question_id": question.id, "value": "=cmd|' /C calc'!A0" if i % 50 == 0
          else "Refurbished laptops"} for i, rid in enumerate(reg_ids)])
     for i in range(sessions):
         begin = start + dt.timedelta(minutes=20 * i)
-        session = AgendaSession(event=event, title=f"Session {i}", kind=list(SessionKind)[i % 7], starts_at=begin,
-                                ends_at=begin + dt.timedelta(minutes=20), room=f"Room {i % 4}",
-                                description="A *short* description.")
+        session = models.AgendaSession(event=event, title=f"Session {i}", kind=list(models.SessionKind)[i % 7],
+                                       starts_at=begin,
+                                       ends_at=begin + dt.timedelta(minutes=20), room=f"Room {i % 4}",
+                                       description="A *short* description.")
         db.session.add(session)
         for uid in user_ids[i * 2:i * 2 + 2]:
-            session.speakers.append(SessionSpeaker(user_id=uid))
+            session.speakers.append(models.SessionSpeaker(user_id=uid))
     db.session.flush()
     return event
 
 
 def build(world: dict) -> None:
-    if db.session.scalar(select(Event.id).where(Event.slug == LARGE_EVENT)) is not None:
+    if db.session.scalar(select(models.Event.id).where(models.Event.slug == LARGE_EVENT)) is not None:
         return
     from dialogue.intents.cpv import packaged_codes
     from dialogue.materials import services as materials
@@ -110,11 +91,11 @@ def build(world: dict) -> None:
     organiser = people["organiser"]
     event = fill_event(LARGE_EVENT, registrations=1000, sessions=100, host=orgs["helsinki"],
                        password_hash=organiser.password_hash)
-    event.staff.append(EventStaff(user=organiser, role=StaffRole.ORGANISER))
+    event.staff.append(models.EventStaff(user=organiser, role=models.StaffRole.ORGANISER))
     supplier = people["supplier"]
-    db.session.add(Registration(event=event, user=supplier, organisation=supplier.organisation,
-                                role=ParticipantRole.SUPPLIER, state=RegistrationState.CONFIRMED,
-                                confirmed_at=utcnow()))
+    db.session.add(models.Registration(event=event, user=supplier, organisation=supplier.organisation,
+                                       role=models.ParticipantRole.SUPPLIER, state=models.RegistrationState.CONFIRMED,
+                                       confirmed_at=utcnow()))
     db.session.flush()
     # One presentation per session; the same bytes, so storage keeps a single file.
     pdf = make_pdf(["Large market dialogue", "A presentation"])
@@ -123,20 +104,21 @@ def build(world: dict) -> None:
                                   visibility=MaterialVisibility.PARTICIPANTS, filename="slides.pdf",
                                   stream=io.BytesIO(pdf))
     codes = [code for code in packaged_codes() if code.startswith(("302", "322", "48", "72", "503"))]
-    buyers = [org for org in orgs.values() if org.kind == OrganisationKind.PUBLIC_BUYER]
+    buyers = [org for org in orgs.values() if org.kind == models.OrganisationKind.PUBLIC_BUYER]
     today = utcnow()
     intents = []
     for i in range(50):
-        intent = Intent(buyer=buyers[i % len(buyers)], title=f"Planned ICT tender {i + 1}",
-                        description="Equipment and services, with social and environmental criteria.",
-                        cpv_main=codes[i % len(codes)], estimated_value=Decimal(100000 + 25000 * i), currency="EUR",
-                        procedure_type=list(ProcedureType)[i % len(ProcedureType)],
-                        planned_notice_date=(today + dt.timedelta(days=60 + 7 * i)).date(),
-                        place_country=buyers[i % len(buyers)].country, status=IntentStatus.ANNOUNCED,
-                        announced_at=today - dt.timedelta(hours=i))
+        intent = models.Intent(buyer=buyers[i % len(buyers)], title=f"Planned ICT tender {i + 1}",
+                               description="Equipment and services, with social and environmental criteria.",
+                               cpv_main=codes[i % len(codes)], estimated_value=Decimal(100000 + 25000 * i),
+                               currency="EUR",
+                               procedure_type=list(models.ProcedureType)[i % len(models.ProcedureType)],
+                               planned_notice_date=(today + dt.timedelta(days=60 + 7 * i)).date(),
+                               place_country=buyers[i % len(buyers)].country, status=models.IntentStatus.ANNOUNCED,
+                               announced_at=today - dt.timedelta(hours=i))
         db.session.add(intent)
         intents.append(intent)
     db.session.flush()
     for intent in intents[:10]:
-        db.session.add(EventIntent(event=event, intent=intent))
+        db.session.add(models.EventIntent(event=event, intent=intent))
     world.setdefault("events", {})[LARGE_EVENT] = event

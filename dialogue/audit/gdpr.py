@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import AuditEntry, User
 
 
@@ -23,15 +21,6 @@ def erase(user: User) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.created_at < cutoff))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff)
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_AUDIT_DAYS", 3650,
-                           _l("The audit log of organisers' actions, part of the procurement record, is deleted."),
-                           _count, _apply)]
+RETENTION = [retention_rule("RETENTION_AUDIT_DAYS", 3650,
+                            _l("The audit log of organisers' actions, part of the procurement record, is deleted."),
+                            AuditEntry, lambda cutoff: AuditEntry.created_at < cutoff)]

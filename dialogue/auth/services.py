@@ -19,10 +19,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.models import MemberRole, Organisation, User, utcnow
 from dialogue.organisations import services as organisations
-from dialogue.outbox.services import enqueue_mail, external_url
+from dialogue.outbox.services import enqueue_mail
 
 PASSWORD_METHOD = "scrypt"
 

@@ -125,6 +125,23 @@ def holds_write_lock(session: Session) -> bool:
     return connection.connection.dbapi_connection.in_transaction
 
 
+def flush_unique(message: str, *rows, field: str | None = None) -> None:
+    """Add ``rows`` and flush in a savepoint. When a unique index refuses (another request got there
+    first, between our check and our write), only the savepoint is undone and the person is told
+    ``message`` as a ``Conflict``: the index is the backstop of the rule the service checked."""
+    from sqlalchemy.exc import IntegrityError
+
+    from dialogue.core.errors import Conflict
+    from dialogue.extensions import db
+
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(rows)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(message, field=field) from None
+
+
 @contextlib.contextmanager
 def write_transaction(session: Session | None = None):
     """Run the block in one transaction that holds the write lock from its first statement.

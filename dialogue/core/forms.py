@@ -9,6 +9,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import fields
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.inputs import MAX_INT
@@ -40,6 +41,13 @@ def choices(pairs) -> list:
 
     return [SelectChoice(str(value), label if isinstance(label, LazyString) else str(label))
             for value, label in pairs]
+
+
+class MultiCheckboxField(fields.SelectMultipleField):
+    """Several choices as checkboxes in a fieldset (rendered by the field macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class _YearRange:

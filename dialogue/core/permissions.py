@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Callable, TypeVar
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import Select
+
+from dialogue.extensions import db
+
+T = TypeVar("T")
 
 
 def require_admin() -> None:
@@ -28,3 +34,12 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def public_or_404(query: Select, options: tuple, insider: Callable[[T], bool]) -> T:
+    """The one row of ``query``, loaded with ``options``; 404 when it is not there or, while it is not
+    public (a draft), for anyone but its ``insider`` people: a draft's existence is private."""
+    row = db.session.scalar(query.options(*options) if options else query)
+    if row is None or (not row.is_public and not insider(row)):
+        abort(404)
+    return row

@@ -96,3 +96,14 @@ def local_to_utc(naive: dt.datetime, zone: str, field: str | None = None) -> dt.
         return naive.replace(tzinfo=tz).astimezone(dt.timezone.utc)
     except OverflowError:
         raise _out_of_range(field) from None
+
+
+def require_period(starts_at: dt.datetime | None, ends_at: dt.datetime | None, *, no_start: str, no_end: str,
+                   backwards: str) -> None:
+    """Both ends are given and the end comes after the start; else the given message on that field."""
+    if starts_at is None:
+        raise DialogueError(no_start, field="starts_at")
+    if ends_at is None:
+        raise DialogueError(no_end, field="ends_at")
+    if ends_at <= starts_at:
+        raise DialogueError(backwards, field="ends_at")

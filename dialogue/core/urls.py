@@ -1,6 +1,11 @@
-"""Web addresses people give (room links, websites, contract notices): only plain http(s) links.
+"""Web addresses: the absolute links the app hands out, and the ones people give.
 
-Such addresses end up in ``href`` attributes, redirects, mail and calendar files, so anything else
+Links the app writes into mail, calendar files, feeds and open data are built on BASE_URL by
+``external_url`` / ``on_base_url``, never from the request's Host header: a forged Host must not turn a
+password-reset mail into a link to someone else's site, nor change an identifier in a feed.
+
+Addresses people give (room links, websites, contract notices) may only be plain http(s) links. Such
+addresses end up in ``href`` attributes, redirects, mail and calendar files, so anything else
 (``javascript:``, ``data:``, ``file:``, a user name and password, hidden control characters) is refused
 by the service and, for a message next to the field, by the form.
 """
@@ -8,8 +13,11 @@ by the service and, for a message next to the field, by the form.
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
@@ -19,6 +27,19 @@ from dialogue.core.errors import DialogueError
 MAX_URL_LENGTH = 500
 # The wording the materials page has always used; features with a more specific sentence pass their own.
 URL_MESSAGE = _l("Enter a web address that starts with https:// or http://.")
+
+
+@contextmanager
+def on_base_url() -> Iterator[Callable[..., str]]:
+    """Yield ``link(endpoint, **values)`` building absolute links on BASE_URL; one context serves a batch."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"].rstrip("/")):
+        yield lambda endpoint, **values: url_for(endpoint, _external=True, **values)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """One absolute link on BASE_URL (for a mail, a calendar file, a QR code)."""
+    with on_base_url() as link:
+        return link(endpoint, **values)
 
 
 def url_problem(value: str, max_length: int = MAX_URL_LENGTH, message: str | None = None) -> str | None:

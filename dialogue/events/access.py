@@ -12,6 +12,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from dialogue.core.permissions import public_or_404
 from dialogue.extensions import db
 from dialogue.models import Event, EventStaff, Registration, RegistrationState, StaffRole, User
 from dialogue.models.registration import ACTIVE_STATES
@@ -51,13 +52,7 @@ def is_participant(event: Event, user: User | None) -> bool:
 
 
 def get_event_or_404(slug: str, user: User | None = None, *options) -> Event:
-    query = select(Event).where(Event.slug == slug)
-    if options:
-        query = query.options(*options)
-    event = db.session.scalar(query)
-    if event is None or (not event.is_public and not is_organiser(event, user)):
-        abort(404)
-    return event
+    return public_or_404(select(Event).where(Event.slug == slug), options, lambda event: is_organiser(event, user))
 
 
 def require_organiser(event: Event, user: User | None) -> None:

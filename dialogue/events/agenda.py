@@ -7,27 +7,18 @@ import re
 from typing import Iterable
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError, NotFound
+from dialogue.core.timeutil import require_period
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, SessionKind, SessionSpeaker, User
 
-SESSION_KIND_LABELS = {
-    SessionKind.BUYER_PRESENTATION: _l("Buyer presentation"),
-    SessionKind.SUPPLIER_PITCH: _l("Supplier pitch"),
-    SessionKind.PANEL: _l("Panel"),
-    SessionKind.WORKSHOP: _l("Workshop"),
-    SessionKind.BREAK: _l("Break"),
-    SessionKind.ONE_TO_ONE: _l("One-to-one meetings"),
-    SessionKind.OTHER: _l("Other"),
-}
 MAX_SPEAKERS = 20
 
 
 def kind_label(kind: SessionKind | str) -> str:
-    return str(SESSION_KIND_LABELS[SessionKind(kind)])
+    return str(SessionKind(kind).label)
 
 
 def parse_emails(text: str | Iterable[str] | None) -> list[str]:
@@ -55,12 +46,8 @@ def _check_kind(kind: SessionKind | str) -> SessionKind:
 
 
 def _check_times(event: Event, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
-    if starts_at is None:
-        raise DialogueError(_("Enter when the session starts."), field="starts_at")
-    if ends_at is None:
-        raise DialogueError(_("Enter when the session ends."), field="ends_at")
-    if ends_at <= starts_at:
-        raise DialogueError(_("The session must end after it starts."), field="ends_at")
+    require_period(starts_at, ends_at, no_start=_("Enter when the session starts."),
+                   no_end=_("Enter when the session ends."), backwards=_("The session must end after it starts."))
     if starts_at < event.starts_at or ends_at > event.ends_at:
         raise DialogueError(_("The session must lie within the event's time."), field="starts_at")
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from dialogue.core import ical
 from dialogue.core.text import plain_text
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, EventFormat, EventStatus, Registration, User
 
@@ -64,7 +65,6 @@ def personal_sequence(registration: Registration, *, cancelling: bool = False) -
 
 def event_calendar(event: Event, *, method: str = "PUBLISH", attendee: User | None = None,
                    include_online: bool = False, sequence: int | None = None) -> Calendar:
-    from dialogue.outbox.services import external_url
 
     url = external_url("events.detail", slug=event.slug)
     cancelled = method == "CANCEL" or event.status == EventStatus.CANCELLED
@@ -81,7 +81,6 @@ def event_calendar(event: Event, *, method: str = "PUBLISH", attendee: User | No
 
 
 def session_calendar(event: Event, session: AgendaSession) -> Calendar:
-    from dialogue.outbox.services import external_url
 
     url = external_url("events.detail", slug=event.slug, _anchor=f"session-{session.id}")
     cal = ical.new_calendar(method="PUBLISH", name=f"{event.title}: {session.title}")

@@ -9,30 +9,19 @@ from wtforms import (
     EmailField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateField, DateTimeLocalField, IntegerField, TimeZoneField, choices
+from dialogue.core.forms import DateField, DateTimeLocalField, IntegerField, MultiCheckboxField, TimeZoneField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
 from dialogue.core.urls import HttpUrl
 from dialogue.models import EventFormat, ParticipantRole, SessionKind, StaffRole
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-FORMAT_LABELS = {EventFormat.IN_PERSON: _l("In person"), EventFormat.ONLINE: _l("Online"),
-                 EventFormat.HYBRID: _l("Hybrid (in person and online)")}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes in a fieldset (rendered by the field macro)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _when(label, required: bool = True, description=None):
@@ -87,7 +76,7 @@ class EventForm(FlaskForm):
         super().__init__(*args, **kwargs)
         from dialogue.events.services import LANGUAGES
 
-        self.format.choices = choices((f.value, FORMAT_LABELS[f]) for f in EventFormat)
+        self.format.choices = choices((f.value, f.label) for f in EventFormat)
         self.timezone.choices = choices([("", _l("Choose a time zone"))] +
                                         [(z, z.replace("_", " ")) for z in ["UTC", *timezone_names()]])
         self.languages.choices = choices((code, name) for code, name in LANGUAGES.items())
@@ -186,9 +175,8 @@ class SessionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from dialogue.events.agenda import SESSION_KIND_LABELS
 
-        self.kind.choices = choices((k.value, SESSION_KIND_LABELS[k]) for k in SessionKind)
+        self.kind.choices = choices((k.value, k.label) for k in SessionKind)
 
 
 class CloneForm(FlaskForm):

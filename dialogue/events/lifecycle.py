@@ -17,14 +17,6 @@ from dialogue.core.signals import event_cancelled, event_status_changed
 from dialogue.extensions import db
 from dialogue.models import Event, EventFormat, EventStatus, User, utcnow
 
-STATUS_LABELS = {
-    EventStatus.DRAFT: _l("draft"),
-    EventStatus.PUBLISHED: _l("published"),
-    EventStatus.REGISTRATION_CLOSED: _l("registration closed"),
-    EventStatus.FINISHED: _l("finished"),
-    EventStatus.CANCELLED: _l("cancelled"),
-}
-
 # action: (states it may start from, resulting state)
 TRANSITIONS = {
     "publish": ({EventStatus.DRAFT}, EventStatus.PUBLISHED),
@@ -36,7 +28,7 @@ TRANSITIONS = {
 
 
 def status_label(status: EventStatus) -> str:
-    return str(STATUS_LABELS[EventStatus(status)])
+    return str(EventStatus(status).label)
 
 
 def require_not_closed(event: Event) -> None:

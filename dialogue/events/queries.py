@@ -49,7 +49,7 @@ def role_counts(event: Event) -> dict[str, dict[str, int]]:
 def list_home_events(now: dt.datetime | None = None) -> tuple[list[Event], list[Event]]:
     """Public events: upcoming (soonest first) and past (latest first), in two queries."""
     now = now or utcnow()
-    query = (select(Event).where(Event.status != EventStatus.DRAFT)
+    query = (select(Event).where(Event.is_public)
              .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation)))
     past_filter = or_(Event.ends_at < now, Event.status == EventStatus.FINISHED)
     upcoming = list(db.session.scalars(query.where(~past_filter).order_by(Event.starts_at, Event.id)))

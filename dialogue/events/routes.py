@@ -57,8 +57,8 @@ def event_status(status) -> str:
 
 @bp.app_template_filter("event_format")
 def event_format(value) -> str:
-    from dialogue.events.forms import FORMAT_LABELS
     from dialogue.models import EventFormat
+    from dialogue.models.event import FORMAT_LABELS
 
     return str(FORMAT_LABELS[EventFormat(value)])
 
@@ -112,7 +112,7 @@ def detail(slug: str):
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-    from dialogue.events.agenda import SESSION_KIND_LABELS
+    from dialogue.models.event import SESSION_KIND_LABELS
 
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
                            agenda_days=queries.agenda_days(event),

@@ -20,7 +20,7 @@ from dialogue.core.countries import slugify
 from dialogue.core.databases import lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import event_capacity_changed, event_details_changed
-from dialogue.core.timeutil import is_timezone
+from dialogue.core.timeutil import is_timezone, require_period
 from dialogue.core.urls import clean_http_url
 from dialogue.events.lifecycle import check_publishable, require_not_closed
 from dialogue.events.queries import when
@@ -142,12 +142,8 @@ def _validate(details: EventDetails) -> dict:
         raise DialogueError(_("Choose a time zone from the list, such as Europe/Helsinki."), field="timezone")
     values["timezone"] = details.timezone
     start, end = details.starts_at, details.ends_at
-    if start is None:
-        raise DialogueError(_("Enter when the event starts."), field="starts_at")
-    if end is None:
-        raise DialogueError(_("Enter when the event ends."), field="ends_at")
-    if end <= start:
-        raise DialogueError(_("The event must end after it starts."), field="ends_at")
+    require_period(start, end, no_start=_("Enter when the event starts."), no_end=_("Enter when the event ends."),
+                   backwards=_("The event must end after it starts."))
     if end - start > dt.timedelta(days=31):
         raise DialogueError(_("An event lasts at most 31 days."), field="ends_at")
     opens, closes = details.registration_opens_at, details.registration_closes_at

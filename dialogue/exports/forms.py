@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
 
-from dialogue.core.forms import choices
-from dialogue.events.forms import MultiCheckboxField
+from dialogue.core.forms import MultiCheckboxField, choices
 from dialogue.registrations.forms import role_choices, state_choices
 
 

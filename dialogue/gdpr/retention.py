@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app
+from sqlalchemy import ColumnElement, delete, func, select, update
 
+from dialogue.extensions import db
 from dialogue.models import utcnow
 
 
@@ -26,6 +28,22 @@ class RetentionRule:
 
     def days(self) -> int:
         return int(current_app.config.get(self.key, self.default_days))
+
+
+def retention_rule(key: str, default_days: int, description, model, expired: Callable[[dt.datetime], ColumnElement],
+                   *, clear: dict | None = None) -> RetentionRule:
+    """The usual rule: the rows of ``model`` that ``expired(cutoff)`` selects are deleted, or, with
+    ``clear``, kept with those columns set (``{"token": None}`` stops a link working)."""
+
+    def count(cutoff: dt.datetime) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(expired(cutoff)))
+
+    def apply(cutoff: dt.datetime) -> int:
+        statement = update(model).values(**clear) if clear else delete(model)
+        return db.session.execute(statement.where(expired(cutoff))
+                                  .execution_options(synchronize_session=False)).rowcount
+
+    return RetentionRule(key, default_days, description, count, apply)
 
 
 def rules() -> list[RetentionRule]:

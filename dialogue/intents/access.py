@@ -14,7 +14,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from dialogue.extensions import db
+from dialogue.core.permissions import public_or_404
 from dialogue.models import Intent, OrganisationKind, User
 
 ASKING_KINDS = (OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER, OrganisationKind.RESELLER)
@@ -43,13 +43,8 @@ def can_ask(intent: Intent, user: User | None) -> bool:
 
 
 def get_intent_or_404(intent_id: int, user: User | None = None, *options) -> Intent:
-    query = select(Intent).where(Intent.id == intent_id)
-    if options:
-        query = query.options(*options)
-    intent = db.session.scalar(query)
-    if intent is None or (not intent.is_public and not is_buyer_staff(intent, user)):
-        abort(404)
-    return intent
+    return public_or_404(select(Intent).where(Intent.id == intent_id), options,
+                         lambda intent: is_buyer_staff(intent, user))
 
 
 def require_buyer_staff(intent: Intent, user: User | None) -> None:

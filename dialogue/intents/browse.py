@@ -100,11 +100,11 @@ def buyers_with_public_intents() -> list[Organisation]:
     return list(db.session.scalars(
         select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER,
                                    exists().where(Intent.buyer_id == Organisation.id,
-                                                  Intent.status != IntentStatus.DRAFT))
+                                                  Intent.is_public))
         .order_by(Organisation.name)))
 
 
 def countries_with_public_intents() -> list[str]:
-    return list(db.session.scalars(select(Intent.place_country).where(Intent.status != IntentStatus.DRAFT,
+    return list(db.session.scalars(select(Intent.place_country).where(Intent.is_public,
                                                                       Intent.place_country.is_not(None))
                                    .distinct().order_by(Intent.place_country)))

@@ -58,21 +58,6 @@ SLOTS = (
 )
 SLOTS_BY_KEY = {slot.key: slot for slot in SLOTS}
 
-KIND_HEADINGS = {
-    CriterionKind.LABEL: _l("Labels or equivalent"),
-    CriterionKind.AFFILIATION: _l("Affiliation"),
-    CriterionKind.CIRCULARITY: _l("Circularity"),
-    CriterionKind.SELECTION: _l("Selection criteria"),
-    CriterionKind.EXCLUSION: _l("Exclusion criteria"),
-    CriterionKind.TECHNICAL_SPECIFICATION: _l("Technical specifications"),
-    CriterionKind.AWARD: _l("Award criteria"),
-    CriterionKind.CONTRACT_PERFORMANCE: _l("Contract performance clauses"),
-    CriterionKind.HUMAN_RIGHTS_DUE_DILIGENCE: _l("Human-rights due diligence"),
-}
-
-TIER_LABELS = {EpeatTier.BRONZE: _l("Bronze"), EpeatTier.SILVER: _l("Silver"), EpeatTier.GOLD: _l("Gold")}
-
-
 def slot_for(kind: CriterionKind, subject: str | None) -> Slot | None:
     for slot in SLOTS:
         if slot.kind == kind and slot.subject == subject:
@@ -84,9 +69,9 @@ def criterion_title(criterion) -> str:
     """"EPEAT Gold", "Label: Fairtrade Gold", "Take-back": how a stored criterion is named on a page."""
     slot = slot_for(criterion.kind, criterion.subject)
     if slot is None:
-        return str(KIND_HEADINGS.get(criterion.kind, criterion.kind))
+        return str(CriterionKind(criterion.kind).label)
     if slot.key == "other_label" and criterion.name:
         return criterion.name
     if slot.key == "epeat" and criterion.tier:
-        return f"{slot.label} {TIER_LABELS[EpeatTier(criterion.tier)]}"
+        return f"{slot.label} {EpeatTier(criterion.tier).label}"
     return str(slot.label)

@@ -10,30 +10,20 @@ from wtforms import (
     Form,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
-    widgets,
 )
 from wtforms.validators import Length, Optional
 
-from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
-from dialogue.intents.criteria import SLOTS, TIER_LABELS
+from dialogue.intents.criteria import SLOTS
 from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
 from dialogue.intents.validation import parse_code_list
-from dialogue.models import ProcedureType
+from dialogue.models import EpeatTier, ProcedureType
 
-PROCEDURE_LABELS = {
-    ProcedureType.OPEN: _l("Open procedure"),
-    ProcedureType.RESTRICTED: _l("Restricted procedure"),
-    ProcedureType.COMPETITIVE_DIALOGUE: _l("Competitive dialogue"),
-    ProcedureType.NEGOTIATED: _l("Competitive procedure with negotiation"),
-    ProcedureType.FRAMEWORK_AGREEMENT: _l("Framework agreement"),
-    ProcedureType.DYNAMIC_PURCHASING_SYSTEM: _l("Dynamic purchasing system"),
-}
 # The currencies of the buyers on the platform first, then every ISO 4217 currency.
 COMMON_CURRENCIES = ("EUR", "SEK", "NOK", "DKK", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "RON")
 BLANK_ROWS = 3
@@ -58,11 +48,6 @@ def country_choices(blank_label):
     from dialogue.core.countries import country_choices as countries
 
     return choices([("", blank_label)] + countries())
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class ItemForm(Form):
@@ -119,11 +104,11 @@ class IntentForm(FlaskForm):
     def set_choices(self, partner_orgs) -> None:
         self.currency.choices = currency_choices()
         self.procedure_type.choices = choices([("", _l("Not decided yet"))] +
-                                              [(p.value, PROCEDURE_LABELS[p]) for p in ProcedureType])
+                                              [(p.value, p.label) for p in ProcedureType])
         self.place_country.choices = country_choices(_l("Choose a country"))
         self.partner_ids.choices = choices((org.id, org.name) for org in partner_orgs)
         self.epeat_tier.choices = choices([("", _l("Any tier"))]
-                                          + [(t.value, label) for t, label in TIER_LABELS.items()])
+                                          + [(t.value, t.label) for t in EpeatTier])
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for every error, rows included, for the summary at the top of the form."""

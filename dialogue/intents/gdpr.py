@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.intents.subscriptions import consent_text
 from dialogue.models import Intent, IntentChange, IntentQuestion, IntentSubscription, User
 
@@ -63,15 +63,6 @@ def _withdrawn(cutoff: dt.datetime):
     return IntentSubscription.unsubscribed_at.is_not(None) & (IntentSubscription.unsubscribed_at < cutoff)
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(IntentSubscription).where(_withdrawn(cutoff)))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(IntentSubscription).where(_withdrawn(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_WITHDRAWN_ALERTS_DAYS", 365,
-                           "Alerts for planned tenders that the person unsubscribed from, with the record of "
-                           "their consent, are deleted.", _count, _apply)]
+RETENTION = [retention_rule("RETENTION_WITHDRAWN_ALERTS_DAYS", 365,
+                            "Alerts for planned tenders that the person unsubscribed from, with the record of "
+                            "their consent, are deleted.", IntentSubscription, _withdrawn)]

@@ -81,7 +81,7 @@ def links_of_event(event: Event, *, public_only: bool = True) -> list[EventInten
     query = (select(EventIntent).join(EventIntent.intent).where(EventIntent.event_id == event.id)
              .options(joinedload(EventIntent.intent).joinedload(Intent.buyer)).order_by(Intent.title))
     if public_only:
-        query = query.where(Intent.status != IntentStatus.DRAFT)
+        query = query.where(Intent.is_public)
     return list(db.session.scalars(query))
 
 
@@ -103,7 +103,7 @@ def linkable_intents(event: Event, user: User, search: str | None = None) -> lis
     query = (select(Intent).options(joinedload(Intent.buyer))
              .where(~exists().where(EventIntent.event_id == event.id, EventIntent.intent_id == Intent.id),
                     Intent.status != IntentStatus.WITHDRAWN,
-                    or_(Intent.status != IntentStatus.DRAFT, Intent.buyer_id == own)))
+                    or_(Intent.is_public, Intent.buyer_id == own)))
     if search:
         pattern = f"%{like_escape(search.strip().lower())}%"
         query = query.where(func.lower(Intent.title).like(pattern, escape="\\"))

@@ -18,8 +18,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, and_, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
+from dialogue.core.urls import external_url, on_base_url
 from dialogue.extensions import db
-from dialogue.intents.urls import on_base_url
 from dialogue.models import ChangeAction, Intent, IntentQuestion, IntentSubscription, User
 
 UNSUBSCRIBE_SALT = "intents.unsubscribe"
@@ -186,7 +186,7 @@ def published_answer_to(question: IntentQuestion, user: User) -> None:
 
 def question_received(question: IntentQuestion) -> None:
     """Tell the buyer's contact point (or the intent's author) that a question waits for an answer."""
-    from dialogue.outbox.services import enqueue_mail, external_url
+    from dialogue.outbox.services import enqueue_mail
 
     intent = question.intent
     author = db.session.get(User, intent.created_by_id) if intent.created_by_id else None

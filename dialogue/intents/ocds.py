@@ -17,10 +17,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core.urls import on_base_url
 from dialogue.extensions import db
 from dialogue.intents import cpv
 from dialogue.intents.criteria import criterion_title
-from dialogue.intents.urls import on_base_url
 from dialogue.models import (
     CriterionKind,
     EventIntent,
@@ -340,5 +340,5 @@ def package(intents: list[Intent], *, uri: str | None = None) -> dict:
 
 def announced_intent_ids() -> list[int]:
     """Intents in the package: every one that was announced (a withdrawn or awarded one says so)."""
-    return list(db.session.scalars(select(Intent.id).where(Intent.status != IntentStatus.DRAFT)
+    return list(db.session.scalars(select(Intent.id).where(Intent.is_public)
                                    .order_by(Intent.id)))

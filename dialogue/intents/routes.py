@@ -14,9 +14,9 @@ from dialogue.core.cache import public_page
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
+from dialogue.core.urls import on_base_url
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
-from dialogue.intents.urls import on_base_url
 from dialogue.models import EventIntent, Intent, IntentPartner
 
 CPV_PAGE = 50

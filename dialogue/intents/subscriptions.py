@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from dialogue.core.consent import Wording
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.extensions import db
 from dialogue.intents import cpv
@@ -16,18 +17,12 @@ from dialogue.models import Intent, IntentSubscription, Organisation, Organisati
 
 MAX_ALERTS = 50
 
-# Alerts are mail sent on the person's consent (GDPR Art. 6(1)(a)). The wording they agree to is
-# versioned; each alert stores the version and when consent was given, and unsubscribing records
-# when it was withdrawn. A changed wording gets a new version and keeps the old text here.
-CONSENT_VERSION = "alerts-2026-1"
-CONSENT_TEXT = _l("Send me mail when a planned tender matching this alert is announced, answered or changed. "
-                  "I can withdraw this at any time with the unsubscribe link in every mail or on my alerts page.")
-CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
-
-
-def consent_text(version: str | None) -> str:
-    """The wording of a consent version, for the person's data export and the record."""
-    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
+# Alerts are mail sent on the person's consent: each alert stores the wording's version and when
+# consent was given, and unsubscribing records when it was withdrawn.
+ALERT_CONSENT = Wording("alerts-2026-1", {"alerts-2026-1": _l(
+    "Send me mail when a planned tender matching this alert is announced, answered or changed. I can withdraw "
+    "this at any time with the unsubscribe link in every mail or on my alerts page.")})
+CONSENT_VERSION, CONSENT_TEXT, consent_text = ALERT_CONSENT.version, ALERT_CONSENT.text, ALERT_CONSENT.text_of
 
 
 def _give_consent(subscription: IntentSubscription, now: dt.datetime | None = None) -> None:

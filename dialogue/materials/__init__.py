@@ -15,4 +15,4 @@ def _settings(state) -> None:
     config.setdefault("MATERIAL_PACKAGE_RATE_LIMIT", os.environ.get("MATERIAL_PACKAGE_RATE_LIMIT") or "20 per hour")
 
 
-from dialogue.materials import helpers, routes  # noqa: E402,F401
+from dialogue.materials import routes, templating  # noqa: E402,F401

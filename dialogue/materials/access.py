@@ -112,21 +112,13 @@ def can_manage(material: Material, viewer: Viewer) -> bool:
             and material.organisation_id == viewer.organisation_id)
 
 
-def _owner_is_public(material: Material) -> bool:
-    if material.event is not None:
-        return material.event.is_public
-    return material.intent is not None and material.intent.is_public
-
-
 def can_view(material: Material, viewer: Viewer) -> bool:
     if material.is_removed:
         return False
-    if can_manage(material, viewer):
+    if material.is_public or can_manage(material, viewer):
         return True
-    if not _owner_is_public(material):
+    if not material.owner_is_public:
         return False
-    if material.visibility == MaterialVisibility.PUBLIC:
-        return True
     if material.visibility == MaterialVisibility.PARTICIPANTS:
         return viewer.participant
     return viewer.organiser
@@ -136,7 +128,7 @@ def hidden_from(material: Material, viewer: Viewer) -> int:
     """The status to answer someone who may not see an item: 403 where its existence is no secret
     (participants-only material of a public event, so the person learns to sign in or register),
     404 otherwise."""
-    if (not material.is_removed and _owner_is_public(material)
+    if (not material.is_removed and material.owner_is_public
             and material.visibility == MaterialVisibility.PARTICIPANTS):
         return 403
     return 404

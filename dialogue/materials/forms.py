@@ -20,13 +20,10 @@ LANGUAGES = [
 ]
 LANGUAGE_NAMES = dict(LANGUAGES)
 
-VISIBILITY_LABELS = {
-    MaterialVisibility.PUBLIC: _l("Public: anyone, also without an account"),
-    MaterialVisibility.PARTICIPANTS: _l("Registered participants of the event"),
-    MaterialVisibility.ORGANISERS: _l("Organisers only"),
-}
+VISIBILITY_LABELS = MaterialVisibility.labels()
+# On a planned tender the same choices read as the buyer's staff and the events' participants.
 INTENT_VISIBILITY_LABELS = {
-    MaterialVisibility.PUBLIC: _l("Public: anyone, also without an account"),
+    MaterialVisibility.PUBLIC: MaterialVisibility.PUBLIC.label,
     MaterialVisibility.PARTICIPANTS: _l("Participants of the events presenting this planned tender"),
     MaterialVisibility.ORGANISERS: _l("Staff of our organisation only"),
 }

@@ -8,13 +8,11 @@ organisation that added it, without the person.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import AgendaSession, Material, MaterialDownload, MaterialReminder, MaterialVersion, User
 
 
@@ -59,16 +57,6 @@ def erase(user: User) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(MaterialDownload)
-                             .where(MaterialDownload.downloaded_at < cutoff))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(MaterialDownload).where(MaterialDownload.downloaded_at < cutoff)
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_MATERIAL_DOWNLOADS_DAYS", 730,
-                           "The log of material downloads (counted per organisation, never per person) is "
-                           "deleted.", _count, _apply)]
+RETENTION = [retention_rule("RETENTION_MATERIAL_DOWNLOADS_DAYS", 730,
+                            "The log of material downloads (counted per organisation, never per person) is "
+                            "deleted.", MaterialDownload, lambda cutoff: MaterialDownload.downloaded_at < cutoff)]

@@ -12,11 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.errors import DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
+from dialogue.core.urls import external_url
 from dialogue.events import access as event_access
 from dialogue.extensions import db
 from dialogue.materials.listing import session_numbers
 from dialogue.models import AgendaSession, Event, Material, MaterialReminder, SessionKind, SessionSpeaker, User, utcnow
-from dialogue.outbox.services import enqueue_mail, external_url
+from dialogue.outbox.services import enqueue_mail
 
 # A speaker is not reminded twice within this time, however often the button is pressed.
 REMINDER_INTERVAL = dt.timedelta(hours=12)

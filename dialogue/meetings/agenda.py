@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core import ical
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.models import (
@@ -129,7 +130,6 @@ def feed_calendar(user: User):
 
 
 def _event_url(event: Event) -> str | None:
-    from dialogue.outbox.services import external_url
 
     if "events.detail" in current_app.view_functions:
         return external_url("events.detail", slug=event.slug)

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.meetings import notify
@@ -25,7 +25,7 @@ from dialogue.meetings.placement import (
     slot_of_event,
     unavailable_people,
 )
-from dialogue.meetings.services import organises, settings_or_error
+from dialogue.meetings.services import organises, seen_by, settings_or_error
 from dialogue.models import (
     BusySlot,
     Meeting,
@@ -46,13 +46,8 @@ def get_meeting_for(meeting_id: int, user: User) -> Meeting:
         selectinload(Meeting.participants).joinedload(MeetingParticipant.user),
         selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation))
         .where(Meeting.id == meeting_id))
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    if meeting.side_of(user.id) is not None and meeting.status != MeetingStatus.PROPOSED:
-        return meeting
-    if organises(meeting.event, user):
-        return meeting
-    raise NotFound(_("There is no such meeting."))
+    return seen_by(meeting, user, lambda m: m.side_of(user.id) is not None and m.status != MeetingStatus.PROPOSED,
+                   _("There is no such meeting."))
 
 
 def _require_participant(meeting: Meeting, user: User, *, organiser_too: bool = True) -> MeetingSide | None:

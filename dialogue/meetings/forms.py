@@ -4,36 +4,23 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
     URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateField, IntegerField, choices
+from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import HttpUrl
 from dialogue.models import LocationKind, MeetingMode
 
-MODE_LABELS = {
-    MeetingMode.REQUEST: _l("Request and accept: suppliers ask, buyers accept or decline"),
-    MeetingMode.SELF_BOOKING: _l("Self-booking: suppliers book a free slot in a buyer's calendar"),
-    MeetingMode.ORGANISER: _l("Organiser schedules: requests are collected, then the organisers run the "
-                              "auto-scheduler and publish"),
-}
 PRIORITY_LABELS = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low")), (0, _l("Only if there is room"))]
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class SettingsForm(FlaskForm):
-    mode = RadioField(_l("How meetings are arranged"), choices=choices(MODE_LABELS.items()),
+    mode = RadioField(_l("How meetings are arranged"), choices=choices(MeetingMode.labels().items()),
                       validators=[InputRequired(message=_l("Choose how meetings are arranged."))])
     slot_minutes = IntegerField(_l("Slot length (minutes)"), validators=[InputRequired(), NumberRange(5, 240)])
     break_minutes = IntegerField(_l("Break between slots (minutes)"), validators=[InputRequired(), NumberRange(0, 120)])

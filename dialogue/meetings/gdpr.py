@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import (
     BusySlot,
     CalendarFeedToken,
@@ -110,16 +110,7 @@ def _unused(cutoff: dt.datetime):
     return func.coalesce(CalendarFeedToken.last_used_at, CalendarFeedToken.created_at) < cutoff
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(CalendarFeedToken).where(_unused(cutoff)))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(CalendarFeedToken).where(_unused(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_CALENDAR_FEED_DAYS", 180,
-                           "Personal calendar feed addresses not used for this long stop working and are "
-                           "deleted.", _count, _apply)]
+RETENTION = [retention_rule("RETENTION_CALENDAR_FEED_DAYS", 180,
+                            "Personal calendar feed addresses not used for this long stop working and are "
+                            "deleted.", CalendarFeedToken, _unused)]
 

@@ -13,9 +13,10 @@ from flask import current_app
 
 from dialogue.core import ical
 from dialogue.core.timeutil import format_local
+from dialogue.core.urls import external_url
 from dialogue.meetings.i18n import _, _l
 from dialogue.models import Meeting, MeetingParticipant, MeetingRequest, MeetingSide, MeetingStatus, User
-from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
+from dialogue.outbox.services import Attachment, enqueue_mail, mail_locale
 
 
 def times(start: dt.datetime, event_zone: str, person_zone: str | None) -> str:

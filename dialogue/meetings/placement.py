@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
+from dialogue.core.databases import flush_unique
 from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.meetings import notify
@@ -133,11 +133,7 @@ def _virtual_url(settings: MeetingSettings) -> str | None:
 
 def flush_or_taken() -> None:
     """Flush in a savepoint; a unique-constraint hit means another booking got there first."""
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(str(SLOT_TAKEN), field="slot") from None
+    flush_unique(str(SLOT_TAKEN), field="slot")
 
 
 def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *, buyers: list[User],

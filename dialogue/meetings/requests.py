@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.meetings import notify
@@ -20,7 +20,7 @@ from dialogue.meetings.people import (
     supplier_people,
 )
 from dialogue.meetings.placement import meeting_count, place_meeting, slot_of_event
-from dialogue.meetings.services import organises, settings_or_error
+from dialogue.meetings.services import seen_by, settings_or_error
 from dialogue.models import (
     Event,
     EventIntent,
@@ -44,7 +44,7 @@ from dialogue.models.meeting import OPEN_REQUEST_STATES
 def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
     """The buyer's public intents, those presented at this event first."""
     at_event = set(db.session.scalars(select(EventIntent.intent_id).where(EventIntent.event_id == event.id)))
-    intents = [i for i in db.session.scalars(select(Intent).where(Intent.buyer_id == buyer_org_id)) if i.is_public]
+    intents = list(db.session.scalars(select(Intent).where(Intent.buyer_id == buyer_org_id, Intent.is_public)))
     return sorted(intents, key=lambda i: (i.id not in at_event, i.title.lower()))
 
 
@@ -123,14 +123,8 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
 
 def _supplier_team(event: Event, settings: MeetingSettings, requester: User, supplier_org_id: int,
                    colleague_ids) -> list[User]:
-    staff = {u.id: u for u in supplier_people(event, supplier_org_id)}
-    team = [requester]
-    for uid in dict.fromkeys(colleague_ids or []):
-        if uid == requester.id:
-            continue
-        if uid not in staff:
-            raise DialogueError(_("Only colleagues registered for the event can come along."), field="colleagues")
-        team.append(staff[uid])
+    team = _team(requester, colleague_ids, supplier_people(event, supplier_org_id),
+                 _("Only colleagues registered for the event can come along."), "colleagues")
     if len(team) > settings.max_supplier_staff:
         raise DialogueError(_("At most %(n)s people of a supplier take part in one meeting.",
                               n=settings.max_supplier_staff), field="colleagues")
@@ -144,14 +138,9 @@ def get_request_for(request_id: int, user: User) -> MeetingRequest:
         selectinload(MeetingRequest.attendees).joinedload(MeetingRequestAttendee.user),
         selectinload(MeetingRequest.preferred_slots).joinedload(MeetingRequestSlot.slot))
         .where(MeetingRequest.id == request_id))
-    if request is None:
-        raise NotFound(_("There is no such meeting request."))
     org_id = user.organisation.id if user.organisation else None
-    if org_id in (request.supplier_org_id, request.buyer_org_id) and confirmed_registration(request.event, user):
-        return request
-    if organises(request.event, user):
-        return request
-    raise NotFound(_("There is no such meeting request."))
+    return seen_by(request, user, lambda r: org_id in (r.supplier_org_id, r.buyer_org_id)
+                   and confirmed_registration(r.event, user) is not None, _("There is no such meeting request."))
 
 
 def _require_buyer_of(request: MeetingRequest, user: User) -> None:
@@ -203,14 +192,19 @@ def accept_request(request: MeetingRequest, buyer: User, *, slot_id: int, buyer_
 
 def _buyer_team(event: Event, buyer: User, buyer_ids) -> list[User]:
     """The accepting buyer and the buyers they bring: colleagues or co-host buyers at the event."""
-    others = {u.id: u for u in buyer_people(event)}
-    team = [buyer]
-    for uid in dict.fromkeys(buyer_ids or []):
-        if uid == buyer.id:
+    return _team(buyer, buyer_ids, buyer_people(event), _("Only buyers registered for the event can join."), "buyers")
+
+
+def _team(lead: User, ids, allowed: list[User], refusal: str, field: str) -> list[User]:
+    """The lead and each person they bring, once; bringing anyone not in ``allowed`` is refused."""
+    people = {u.id: u for u in allowed}
+    team = [lead]
+    for uid in dict.fromkeys(ids or []):
+        if uid == lead.id:
             continue
-        if uid not in others:
-            raise DialogueError(_("Only buyers registered for the event can join."), field="buyers")
-        team.append(others[uid])
+        if uid not in people:
+            raise DialogueError(refusal, field=field)
+        team.append(people[uid])
     return team
 
 

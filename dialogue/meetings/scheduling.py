@@ -22,11 +22,10 @@ from collections import defaultdict
 
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
-from dialogue.core.databases import write_transaction
+from dialogue.core.databases import flush_unique, write_transaction
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.extensions import db
 from dialogue.matching import priorities
@@ -170,13 +169,8 @@ def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime
     run = ScheduleRun(event_id=event.id, status=RunStatus.QUEUED, time_limit=time_limit, progress=0,
                       message=_("waiting to start"), report={}, created_by_id=user.id if user else None,
                       created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(run)
-            db.session.flush()
-    except IntegrityError:
-        # Another start won the race (or the dead run came back to life): one run per event.
-        raise Conflict(_("The scheduler is already running for this event.")) from None
+    # Another start may have won the race (or the dead run came back to life): one run per event.
+    flush_unique(_("The scheduler is already running for this event."), run)
     record_action(user, "meetings.schedule_run", f"Started the auto-scheduler (run {run.id}, at most "
                   f"{time_limit} s)", event=event, run_id=run.id)
     return run

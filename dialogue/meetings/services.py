@@ -8,9 +8,11 @@ interests).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import select
 
-from dialogue.core.errors import DialogueError
+from dialogue.core.errors import DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.meetings.i18n import _
 from dialogue.meetings.people import get_settings, require_event_running
@@ -24,6 +26,14 @@ def settings_or_error(event: Event) -> MeetingSettings:
     if settings is None:
         raise DialogueError(_("The organisers have not opened one-to-one meetings for this event yet."))
     return settings
+
+
+def seen_by(row, user: User, is_party: Callable[[object], bool], missing: str):
+    """``row`` (a meeting or a request) when ``user`` is a party to it or organises its event. Anyone
+    else is told it does not exist, so ids cannot be probed."""
+    if row is not None and (is_party(row) or organises(row.event, user)):
+        return row
+    raise NotFound(missing)
 
 
 def organises(event: Event, user: User) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -21,6 +22,30 @@ def enum_column(cls, name: str) -> Enum:
     """A state column: stored as the value strings, checked by a named constraint on every database."""
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32,
                 values_callable=lambda e: [m.value for m in e])
+
+
+_LABELS: dict[type, dict] = {}
+
+
+class LabelledEnum(enum.StrEnum):
+    """A state whose members carry their label for people: ``member.label``, a lazy string, so it reads
+    in the language of whoever asks. The labels follow the enum: ``TheEnum.give_labels(MEMBER=_l(...))``."""
+
+    @property
+    def label(self):
+        return _LABELS[type(self)][self]
+
+    @classmethod
+    def give_labels(cls, **labels) -> None:
+        """Every member's label, by the member's name; a member left out (or a name that is none) is an error."""
+        if set(labels) != set(cls.__members__):
+            raise ValueError(f"{cls.__name__} labels: {sorted(set(labels) ^ set(cls.__members__))}")
+        _LABELS[cls] = {cls[name]: text for name, text in labels.items()}
+
+    @classmethod
+    def labels(cls) -> dict:
+        """Every member with its label, in order (for a form's choices or a template)."""
+        return {member: member.label for member in cls}
 
 
 def utcnow() -> dt.datetime:
@@ -58,3 +83,29 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Column groups many tables share. Each declares exactly the columns the tables had before (the
+# migrations are unchanged); a mixin only says once what those columns mean.
+
+class CreatedBy:
+    """Who made the row and when; the person becomes None when their account is erased."""
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UpdatedAt:
+    """When the row last changed."""
+
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class OfPerson:
+    """A row about one person that goes when their account is erased: ``user_id`` and ``user``."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def user(cls) -> Mapped["User"]:  # noqa: F821
+        return relationship("User")

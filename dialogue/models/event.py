@@ -3,14 +3,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column
 from dialogue.models.organisation import Organisation
 
 
-class EventStatus(enum.StrEnum):
+class EventStatus(LabelledEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     REGISTRATION_CLOSED = "registration_closed"
@@ -18,10 +20,20 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class EventFormat(enum.StrEnum):
+EventStatus.give_labels(DRAFT=_l("draft"), PUBLISHED=_l("published"), REGISTRATION_CLOSED=_l("registration closed"),
+                        FINISHED=_l("finished"), CANCELLED=_l("cancelled"))
+
+
+class EventFormat(LabelledEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     HYBRID = "hybrid"
+
+
+EventFormat.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"), HYBRID=_l("Hybrid (in person and online)"))
+
+
+FORMAT_LABELS = EventFormat.labels()
 
 
 class StaffRole(enum.StrEnum):
@@ -29,7 +41,7 @@ class StaffRole(enum.StrEnum):
     CHECKIN = "checkin"       # the door only
 
 
-class SessionKind(enum.StrEnum):
+class SessionKind(LabelledEnum):
     BUYER_PRESENTATION = "buyer_presentation"
     SUPPLIER_PITCH = "supplier_pitch"
     PANEL = "panel"
@@ -39,7 +51,15 @@ class SessionKind(enum.StrEnum):
     OTHER = "other"
 
 
-class Event(Base):
+SessionKind.give_labels(BUYER_PRESENTATION=_l("Buyer presentation"), SUPPLIER_PITCH=_l("Supplier pitch"),
+                        PANEL=_l("Panel"), WORKSHOP=_l("Workshop"), BREAK=_l("Break"),
+                        ONE_TO_ONE=_l("One-to-one meetings"), OTHER=_l("Other"))
+
+
+SESSION_KIND_LABELS = SessionKind.labels()
+
+
+class Event(CreatedBy, UpdatedAt, Base):
     """A market-dialogue event, co-hosted by one or more public-buyer organisations."""
 
     __tablename__ = "events"
@@ -65,9 +85,6 @@ class Event(Base):
     capacity: Mapped[int | None] = mapped_column(Integer)  # total; None = unlimited
     moderated: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Bumped whenever times or place change, for iCalendar SEQUENCE.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # The series the event belongs to (at most one), and when its followers were told of it.
@@ -82,8 +99,9 @@ class Event(Base):
     role_capacities: Mapped[list[RoleCapacity]] = relationship(back_populates="event",
                                                                cascade="all, delete-orphan")
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """What an anonymous visitor may see: every event but a draft (``Event.is_public`` in a query)."""
         return self.status != EventStatus.DRAFT
 
     def __repr__(self) -> str:
@@ -102,7 +120,7 @@ class EventCoHost(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class EventStaff(Base):
+class EventStaff(OfPerson, Base):
     """A person of a co-host given a role on one event: organiser (everything) or check-in only."""
 
     __tablename__ = "event_staff"
@@ -110,11 +128,9 @@ class EventStaff(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
 
     event: Mapped[Event] = relationship(back_populates="staff")
-    user: Mapped["User"] = relationship()  # noqa: F821
 
 
 class AgendaSession(Base):
@@ -136,16 +152,14 @@ class AgendaSession(Base):
                                                           order_by="SessionSpeaker.id")
 
 
-class SessionSpeaker(Base):
+class SessionSpeaker(OfPerson, Base):
     __tablename__ = "session_speakers"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     session: Mapped[AgendaSession] = relationship(back_populates="speakers")
-    user: Mapped["User"] = relationship()  # noqa: F821
 
 
 class RoleCapacity(Base):

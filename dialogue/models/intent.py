@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -16,13 +16,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
-class IntentStatus(enum.StrEnum):
+class IntentStatus(LabelledEnum):
     DRAFT = "draft"
     ANNOUNCED = "announced"
     TENDER_PUBLISHED = "tender_published"
@@ -30,7 +31,11 @@ class IntentStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ProcedureType(enum.StrEnum):
+IntentStatus.give_labels(DRAFT=_l("Draft"), ANNOUNCED=_l("Announced"), TENDER_PUBLISHED=_l("Tender published"),
+                         AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"))
+
+
+class ProcedureType(LabelledEnum):
     OPEN = "open"
     RESTRICTED = "restricted"
     COMPETITIVE_DIALOGUE = "competitive_dialogue"
@@ -39,7 +44,14 @@ class ProcedureType(enum.StrEnum):
     DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system"
 
 
-class CriterionKind(enum.StrEnum):
+ProcedureType.give_labels(OPEN=_l("Open procedure"), RESTRICTED=_l("Restricted procedure"),
+                          COMPETITIVE_DIALOGUE=_l("Competitive dialogue"),
+                          NEGOTIATED=_l("Competitive procedure with negotiation"),
+                          FRAMEWORK_AGREEMENT=_l("Framework agreement"),
+                          DYNAMIC_PURCHASING_SYSTEM=_l("Dynamic purchasing system"))
+
+
+class CriterionKind(LabelledEnum):
     LABEL = "label"                      # TCO Certified, EPEAT, Blue Angel or another label (or equivalent)
     AFFILIATION = "affiliation"          # Electronics Watch: an affiliation, not a label
     SELECTION = "selection"
@@ -51,19 +63,32 @@ class CriterionKind(enum.StrEnum):
     CIRCULARITY = "circularity"          # refurbished, take-back, repairability
 
 
-class EpeatTier(enum.StrEnum):
+CriterionKind.give_labels(LABEL=_l("Labels or equivalent"), AFFILIATION=_l("Affiliation"),
+                          SELECTION=_l("Selection criteria"), EXCLUSION=_l("Exclusion criteria"),
+                          TECHNICAL_SPECIFICATION=_l("Technical specifications"), AWARD=_l("Award criteria"),
+                          CONTRACT_PERFORMANCE=_l("Contract performance clauses"),
+                          HUMAN_RIGHTS_DUE_DILIGENCE=_l("Human-rights due diligence"), CIRCULARITY=_l("Circularity"))
+
+
+class EpeatTier(LabelledEnum):
     BRONZE = "bronze"
     SILVER = "silver"
     GOLD = "gold"
 
 
-class QuestionStatus(enum.StrEnum):
+EpeatTier.give_labels(BRONZE=_l("Bronze"), SILVER=_l("Silver"), GOLD=_l("Gold"))
+
+
+class QuestionStatus(LabelledEnum):
     PENDING = "pending"      # asked, not yet answered; seen by the asker and the buyer's staff only
     ANSWERED = "answered"    # published to everyone with its answer
     MERGED = "merged"        # a duplicate, answered with the question it was merged into
 
 
-class ChangeAction(enum.StrEnum):
+QuestionStatus.give_labels(PENDING=_l("Waiting for an answer"), ANSWERED=_l("Answered"), MERGED=_l("Merged"))
+
+
+class ChangeAction(LabelledEnum):
     CREATED = "created"
     EDITED = "edited"
     ANNOUNCED = "announced"
@@ -76,7 +101,13 @@ class ChangeAction(enum.StrEnum):
     ANSWER_CORRECTED = "answer_corrected"
 
 
-class Intent(Base):
+ChangeAction.give_labels(CREATED=_l("Draft created"), EDITED=_l("Changed"), ANNOUNCED=_l("Announced"),
+                         TENDER_PUBLISHED=_l("Tender published"), AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"),
+                         EVENT_LINKED=_l("Presented at an event"), EVENT_UNLINKED=_l("No longer listed at an event"),
+                         ANSWER_PUBLISHED=_l("Answer published"), ANSWER_CORRECTED=_l("Answer corrected"))
+
+
+class Intent(CreatedBy, UpdatedAt, Base):
     """A buyer's announcement of a planned tender (modelled on the prior information notice)."""
 
     __tablename__ = "intents"
@@ -109,9 +140,6 @@ class Intent(Base):
                                                  index=True)
     tender_url: Mapped[str | None] = mapped_column(String(500))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     announced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     tender_published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     awarded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -139,8 +167,9 @@ class Intent(Base):
     event_links: Mapped[list[EventIntent]] = relationship(back_populates="intent", cascade="all, delete-orphan",
                                                           order_by="EventIntent.id")
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """What an anonymous visitor may see: every intent but a draft (``Intent.is_public`` in a query)."""
         return self.status != IntentStatus.DRAFT
 
     @property
@@ -301,7 +330,7 @@ class IntentQuestion(Base):
                                                             order_by="IntentQuestion.id")
 
 
-class IntentSubscription(Base):
+class IntentSubscription(OfPerson, Base):
     """A person's alert: intents under a CPV prefix and/or of a buyer, or one intent they follow."""
 
     __tablename__ = "intent_subscriptions"
@@ -311,7 +340,6 @@ class IntentSubscription(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cpv_prefix: Mapped[str | None] = mapped_column(String(8))  # 2 to 8 digits, e.g. "302"
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int | None] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
@@ -322,7 +350,6 @@ class IntentSubscription(Base):
     consented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped["User"] = relationship()  # noqa: F821
     buyer: Mapped[Organisation | None] = relationship()
     intent: Mapped[Intent | None] = relationship()
 

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 
 
-class MaterialVisibility(enum.StrEnum):
+class MaterialVisibility(LabelledEnum):
+    """Who may see an item; the labels speak of an event (an intent's wording is in materials/forms.py)."""
+
     PUBLIC = "public"
     PARTICIPANTS = "participants"  # registered (confirmed) participants of the event; the default
     ORGANISERS = "organisers"      # the event's organisers, or the buyer's own staff for an intent
+
+
+MaterialVisibility.give_labels(PUBLIC=_l("Public: anyone, also without an account"),
+                               PARTICIPANTS=_l("Registered participants of the event"),
+                               ORGANISERS=_l("Organisers only"))
 
 
 class Material(Base):
@@ -73,6 +95,24 @@ class Material(Base):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def owner_is_public(self) -> bool:
+        """Its event or intent is one an anonymous visitor may see."""
+        owner = self.event if self.event is not None else self.intent
+        return owner is not None and owner.is_public
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """What an anonymous visitor may open: public, not removed, on a public event or intent."""
+        return self.visibility == MaterialVisibility.PUBLIC and not self.is_removed and self.owner_is_public
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.visibility == MaterialVisibility.PUBLIC, cls.removed_at.is_(None),
+                    or_(cls.event_id.in_(select(Event.id).where(Event.is_public)),
+                        cls.intent_id.in_(select(Intent.id).where(Intent.is_public))))
 
     def __repr__(self) -> str:
         return f"<Material {self.id} {self.title!r}>"

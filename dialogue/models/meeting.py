@@ -11,20 +11,37 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import (
+    Base,
+    CreatedBy,
+    LabelledEnum,
+    OfPerson,
+    UpdatedAt,
+    UTCDateTime,
+    enum_column,
+    new_token,
+    utcnow,
+)
 from dialogue.models.event import Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 from dialogue.models.user import User
 
 
-class MeetingMode(enum.StrEnum):
+class MeetingMode(LabelledEnum):
     REQUEST = "request"            # the requester proposes, the other side accepts or declines
     SELF_BOOKING = "self_booking"  # a supplier books a free slot in a buyer's grid
     ORGANISER = "organiser"        # requests are collected, the organiser schedules and publishes
+
+
+MeetingMode.give_labels(REQUEST=_l("Request and accept: suppliers ask, buyers accept or decline"),
+                        SELF_BOOKING=_l("Self-booking: suppliers book a free slot in a buyer's calendar"),
+                        ORGANISER=_l("Organiser schedules: requests are collected, then the organisers run the "
+                                     "auto-scheduler and publish"))
 
 
 class LocationKind(enum.StrEnum):
@@ -224,7 +241,7 @@ class MeetingRequestSlot(Base):
     slot: Mapped[MeetingSlot] = relationship()
 
 
-class MeetingRequestAttendee(Base):
+class MeetingRequestAttendee(OfPerson, Base):
     """A person who will attend if the request becomes a meeting (both sides)."""
 
     __tablename__ = "meeting_request_attendees"
@@ -232,17 +249,15 @@ class MeetingRequestAttendee(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     side: Mapped[MeetingSide] = mapped_column(enum_column(MeetingSide, "request_attendee_side"))
 
     request: Mapped[MeetingRequest] = relationship(back_populates="attendees")
-    user: Mapped[User] = relationship()
 
 
 _HOLDS_TABLE = "status <> 'cancelled' AND location_id IS NOT NULL"
 
 
-class Meeting(Base):
+class Meeting(CreatedBy, UpdatedAt, Base):
     __tablename__ = "meetings"
     __table_args__ = (
         # A table holds one meeting per slot.
@@ -267,9 +282,6 @@ class Meeting(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # kept when the scheduler runs again
     # iCalendar SEQUENCE: bumped on every change so calendars update the one entry.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
@@ -340,7 +352,7 @@ class MeetingParticipant(Base):
 _ACTIVE_RUN_SQL = "status IN ('queued', 'running')"
 
 
-class ScheduleRun(Base):
+class ScheduleRun(CreatedBy, Base):
     """One run of the auto-scheduler, with its progress and its report.
 
     One active (queued or running) run per event, held by a partial unique index. A running run
@@ -360,8 +372,6 @@ class ScheduleRun(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)  # per cent of the time limit
     message: Mapped[str] = mapped_column(String(300), default="")
     report: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 
 
-class OrganisationKind(enum.StrEnum):
+class OrganisationKind(LabelledEnum):
     PUBLIC_BUYER = "public_buyer"
     SUPPLIER = "supplier"
     RESELLER = "reseller"
@@ -19,21 +19,10 @@ class OrganisationKind(enum.StrEnum):
     NETWORK = "network"
     OTHER = "other"
 
-    @property
-    def label(self):
-        """The kind in the current language (a lazy string)."""
-        return KIND_LABELS[self]
 
-
-KIND_LABELS = {
-    OrganisationKind.PUBLIC_BUYER: _l("Public buyer"),
-    OrganisationKind.SUPPLIER: _l("Supplier"),
-    OrganisationKind.RESELLER: _l("Reseller"),
-    OrganisationKind.MANUFACTURER: _l("Manufacturer"),
-    OrganisationKind.CIVIL_SOCIETY: _l("Civil society"),
-    OrganisationKind.NETWORK: _l("Network"),
-    OrganisationKind.OTHER: _l("Other"),
-}
+OrganisationKind.give_labels(PUBLIC_BUYER=_l("Public buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
+                             MANUFACTURER=_l("Manufacturer"), CIVIL_SOCIETY=_l("Civil society"), NETWORK=_l("Network"),
+                             OTHER=_l("Other"))
 
 
 class MemberRole(enum.StrEnum):

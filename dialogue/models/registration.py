@@ -3,28 +3,46 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 from dialogue.models.organisation import Organisation
 
 
-class ParticipantRole(enum.StrEnum):
+class ParticipantRole(LabelledEnum):
     BUYER = "buyer"
     SUPPLIER = "supplier"
     RESELLER = "reseller"
     OBSERVER = "observer"
     SPEAKER = "speaker"
 
+    @property
+    def plural(self):
+        """The role's people as a group ("Suppliers"), in the reader's language."""
+        return ROLE_PLURALS[self]
 
-class RegistrationState(enum.StrEnum):
+
+ParticipantRole.give_labels(BUYER=_l("Buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
+                            OBSERVER=_l("Observer"), SPEAKER=_l("Speaker"))
+ROLE_PLURALS = {ParticipantRole.BUYER: _l("Buyers"), ParticipantRole.SUPPLIER: _l("Suppliers"),
+                ParticipantRole.RESELLER: _l("Resellers"), ParticipantRole.OBSERVER: _l("Observers"),
+                ParticipantRole.SPEAKER: _l("Speakers")}
+
+
+class RegistrationState(LabelledEnum):
     PENDING = "pending"          # waiting for an organiser's approval
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+RegistrationState.give_labels(PENDING=_l("waiting for approval"), CONFIRMED=_l("confirmed"),
+                              WAITLISTED=_l("on the waiting list"), REJECTED=_l("not accepted"),
+                              CANCELLED=_l("cancelled"))
 
 
 # A person holds at most one registration in these states per event.

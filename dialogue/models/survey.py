@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
-class SurveyQuestionKind(enum.StrEnum):
+class SurveyQuestionKind(LabelledEnum):
     RATING = "rating"                  # 1-5
     NPS = "nps"                        # 0-10, "how likely are you to recommend"
     SINGLE_CHOICE = "single_choice"
@@ -29,6 +30,11 @@ class SurveyQuestionKind(enum.StrEnum):
     NUMBER = "number"
 
 
+SurveyQuestionKind.give_labels(RATING=_l("Rating 1–5"), NPS=_l("Score 0–10 (NPS)"), SINGLE_CHOICE=_l("Single choice"),
+                               MULTIPLE_CHOICE=_l("Multiple choice"), YES_NO=_l("Yes / no"),
+                               SHORT_TEXT=_l("Short text"), LONG_TEXT=_l("Long text"), NUMBER=_l("Number"))
+
+
 # Kinds whose answer another question may depend on ("show only if ...").
 CONDITION_SOURCE_KINDS = (SurveyQuestionKind.RATING, SurveyQuestionKind.NPS, SurveyQuestionKind.SINGLE_CHOICE,
                           SurveyQuestionKind.MULTIPLE_CHOICE, SurveyQuestionKind.YES_NO)
@@ -36,10 +42,15 @@ CHOICE_KINDS = (SurveyQuestionKind.SINGLE_CHOICE, SurveyQuestionKind.MULTIPLE_CH
 TEXT_KINDS = (SurveyQuestionKind.SHORT_TEXT, SurveyQuestionKind.LONG_TEXT)
 
 
-class SurveyAudience(enum.StrEnum):
+class SurveyAudience(LabelledEnum):
     REGISTERED = "registered"     # every confirmed registration
     CHECKED_IN = "checked_in"     # confirmed and checked in at the door
     HAD_MEETING = "had_meeting"   # confirmed and had at least one one-to-one meeting
+
+
+SurveyAudience.give_labels(REGISTERED=_l("Everyone registered (confirmed)"),
+                           CHECKED_IN=_l("Only participants who checked in"),
+                           HAD_MEETING=_l("Only people who had a one-to-one meeting"))
 
 
 class SurveyState(enum.StrEnum):
@@ -49,7 +60,7 @@ class SurveyState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Survey(Base):
+class Survey(CreatedBy, Base):
     """A questionnaire sent to (part of) an event's participants, optionally a later stage of another."""
 
     __tablename__ = "surveys"
@@ -75,8 +86,6 @@ class Survey(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # first invitations went out
     last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     event: Mapped[Event] = relationship()
     previous_survey: Mapped[Survey | None] = relationship(remote_side=[id])

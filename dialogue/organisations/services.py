@@ -14,8 +14,8 @@ from stdnum.util import get_cc_module
 
 from dialogue.core.countries import country_choices, country_name, slugify, validate_country  # noqa: F401
 from dialogue.core.emails import normalise_email
-from dialogue.core.errors import Conflict, DialogueError, NotAllowed
-from dialogue.core.urls import clean_http_url
+from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.urls import clean_http_url, external_url
 from dialogue.extensions import db
 from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
 
@@ -98,7 +98,7 @@ def require_org_admin(org: Organisation, user: User) -> None:
 
 def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole) -> Invitation:
     """Invite a colleague by email. One open invitation per address and organisation."""
-    from dialogue.outbox.services import enqueue_mail, external_url
+    from dialogue.outbox.services import enqueue_mail
 
     require_org_admin(org, inviter)
     email = normalise_email(email)
@@ -151,8 +151,8 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
 def set_member_role(org: Organisation, actor: User, membership: Membership, role: MemberRole) -> None:
     """Change a member's role; an organisation always keeps at least one administrator."""
     require_org_admin(org, actor)
-    if membership.organisation_id != org.id:
-        raise NotAllowed(_("This person is not a member of this organisation."))
+    if membership.organisation_id != org.id:  # another organisation's membership: not there, from here
+        raise NotFound(_("This person is not a member of this organisation."))
     if membership.role == MemberRole.ADMIN and role != MemberRole.ADMIN and _admin_count(org) <= 1:
         raise Conflict(_("An organisation needs at least one administrator. Make someone else an "
                          "administrator first."))
@@ -162,8 +162,8 @@ def set_member_role(org: Organisation, actor: User, membership: Membership, role
 def remove_member(org: Organisation, actor: User, membership: Membership) -> None:
     if actor.id != membership.user_id:
         require_org_admin(org, actor)
-    if membership.organisation_id != org.id:
-        raise NotAllowed(_("This person is not a member of this organisation."))
+    if membership.organisation_id != org.id:  # another organisation's membership: not there, from here
+        raise NotFound(_("This person is not a member of this organisation."))
     if membership.role == MemberRole.ADMIN and _admin_count(org) <= 1:
         raise Conflict(_("An organisation needs at least one administrator. Make someone else an "
                          "administrator first."))

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import OutboxMessage, OutboxStatus, User
 
 
@@ -31,14 +31,5 @@ def _old_sent(cutoff: dt.datetime):
     return (OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED])) & (OutboxMessage.created_at < cutoff)
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(_old_sent(cutoff)))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(OutboxMessage).where(_old_sent(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_OUTBOX_DAYS", 90,
-                           _l("Copies of mail sent (or given up on) are deleted."), _count, _apply)]
+RETENTION = [retention_rule("RETENTION_OUTBOX_DAYS", 90, _l("Copies of mail sent (or given up on) are deleted."),
+                            OutboxMessage, _old_sent)]

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterable
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import update
 
 from dialogue.extensions import db
@@ -21,17 +21,6 @@ class Attachment:
     filename: str
     content_type: str  # may carry parameters: "text/calendar; method=REQUEST"
     data: bytes
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail, always on BASE_URL.
-
-    Never built from the request's Host header: a forged Host must not turn a password-reset
-    mail into a link to someone else's site.
-    """
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def enqueue_mail(recipients: Iterable[str], subject, template: str, *,

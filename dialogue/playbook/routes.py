@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
-from dialogue.events.agenda import SESSION_KIND_LABELS
 from dialogue.events.cloning import can_clone
 from dialogue.events.queries import agenda_days
 from dialogue.events.services import can_create_events
+from dialogue.models import SessionKind
 from dialogue.playbook import bp, checklist, gallery
 
 
@@ -39,5 +39,5 @@ def gallery_event(slug: str):
     if event is None:
         abort(404)
     return render_template("playbook/gallery_event.html", event=event, agenda_days=agenda_days(event),
-                           kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
+                           kind_labels={kind.value: str(kind.label) for kind in SessionKind},
                            surveys=gallery.survey_summaries(event), can_clone=can_clone(event, current_user))

@@ -16,9 +16,8 @@ from flask_babel import gettext as _
 from dialogue.core.spreadsheet import csv_chunks
 from dialogue.core.timeutil import to_zone
 from dialogue.gdpr.names import ERASED
-from dialogue.intents.display import ACTION_LABELS, QUESTION_STATUS_LABELS, STATUS_LABELS
 from dialogue.invitations.record import record_table as invitations_table
-from dialogue.materials.helpers import material_language, material_visibility
+from dialogue.materials.templating import material_language, material_visibility
 from dialogue.meetings import fairness
 from dialogue.models import AuditEntry, IntentQuestion, Material, MeetingStatus, QuestionStatus
 from dialogue.readiness.export import record_tables
@@ -65,7 +64,7 @@ def questions_table(questions: list[IntentQuestion], zone: str) -> Table:
         _when(_("Wording edited"), zone), _("Status"), _("Merged into no."), _("Answer"),
         _when(_("Answered"), zone), _when(_("Answer corrected"), zone)],
         [[q.intent.title, q.id, q.asker_organisation.name if q.asker_organisation else "",
-          local(q.asked_at), q.public_text, local(q.wording_edited_at), str(QUESTION_STATUS_LABELS[q.status]),
+          local(q.asked_at), q.public_text, local(q.wording_edited_at), str(q.status.label),
           q.merged_into_id if q.status == QuestionStatus.MERGED else "", q.answer or "", local(q.answered_at),
           local(q.answer_updated_at)] for q in questions])
 
@@ -173,7 +172,7 @@ def event_tables(record: EventRecord) -> list[Table]:
     intents = Table("planned_tenders.csv", [
         _("Planned tender"), _("Buyer"), _("Main CPV code"), _("Status"), _when(_("Announced"), zone),
         _when(_("Presented at this event since"), zone)],
-        [[link.intent.title, link.intent.buyer.name, link.intent.cpv_main, str(STATUS_LABELS[link.intent.status]),
+        [[link.intent.title, link.intent.buyer.name, link.intent.cpv_main, str(link.intent.status.label),
           local(link.intent.announced_at), local(link.linked_at)] for link in record.intents])
     sessions = Table("agenda.csv", [_when(_("Starts"), zone), _when(_("Ends"), zone), _("Session"), _("Speakers")],
                      [[local(s.starts_at), local(s.ends_at), s.title,
@@ -235,7 +234,7 @@ def intent_tables(record: IntentRecord) -> list[Table]:
     local = _local(zone)
     facts = Table("planned_tender.csv", [_("Field"), _("Value")], [
         [_("Planned tender"), intent.title], [_("Buyer"), intent.buyer.name], [_("Main CPV code"), intent.cpv_main],
-        [_("Status"), str(STATUS_LABELS[intent.status])], [_("Estimated value"), intent.estimated_value or ""],
+        [_("Status"), str(intent.status.label)], [_("Estimated value"), intent.estimated_value or ""],
         [_("Currency"), intent.currency or ""],
         [_("Planned contract notice"), intent.planned_notice_date.isoformat() if intent.planned_notice_date else ""],
         [_when(_("Announced"), zone), local(intent.announced_at)],
@@ -250,7 +249,7 @@ def intent_tables(record: IntentRecord) -> list[Table]:
           local(line.event.ends_at), line.event.status.value, local(line.link.linked_at), line.registered,
           line.attended, line.meetings] for line in record.events])
     history = Table("history.csv", [_when(_("When"), zone), _("Change"), _("Public"), _("Details"), _("Note")],
-                    [[local(c.at), str(ACTION_LABELS[c.action]), _yes(c.public),
+                    [[local(c.at), str(c.action.label), _yes(c.public),
                       "; ".join(f"{d.get('field')}: {d.get('old') or '–'} → {d.get('new') or '–'}"
                                 for d in (c.details or [])), c.note or ""] for c in record.history])
     return [facts, events, questions_table(record.questions, zone), history, meetings_table(record.meetings, zone),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.core.timeutil import format_local
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.models import Event, Organisation, ParticipantRole, Registration, RegistrationState, User, utcnow
 
@@ -28,13 +29,11 @@ TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
 
 
 def ticket_url(registration: Registration) -> str:
-    from dialogue.outbox.services import external_url
 
     return external_url("registrations.ticket", token=registration.ticket_token)
 
 
 def qr_payload(registration: Registration) -> str:
-    from dialogue.outbox.services import external_url
 
     return external_url("registrations.checkin_ticket", slug=registration.event.slug,
                         token=registration.ticket_token)

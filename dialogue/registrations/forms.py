@@ -5,23 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
-from dialogue.events.forms import MultiCheckboxField
 from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
 
 def role_choices(roles=None):
     """Every role, or those given, as choices."""
-    from dialogue.registrations.services import ROLE_LABELS
-
-    return choices((role.value, ROLE_LABELS[role]) for role in (ParticipantRole if roles is None else roles))
+    return choices((role.value, role.label) for role in (ParticipantRole if roles is None else roles))
 
 
 def state_choices():
-    from dialogue.registrations.services import STATE_LABELS
-
-    return choices((state.value, STATE_LABELS[state]) for state in RegistrationState)
+    return choices((state.value, state.label) for state in RegistrationState)
 
 
 class RoleForm(FlaskForm):
@@ -108,13 +103,12 @@ class QuestionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from dialogue.registrations.services import ROLE_PLURALS
 
         self.kind.choices = choices([(QuestionKind.TEXT.value, _l("Text")),
                                      (QuestionKind.CHOICE.value, _l("One of several options")),
                                      (QuestionKind.YES_NO.value, _l("Yes or no"))])
         self.role.choices = choices([("", _l("Everyone"))] +
-                                    [(role.value, ROLE_PLURALS[role]) for role in ParticipantRole])
+                                    [(role.value, role.plural) for role in ParticipantRole])
 
 
 class MessageForm(FlaskForm):

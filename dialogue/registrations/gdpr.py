@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import Event, Registration, RegistrationAnswer, User, new_token
 from dialogue.registrations.questions import answer_text
 from dialogue.registrations.services import consent_text
@@ -75,16 +75,8 @@ def _old_answers(cutoff: dt.datetime):
     return RegistrationAnswer.registration_id.in_(ended)
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(RegistrationAnswer).where(_old_answers(cutoff)))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(delete(RegistrationAnswer).where(_old_answers(cutoff))
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule(
+RETENTION = [retention_rule(
     "RETENTION_REGISTRATION_ANSWERS_DAYS", 730,
     "Answers to an event's registration questions are deleted this long after the event ends; who "
-    "registered (by organisation and role) and who attended stay as the procurement record.", _count, _apply)]
+    "registered (by organisation and role) and who attended stay as the procurement record.",
+    RegistrationAnswer, _old_answers)]

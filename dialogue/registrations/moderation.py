@@ -17,7 +17,7 @@ from dialogue.core.databases import lock_row
 from dialogue.core.errors import DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.models import ACTIVE_STATES, Event, Registration, RegistrationState, User, utcnow
-from dialogue.registrations import mail, services
+from dialogue.registrations import notify, services
 
 
 @dataclass
@@ -71,9 +71,9 @@ def approve(event: Event, registration_ids: Iterable[int], actor: User, *, reaso
                   confirmed=len(decision.confirmed), waitlisted=len(decision.waitlisted),
                   skipped=len(decision.skipped))
     for registration in decision.confirmed:
-        mail.notify_registration(registration, "confirmed")
+        notify.notify_registration(registration, "confirmed")
     for registration in decision.waitlisted:
-        mail.notify_registration(registration, "waitlisted")
+        notify.notify_registration(registration, "waitlisted")
     return decision
 
 

@@ -18,7 +18,7 @@ from dialogue.models import (
     RegistrationQuestion,
     RegistrationState,
 )
-from dialogue.registrations import bp, eligibility, mail, moderation, queries, roles, services
+from dialogue.registrations import bp, eligibility, moderation, notify, queries, roles, services
 from dialogue.registrations import questions as form_questions
 from dialogue.registrations.forms import ChangeRoleForm, DecisionForm, MessageForm, OrganiserCancelForm, QuestionForm
 
@@ -181,7 +181,7 @@ def message(slug: str):
                        "The message is on its way to %(num)d people.", count), "success")
         return url_for("events.mail", slug=slug)
 
-    return perform(lambda: mail.message_registrants(
+    return perform(lambda: notify.message_registrants(
         event, current_user, subject=form.subject.data, body=form.body.data, roles=form.roles.data,
         states=form.states.data or [RegistrationState.CONFIRMED.value],
         checked_in={"yes": True, "no": False}.get(form.checked_in.data)),

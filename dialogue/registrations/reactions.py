@@ -21,7 +21,7 @@ from dialogue.core.databases import lock_row
 from dialogue.core.signals import account_erasing, event_cancelled, event_capacity_changed, event_details_changed
 from dialogue.extensions import db
 from dialogue.models import ACTIVE_STATES, Event, EventStatus, Registration, RegistrationState, User
-from dialogue.registrations import mail, services
+from dialogue.registrations import notify, services
 
 
 @account_erasing.connect
@@ -51,14 +51,14 @@ def on_account_erasing(user, *, actor: User | None = None, now: dt.datetime, rea
 @event_cancelled.connect
 def on_event_cancelled(event, *, reason: str = "", **_extra) -> None:
     """Everyone registered hears it; confirmed people get the calendar cancellation."""
-    mail.notify_event_cancelled(event, reason)
+    notify.notify_event_cancelled(event, reason)
 
 
 @event_details_changed.connect
 def on_event_details_changed(event, *, calendar: bool = False, **_extra) -> None:
     """The people registered for a published event get the moved or renamed calendar entry."""
     if calendar and event.status in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED):
-        mail.notify_event_changed(event)
+        notify.notify_event_changed(event)
 
 
 @event_capacity_changed.connect

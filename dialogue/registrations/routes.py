@@ -16,7 +16,7 @@ from dialogue.models import (
     Registration,
     RegistrationState,
 )
-from dialogue.registrations import bp, door, eligibility, mail, queries, services
+from dialogue.registrations import bp, door, eligibility, notify, queries, services
 from dialogue.registrations.forms import ConsentForm, RoleForm, registration_form
 from dialogue.registrations.questions import questions_for
 
@@ -117,7 +117,7 @@ def mine(slug: str):
         "registrations/mine.html", event=event, registration=registration, answers=answers,
         can_cancel=registration.is_active and utcnow() <= services.cancellation_deadline(event),
         deadline=services.cancellation_deadline(event), button=ButtonForm(), consent_text=services.CONSENT_TEXT,
-        position=mail.waiting_position(registration)
+        position=notify.waiting_position(registration)
         if registration.state == RegistrationState.WAITLISTED else None)
 
 

@@ -16,10 +16,10 @@ from typing import Mapping
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from dialogue.audit.services import record_action
-from dialogue.core.databases import lock_row
+from dialogue.core.consent import Wording
+from dialogue.core.databases import flush_unique, lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import registration_ended
 from dialogue.core.timeutil import format_local
@@ -36,48 +36,23 @@ from dialogue.models import (
     User,
     utcnow,
 )
-from dialogue.registrations import eligibility, mail, questions
+from dialogue.models.registration import ROLE_PLURALS  # noqa: F401  (read by the role_plural filter)
+from dialogue.registrations import eligibility, notify, questions
 
-# The wording a person agrees to; its version is stored with the consent.
-CONSENT_VERSION = "2024-1"
-CONSENT_TEXT = _l("Show my name, organisation and role in the participant list of this event. Only "
-                  "registered participants and the organisers see the list. I can withdraw this at any time.")
-# Every wording ever used, by version, so a consent record says what the person agreed to.
-CONSENT_TEXTS = {CONSENT_VERSION: CONSENT_TEXT}
+# Being listed in the participant list is the person's choice, on this wording.
+LIST_CONSENT = Wording("2024-1", {"2024-1": _l(
+    "Show my name, organisation and role in the participant list of this event. Only registered participants "
+    "and the organisers see the list. I can withdraw this at any time.")})
+CONSENT_VERSION, CONSENT_TEXT, consent_text = LIST_CONSENT.version, LIST_CONSENT.text, LIST_CONSENT.text_of
 
-
-def consent_text(version: str | None) -> str:
-    return str(CONSENT_TEXTS[version]) if version in CONSENT_TEXTS else ""
-
-ROLE_LABELS = {
-    ParticipantRole.BUYER: _l("Buyer"),
-    ParticipantRole.SUPPLIER: _l("Supplier"),
-    ParticipantRole.RESELLER: _l("Reseller"),
-    ParticipantRole.OBSERVER: _l("Observer"),
-    ParticipantRole.SPEAKER: _l("Speaker"),
-}
-ROLE_PLURALS = {
-    ParticipantRole.BUYER: _l("Buyers"),
-    ParticipantRole.SUPPLIER: _l("Suppliers"),
-    ParticipantRole.RESELLER: _l("Resellers"),
-    ParticipantRole.OBSERVER: _l("Observers"),
-    ParticipantRole.SPEAKER: _l("Speakers"),
-}
-STATE_LABELS = {
-    RegistrationState.PENDING: _l("waiting for approval"),
-    RegistrationState.CONFIRMED: _l("confirmed"),
-    RegistrationState.WAITLISTED: _l("on the waiting list"),
-    RegistrationState.REJECTED: _l("not accepted"),
-    RegistrationState.CANCELLED: _l("cancelled"),
-}
 
 
 def role_label(role) -> str:
-    return str(ROLE_LABELS[ParticipantRole(role)])
+    return str(ParticipantRole(role).label)
 
 
 def state_label(state) -> str:
-    return str(STATE_LABELS[RegistrationState(state)])
+    return str(RegistrationState(state).label)
 
 
 # --- the rules for taking part ----------------------------------------------------------------------
@@ -195,14 +170,9 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
         registration.list_consent_version = CONSENT_VERSION
     for question_id, value in clean.items():
         registration.answers.append(RegistrationAnswer(question_id=question_id, value=value))
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
-    except IntegrityError:
-        # Another request of the same person won the race; the database index stopped the second.
-        raise Conflict(_("You are already registered for this event. See your registration.")) from None
-    mail.notify_registration(registration, {
+    # Another request of the same person may have won the race; the database index stops the second.
+    flush_unique(_("You are already registered for this event. See your registration."), registration)
+    notify.notify_registration(registration, {
         RegistrationState.PENDING: "received", RegistrationState.CONFIRMED: "confirmed",
         RegistrationState.WAITLISTED: "waitlisted"}[registration.state])
     return registration
@@ -253,7 +223,7 @@ def end_registration(registration: Registration, state: RegistrationState, *, ac
     registration.updated_at = now
     db.session.flush()
     if mail_kwargs is not None:
-        mail.notify_registration(registration, kind, was_confirmed=was_confirmed, **mail_kwargs)
+        notify.notify_registration(registration, kind, was_confirmed=was_confirmed, **mail_kwargs)
     registration_ended.send(registration, actor=actor, now=now, reason=reason, kind=kind)
     return was_confirmed
 
@@ -290,7 +260,7 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
         promoted.append(registration)
     db.session.flush()
     for registration in promoted:
-        mail.notify_registration(registration, "promoted")
+        notify.notify_registration(registration, "promoted")
     return promoted
 
 

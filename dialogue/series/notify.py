@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from dialogue.intents.urls import on_base_url
+from dialogue.core.urls import on_base_url
 from dialogue.models import Event, Series, SeriesFollower
 
 

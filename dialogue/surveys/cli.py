@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 
 from dialogue.extensions import db
 from dialogue.models import utcnow
-from dialogue.surveys import delivery
+from dialogue.surveys import notify
 
 surveys_cli = AppGroup("surveys", help="Follow-up surveys.")
 
@@ -14,7 +14,7 @@ def send_due() -> None:
 
     Run it from cron or next to the mail worker, as often as you like: nothing is sent twice.
     """
-    sent = delivery.send_due(utcnow())
+    sent = notify.send_due(utcnow())
     db.session.commit()
     for problem in sent.problems:
         click.echo(f"skipped {problem}", err=True)

@@ -25,7 +25,7 @@ from dialogue.gdpr.names import person_name
 from dialogue.models import Membership, SurveyInvitation, SurveyQuestion, SurveyResponse, User
 from dialogue.models import SurveyQuestionKind as K
 from dialogue.surveys.answers import OTHER
-from dialogue.surveys.results import KIND_LABELS, Results, role_label, yes_no_label
+from dialogue.surveys.results import Results, role_label, yes_no_label
 
 BOLD = Font(bold=True)
 
@@ -137,7 +137,7 @@ def summary_table(results: Results) -> tuple[list[str], list[list]]:
                          results.responses, results.rate, results.invited]]
     for item in results.questions:
         q = item.question
-        kind = str(KIND_LABELS[q.kind])
+        kind = str(q.kind.label)
         for row in item.rows:
             rows.append([q.text, kind, row.label, row.count, row.percent, item.answered])
         for label, value in ((_("Mean"), item.mean), (_("Median"), item.median), (_("Lowest"), item.minimum),

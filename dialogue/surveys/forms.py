@@ -1,27 +1,13 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from dialogue.core.forms import DateTimeLocalField, FloatField, choices
-from dialogue.models import ParticipantRole, SurveyAudience
-from dialogue.surveys.results import KIND_LABELS, ROLE_LABELS
+from dialogue.core.forms import DateTimeLocalField, FloatField, MultiCheckboxField, choices
+from dialogue.models import ParticipantRole, SurveyAudience, SurveyQuestionKind
 from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-AUDIENCE_LABELS = {
-    SurveyAudience.REGISTERED: _l("Everyone registered (confirmed)"),
-    SurveyAudience.CHECKED_IN: _l("Only participants who checked in"),
-    SurveyAudience.HAD_MEETING: _l("Only people who had a one-to-one meeting"),
-}
 
 
 class CreateSurveyForm(FlaskForm):
@@ -61,8 +47,8 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = choices(AUDIENCE_LABELS.items())
-        self.roles.choices = choices((r.value, ROLE_LABELS[r]) for r in ParticipantRole)
+        self.audience.choices = choices(SurveyAudience.labels().items())
+        self.roles.choices = choices((r.value, r.plural) for r in ParticipantRole)
 
 
 class SectionForm(FlaskForm):
@@ -92,7 +78,7 @@ class QuestionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices(KIND_LABELS.items())
+        self.kind.choices = choices(SurveyQuestionKind.labels().items())
 
 
 def previous_survey_choices(event, survey=None) -> list:

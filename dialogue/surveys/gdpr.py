@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
-from dialogue.gdpr.retention import RetentionRule
+from dialogue.gdpr.retention import retention_rule
 from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse, User
 from dialogue.surveys.exports import answer_cell
 
@@ -52,15 +52,7 @@ def _expired_links(cutoff: dt.datetime):
     return SurveyInvitation.token.is_not(None) & SurveyInvitation.survey_id.in_(closed)
 
 
-def _count(cutoff: dt.datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(SurveyInvitation).where(_expired_links(cutoff)))
-
-
-def _apply(cutoff: dt.datetime) -> int:
-    return db.session.execute(update(SurveyInvitation).where(_expired_links(cutoff)).values(token=None)
-                              .execution_options(synchronize_session=False)).rowcount
-
-
-RETENTION = [RetentionRule("RETENTION_SURVEY_LINKS_DAYS", 90,
-                           "Personal survey links stop working this long after the survey closes; who was "
-                           "invited and whether they answered stay for the response rate.", _count, _apply)]
+RETENTION = [retention_rule("RETENTION_SURVEY_LINKS_DAYS", 90,
+                            "Personal survey links stop working this long after the survey closes; who was "
+                            "invited and whether they answered stay for the response rate.",
+                            SurveyInvitation, _expired_links, clear={"token": None})]

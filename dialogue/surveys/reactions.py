@@ -6,7 +6,7 @@ import datetime as dt
 
 from dialogue.core.signals import event_cancelled, registration_ended
 from dialogue.models import User
-from dialogue.surveys.delivery import revoke_invitations
+from dialogue.surveys.notify import revoke_invitations
 
 
 @registration_ended.connect

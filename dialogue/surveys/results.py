@@ -12,40 +12,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from dialogue.extensions import db
-from dialogue.models import ParticipantRole, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
+from dialogue.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from dialogue.models import SurveyQuestionKind as K
+from dialogue.models.registration import ROLE_PLURALS
 from dialogue.models.survey import CHOICE_KINDS, TEXT_KINDS
 from dialogue.surveys.answers import OTHER
 
 MIN_ANONYMOUS_GROUP = 3
 
-ROLE_LABELS = {
-    ParticipantRole.BUYER: _l("Buyers"),
-    ParticipantRole.SUPPLIER: _l("Suppliers"),
-    ParticipantRole.RESELLER: _l("Resellers"),
-    ParticipantRole.OBSERVER: _l("Observers"),
-    ParticipantRole.SPEAKER: _l("Speakers"),
-}
 
-KIND_LABELS = {
-    K.RATING: _l("Rating 1–5"),
-    K.NPS: _l("Score 0–10 (NPS)"),
-    K.SINGLE_CHOICE: _l("Single choice"),
-    K.MULTIPLE_CHOICE: _l("Multiple choice"),
-    K.YES_NO: _l("Yes / no"),
-    K.SHORT_TEXT: _l("Short text"),
-    K.LONG_TEXT: _l("Long text"),
-    K.NUMBER: _l("Number"),
-}
+KIND_LABELS = K.labels()  # for the builder's page
 
 
 def role_label(role: str | None) -> str:
-    if role in ROLE_LABELS:
-        return str(ROLE_LABELS[role])
+    if role in ROLE_PLURALS:
+        return str(ROLE_PLURALS[role])
     return _("No role")
 
 

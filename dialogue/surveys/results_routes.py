@@ -12,11 +12,12 @@ from dialogue.core.actions import perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import ParticipantRole, utcnow
-from dialogue.surveys import bp, delivery, exports
+from dialogue.models.registration import ROLE_PLURALS as ROLE_LABELS
+from dialogue.surveys import bp, exports, notify
 from dialogue.surveys.access import load_survey
 from dialogue.surveys.charts import bar_chart
 from dialogue.surveys.queries import survey_stats
-from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, ROLE_LABELS, compute_results, role_label
+from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, compute_results, role_label
 
 
 @bp.get("/events/<slug>/surveys/<int:survey_id>/respondents")
@@ -24,7 +25,7 @@ from dialogue.surveys.results import MIN_ANONYMOUS_GROUP, ROLE_LABELS, compute_r
 def respondents(slug: str, survey_id: int):
     event, survey = load_survey(slug, survey_id)
     # In an anonymous survey the page shows counts only: who has not answered tells who has.
-    waiting = [] if survey.anonymous else delivery.non_respondents(survey)
+    waiting = [] if survey.anonymous else notify.non_respondents(survey)
     now = utcnow()
     return render_template("surveys/respondents.html", event=event, survey=survey, waiting=waiting,
                            stats=survey_stats(survey), state=survey.state(now), button=ButtonForm(),
@@ -41,7 +42,7 @@ def remind(slug: str, survey_id: int):
               else _("Everyone invited has answered; no reminder was needed."), "success")
         return url_for("surveys.respondents", slug=slug, survey_id=survey_id)
 
-    return perform(lambda: delivery.remind_non_respondents(survey, utcnow()), form=ButtonForm(), to=reminded,
+    return perform(lambda: notify.remind_non_respondents(survey, utcnow()), form=ButtonForm(), to=reminded,
                    back=url_for("surveys.respondents", slug=slug, survey_id=survey_id))
 
 
@@ -61,7 +62,7 @@ def send_now(slug: str, survey_id: int):
               "success")
         return url_for("surveys.respondents", slug=slug, survey_id=survey_id)
 
-    return perform(lambda: delivery.send_due_for_survey(survey, utcnow()), to=sent_out,
+    return perform(lambda: notify.send_due_for_survey(survey, utcnow()), to=sent_out,
                    back=url_for("surveys.respondents", slug=slug, survey_id=survey_id))
 
 

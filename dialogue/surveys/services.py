@@ -1,6 +1,6 @@
 """Surveys of an event: who is asked (the audience) and the survey's life: draft, scheduled, open, closed.
 
-Sections and questions are built in ``builder.py``; invitations and reminders go out in ``delivery.py``.
+Sections and questions are built in ``builder.py``; invitations and reminders go out in ``notify.py``.
 """
 
 from __future__ import annotations

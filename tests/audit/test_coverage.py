@@ -194,7 +194,7 @@ def test_meetings_scheduling_publishing_export_and_deletions(client, auth, make_
 
 
 def test_surveys_open_close_and_every_export(client, auth, make_user, make_event, make_registration):
-    from dialogue.surveys import delivery, services
+    from dialogue.surveys import notify, services
 
     organiser = make_user(name="Anna Virtanen")
     start = utcnow() - dt.timedelta(days=2)
@@ -206,7 +206,7 @@ def test_surveys_open_close_and_every_export(client, auth, make_user, make_event
     base = f"/events/{event.slug}/surveys/{survey.id}"
     assert client.post(f"{base}/publish").status_code == 303
     survey.opens_at = utcnow() - dt.timedelta(minutes=1)
-    delivery.invite_audience(survey, utcnow())
+    notify.invite_audience(survey, utcnow())
     db.session.commit()
     for url in (f"{base}/export/answers.csv", f"{base}/export/summary.xlsx"):
         assert client.get(url).status_code == 200

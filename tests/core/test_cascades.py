@@ -29,7 +29,7 @@ from dialogue.models import (
 )
 from dialogue.registrations import moderation
 from dialogue.registrations import services as registrations
-from dialogue.surveys import delivery
+from dialogue.surveys import notify
 from dialogue.surveys import services as surveys
 from tests.conftest import TEST_PASSWORD
 from tests.meetings.conftest import world  # noqa: F401  (the fixture)
@@ -244,7 +244,7 @@ def survey(world):
     survey.published_at = now - dt.timedelta(hours=2)
     survey.reminder_days = [0]
     db.session.flush()
-    delivery.invite_audience(survey, now)
+    notify.invite_audience(survey, now)
     db.session.commit()
     return survey
 
@@ -276,10 +276,10 @@ def test_cancelling_the_event_ends_every_meeting_request_draft_and_survey_link(w
     invitation = db.session.get(SurveyInvitation, invitation.id)
     assert invitation.revoked_at is not None and invitation.token is None
     assert client.get(f"/s/{token}").status_code == 404
-    assert delivery.non_respondents(survey) == []
+    assert notify.non_respondents(survey) == []
     before = len(outbox())
     later = utcnow() + dt.timedelta(minutes=5)
-    assert delivery.send_due(later).invitations == 0
+    assert notify.send_due(later).invitations == 0
     assert len(outbox()) == before
     # Nothing moves up from the waiting list of a cancelled event.
     assert registrations.promote_waitlist(w.event) == []
@@ -293,12 +293,12 @@ def test_a_person_leaving_loses_their_survey_link_and_gets_it_back_on_return(wor
     db.session.commit()
     assert invitation.revoked_at is not None and invitation.token is None
     assert db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.user_id == w.s1.id)).token
-    assert w.observer.id not in {i.user_id for i in delivery.non_respondents(survey)}
+    assert w.observer.id not in {i.user_id for i in notify.non_respondents(survey)}
     auth.login(w.observer)
     assert survey.title not in client.get(f"/events/{w.event.slug}").get_data(as_text=True)
 
     registrations.register(w.event, w.observer, ParticipantRole.OBSERVER)
-    assert delivery.invite_audience(survey, utcnow()) == 1
+    assert notify.invite_audience(survey, utcnow()) == 1
     db.session.commit()
     assert invitation.revoked_at is None and invitation.token
     assert len(mail_to(outbox, "surveys.invitation", w.observer)) == 2

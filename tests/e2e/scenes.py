@@ -174,7 +174,7 @@ def event_with_open_survey(app, participants: int = 2) -> dict:
     from dialogue.auth.services import hash_password
     from dialogue.extensions import db
     from dialogue.models import ParticipantRole, Registration, RegistrationState, SurveyInvitation, utcnow
-    from dialogue.surveys import delivery, services
+    from dialogue.surveys import notify, services
 
     k = key()
     with app.app_context():
@@ -193,7 +193,7 @@ def event_with_open_survey(app, participants: int = 2) -> dict:
         survey = services.create_survey(event, _user(ORGANISER), "", starter="market_dialogue", now=now)
         survey.opens_at = now - dt.timedelta(minutes=5)
         services.publish_survey(survey, now)
-        delivery.send_due_for_survey(survey, now)
+        notify.send_due_for_survey(survey, now)
         db.session.commit()
         tokens = dict(db.session.execute(select(SurveyInvitation.user_id, SurveyInvitation.token)
                                          .where(SurveyInvitation.survey_id == survey.id)).all())

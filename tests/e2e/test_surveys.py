@@ -36,7 +36,7 @@ def served(live_server):
         User,
         utcnow,
     )
-    from dialogue.surveys import delivery, services
+    from dialogue.surveys import notify, services
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database"], "SECRET_KEY": "e2e-secret",
                       "TESTING": True, "BASE_URL": live_server["url"]})
@@ -64,7 +64,7 @@ def served(live_server):
         db.session.flush()
         survey = services.create_survey(event, people[0], "", starter="market_dialogue", now=now)
         survey.opens_at, survey.published_at = now - dt.timedelta(minutes=5), now
-        delivery.send_due(now)
+        notify.send_due(now)
         db.session.commit()
         tokens = list(db.session.scalars(select(SurveyInvitation.token).where(SurveyInvitation.survey_id == survey.id)))
         questions = {q.text[:12]: q.id for q in survey.ordered_questions()}

@@ -7,7 +7,7 @@ so registering again after a cancellation must send a higher one.
 from icalendar import Calendar
 
 from dialogue.extensions import db
-from dialogue.registrations import mail, services
+from dialogue.registrations import notify, services
 
 
 def _entry(message, filename: str) -> tuple[str, str, int]:
@@ -36,7 +36,7 @@ def test_register_cancel_register_sends_ever_higher_sequence(make_event, person,
     received("registration.confirmed", "invite.ics")
     # The event moves: the entry is replaced again, still above what the person saw.
     event.sequence += 1
-    mail.notify_event_changed(event)
+    notify.notify_event_changed(event)
     db.session.commit()
     received("event.changed", "invite.ics")
     services.cancel_registration(second, someone)

@@ -17,7 +17,7 @@ from dialogue.models import (
     RoleCapacity,
     utcnow,
 )
-from dialogue.registrations import mail, moderation, questions, services
+from dialogue.registrations import moderation, notify, questions, services
 
 CONFIRMED, WAITLISTED, PENDING = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED, RegistrationState.PENDING
 
@@ -245,10 +245,10 @@ def test_organisers_message_goes_to_the_chosen_registrants_one_each(make_event, 
     absent = make_registration(event, role=ParticipantRole.SUPPLIER)
     make_registration(event, role=ParticipantRole.RESELLER, checked_in_at=utcnow())
     make_registration(event, role=ParticipantRole.SUPPLIER, state=WAITLISTED)
-    sent = mail.message_registrants(event, organiser, subject="Slides", body="The slides are online.",
+    sent = notify.message_registrants(event, organiser, subject="Slides", body="The slides are online.",
                                     roles=["supplier"], states=["confirmed"], checked_in=True)
     assert sent == 1
-    sent = mail.message_registrants(event, organiser, subject="Sorry we missed you", body="Here is what you missed.",
+    sent = notify.message_registrants(event, organiser, subject="Sorry we missed you", body="Here is what you missed.",
                                     roles=["supplier"], states=["confirmed"], checked_in=False)
     db.session.commit()
     assert sent == 1
@@ -257,9 +257,9 @@ def test_organisers_message_goes_to_the_chosen_registrants_one_each(make_event, 
     assert messages[0].subject == f"[{event.title}] Slides" and messages[0].reply_to == organiser.email
     assert all(m.event_id == event.id for m in messages)
     with pytest.raises(DialogueError, match="No registration matches"):
-        mail.message_registrants(event, organiser, subject="x", body="y", roles=["observer"])
+        notify.message_registrants(event, organiser, subject="x", body="y", roles=["observer"])
     with pytest.raises(DialogueError, match="subject") as exc:
-        mail.message_registrants(event, organiser, subject=" ", body="y")
+        notify.message_registrants(event, organiser, subject=" ", body="y")
     assert exc.value.field == "subject"
 
 

@@ -18,7 +18,7 @@ from dialogue.models import (
     new_token,
     utcnow,
 )
-from dialogue.surveys import delivery
+from dialogue.surveys import notify
 from tests.surveys.conftest import good_answers, link_token, question
 
 
@@ -115,7 +115,7 @@ def test_anonymous_survey_blocks_a_second_answer_and_shows_counts_only(client, a
                                                                       make_survey):
     event, organiser = past_event
     survey = make_survey(event, anonymous=True, audience=SurveyAudience.CHECKED_IN)
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     invitation = db.session.scalar(select(SurveyInvitation).where(
         SurveyInvitation.user_id == participants["supplier"].user_id))
@@ -140,7 +140,7 @@ def test_anonymous_survey_blocks_a_second_answer_and_shows_counts_only(client, a
 def test_bad_answers_over_http(client, past_event, participants, make_survey):
     event, _ = past_event
     survey = make_survey(event)
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     token = db.session.scalar(select(SurveyInvitation.token).where(
         SurveyInvitation.user_id == participants["supplier"].user_id))
@@ -177,7 +177,7 @@ def test_bad_answers_over_http(client, past_event, participants, make_survey):
 def test_results_page_escapes_html_answers(client, auth, past_event, participants, make_survey):
     event, organiser = past_event
     survey = make_survey(event)
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     token = db.session.scalar(select(SurveyInvitation.token).where(
         SurveyInvitation.user_id == participants["supplier"].user_id))
@@ -215,7 +215,7 @@ def test_builder_adds_moves_and_protects_answered_questions(client, auth, past_e
     response = client.post(f"{base}/questions/{keeps.id}/move/up", follow_redirects=True)
     assert "which decides whether it is shown" in response.get_data(as_text=True)
 
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     token = db.session.scalar(select(SurveyInvitation.token).where(
         SurveyInvitation.user_id == participants["supplier"].user_id))
@@ -351,7 +351,7 @@ def test_event_section_offers_the_personal_link_and_organiser_links(app, client,
 
     event, organiser = past_event
     survey = make_survey(event)
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     participant = participants["supplier"].user
     token = db.session.scalar(select(SurveyInvitation.token).where(SurveyInvitation.user_id == participant.id))

@@ -15,7 +15,7 @@ from dialogue.models import (
     SurveyResponse,
     utcnow,
 )
-from dialogue.surveys import answers, builder, delivery, services
+from dialogue.surveys import answers, builder, notify, services
 from dialogue.surveys.answers import InvalidAnswers
 from dialogue.surveys.exports import raw_table, safe_cell, summary_table, to_csv, to_xlsx
 from dialogue.surveys.results import compute_results
@@ -27,7 +27,7 @@ def count(model) -> int:
 
 
 def invite(survey):
-    delivery.send_due(utcnow())
+    notify.send_due(utcnow())
     db.session.commit()
     return {inv.user_id: inv for inv in db.session.scalars(
         select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id))}
@@ -168,7 +168,7 @@ def test_send_due_invites_once_with_personal_links(past_event, participants, mak
     assert tokens == {inv.token for inv in invitations.values()}
     assert all(len(t) == 32 for t in tokens)
     assert survey.opened_at is not None
-    assert delivery.send_due(utcnow()).invitations == 0  # idempotent
+    assert notify.send_due(utcnow()).invitations == 0  # idempotent
     db.session.commit()
     assert len(outbox("surveys.invitation")) == 3
     assert count(SurveyInvitation) == 3 and not any(i.survey_id == draft.id for i in invitations.values())
@@ -179,7 +179,7 @@ def test_late_check_in_is_invited_on_the_next_run(past_event, participants, make
     invite(survey)
     participants["absent"].checked_in_at = utcnow()
     db.session.commit()
-    assert delivery.send_due(utcnow()).invitations == 1
+    assert notify.send_due(utcnow()).invitations == 1
     assert len(outbox("surveys.invitation", to=participants["absent"].user.email)) == 1
 
 
@@ -188,22 +188,22 @@ def test_scheduled_reminders_reach_only_non_respondents_and_are_sent_once(past_e
     survey = make_survey(past_event[0], audience=SurveyAudience.CHECKED_IN, reminder_days=(3, 7))
     invitations = invite(survey)
     submit(invitations[participants["supplier"].user_id], survey)
-    assert delivery.send_due(utcnow() + dt.timedelta(days=1)).reminders == 0
+    assert notify.send_due(utcnow() + dt.timedelta(days=1)).reminders == 0
     day4 = utcnow() + dt.timedelta(days=4)
     # Pretend the invitations went out at opening, as they would have.
     for invitation in invitations.values():
         invitation.invited_at = survey.opens_at
     db.session.commit()
-    assert delivery.send_due(day4).reminders == 2
+    assert notify.send_due(day4).reminders == 2
     db.session.commit()
-    assert delivery.send_due(day4).reminders == 0
+    assert notify.send_due(day4).reminders == 0
     reminded = {m.recipients[0] for m in outbox("surveys.reminder")}
     assert reminded == {participants["reseller"].user.email, participants["buyer"].user.email}
     assert survey.reminders_done == [3]
     db.session.commit()
     # Day 7 reminder: again only those who still have not answered.
     submit(invitations[participants["reseller"].user_id], survey)
-    assert delivery.send_due(utcnow() + dt.timedelta(days=6, hours=23)).reminders == 1
+    assert notify.send_due(utcnow() + dt.timedelta(days=6, hours=23)).reminders == 1
     db.session.commit()
     assert len(outbox("surveys.reminder", to=participants["buyer"].user.email)) == 2
     assert invitations[participants["buyer"].user_id].reminder_count == 2
@@ -213,7 +213,7 @@ def test_overdue_reminder_days_send_one_reminder_not_a_burst(past_event, partici
     survey = make_survey(past_event[0], audience=SurveyAudience.CHECKED_IN, reminder_days=(1, 2, 3))
     survey.opens_at = utcnow() - dt.timedelta(days=5)
     db.session.commit()
-    sent = delivery.send_due(utcnow())
+    sent = notify.send_due(utcnow())
     db.session.commit()
     assert sent.invitations == 3
     # Invited just now: the overdue reminders are not for them.
@@ -223,16 +223,16 @@ def test_overdue_reminder_days_send_one_reminder_not_a_burst(past_event, partici
 def test_reminder_on_demand_only_while_open(past_event, participants, make_survey):
     survey = make_survey(past_event[0], audience=SurveyAudience.CHECKED_IN)
     invite(survey)
-    assert delivery.remind_non_respondents(survey, utcnow()) == 3
+    assert notify.remind_non_respondents(survey, utcnow()) == 3
     with pytest.raises(DialogueError, match="only while the survey is open"):
-        delivery.remind_non_respondents(survey, survey.closes_at + dt.timedelta(seconds=1))
+        notify.remind_non_respondents(survey, survey.closes_at + dt.timedelta(seconds=1))
 
 
 def test_closed_and_draft_surveys_send_nothing(past_event, participants, make_survey, outbox):
     make_survey(past_event[0], state="closed")
     make_survey(past_event[0], state="draft")
     make_survey(past_event[0], state="scheduled")
-    assert delivery.send_due(utcnow()).invitations == 0
+    assert notify.send_due(utcnow()).invitations == 0
     assert outbox() == []
 
 
@@ -246,15 +246,15 @@ def test_second_stage_opens_months_later_for_the_same_people(past_event, partici
     builder.add_question(second.sections[0], kind=SurveyQuestionKind.YES_NO, text="Did you bid on the tender?")
     services.publish_survey(second, utcnow())
     db.session.commit()
-    assert delivery.send_due(utcnow()).invitations == 0  # not yet: it opens months later
+    assert notify.send_due(utcnow()).invitations == 0  # not yet: it opens months later
     later = second.opens_at + dt.timedelta(hours=1)
-    sent = delivery.send_due(later)
+    sent = notify.send_due(later)
     db.session.commit()
     assert sent.invitations == 2
     second_people = set(db.session.scalars(select(SurveyInvitation.user_id)
                                            .where(SurveyInvitation.survey_id == second.id)))
     assert second_people == {participants["supplier"].user_id, participants["buyer"].user_id}
-    assert delivery.send_due(later).invitations == 0
+    assert notify.send_due(later).invitations == 0
 
 
 # ---------------------------------------------------------------- answering
@@ -545,7 +545,7 @@ def test_personal_data_export_and_erasure_keep_the_record(past_event, participan
     assert answers.get_invitation(token) is None  # the personal link died with the account
     header, rows = raw_table(survey, survey.ordered_questions())
     assert rows[0][1] == "(erased account)"
-    assert delivery.remind_non_respondents(survey, utcnow()) == 3
+    assert notify.remind_non_respondents(survey, utcnow()) == 3
 
 
 def test_mail_goes_out_in_the_recipients_language(past_event, participants, make_survey, outbox):

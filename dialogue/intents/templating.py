@@ -9,34 +9,9 @@ from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from dialogue.intents import bp
-from dialogue.intents.criteria import KIND_HEADINGS, criterion_title
-from dialogue.intents.forms import PROCEDURE_LABELS
-from dialogue.models import ChangeAction, CriterionKind, IntentStatus, QuestionStatus
+from dialogue.intents.criteria import criterion_title
+from dialogue.models import ChangeAction, CriterionKind, IntentStatus, ProcedureType, QuestionStatus
 
-STATUS_LABELS = {
-    IntentStatus.DRAFT: _l("Draft"),
-    IntentStatus.ANNOUNCED: _l("Announced"),
-    IntentStatus.TENDER_PUBLISHED: _l("Tender published"),
-    IntentStatus.AWARDED: _l("Awarded"),
-    IntentStatus.WITHDRAWN: _l("Withdrawn"),
-}
-QUESTION_STATUS_LABELS = {
-    QuestionStatus.PENDING: _l("Waiting for an answer"),
-    QuestionStatus.ANSWERED: _l("Answered"),
-    QuestionStatus.MERGED: _l("Merged"),
-}
-ACTION_LABELS = {
-    ChangeAction.CREATED: _l("Draft created"),
-    ChangeAction.EDITED: _l("Changed"),
-    ChangeAction.ANNOUNCED: _l("Announced"),
-    ChangeAction.TENDER_PUBLISHED: _l("Tender published"),
-    ChangeAction.AWARDED: _l("Awarded"),
-    ChangeAction.WITHDRAWN: _l("Withdrawn"),
-    ChangeAction.EVENT_LINKED: _l("Presented at an event"),
-    ChangeAction.EVENT_UNLINKED: _l("No longer listed at an event"),
-    ChangeAction.ANSWER_PUBLISHED: _l("Answer published"),
-    ChangeAction.ANSWER_CORRECTED: _l("Answer corrected"),
-}
 FIELD_LABELS = {
     "title": _l("Title"),
     "description": _l("Description"),
@@ -68,7 +43,7 @@ def grouped_criteria(criteria) -> list[tuple[str, list]]:
     for kind in CRITERIA_ORDER:
         members = [c for c in criteria if c.kind == kind]
         if members:
-            groups.append((KIND_HEADINGS[kind], members))
+            groups.append((kind.label, members))
     return groups
 
 
@@ -106,7 +81,18 @@ def country_name(code: str | None) -> str:
 
 @bp.app_context_processor
 def intent_display():
-    return {"intent_status_labels": STATUS_LABELS, "question_status_labels": QUESTION_STATUS_LABELS,
-            "change_action_labels": ACTION_LABELS, "change_field_labels": FIELD_LABELS,
-            "procedure_labels": PROCEDURE_LABELS, "criterion_title": criterion_title,
+    return {"intent_status_labels": IntentStatus.labels(), "question_status_labels": QuestionStatus.labels(),
+            "change_action_labels": ChangeAction.labels(), "change_field_labels": FIELD_LABELS,
+            "procedure_labels": ProcedureType.labels(), "criterion_title": criterion_title,
             "grouped_criteria": grouped_criteria}
+
+
+@bp.app_context_processor
+def intent_helpers():
+    def event_intents(event):
+        """The public intents presented at the event, in one query."""
+        from dialogue.intents.links import links_of_event
+
+        return [link.intent for link in links_of_event(event)]
+
+    return {"event_intents": event_intents}

@@ -20,9 +20,10 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import DialogueError
 from dialogue.core.timeutil import format_local
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.models import Event, EventStatus, Membership, Survey, SurveyInvitation, User, new_token
-from dialogue.outbox.services import enqueue_mail, external_url
+from dialogue.outbox.services import enqueue_mail
 from dialogue.surveys.services import resolve_audience
 
 

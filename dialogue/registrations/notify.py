@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.core import ical
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.models import ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User
-from dialogue.outbox.services import Attachment, enqueue_mail, external_url, mail_locale
+from dialogue.outbox.services import Attachment, enqueue_mail, mail_locale
 
 CATEGORY = "registration.{kind}"
 

@@ -21,21 +21,26 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
+def _once_per_request(name: str, owner, build):
+    """What ``build`` gives for this event or intent, computed once per request however often a page asks."""
+    cache = g.setdefault(name, {})
+    if owner.id not in cache:
+        cache[owner.id] = build(owner, _user())
+    return cache[owner.id]
+
+
 @bp.app_template_global()
 def event_materials(event):
     """The event's materials as the current person may see them (for the event page's section)."""
-    cache = g.setdefault("_event_materials", {})
-    if event.id not in cache:
-        cache[event.id] = listing.list_event_materials(event, access.event_viewer(event, _user()))
-    return cache[event.id]
+    return _once_per_request("_event_materials", event,
+                             lambda e, user: listing.list_event_materials(e, access.event_viewer(e, user)))
 
 
 @bp.app_template_global()
 def intent_materials(intent):
-    cache = g.setdefault("_intent_materials", {})
-    if intent.id not in cache:
-        cache[intent.id] = listing.list_intent_materials(intent, access.intent_viewer(intent, _user()))
-    return cache[intent.id]
+    """The intent's materials as the current person may see them (for the intent page's section)."""
+    return _once_per_request("_intent_materials", intent,
+                             lambda i, user: listing.list_intent_materials(i, access.intent_viewer(i, user)))
 
 
 @bp.app_template_global()

@@ -1,0 +1,42 @@
+"""What the event page of the events feature shows from this feature (``surveys/_event_section.html``)."""
+
+from __future__ import annotations
+
+from dialogue.surveys import bp
+
+
+@bp.app_context_processor
+def survey_helpers():
+    def surveys_for_event_page(event) -> dict:
+        """For templates/surveys/_event_section.html: two queries, whatever the number of surveys."""
+        from flask_login import current_user
+        from sqlalchemy import select
+        from sqlalchemy.orm import contains_eager
+
+        from dialogue.events.access import is_organiser
+        from dialogue.extensions import db
+        from dialogue.models import Survey, SurveyInvitation, utcnow
+
+        now = utcnow()
+        mine = []
+        if current_user.is_authenticated:
+            mine = list(db.session.scalars(
+                select(SurveyInvitation).join(SurveyInvitation.survey)
+                .where(Survey.event_id == event.id, SurveyInvitation.user_id == current_user.id,
+                       # A revoked invitation shows only what the person answered while it stood.
+                       SurveyInvitation.revoked_at.is_(None) | SurveyInvitation.responded.is_(True))
+                .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at)))
+        organised = []
+        if is_organiser(event, current_user):
+            organised = list(db.session.scalars(select(Survey).where(Survey.event_id == event.id)
+                                                .order_by(Survey.opens_at, Survey.id)))
+        return {"mine": [(inv, inv.survey.state(now)) for inv in mine if inv.survey.published_at],
+                "organised": [(s, s.state(now)) for s in organised]}
+
+    def survey_endpoint_exists(endpoint: str) -> bool:
+        """Links to other features' pages only where that feature is installed."""
+        from flask import current_app
+
+        return endpoint in current_app.view_functions
+
+    return {"surveys_for_event_page": surveys_for_event_page, "survey_endpoint_exists": survey_endpoint_exists}
