@@ -30,7 +30,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.text import without_controls
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
+from dialogue.intents.questions import publish_clarification
+from dialogue.materials.services import upload_material
 from dialogue.meetings.i18n import _
 from dialogue.meetings.services import organises
 from dialogue.models import (
@@ -182,10 +185,6 @@ def publish_minutes(minutes: MeetingMinutes, user: User, *, now: dt.datetime | N
     intents' own rule (its buyer's staff only), which mails every follower. Otherwise the
     organisers publish it to the event's materials for every participant.
     """
-    from dialogue.intents.questions import publish_clarification
-    from dialogue.materials.services import upload_material
-    from dialogue.outbox.services import external_url
-
     now = now or utcnow()
     meeting = minutes.meeting
     role = minutes_role(meeting, user)
