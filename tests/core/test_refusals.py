@@ -178,8 +178,7 @@ def test_every_feature_has_each_kind_of_refusal_in_the_table():
 
 
 # Answers that differ today, each to be made like the others; strict, so a fix is noticed here.
-KNOWN = {"registrations-form": "the refusal's status is right but its message is not shown on the page",
-         "intents-form": "the refusal's status is right but its message is not shown on the page"}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN[str(c)], strict=True))
