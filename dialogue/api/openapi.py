@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from dialogue.core.urls import external_url
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -198,7 +198,7 @@ def openapi_document() -> dict:
                  "description": "Published market-dialogue events, their agendas and public materials, and "
                                 "announced planned tenders (with links to their OCDS releases), and "
                                 "organisations' public profiles. Read-only; no authentication."},
-        "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
+        "servers": [{"url": external_url("api.events").rsplit("/events", 1)[0]}],
         "paths": {
             "/events": {"get": {"operationId": "listEvents", "parameters": PAGE_PARAMETERS,
                                 "responses": {**_ok("EventPage", "Published events, newest first"), "400": ERROR_400}}},

@@ -12,10 +12,8 @@ from dialogue.models import (
     Event,
     EventCoHost,
     EventIntent,
-    EventStatus,
     GroupMember,
     Intent,
-    IntentStatus,
     Material,
     MaterialVisibility,
     Membership,
@@ -26,11 +24,6 @@ from dialogue.models import (
     User,
 )
 
-PUBLIC_EVENT_STATES = (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED, EventStatus.FINISHED,
-                       EventStatus.CANCELLED)
-PUBLIC_INTENT_STATES = (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED, IntentStatus.AWARDED,
-                        IntentStatus.WITHDRAWN)
-
 
 def _page(query: Select, page: int, per_page: int) -> tuple[list, int]:
     """The rows of one page and how many there are in all."""
@@ -39,27 +32,27 @@ def _page(query: Select, page: int, per_page: int) -> tuple[list, int]:
 
 
 def events(page: int, per_page: int) -> tuple[list[Event], int]:
-    return _page(select(Event).where(Event.status.in_(PUBLIC_EVENT_STATES))
+    return _page(select(Event).where(Event.is_public)
                  .options(selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
                  .order_by(Event.starts_at.desc(), Event.id), page, per_page)
 
 
 def event(slug: str) -> Event | None:
     return db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)).options(
+        select(Event).where(Event.slug == slug, Event.is_public).options(
             selectinload(Event.cohosts).joinedload(EventCoHost.organisation),
             selectinload(Event.sessions).selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
             .joinedload(User.membership).joinedload(Membership.organisation)))
 
 
 def event_id(slug: str) -> int | None:
-    return db.session.scalar(select(Event.id).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATES)))
+    return db.session.scalar(select(Event.id).where(Event.slug == slug, Event.is_public))
 
 
 def event_intents(event: Event) -> list[Intent]:
     return list(db.session.scalars(
         select(Intent).join(EventIntent, EventIntent.intent_id == Intent.id)
-        .where(EventIntent.event_id == event.id, Intent.status.in_(PUBLIC_INTENT_STATES))
+        .where(EventIntent.event_id == event.id, Intent.is_public)
         .options(joinedload(Intent.buyer)).order_by(Intent.id)))
 
 
@@ -76,12 +69,12 @@ def event_materials(event_id: int, page: int, per_page: int) -> tuple[list[Mater
 
 
 def intents(page: int, per_page: int) -> tuple[list[Intent], int]:
-    return _page(select(Intent).where(Intent.status.in_(PUBLIC_INTENT_STATES)).options(joinedload(Intent.buyer))
+    return _page(select(Intent).where(Intent.is_public).options(joinedload(Intent.buyer))
                  .order_by(Intent.announced_at.desc(), Intent.id), page, per_page)
 
 
 def intent(intent_id: int) -> Intent | None:
-    return db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.status.in_(PUBLIC_INTENT_STATES))
+    return db.session.scalar(select(Intent).where(Intent.id == intent_id, Intent.is_public)
                              .options(joinedload(Intent.buyer)))
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Response, abort, jsonify, request, url_for
+from flask import Response, abort, jsonify, request
 
 from dialogue.api import bp, queries, serializers
 from dialogue.api.openapi import openapi_document
 from dialogue.core.errors import DialogueError
 from dialogue.core.inputs import MAX_INT, parse_id
+from dialogue.core.urls import external_url
 from dialogue.extensions import csrf, limiter
 from dialogue.organisations import directory
 from dialogue.organisations.profiles import load_profile
@@ -62,10 +63,10 @@ def paginated(endpoint: str, items: list[dict], total: int, page: int, per_page:
     last = max((total + per_page - 1) // per_page, 1)
 
     def link(n: int) -> str | None:
-        return url_for(endpoint, page=n, per_page=per_page, _external=True, **values) if 1 <= n <= last else None
+        return external_url(endpoint, page=n, per_page=per_page, **values) if 1 <= n <= last else None
 
     return {"items": items, "page": page, "per_page": per_page, "total": total,
-            "links": {"self": link(page) or url_for(endpoint, page=page, per_page=per_page, _external=True,
+            "links": {"self": link(page) or external_url(endpoint, page=page, per_page=per_page,
                                                     **values),
                       "next": link(page + 1) if page < last else None,
                       "prev": link(page - 1) if page > 1 else None}}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import url_for
-
+from dialogue.core.urls import external_url
 from dialogue.models import AgendaSession, Event, Intent, Material
 
 
@@ -25,8 +24,8 @@ def event_summary(event: Event) -> dict:
         "ends_at": iso(event.ends_at),
         "venue": event.venue,
         "cohosts": [host.organisation.name for host in event.cohosts],
-        "url": url_for("api.event", slug=event.slug, _external=True),
-        "html_url": url_for("events.detail", slug=event.slug, _external=True),
+        "url": external_url("api.event", slug=event.slug),
+        "html_url": external_url("events.detail", slug=event.slug),
     }
 
 
@@ -63,9 +62,9 @@ def intent_summary(intent: Intent) -> dict:
         "currency": intent.currency,
         "procedure_type": intent.procedure_type.value if intent.procedure_type else None,
         "planned_notice_date": iso(intent.planned_notice_date),
-        "url": url_for("api.intent", intent_id=intent.id, _external=True),
-        "html_url": url_for("intents.detail", intent_id=intent.id, _external=True),
-        "ocds_url": url_for("intents.ocds_release", intent_id=intent.id, _external=True),
+        "url": external_url("api.intent", intent_id=intent.id),
+        "html_url": external_url("intents.detail", intent_id=intent.id),
+        "ocds_url": external_url("intents.ocds_release", intent_id=intent.id),
     }
 
 
@@ -91,10 +90,10 @@ def material(item: Material) -> dict:
         "size": current.size if current is not None and not is_link else None,
         "content_type": current.content_type if current is not None and not is_link else None,
         "version": current.number if current is not None else None,
-        "download_url": (url_for("materials.download", material_id=item.id, _external=True)
+        "download_url": (external_url("materials.download", material_id=item.id)
                          if current is not None and not is_link else None),
         "link_url": current.link_url if is_link else None,
-        "html_url": url_for("materials.detail", material_id=item.id, _external=True),
+        "html_url": external_url("materials.detail", material_id=item.id),
         "published_at": iso(item.created_at),
         "updated_at": iso(current.created_at if current is not None else item.updated_at),
     }
@@ -133,15 +132,15 @@ def organisation(org, profile) -> dict:
         "refurbishment": bool(profile and profile.refurbishment),
         "repair": bool(profile and profile.repair),
         "profile_version": profile.version if profile is not None else 0,
-        "url": url_for("api.organisation", slug=org.slug, _external=True),
-        "html_url": url_for("organisations.profile", slug=org.slug, _external=True),
+        "url": external_url("api.organisation", slug=org.slug),
+        "html_url": external_url("organisations.profile", slug=org.slug),
     }
 
 
 def group_summary(group) -> dict:
     return {"slug": group.slug, "name": group.name,
-            "url": url_for("api.group", slug=group.slug, _external=True),
-            "html_url": url_for("groups.detail", slug=group.slug, _external=True)}
+            "url": external_url("api.group", slug=group.slug),
+            "html_url": external_url("groups.detail", slug=group.slug)}
 
 
 def group_detail(group) -> dict:
@@ -153,11 +152,11 @@ def group_detail(group) -> dict:
             "texts": dict(statement.texts),
             "signatories": [{"organisation": s.organisation.name, "slug": s.organisation.slug,
                              "signed_on": iso(s.signed_on)} for s in statement.signatures],
-            "html_url": url_for("groups.statement", slug=group.slug, _external=True)},
+            "html_url": external_url("groups.statement", slug=group.slug)},
         "members": [{"slug": m.organisation.slug, "name": m.organisation.name, "kind": m.organisation.kind.value,
                      "country": m.organisation.country, "coordinator": m.coordinator} for m in group.members],
         "criteria": [{"id": c.id, "title": c.title, "text": c.text, "kind": c.kind.value,
                       "verification": c.verification.value, "subject": c.subject, "version": c.version,
-                      "html_url": url_for("groups.criterion", slug=group.slug, criterion_id=c.id, _external=True)}
+                      "html_url": external_url("groups.criterion", slug=group.slug, criterion_id=c.id)}
                      for c in group.criteria],
     }
