@@ -81,7 +81,8 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
 
     Refused: to one's own organisation, to an organisation with no buyer at the event, over the
     request cap or the meeting cap of the supplier organisation, twice to the same buyer while one
-    is open, with an intent of which the buyer is neither the lead nor a partner, with slots not of this event or already past.
+    is open, with an intent of which the buyer is neither the lead nor a partner, with slots not of this
+    event or already past.
     """
     now = now or utcnow()
     settings = settings_or_error(event)
