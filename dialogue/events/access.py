@@ -1,5 +1,9 @@
 """Who may see and do what on an event. Every feature's views use these checks.
 
+- hosts: public buyers and networks of public buyers (a network's secretariat runs events for its
+  members and co-hosts them with buyers, as ICLEI does for the Make ICT Fair project). Their
+  administrators create events; only they co-host. This says who runs an event, not who acts as a
+  buyer at it: the role a person registers in follows ``registrations.eligibility``;
 - organiser: a platform admin, or a person given the organiser role on the event;
 - check-in staff: organisers and people given the check-in role;
 - participant: a person with a confirmed registration, or any organiser.
@@ -14,8 +18,24 @@ from sqlalchemy import select
 
 from dialogue.core.permissions import public_or_404
 from dialogue.extensions import db
-from dialogue.models import Event, EventStaff, Registration, RegistrationState, StaffRole, User
+from dialogue.models import (
+    Event,
+    EventStaff,
+    Organisation,
+    OrganisationKind,
+    Registration,
+    RegistrationState,
+    StaffRole,
+    User,
+)
 from dialogue.models.registration import ACTIVE_STATES
+
+HOST_KINDS = (OrganisationKind.PUBLIC_BUYER, OrganisationKind.NETWORK)
+
+
+def may_host(org: Organisation | None) -> bool:
+    """Whether the organisation may create and co-host events (see the module's docstring)."""
+    return org is not None and org.kind in HOST_KINDS
 
 
 def staff_role(event: Event, user: User | None) -> StaffRole | None:

@@ -70,7 +70,7 @@ class EventForm(FlaskForm):
                                               "event's mail go here."))
     moderated = BooleanField(_l("Organisers approve each registration"))
     cohosts = MultiCheckboxField(_l("Co-hosts"), coerce=bounded_int,
-                                 description=_l("The public buyers hosting the event together."))
+                                 description=_l("The public buyers and networks hosting the event together."))
 
     def __init__(self, *args, cohost_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +117,7 @@ class StatusForm(FlaskForm):
 
 
 class CoHostForm(FlaskForm):
-    organisation = SelectField(_l("Public buyer"), coerce=bounded_int)
+    organisation = SelectField(_l("Public buyer or network"), coerce=bounded_int)
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.core.timeutil import format_local
+from dialogue.events.access import HOST_KINDS
 from dialogue.extensions import db
 from dialogue.models import (
     AgendaSession,
@@ -73,6 +74,12 @@ def list_my_events(user: User) -> list[tuple[Event, StaffRole | None, Registrati
             EventCoHost.organisation))
         .order_by(case((Event.ends_at < utcnow(), 1), else_=0), Event.starts_at))
     return [(e, staff.get(e.id), regs.get(e.id)) for e in events]
+
+
+def hosts() -> list[Organisation]:
+    """The organisations that may co-host events, for the co-host choices."""
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind.in_(HOST_KINDS))
+                                   .order_by(Organisation.name)))
 
 
 def public_buyers() -> list[Organisation]:

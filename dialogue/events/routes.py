@@ -18,7 +18,13 @@ from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
 from dialogue.events import bp, calendar, lifecycle, queries, services
 from dialogue.events import staff as event_staff
-from dialogue.events.access import active_registration, get_event_or_404, is_organiser, organiser_event_or_404
+from dialogue.events.access import (
+    active_registration,
+    get_event_or_404,
+    is_organiser,
+    may_host,
+    organiser_event_or_404,
+)
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
 from dialogue.models import (
@@ -147,14 +153,15 @@ def mine():
 def create():
     require_verified()
     if not services.can_create_events(current_user):
-        abort(403, _("Only platform administrators and administrators of a public buyer can create events."))
-    buyers = queries.public_buyers()
+        abort(403, _("Only platform administrators and administrators of a public buyer or a network can "
+                     "create events."))
+    buyers = queries.hosts()
     form = EventForm(cohost_choices=buyers)
     page = lambda: render_template("events/form.html", form=form, event=None)  # noqa: E731
     if request.method == "GET":
         form.timezone.data = current_user.timezone
         form.languages.data = ["en"]
-        if current_user.organisation is not None and current_user.organisation.is_public_buyer:
+        if may_host(current_user.organisation):
             form.cohosts.data = [current_user.organisation.id]
         return page()
     by_id = {org.id: org for org in buyers}
@@ -197,7 +204,7 @@ def _render_manage(event: Event, **forms) -> str:
         "events/manage.html", event=event, counts=queries.role_counts(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         cohost_form=forms.get("cohost_form") or CoHostForm(
-            formdata=None, organisations=[o for o in queries.public_buyers() if o.id not in host_ids]),
+            formdata=None, organisations=[o for o in queries.hosts() if o.id not in host_ids]),
         staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
         button=ButtonForm(), mail_counts=unsent,
         transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items() if event.status in sources],
@@ -242,7 +249,7 @@ page_views(bp, "/events/<slug>/{path}", {
                                                                          actor=current_user),
                       lambda status: _("The event is now %(status)s.", status=lifecycle.status_label(status)),
                       "status_form"),
-    "add_cohost": ("cohosts", "cohosts", lambda: CoHostForm(organisations=queries.public_buyers()), _add_cohost,
+    "add_cohost": ("cohosts", "cohosts", lambda: CoHostForm(organisations=queries.hosts()), _add_cohost,
                    lambda cohost: _("%(name)s now co-hosts the event.", name=cohost.organisation.name),
                    "cohost_form"),
     "remove_cohost": ("cohosts/<int:cohost_id>/remove", "cohosts", ButtonForm,

@@ -22,9 +22,10 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.signals import event_capacity_changed, event_details_changed
 from dialogue.core.timeutil import is_timezone, require_period
 from dialogue.core.urls import clean_http_url
+from dialogue.events.access import may_host
 from dialogue.events.lifecycle import check_publishable, require_not_closed
 from dialogue.events.queries import when
-from dialogue.events.staff import require_public_buyer
+from dialogue.events.staff import require_host
 from dialogue.extensions import db
 from dialogue.models import (
     Event,
@@ -34,7 +35,6 @@ from dialogue.models import (
     EventStatus,
     MemberRole,
     Organisation,
-    OrganisationKind,
     ParticipantRole,
     Registration,
     RoleCapacity,
@@ -80,20 +80,19 @@ class EventDetails:
 # --- who may create ---------------------------------------------------------------------------------
 
 def can_create_events(user: User | None) -> bool:
-    """A platform admin, or an administrator of a public-buyer organisation."""
+    """A platform admin, or an administrator of an organisation that may host events (``access.may_host``)."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_admin:
         return True
     membership = user.membership
-    return (membership is not None and membership.role == MemberRole.ADMIN
-            and membership.organisation.kind == OrganisationKind.PUBLIC_BUYER)
+    return membership is not None and membership.role == MemberRole.ADMIN and may_host(membership.organisation)
 
 
 def require_can_create(user: User) -> None:
     if not can_create_events(user):
-        raise NotAllowed(_("Only platform administrators and administrators of a public buyer can create "
-                           "events."))
+        raise NotAllowed(_("Only platform administrators and administrators of a public buyer or a network can "
+                           "create events."))
 
 
 # --- validation -------------------------------------------------------------------------------------
@@ -199,9 +198,9 @@ def create_event(creator: User, details: EventDetails, *, slug: str | None = Non
     if not creator.is_admin and creator.organisation not in hosts:
         hosts.insert(0, creator.organisation)
     if not hosts:
-        raise DialogueError(_("Choose at least one public buyer to co-host the event."), field="cohosts")
+        raise DialogueError(_("Choose at least one public buyer or network to co-host the event."), field="cohosts")
     for org in hosts:
-        require_public_buyer(org)
+        require_host(org)
     event = Event(slug=clean_slug(slug, values["title"]), status=EventStatus.DRAFT, created_by_id=creator.id,
                   **values)
     for org in hosts:

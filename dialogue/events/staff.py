@@ -1,4 +1,4 @@
-"""Who runs an event: the co-hosting public buyers and their people with the organiser or check-in role."""
+"""Who runs an event: the co-hosting public buyers and networks and their people with the organiser or check-in role."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ from sqlalchemy import select
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotFound
+from dialogue.events.access import may_host
 from dialogue.events.lifecycle import require_not_closed
 from dialogue.extensions import db
-from dialogue.models import Event, EventCoHost, EventStaff, Organisation, OrganisationKind, StaffRole, User
+from dialogue.models import Event, EventCoHost, EventStaff, Organisation, StaffRole, User
 
 
-def require_public_buyer(org: Organisation) -> None:
-    if org.kind != OrganisationKind.PUBLIC_BUYER:
-        raise DialogueError(_("%(name)s is not a public buyer: only public buyers co-host events.",
-                              name=org.name), field="cohosts")
+def require_host(org: Organisation) -> None:
+    if not may_host(org):
+        raise DialogueError(_("%(name)s is not a public buyer or a network: only public buyers and networks "
+                              "co-host events.", name=org.name), field="cohosts")
 
 
 def add_cohost(event: Event, org: Organisation, *, actor: User | None = None) -> EventCoHost:
     require_not_closed(event)
-    require_public_buyer(org)
+    require_host(org)
     if any(c.organisation_id == org.id for c in event.cohosts):
         raise Conflict(_("%(name)s already co-hosts this event.", name=org.name), field="organisation")
     cohost = EventCoHost(organisation=org)

@@ -1,5 +1,6 @@
-"""Intents presented at events. The intent's buyer links it to events its organisation co-hosts;
-an event's organisers link any public intent to their event."""
+"""Intents presented at events. The intent's buyer side (the lead buyer and, for a joint tender, its
+partners) links it to events one of them co-hosts; an event's organisers link any public intent to
+their event."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ from dialogue.models import (
 )
 
 
-def _cohosts(event: Event, org_id: int) -> bool:
+def _cohosts(event: Event, org_ids: set[int]) -> bool:
     return db.session.scalar(select(exists().where(EventCoHost.event_id == event.id,
-                                                   EventCoHost.organisation_id == org_id)))
+                                                   EventCoHost.organisation_id.in_(org_ids))))
 
 
 def can_link(intent: Intent, event: Event, user: User | None) -> bool:
@@ -37,7 +38,7 @@ def can_link(intent: Intent, event: Event, user: User | None) -> bool:
         return False
     if is_organiser(event, user):
         return intent.is_public or access.is_buyer_staff(intent, user)
-    return access.is_buyer_staff(intent, user) and _cohosts(event, intent.buyer_id)
+    return access.is_buyer_staff(intent, user) and _cohosts(event, access.buyer_side_ids(intent))
 
 
 def link_intent(intent: Intent, event: Event, actor: User) -> EventIntent:
@@ -91,7 +92,8 @@ def linkable_events(intent: Intent, user: User) -> list[Event]:
                                 ~exists().where(EventIntent.event_id == Event.id, EventIntent.intent_id == intent.id))
     if not user.is_admin:
         query = query.where(or_(
-            exists().where(EventCoHost.event_id == Event.id, EventCoHost.organisation_id == intent.buyer_id),
+            exists().where(EventCoHost.event_id == Event.id,
+                           EventCoHost.organisation_id.in_(access.buyer_side_ids(intent))),
             exists().where(EventStaff.event_id == Event.id, EventStaff.user_id == user.id,
                            EventStaff.role == StaffRole.ORGANISER)))
     return list(db.session.scalars(query.order_by(Event.starts_at.desc()).limit(200)))

@@ -141,7 +141,8 @@ def _manage_page(intent: Intent, **forms) -> str:
     defaults["link_form"].event_id.choices = choices(
         (e.id, f"{e.title} – {format_local(e.starts_at, e.timezone, '%d %b %Y')}") for e in events)
     return render_template("intents/manage.html", intent=intent, links=links.links_of_intent(intent),
-                           button=ButtonForm(), has_events=bool(events), **defaults)
+                           button=ButtonForm(), has_events=bool(events),
+                           lead=access.is_lead_staff(intent, current_user), **defaults)
 
 
 @bp.get("/intents/<int:intent_id>/manage")

@@ -118,7 +118,8 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
     history = [c for c in intent.changes if c.public or staff]
     pending_count = services.pending_question_counts([intent.id]).get(intent.id, 0) if staff else 0
     return render_template(
-        "intents/detail.html", intent=intent, staff=staff, published=published, own_pending=pending,
+        "intents/detail.html", intent=intent, staff=staff, lead=access.is_lead_staff(intent, current_user),
+        published=published, own_pending=pending,
         labels=labels, links=links, history=list(reversed(history)), pending_count=pending_count,
         can_ask=access.can_ask(intent, current_user), ask_form=ask_form or AskForm(formdata=None),
         following=subscriptions.following(intent, current_user), consent_text=subscriptions.CONSENT_TEXT,

@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
@@ -43,7 +44,15 @@ def today() -> dt.date:
 
 def _require_staff(intent: Intent, actor: User) -> None:
     if not access.is_buyer_staff(intent, actor):
-        raise NotAllowed(_("Only the staff of %(buyer)s can change this intent.", buyer=intent.buyer.name))
+        raise NotAllowed(_("Only the staff of %(buyer)s and its partners in this tender can change this intent.",
+                           buyer=intent.buyer.name))
+
+
+def _require_lead(intent: Intent, actor: User) -> None:
+    """Status changes speak for the whole procurement: the lead buyer makes them (see access)."""
+    if not access.is_lead_staff(intent, actor):
+        raise NotAllowed(_("Only the staff of %(buyer)s, which leads this tender, can do this.",
+                           buyer=intent.buyer.name))
 
 
 # -- history ----------------------------------------------------------------------------------------------
@@ -104,8 +113,11 @@ def audit_intent(actor: User | None, action: str, summary: str, intent: Intent |
 
 def record_change(intent: Intent, actor: User | None, action: ChangeAction, details: list[dict] | None = None,
                   note: str | None = None) -> IntentChange:
+    # The organisation is kept as it was named then: on a joint tender it tells which partner acted.
+    organisation = getattr(actor, "organisation", None) if actor is not None else None
     change = IntentChange(intent=intent, actor_id=actor.id if actor else None, action=action,
-                          details=details or [], note=note, public=intent.is_public, at=utcnow())
+                          details=details or [], note=note, public=intent.is_public, at=utcnow(),
+                          organisation_name=organisation.name if organisation is not None else None)
     db.session.add(change)
     if intent.is_public:
         intent.revision = (intent.revision or 1) + 1
@@ -179,8 +191,13 @@ def update_intent(intent: Intent, actor: User, data: IntentInput, *, on: dt.date
     changes = diff(before, snapshot(intent))
     if not changes:
         return []
+    if any(c["field"] == "partners" for c in changes) and not access.is_lead_staff(intent, actor):
+        raise DialogueError(_("Only the staff of %(buyer)s, which leads this tender, change its partners.",
+                              buyer=intent.buyer.name), field="partner_ids")
     intent.updated_at = utcnow()
     record_change(intent, actor, ChangeAction.EDITED, changes)
+    audit_intent(actor, "intent.edit", f"Edited “{intent.title}”: {', '.join(c['field'] for c in changes)}", intent,
+                 fields=[c["field"] for c in changes])
     if intent.status == IntentStatus.ANNOUNCED:
         date_changes = [c for c in changes if c["field"] in DATE_FIELDS]
         if date_changes:
@@ -192,7 +209,7 @@ def update_intent(intent: Intent, actor: User, data: IntentInput, *, on: dt.date
 
 def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -> None:
     """Publish a draft. Its planned dates must still lie ahead; subscribers whose alerts match hear of it."""
-    _require_staff(intent, actor)
+    _require_lead(intent, actor)
     if intent.status != IntentStatus.DRAFT:
         raise Conflict(_("This intent is already public."))
     day = on or today()
@@ -211,7 +228,7 @@ def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -
 
 def publish_tender(intent: Intent, actor: User, url: str) -> None:
     """The contract notice is out: link to it. Followers get the link."""
-    _require_staff(intent, actor)
+    _require_lead(intent, actor)
     if intent.status != IntentStatus.ANNOUNCED:
         raise Conflict(_("Only an announced intent can move on to a published tender."))
     message = _("Enter the full address of the contract notice, starting with https://.")
@@ -229,7 +246,7 @@ def publish_tender(intent: Intent, actor: User, url: str) -> None:
 
 
 def mark_awarded(intent: Intent, actor: User, note: str | None = None) -> None:
-    _require_staff(intent, actor)
+    _require_lead(intent, actor)
     if intent.status not in (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED):
         raise Conflict(_("Only an announced intent or a published tender can be marked awarded."))
     note = plain_text(note, name="note", max_length=2000) or None
@@ -242,7 +259,7 @@ def mark_awarded(intent: Intent, actor: User, note: str | None = None) -> None:
 
 def withdraw_intent(intent: Intent, actor: User, reason: str) -> None:
     """Withdraw a public intent, with the reason published. Questions close; followers are told."""
-    _require_staff(intent, actor)
+    _require_lead(intent, actor)
     if intent.status not in (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED):
         raise Conflict(_("Only an announced intent or a published tender can be withdrawn."))
     reason = plain_text(reason, name="reason", max_length=2000,
@@ -258,7 +275,7 @@ def withdraw_intent(intent: Intent, actor: User, reason: str) -> None:
 
 def delete_draft(intent: Intent, actor: User) -> None:
     """A draft was never public, so it may go without a trace. A public intent is withdrawn instead."""
-    _require_staff(intent, actor)
+    _require_lead(intent, actor)
     if intent.status != IntentStatus.DRAFT:
         raise Conflict(_("A public intent stays on record: withdraw it instead."))
     # Not tied to the intent: its entries go with it, this one stays.
@@ -270,8 +287,12 @@ def delete_draft(intent: Intent, actor: User) -> None:
 # -- reading ----------------------------------------------------------------------------------------------
 
 def intents_of(org_id: int) -> list[Intent]:
-    return list(db.session.scalars(select(Intent).where(Intent.buyer_id == org_id)
-                                   .order_by(Intent.updated_at.desc(), Intent.id.desc())))
+    """The organisation's own intents and the joint ones it is a partner of."""
+    partner_of = select(IntentPartner.intent_id).where(IntentPartner.organisation_id == org_id)
+    return list(db.session.scalars(
+        select(Intent).options(joinedload(Intent.buyer))
+        .where(or_(Intent.buyer_id == org_id, Intent.joint_procurement.is_(True) & Intent.id.in_(partner_of)))
+        .order_by(Intent.updated_at.desc(), Intent.id.desc())))
 
 
 def pending_question_counts(intent_ids: list[int]) -> dict[int, int]:

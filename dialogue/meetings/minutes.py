@@ -170,11 +170,15 @@ def _heading(meeting: Meeting) -> str:
 
 
 def may_publish(minutes: MeetingMinutes | None, meeting: Meeting, user: User) -> bool:
-    """Whether the person gets the publish button: the buyer for a planned tender, else the organisers."""
+    """Whether the person gets the publish button: for a planned tender, a buyer of the meeting who is
+    of the tender's buyer side (the intents' own rule: its lead buyer or a partner of a joint tender),
+    else the organisers."""
+    from dialogue.intents.access import is_buyer_staff
+
     if minutes is None or not minutes.can_publish:
         return False
     if meeting.intent is not None:
-        return minutes_role(meeting, user) == MinutesRole.BUYER
+        return minutes_role(meeting, user) == MinutesRole.BUYER and is_buyer_staff(meeting.intent, user)
     return organises(meeting.event, user)
 
 

@@ -39,7 +39,8 @@ def new_request(slug: str, org_id: int):
 
     def page():
         return render_template("meetings/new_request.html", event=event, org=org, form=form, settings=settings,
-                               intents=intents)
+                               intents=intents, takes_meetings=bool(buyer_people(event, org.id)),
+                               sides=requests.buyer_side_taking_meetings(event, intents))
 
     if not form.is_submitted():
         if request.args.get("intent"):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
+from dialogue.intents.access import buyer_side_ids
 from dialogue.meetings import notify
 from dialogue.meetings.i18n import _
 from dialogue.meetings.people import (
+    buyer_organisations,
     buyer_people,
     confirmed_registration,
     require_buyer,
@@ -25,6 +27,7 @@ from dialogue.models import (
     Event,
     EventIntent,
     Intent,
+    IntentPartner,
     Meeting,
     MeetingInterest,
     MeetingMode,
@@ -42,10 +45,27 @@ from dialogue.models.meeting import OPEN_REQUEST_STATES
 
 
 def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
-    """The buyer's public intents, those presented at this event first."""
+    """The buyer's public intents and the joint ones it is a partner of, those presented at this event first.
+
+    A partner of a joint tender is of its buyer side (``intents.access``): a supplier may ask it about
+    the tender, whether or not the lead buyer takes meetings at the event.
+    """
     at_event = set(db.session.scalars(select(EventIntent.intent_id).where(EventIntent.event_id == event.id)))
-    intents = list(db.session.scalars(select(Intent).where(Intent.buyer_id == buyer_org_id, Intent.is_public)))
+    partner_of = select(IntentPartner.intent_id).where(IntentPartner.organisation_id == buyer_org_id)
+    intents = list(db.session.scalars(
+        select(Intent).options(selectinload(Intent.partners), joinedload(Intent.buyer))
+        .where(Intent.is_public, or_(Intent.buyer_id == buyer_org_id,
+                                     Intent.joint_procurement.is_(True) & Intent.id.in_(partner_of)))))
     return sorted(intents, key=lambda i: (i.id not in at_event, i.title.lower()))
+
+
+def buyer_side_taking_meetings(event: Event, intents: list[Intent]) -> dict[int, list[Organisation]]:
+    """For each joint tender, the organisations of its buyer side with a confirmed buyer at the event:
+    the ones a supplier may ask about it."""
+    taking = {org.id: org for org in buyer_organisations(event)}
+    return {intent.id: sorted((taking[i] for i in buyer_side_ids(intent) if i in taking),
+                              key=lambda org: org.name.lower())
+            for intent in intents if intent.joint_procurement}
 
 
 def open_request_count(event: Event, supplier_org_id: int) -> int:
@@ -61,7 +81,8 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
 
     Refused: to one's own organisation, to an organisation with no buyer at the event, over the
     request cap or the meeting cap of the supplier organisation, twice to the same buyer while one
-    is open, with an intent of another buyer, with slots not of this event or already past.
+    is open, with an intent of which the buyer is neither the lead nor a partner, with slots not of this
+    event or already past.
     """
     now = now or utcnow()
     settings = settings_or_error(event)
@@ -77,7 +98,7 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
     intent = None
     if intent_id:
         intent = db.session.get(Intent, intent_id)
-        if intent is None or intent.buyer_id != buyer_org_id or not intent.is_public:
+        if intent is None or buyer_org_id not in buyer_side_ids(intent) or not intent.is_public:
             raise DialogueError(_("Choose one of this buyer's planned tenders, or describe a general topic."),
                                 field="intent")
     topic = (topic or "").strip()

@@ -294,6 +294,8 @@ class IntentChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # Made while the intent was public; changes to a draft are kept for the buyer only.
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The organisation the person acted for, as it was named then (the lead or a partner of a joint tender).
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
 
     intent: Mapped[Intent] = relationship(back_populates="changes")
     actor: Mapped["User | None"] = relationship()  # noqa: F821
