@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,21 @@ class RegistrationState(enum.StrEnum):
     WAITLISTED = "waitlisted"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+class Attendance(enum.StrEnum):
+    """How a registrant of a hybrid event takes part; each way has its own places and waiting list."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+    @property
+    def label(self):
+        """The choice in the current language (a lazy string)."""
+        return ATTENDANCE_LABELS[self]
+
+
+ATTENDANCE_LABELS = {Attendance.IN_PERSON: _l("In person"), Attendance.ONLINE: _l("Online")}
 
 
 # A person holds at most one registration in these states per event.
@@ -70,6 +86,8 @@ class Registration(Base):
                                                         index=True)
     role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole, "participant_role"))
     state: Mapped[RegistrationState] = mapped_column(enum_column(RegistrationState, "registration_state"))
+    # In person or online, for a hybrid event only (empty otherwise).
+    attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "attendance"))
     ticket_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     # Consent to appear in the participant list: when, which wording, and when withdrawn.
     list_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
