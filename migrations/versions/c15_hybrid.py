@@ -31,6 +31,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        # SQLite's batch copy would keep the column's CHECK constraint without the column.
+        batch_op.drop_constraint(op.f('ck_registrations_attendance'), type_='check')
         batch_op.drop_column('attendance')
 
     with op.batch_alter_table('events', schema=None) as batch_op:
