@@ -45,7 +45,7 @@ from dialogue.models import (
 )
 
 EVENT_FIELDS = ("title", "summary", "description", "format", "venue", "address", "online_url", "timezone",
-                "languages", "contact_email", "capacity", "moderated")
+                "languages", "contact_email", "capacity", "online_capacity", "moderated")
 SETTINGS_FIELDS = ("mode", "slot_minutes", "break_minutes", "request_expiry_hours", "max_meetings_per_supplier",
                    "max_meetings_per_buyer", "max_requests_per_supplier", "max_supplier_staff", "reminder_minutes",
                    "virtual", "virtual_link_template", "use_match_scores")

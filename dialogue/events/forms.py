@@ -144,6 +144,7 @@ class CapacityForm(FlaskForm):
     capacity = IntegerField(_l("Places in total"), validators=[
         Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter zero or more places."))],
         description=_l("Leave any of these empty for no limit."))
+    online_capacity = _places(_l("Places online"))
     cap_buyer = _places(_l("Places for buyers"))
     cap_supplier = _places(_l("Places for suppliers"))
     cap_reseller = _places(_l("Places for resellers"))
@@ -152,6 +153,9 @@ class CapacityForm(FlaskForm):
 
     def fill_from(self, event) -> None:
         self.capacity.data = event.capacity
+        self.online_capacity.data = event.online_capacity
+        if event.format == EventFormat.HYBRID:
+            self.capacity.label.text = _l("Places in person")
         for rc in event.role_capacities:
             getattr(self, f"cap_{rc.role}").data = rc.capacity
 

@@ -264,6 +264,7 @@ page_views(bp, "/events/<slug>/{path}", {
                      _l("The role is removed."), None, EventStaff),
     "capacity": ("capacity", "places", CapacityForm,
                  lambda event, form, _item: services.set_capacity(event, form.capacity.data, form.per_role(),
+                                                                  online=form.online_capacity.data,
                                                                   actor=current_user),
                  _places_saved, "capacity_form"),
 }, load=organiser_event_or_404, render=_render_manage, to=_manage_url)

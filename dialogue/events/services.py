@@ -246,8 +246,11 @@ def update_event(event: Event, details: EventDetails, *, slug: str | None = None
 # --- places -----------------------------------------------------------------------------------------
 
 def set_capacity(event: Event, total: int | None, per_role: Mapping[str, int | None], *,
-                 actor: User | None = None) -> list[Registration]:
+                 online: int | None = None, actor: User | None = None) -> list[Registration]:
     """Set the total number of places and the places per role (None: no limit).
+
+    At a hybrid event the total is the places in person and ``online`` the places online; any other
+    event has no online places of its own (the total counts everyone).
 
     Lowering a limit never takes a place away from someone confirmed; raising one lets the people
     waiting take the free places at once (``event_capacity_changed``). Returns those who moved.
@@ -256,7 +259,13 @@ def set_capacity(event: Event, total: int | None, per_role: Mapping[str, int | N
     lock_row(event)
     if total is not None and total < 0:
         raise DialogueError(_("Enter zero or more places, or leave empty for no limit."), field="capacity")
+    if online is not None and event.format != EventFormat.HYBRID:
+        raise DialogueError(_("Online places are for hybrid events. Make the event hybrid first, or leave "
+                              "this empty."), field="online_capacity")
+    if online is not None and online < 0:
+        raise DialogueError(_("Enter zero or more places, or leave empty for no limit."), field="online_capacity")
     event.capacity = total
+    event.online_capacity = online
     existing = {rc.role: rc for rc in event.role_capacities}
     for role in ParticipantRole:
         value = per_role.get(role.value)

@@ -22,7 +22,9 @@ from sqlalchemy import select
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import (
+    Attendance,
     Event,
+    EventFormat,
     Organisation,
     ParticipantRole,
     Registration,
@@ -41,6 +43,7 @@ COLUMNS = {
     "organisation": _l("Organisation"),
     "country": _l("Country"),
     "role": _l("Role"),
+    "attendance": _l("In person or online"),
     "state": _l("State"),
     "registered_at": _l("Registered"),
     "answers": _l("Answers to the registration questions"),
@@ -49,6 +52,14 @@ COLUMNS = {
 }
 DEFAULT_COLUMNS = ("person", "organisation", "country", "role", "state", "checked_in_at")
 FORMATS = ("csv", "xlsx")
+
+
+def default_columns(event: Event) -> list[str]:
+    """The columns ticked at first: at a hybrid event also whether each person comes in person or online."""
+    keys = list(DEFAULT_COLUMNS)
+    if event.format == EventFormat.HYBRID:
+        keys.insert(keys.index("role") + 1, "attendance")
+    return keys
 
 
 @dataclass
@@ -95,6 +106,8 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     # Labels are looked up once per export, not once per row.
     roles = {role: role_label(role) for role in ParticipantRole}
     states = {state: state_label(state) for state in RegistrationState}
+    ways = {way: str(way.label) for way in Attendance}
+    hybrid = event.format == EventFormat.HYBRID
     yes, no, withdrawn = _("yes"), _("no"), _("withdrawn")
     from dialogue.gdpr.names import ERASED
 
@@ -112,6 +125,8 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
         "organisation": (COLUMNS["organisation"], lambda r, a: r.organisation or ""),
         "country": (COLUMNS["country"], lambda r, a: r.country or ""),
         "role": (COLUMNS["role"], lambda r, a: roles[r.role]),
+        "attendance": (COLUMNS["attendance"],
+                       lambda r, a: ways[r.attendance or Attendance.IN_PERSON] if hybrid else ""),
         "state": (COLUMNS["state"], lambda r, a: states[r.state]),
         "registered_at": (timed(COLUMNS["registered_at"]), lambda r, a: local(r.created_at)),
         "checked_in_at": (timed(COLUMNS["checked_in_at"]), lambda r, a: local(r.checked_in_at)),
@@ -138,7 +153,8 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
 
 def _query(event: Event, filters: Filters):
     """Plain columns, not ORM objects: an export reads many rows and needs few fields of each."""
-    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.state,
+    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.attendance,
+                    Registration.state,
                     Registration.created_at,
                     Registration.checked_in_at, Registration.list_consent_at, Registration.list_consent_withdrawn_at,
                     Registration.list_consent_version, User.name.label("person"), User.email.label("email"),

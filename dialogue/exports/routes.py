@@ -18,7 +18,7 @@ from dialogue.extensions import db
 def attendance_form(slug: str):
     event = organiser_event_or_404(slug)
     form = AttendanceExportForm(formdata=None)
-    form.columns.data = list(attendance.DEFAULT_COLUMNS)
+    form.columns.data = attendance.default_columns(event)
     form.format.data = "xlsx"
     return render_template("exports/attendance.html", event=event, form=form)
 

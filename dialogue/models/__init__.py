@@ -37,6 +37,7 @@ from dialogue.models.organisation import Invitation, MemberRole, Membership, Org
 from dialogue.models.outbox import OutboxAttachment, OutboxMessage, OutboxStatus
 from dialogue.models.registration import (
                                           ACTIVE_STATES,
+                                          Attendance,
                                           ParticipantRole,
                                           QuestionKind,
                                           Registration,
@@ -53,7 +54,7 @@ __all__ = [
     "User",
     "AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
     "SessionKind", "SessionSpeaker", "StaffRole",
-    "ACTIVE_STATES", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
+    "ACTIVE_STATES", "Attendance", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
     "RegistrationQuestion", "RegistrationState",
     "EventIntent", "Intent", "IntentStatus", "ProcedureType",
     "AuditEntry",

@@ -82,7 +82,8 @@ class Event(CreatedBy, UpdatedAt, Base):
     cancellation_deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     contact_email: Mapped[str | None] = mapped_column(String(254))
-    capacity: Mapped[int | None] = mapped_column(Integer)  # total; None = unlimited
+    capacity: Mapped[int | None] = mapped_column(Integer)  # total (in person at a hybrid event); None = unlimited
+    online_capacity: Mapped[int | None] = mapped_column(Integer)  # online places of a hybrid event; None = unlimited
     moderated: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT)
     # Bumped whenever times or place change, for iCalendar SEQUENCE.

@@ -45,6 +45,16 @@ RegistrationState.give_labels(PENDING=_l("waiting for approval"), CONFIRMED=_l("
                               CANCELLED=_l("cancelled"))
 
 
+class Attendance(LabelledEnum):
+    """How a registrant of a hybrid event takes part; each way has its own places and waiting list."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+Attendance.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"))
+
+
 # A person holds at most one registration in these states per event.
 ACTIVE_STATES = (RegistrationState.PENDING, RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
 _ACTIVE_SQL = "state IN ('pending', 'confirmed', 'waitlisted')"
@@ -88,6 +98,8 @@ class Registration(Base):
                                                         index=True)
     role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole, "participant_role"))
     state: Mapped[RegistrationState] = mapped_column(enum_column(RegistrationState, "registration_state"))
+    # In person or online, for a hybrid event only (empty otherwise).
+    attendance: Mapped[Attendance | None] = mapped_column(enum_column(Attendance, "attendance"))
     ticket_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     # Consent to appear in the participant list: when, which wording, and when withdrawn.
     list_consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -179,11 +179,13 @@ def event_tables(record: EventRecord) -> list[Table]:
                        "; ".join(f"{sp.user.name} ({sp.user.organisation.name})" if sp.user.organisation
                                  else sp.user.name for sp in s.speakers)] for s in event.sessions])
     registrations = Table("registrations.csv", [
-        _("Organisation"), _("Country"), _("Role"), _("State"), _when(_("Registered"), zone),
+        _("Organisation"), _("Country"), _("Role"), _("In person or online"), _("State"),
+        _when(_("Registered"), zone),
         _when(_("Confirmed"), zone), _when(_("Cancelled or rejected"), zone), _("Attended"),
         _when(_("Checked in"), zone), _("Name"), _("Named on the basis of")],
         [[p.organisation.name if p.organisation else "", p.organisation.country if p.organisation else "",
-          role_label(p.registration.role), state_label(p.registration.state), local(p.registration.created_at),
+          role_label(p.registration.role), p.attendance, state_label(p.registration.state),
+          local(p.registration.created_at),
           local(p.registration.confirmed_at), local(p.registration.cancelled_at), _yes(p.attended),
           local(p.registration.checked_in_at), p.name or "", p.name_basis or ""] for p in record.participants])
     organisations = Table("organisations.csv", [

@@ -19,9 +19,11 @@ from dialogue.meetings.fairness import Fairness, fairness
 from dialogue.meetings.minutes import minutes_by_meeting
 from dialogue.models import (
     AgendaSession,
+    Attendance,
     AuditEntry,
     Event,
     EventCoHost,
+    EventFormat,
     EventIntent,
     EventStaff,
     Intent,
@@ -63,6 +65,13 @@ class Participant:
     @property
     def attended(self) -> bool:
         return self.registration.checked_in_at is not None
+
+    @property
+    def attendance(self) -> str:
+        """In person or online at a hybrid event (empty at any other)."""
+        if self.registration.event.format != EventFormat.HYBRID:
+            return ""
+        return str((self.registration.attendance or Attendance.IN_PERSON).label)
 
 
 @dataclass

@@ -2,4 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("registrations", __name__)
 
-from dialogue.registrations import door_routes, organiser_routes, reactions, routes, templating  # noqa: E402,F401
+from dialogue.registrations import (  # noqa: E402,F401
+    attendance_routes,
+    door_routes,
+    organiser_routes,
+    reactions,
+    routes,
+    templating,
+)

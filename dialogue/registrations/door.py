@@ -23,7 +23,17 @@ from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.core.timeutil import format_local
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
-from dialogue.models import Event, Organisation, ParticipantRole, Registration, RegistrationState, User, utcnow
+from dialogue.models import (
+    Attendance,
+    Event,
+    EventFormat,
+    Organisation,
+    ParticipantRole,
+    Registration,
+    RegistrationState,
+    User,
+    utcnow,
+)
 
 TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
 
@@ -96,7 +106,7 @@ class CheckIn:
 
 
 def check_in(event: Event, registration: Registration, actor: User, now: dt.datetime | None = None) -> CheckIn:
-    """Check a confirmed registration in, once."""
+    """Check a confirmed registration in, once; at a hybrid event only those who take part in person."""
     now = now or utcnow()
     if registration.event_id != event.id:
         raise NotFound(_("No ticket of this event has this code. Check the code, or search by name."),
@@ -106,6 +116,9 @@ def check_in(event: Event, registration: Registration, actor: User, now: dt.date
 
         raise Conflict(_("This ticket is not valid for entry: the registration is %(state)s.",
                          state=state_label(registration.state)), field="code")
+    if event.format == EventFormat.HYBRID and registration.attendance == Attendance.ONLINE:
+        raise Conflict(_("This person is registered to attend online, not in person: the ticket does not "
+                         "admit at the door."), field="code")
     result = db.session.execute(
         update(Registration).where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
                                    Registration.state == RegistrationState.CONFIRMED)

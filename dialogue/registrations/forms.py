@@ -3,16 +3,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from dialogue.core.forms import MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
-from dialogue.models import ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
+from dialogue.models import Attendance, ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
 
 def role_choices(roles=None):
     """Every role, or those given, as choices."""
     return choices((role.value, role.label) for role in (ParticipantRole if roles is None else roles))
+
+
+def attendance_choices():
+    return choices((a.value, a.label) for a in Attendance)
 
 
 def state_choices():
@@ -36,14 +40,18 @@ class RoleForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     role = HiddenField()
+    attendance = RadioField(_l("You take part"), validate_choice=False,
+                            validators=[InputRequired(message=_l("Choose in person or online."))],
+                            description=_l("In person and online each have their own places and waiting list."))
     consent = BooleanField(_l("List me in the participant list"))
 
     def question_fields(self):
         return [getattr(self, name) for name in self._question_names]
 
 
-def registration_form(questions: list[RegistrationQuestion], *args, **kwargs) -> RegisterForm:
-    """The form for one role, with a field per organiser question (checked by the service)."""
+def registration_form(questions: list[RegistrationQuestion], *args, hybrid: bool = False, **kwargs) -> RegisterForm:
+    """The form for one role, with a field per organiser question (checked by the service), and the
+    choice of in person or online at a hybrid event."""
 
     class Form(RegisterForm):
         _question_names = [f"q_{q.id}" for q in questions]
@@ -58,7 +66,20 @@ def registration_form(questions: list[RegistrationQuestion], *args, **kwargs) ->
             field = RadioField(q.text, choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
                                validate_choice=False, **options)
         setattr(Form, f"q_{q.id}", field)
-    return Form(*args, **kwargs)
+    form = Form(*args, **kwargs)
+    if hybrid:
+        form.attendance.choices = attendance_choices()
+    else:
+        del form.attendance
+    return form
+
+
+class AttendanceForm(FlaskForm):
+    attendance = RadioField(_l("You take part"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendance.choices = attendance_choices()
 
 
 class ConsentForm(FlaskForm):

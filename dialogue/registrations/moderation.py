@@ -55,10 +55,11 @@ def approve(event: Event, registration_ids: Iterable[int], actor: User, *, reaso
             continue
         registration.decision_reason = (reason or "").strip()[:2000] or None
         registration.updated_at = now
-        if state.has_place(registration.role.value):
+        mode = services.mode_of(registration)
+        if state.has_place(registration.role.value, mode):
             registration.state = RegistrationState.CONFIRMED
             registration.confirmed_at = now
-            state.take(registration.role.value)
+            state.take(registration.role.value, mode)
             decision.confirmed.append(registration)
         else:
             registration.state = RegistrationState.WAITLISTED

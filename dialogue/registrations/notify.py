@@ -92,11 +92,14 @@ def notify_registration(registration: Registration, kind: str, *, was_confirmed:
 
 
 def waiting_position(registration: Registration) -> int:
-    """1 for the first on the waiting list."""
+    """1 for the first on the waiting list (at a hybrid event: on the list of the same way of taking part)."""
     from sqlalchemy import func
+
+    from dialogue.registrations.services import in_mode, mode_of
 
     return db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == registration.event_id, Registration.state == RegistrationState.WAITLISTED,
+        in_mode(mode_of(registration)),
         (Registration.created_at < registration.created_at)
         | ((Registration.created_at == registration.created_at) & (Registration.id <= registration.id)))) or 1
 

@@ -13,6 +13,7 @@ from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
 from dialogue.models import (
+    Attendance,
     ParticipantRole,
     Registration,
     RegistrationQuestion,
@@ -30,8 +31,9 @@ def _filters() -> dict:
     role = args.get("role") if args.get("role") in {r.value for r in ParticipantRole} else None
     state = args.get("state") if args.get("state") in {s.value for s in RegistrationState} else None
     checked_in = {"yes": True, "no": False}.get(args.get("checked_in", ""))
+    attendance = args.get("attendance") if args.get("attendance") in {a.value for a in Attendance} else None
     return {"role": role, "state": state, "checked_in": checked_in, "q": (args.get("q") or "").strip()[:100],
-            "review": args.get("review") == "yes"}
+            "review": args.get("review") == "yes", "attendance": attendance}
 
 
 def _render_list(event, form: DecisionForm) -> str:
@@ -41,7 +43,8 @@ def _render_list(event, form: DecisionForm) -> str:
     to_review = queries.to_review_count(event)
     return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
                            page=page, total=total, has_next=page * PAGE_SIZE < total, to_review=to_review,
-                           roles=list(ParticipantRole), states=list(RegistrationState))
+                           roles=list(ParticipantRole), states=list(RegistrationState),
+                           attendances=list(Attendance), mode_counts=queries.mode_counts(event))
 
 
 @bp.get("/events/<slug>/registrations")
@@ -79,7 +82,8 @@ def decide(slug: str):
             parts.append(ngettext("%(num)d left as they were (already decided)",
                                   "%(num)d left as they were (already decided)", len(decision.skipped)))
         flash(_("Done: %(parts)s. Each person was told by email.", parts="; ".join(parts)), "success")
-        kept = {k: v for k, v in request.args.items() if k in ("role", "state", "checked_in", "q", "review", "page")}
+        kept = {k: v for k, v in request.args.items()
+                if k in ("role", "state", "checked_in", "q", "review", "attendance", "page")}
         return url_for("registrations.manage", slug=slug, **kept)
 
     return perform(decide_them, form=form, page=lambda: _render_list(event, form), to=decided)

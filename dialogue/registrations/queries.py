@@ -11,7 +11,9 @@ from dialogue.events.access import active_registration
 from dialogue.extensions import db
 from dialogue.models import (
     ACTIVE_STATES,
+    Attendance,
     Event,
+    EventFormat,
     Organisation,
     Registration,
     RegistrationAnswer,
@@ -19,6 +21,7 @@ from dialogue.models import (
     RegistrationState,
     User,
 )
+from dialogue.registrations.services import in_mode
 
 
 def _list_query(event: Event, filters: dict):
@@ -33,6 +36,8 @@ def _list_query(event: Event, filters: dict):
         query = query.where(Registration.checked_in_at.is_not(None))
     elif filters["checked_in"] is False:
         query = query.where(Registration.checked_in_at.is_(None))
+    if filters.get("attendance") and event.format == EventFormat.HYBRID:
+        query = query.where(in_mode(Attendance(filters["attendance"])))
     if filters["review"]:
         query = query.where(needs_review())
     if filters["q"]:
@@ -56,6 +61,27 @@ def registrations_page(event: Event, filters: dict, page: int, page_size: int) -
         query.options(joinedload(Registration.user), joinedload(Registration.organisation))
         .order_by(Registration.created_at, Registration.id).limit(page_size).offset((page - 1) * page_size)))
     return rows, total
+
+
+def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, dict]:
+    """At a hybrid event: registrations per way of taking part and state, and the places left (one query,
+    and the event's places unless left out); empty at any other event."""
+    if event.format != EventFormat.HYBRID:
+        return {}
+    from dialogue.registrations.services import places
+
+    rows = db.session.execute(
+        select(Registration.attendance, Registration.state, func.count())
+        .where(Registration.event_id == event.id, Registration.state.in_(ACTIVE_STATES))
+        .group_by(Registration.attendance, Registration.state)).all()
+    counts = {a: {s.value: 0 for s in ACTIVE_STATES} for a in Attendance}
+    for attendance, state, n in rows:
+        counts[attendance or Attendance.IN_PERSON][RegistrationState(state).value] += n
+    if with_places:
+        left = places(event)
+        for a, c in counts.items():
+            c["left"] = left.left(a)
+    return counts
 
 
 def to_review_count(event: Event) -> int:

@@ -12,6 +12,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
 from dialogue.models import (
+    EventFormat,
     ParticipantRole,
     Registration,
     RegistrationState,
@@ -82,7 +83,8 @@ def register(slug: str):
         return render_template("registrations/register.html", event=event, closed=None, form=None,
                                role_form=role_form), status
     questions = questions_for(event, role)
-    form = registration_form(questions)
+    hybrid = event.format == EventFormat.HYBRID
+    form = registration_form(questions, hybrid=hybrid)
     form.role.data = role
     page = lambda: render_template("registrations/register.html", event=event, closed=None,  # noqa: E731
                                    form=form, role=role, role_form=None, consent_text=services.CONSENT_TEXT)
@@ -93,12 +95,15 @@ def register(slug: str):
         # What the person is told depends on the place they got, known only once the service decided.
         flash({RegistrationState.CONFIRMED: _("You are registered. Your ticket is below and in your email."),
                RegistrationState.WAITLISTED: _("The places are taken: you are on the waiting list. We will "
-                                               "email you when a place is yours."),
+                                               "email you when a place is yours.") if registration.attendance is None
+               else _("The %(how)s places are taken: you are on the waiting list for them. We will email you "
+                      "when a place is yours.", how=str(registration.attendance.label).lower()),
                RegistrationState.PENDING: _("Thank you. The organisers will approve your registration; "
                                             "we will email you.")}[registration.state], "success")
         return url_for("registrations.mine", slug=slug)
 
     return perform(lambda: services.register(event, current_user, role, consent=form.consent.data,
+                                             attendance=form.attendance.data if hybrid else None,
                                              answers={q.id: getattr(form, f"q_{q.id}").data for q in questions}),
                    form=form, page=page, to=registered)
 

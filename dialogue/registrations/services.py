@@ -15,7 +15,7 @@ from typing import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, true
 
 from dialogue.audit.services import record_action
 from dialogue.core.consent import Wording
@@ -26,7 +26,9 @@ from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.models import (
     ACTIVE_STATES,
+    Attendance,
     Event,
+    EventFormat,
     EventStatus,
     ParticipantRole,
     Registration,
@@ -87,24 +89,60 @@ def registration_closed_reason(event: Event, now: dt.datetime | None = None) -> 
 
 @dataclass
 class Places:
-    """Confirmed registrations per role and the limits, read under the event lock."""
+    """Confirmed registrations per role and the limits, read under the event lock.
+
+    At a hybrid event each way of taking part has its own total: ``total`` counts those in person,
+    ``online_total`` those online (None: no limit); a role's limit counts the role in both ways. At
+    any other event ``total`` counts everyone and the way is not asked.
+    """
 
     total: int | None
     per_role: dict[str, int]
     confirmed: dict[str, int] = field(default_factory=dict)
+    hybrid: bool = False
+    online_total: int | None = None
+    online: int = 0  # confirmed online, of those counted in ``confirmed``
 
-    def has_place(self, role: str) -> bool:
-        if self.total is not None and sum(self.confirmed.values()) >= self.total:
+    def limit(self, mode: Attendance | str | None = None) -> int | None:
+        """The places of one way of taking part (of everyone at an event that is not hybrid)."""
+        return self.online_total if self.hybrid and mode == Attendance.ONLINE else self.total
+
+    def taken(self, mode: Attendance | str | None = None) -> int:
+        everyone = sum(self.confirmed.values())
+        if not self.hybrid:
+            return everyone
+        return self.online if mode == Attendance.ONLINE else everyone - self.online
+
+    def left(self, mode: Attendance | str | None = None) -> int | None:
+        limit = self.limit(mode)
+        return None if limit is None else max(limit - self.taken(mode), 0)
+
+    def mode_full(self, mode: Attendance | str | None = None) -> bool:
+        limit = self.limit(mode)
+        return limit is not None and self.taken(mode) >= limit
+
+    def has_place(self, role: str, mode: Attendance | str | None = None) -> bool:
+        if self.mode_full(mode):
             return False
         limit = self.per_role.get(role)
         return limit is None or self.confirmed.get(role, 0) < limit
 
-    def take(self, role: str) -> None:
+    def take(self, role: str, mode: Attendance | str | None = None) -> None:
         self.confirmed[role] = self.confirmed.get(role, 0) + 1
+        if self.hybrid and mode == Attendance.ONLINE:
+            self.online += 1
+
+    def free(self, role: str, mode: Attendance | str | None = None) -> None:
+        self.confirmed[role] = self.confirmed.get(role, 0) - 1
+        if self.hybrid and mode == Attendance.ONLINE:
+            self.online -= 1
 
     @property
     def full(self) -> bool:
-        return self.total is not None and sum(self.confirmed.values()) >= self.total
+        """No way of taking part has a place left."""
+        if not self.hybrid:
+            return self.mode_full()
+        return self.mode_full(Attendance.IN_PERSON) and self.mode_full(Attendance.ONLINE)
 
 
 def places(event: Event) -> Places:
@@ -114,8 +152,43 @@ def places(event: Event) -> Places:
         .group_by(Registration.role)).all())
     limits = dict(db.session.execute(select(RoleCapacity.role, RoleCapacity.capacity)
                                      .where(RoleCapacity.event_id == event.id)).all())
+    hybrid = event.format == EventFormat.HYBRID
+    online = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
+        Registration.attendance == Attendance.ONLINE)) if hybrid else 0
     return Places(total=event.capacity, per_role=limits,
-                  confirmed={ParticipantRole(r).value: n for r, n in confirmed.items()})
+                  confirmed={ParticipantRole(r).value: n for r, n in confirmed.items()},
+                  hybrid=hybrid, online_total=event.online_capacity, online=online)
+
+
+def attendance_for(event: Event, attendance: Attendance | str | None) -> Attendance | None:
+    """The way of taking part a registration keeps: at a hybrid event only; in person unless told
+    otherwise (as registrations made before the choice existed), an unknown way refused."""
+    if event.format != EventFormat.HYBRID:
+        return None
+    if attendance is None or attendance == "":
+        return Attendance.IN_PERSON
+    try:
+        return Attendance(attendance)
+    except ValueError:
+        raise DialogueError(_("Choose in person or online."), field="attendance") from None
+
+
+def in_mode(mode: Attendance | None):
+    """The registrations that take part in this way (in person includes those made before the event
+    became hybrid); every registration when ``mode`` is None."""
+    if mode is None:
+        return true()
+    if mode == Attendance.ONLINE:
+        return Registration.attendance == Attendance.ONLINE
+    return or_(Registration.attendance.is_(None), Registration.attendance != Attendance.ONLINE)
+
+
+def mode_of(registration: Registration) -> Attendance | None:
+    """How the registration takes part when its event is hybrid (in person unless it chose online)."""
+    if registration.event.format != EventFormat.HYBRID:
+        return None
+    return registration.attendance or Attendance.IN_PERSON
 
 
 def _active_for(event: Event, user: User) -> Registration | None:
@@ -127,14 +200,16 @@ def _active_for(event: Event, user: User) -> Registration | None:
 # --- registering ------------------------------------------------------------------------------------
 
 def register(event: Event, user: User, role: ParticipantRole | str, *, answers: Mapping[int, str | None] = {},
-             consent: bool = False, now: dt.datetime | None = None) -> Registration:
+             consent: bool = False, attendance: Attendance | str | None = None,
+             now: dt.datetime | None = None) -> Registration:
     """Register the person's organisation in a role.
 
     Registration must be open, the person's email confirmed and their organisation known, and the
     role one their organisation's kind allows (``eligibility``: a supplier's staff never register as
     buyers; the organisers may change a role afterwards); one active registration per person. With
     moderation the registration waits for approval; otherwise it is confirmed while there is a place
-    in total and for the role, else it joins the waiting list.
+    in total and for the role, else it joins the waiting list. At a hybrid event the person chooses in
+    person or online, and the place and the waiting list are those of their choice.
     """
     now = now or utcnow()
     if not user.is_verified:
@@ -149,6 +224,7 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
     except ValueError:
         raise DialogueError(_("Choose a role from the list."), field="role") from None
     eligibility.check_role(user, role)
+    attendance = attendance_for(event, attendance)
     clean = questions.clean_answers(questions.questions_for(event, role), answers)
 
     lock_row(event)
@@ -157,10 +233,10 @@ def register(event: Event, user: User, role: ParticipantRole | str, *, answers: 
     if _active_for(event, user) is not None:
         raise Conflict(_("You are already registered for this event. See your registration."))
     registration = Registration(event=event, user=user, organisation=user.organisation, role=role,
-                                created_at=now, updated_at=now)
+                                attendance=attendance, created_at=now, updated_at=now)
     if event.moderated:
         registration.state = RegistrationState.PENDING
-    elif places(event).has_place(role.value):
+    elif places(event).has_place(role.value, attendance):
         registration.state = RegistrationState.CONFIRMED
         registration.confirmed_at = now
     else:
@@ -232,7 +308,9 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     """Give free places to the waiting list, first come first served, each with an email.
 
     Someone whose role is full waits while a person of another role behind them may take a place
-    that only their role can use. Nothing moves once the event is over, cancelled or unpublished.
+    that only their role can use; at a hybrid event the in-person and the online waiting lists move
+    each by their own places in the same way. Nothing moves once the event is over, cancelled or
+    unpublished.
     """
     now = now or utcnow()
     lock_row(event)
@@ -251,12 +329,13 @@ def promote_waitlist(event: Event, *, now: dt.datetime | None = None) -> list[Re
     for registration in waiting:
         if state.full:
             break
-        if not state.has_place(registration.role.value):
+        mode = mode_of(registration)
+        if not state.has_place(registration.role.value, mode):
             continue
         registration.state = RegistrationState.CONFIRMED
         registration.confirmed_at = now
         registration.updated_at = now
-        state.take(registration.role.value)
+        state.take(registration.role.value, mode)
         promoted.append(registration)
     db.session.flush()
     for registration in promoted:

@@ -40,9 +40,11 @@ from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import (
     ACTIVE_STATES,
+    Attendance,
     AuditEntry,
     Event,
     EventCoHost,
+    EventFormat,
     EventStaff,
     EventStatus,
     LocationKind,
@@ -98,9 +100,11 @@ class CrossFeatureRules(RuleBasedStateMachine):
     @initialize(mode=st.sampled_from([MeetingMode.REQUEST, MeetingMode.SELF_BOOKING, MeetingMode.ORGANISER]),
                 moderated=st.booleans(), capacity=st.integers(6, 10), supplier_places=st.none() | st.integers(2, 3),
                 order=st.permutations(PEOPLE), absent=st.integers(0, 4),
+                hybrid=st.booleans(), online_places=st.none() | st.integers(1, 3),
+                online=st.sets(st.sampled_from(PEOPLE)),
                 asks=st.lists(st.tuples(st.sampled_from(SUPPLIERS), st.sampled_from(BUYERS), st.integers(0, 2)),
                               min_size=1, max_size=4))
-    def build(self, mode, moderated, capacity, supplier_places, order, absent, asks):
+    def build(self, mode, moderated, capacity, supplier_places, order, absent, hybrid, online_places, online, asks):
         from dialogue.meetings import setup
 
         db.session.rollback()
@@ -128,6 +132,9 @@ class CrossFeatureRules(RuleBasedStateMachine):
         event = Event(slug="forum", title="Nordic forum", summary="Market dialogue", timezone="Europe/Helsinki",
                       starts_at=start, ends_at=start + dt.timedelta(hours=9), status=EventStatus.PUBLISHED,
                       languages=["en"], capacity=capacity, moderated=moderated)
+        if hybrid:  # in person and online, each with its own places and waiting list
+            event.format, event.online_url, event.online_capacity = (EventFormat.HYBRID, "https://meet.example.org/f",
+                                                                     online_places)
         db.session.add(event)
         event.cohosts.append(EventCoHost(organisation=host))
         event.staff.append(EventStaff(user=organiser, role=StaffRole.ORGANISER))
@@ -144,7 +151,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
         self.slot_ids = [s.id for s in setup.list_slots(event)]
         # The buyers come first (their cities co-host), then most others in a random order; the rest later.
         for name in BUYERS + [p for p in order[absent:] if p not in BUYERS]:
-            self.register(name, None)
+            self.register(name, None, Attendance.ONLINE if name in online else Attendance.IN_PERSON)
         if moderated:  # the organisers approve the first wave; later registrations wait for a decision
             from dialogue.registrations.moderation import approve
 
@@ -218,8 +225,8 @@ class CrossFeatureRules(RuleBasedStateMachine):
 
     # --- registrations -------------------------------------------------------------------------------
 
-    @rule(name=st.sampled_from(PEOPLE), role=ROLE_CHOICE)
-    def register(self, name, role):
+    @rule(name=st.sampled_from(PEOPLE), role=ROLE_CHOICE, attendance=st.sampled_from(list(Attendance)))
+    def register(self, name, role, attendance):
         from dialogue.registrations.eligibility import default_role
         from dialogue.registrations.services import register
 
@@ -227,9 +234,22 @@ class CrossFeatureRules(RuleBasedStateMachine):
         if user is None:
             return
         role = role or default_role(user.organisation.kind)
-        registration = self.attempt(lambda: register(self.event, user, role, consent=True), tells=[user.email])
+        registration = self.attempt(lambda: register(self.event, user, role, consent=True, attendance=attendance),
+                                    tells=[user.email])
         if registration is not None and role == ParticipantRole.BUYER:
             assert user.organisation.kind in BUYER_KINDS, "a non-buyer registered as a buyer"
+
+    @rule(name=st.sampled_from(PEOPLE), by_organiser=st.booleans())
+    def switch_attendance(self, name, by_organiser):
+        from dialogue.registrations.attendance import switch_attendance
+
+        user = self.user(name)
+        registration = user and self.active_registration(user)
+        if registration is None:
+            return
+        other = Attendance.IN_PERSON if registration.attendance == Attendance.ONLINE else Attendance.ONLINE
+        self.attempt(lambda: switch_attendance(registration, other, self.organiser if by_organiser else user),
+                     audited=True)
 
     @rule(name=st.sampled_from(PEOPLE))
     def cancel_own_registration(self, name):
@@ -394,13 +414,26 @@ class CrossFeatureRules(RuleBasedStateMachine):
         event = self.event
         state = places(event)
         confirmed = sum(state.confirmed.values())
-        assert event.capacity is None or confirmed <= event.capacity
+        # At a hybrid event the capacity is that of the people in person (checked below).
+        assert event.capacity is None or event.format == EventFormat.HYBRID or confirmed <= event.capacity
         for role, limit in state.per_role.items():
             assert state.confirmed.get(role, 0) <= limit, f"{role} over its {limit} places"
+        if event.format == EventFormat.HYBRID:  # each way of taking part within its own places, counted here
+            confirmed = Counter(r.attendance or Attendance.IN_PERSON for r in self._registrations()
+                                if r.state == RegistrationState.CONFIRMED)
+            assert event.capacity is None or confirmed[Attendance.IN_PERSON] <= event.capacity, "in person over"
+            assert event.online_capacity is None or confirmed[Attendance.ONLINE] <= event.online_capacity, \
+                "online over"
+
+    @invariant()
+    def only_those_in_person_are_checked_in(self):
+        if self.event.format == EventFormat.HYBRID:
+            assert not [r for r in self._registrations()
+                        if r.checked_in_at is not None and r.attendance == Attendance.ONLINE], "online at the door"
 
     @invariant()
     def nobody_waits_for_a_free_place(self):
-        from dialogue.registrations.services import places
+        from dialogue.registrations.services import mode_of, places
 
         event = self.event
         if event.status not in (EventStatus.PUBLISHED, EventStatus.REGISTRATION_CLOSED):
@@ -408,7 +441,7 @@ class CrossFeatureRules(RuleBasedStateMachine):
         state = places(event)
         for registration in self._registrations():
             if registration.state == RegistrationState.WAITLISTED:
-                assert not state.has_place(registration.role.value), \
+                assert not state.has_place(registration.role.value, mode_of(registration)), \
                     f"{registration.role} waits while a place is free"
 
     @invariant()
