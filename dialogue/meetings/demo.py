@@ -1,5 +1,6 @@
-"""Demo meetings on the Nordic Forum: a meeting block, tables, requests about the buyers' planned
-tenders, and accepted meetings (one of them with two co-host buyers). Runs again without change."""
+"""Demo meetings. On the Nordic Forum: a meeting block, tables, requests about the buyers' planned tenders,
+and accepted meetings (one of them with two co-host buyers, one with Helsinki). On its second stage the
+organisers schedule the meetings: requests wait for the auto-scheduler. Runs again without change."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from dialogue.models import (
 )
 
 EVENT_SLUG = "nordic-forum-smartphones"
-BUYERS = ("buyer", "buyer-oslo", "buyer-cph")
+BUYERS = ("organiser", "buyer", "buyer-oslo", "buyer-cph")
 SUPPLIERS = {"supplier": ParticipantRole.SUPPLIER, "supplier-dell": ParticipantRole.SUPPLIER,
              "supplier-hp": ParticipantRole.SUPPLIER, "reseller": ParticipantRole.RESELLER}
 # (supplier key, buyer key, topic when the buyer has no planned tender, accept at slot index, co-host keys)
@@ -34,6 +35,19 @@ REQUESTS = [
     ("supplier-dell", "buyer-oslo", "Take-back and repair of phones", 1, ("buyer-cph",)),
     ("supplier-hp", "buyer-cph", "Conflict-minerals reporting in the supply chain", None, ()),
     ("reseller", "buyer", "Framework agreement for phones and accessories", None, ()),
+    ("supplier", "organiser", "Remanufactured laptops for city staff", 2, ()),
+]
+SECOND_STAGE = "nordic-forum-second-stage"
+# (supplier key, buyer key, topic when the buyer has no planned tender, requester priority 0-3, preferred slots)
+WAITING = [
+    ("supplier", "organiser", "Remanufactured laptops for city staff", 3, (0, 1)),
+    ("supplier", "buyer", "Take-back of used laptops", 2, ()),
+    ("supplier-dell", "organiser", "Take-back and repair of laptops and phones", 2, (0,)),
+    ("supplier-dell", "buyer-oslo", "Supply-chain disclosure for business notebooks", 1, ()),
+    ("supplier-hp", "organiser", "Device-as-a-service for tablets", 2, (2,)),
+    ("supplier-hp", "buyer-cph", "Monitors with a type 1 ecolabel", 1, ()),
+    ("reseller", "buyer", "Refurbished smartphones at scale", 3, (0,)),
+    ("reseller", "buyer-oslo", "Repair and spare parts for phones", 2, ()),
 ]
 
 
@@ -49,6 +63,11 @@ def _ensure_registration(event: Event, user, role: ParticipantRole) -> None:
 
 
 def build(world: dict) -> None:
+    _second_stage(world)
+    _nordic_forum(world)
+
+
+def _nordic_forum(world: dict) -> None:
     event = db.session.scalar(select(Event).where(Event.slug == EVENT_SLUG))
     if event is None or event.starts_at <= utcnow():
         return  # the events feature builds the event; without it there is nothing to add to
@@ -100,3 +119,44 @@ def _request_and_accept(event, supplier, buyer, intents, topic, slots, slot_inde
         preferred_slot_ids=[accept_at.id] if accept_at else [])
     if accept_at is not None:
         requests.accept_request(request, buyer, slot_id=accept_at.id, buyer_ids=cohost_ids)
+
+
+def _second_stage(world: dict) -> None:
+    """The organisers schedule: requests are collected, then placed all at once from the scheduler page."""
+    event = db.session.scalar(select(Event).where(Event.slug == SECOND_STAGE))
+    if event is None or event.starts_at <= utcnow():
+        return
+    people = world["people"]
+    settings = setup.ensure_settings(event)
+    if not setup.list_blocks(event):
+        settings.mode = MeetingMode.ORGANISER
+        settings.max_meetings_per_supplier = 4
+        settings.max_meetings_per_buyer = 8
+        settings.max_requests_per_supplier = 6
+        day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
+        try:
+            setup.add_block(event, day, dt.time(10, 0), dt.time(15, 0))  # the agenda's one-to-one session
+        except DialogueError:
+            return
+    if not setup.list_locations(event):
+        setup.add_locations(event, label="Table", count=4, capacity=4, kind=LocationKind.TABLE)
+    slots = setup.list_slots(event)
+    for supplier_key, buyer_key, topic, priority, preferred in WAITING:
+        supplier, buyer = people[supplier_key], people[buyer_key]
+        if confirmed_registration(event, supplier) is None or confirmed_registration(event, buyer) is None:
+            continue
+        if db.session.scalar(select(MeetingRequest.id).where(
+                MeetingRequest.event_id == event.id, MeetingRequest.supplier_org_id == supplier.organisation.id,
+                MeetingRequest.buyer_org_id == buyer.organisation.id)):
+            continue
+        intents = requests.requestable_intents(event, buyer.organisation.id)
+        try:
+            with db.session.begin_nested():
+                requests.create_request(
+                    event, supplier, buyer_org_id=buyer.organisation.id,
+                    intent_id=intents[0].id if intents else None, topic="" if intents else topic,
+                    agenda="What you plan, what we can offer, and what we would need from the tender.",
+                    preferred_slot_ids=[slots[i].id for i in preferred if i < len(slots)], priority=priority)
+        except DialogueError:
+            continue
+    db.session.flush()

@@ -1,5 +1,6 @@
-"""Demo registrations: suppliers, a reseller and an observer at both events, a waiting list at the
-Nordic Forum and the door's record at Make ICT Fair. Written directly, without mail."""
+"""Demo registrations: suppliers, a reseller and an observer at the Nordic Forum and Make ICT Fair, buyers and
+suppliers at the Nordic Forum's second stage, a waiting list at the Nordic Forum and the door's record at
+Make ICT Fair. Written directly, without mail."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ CONFIRMED, WAITLISTED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTE
 QUESTIONS = {
     "nordic-forum-smartphones": [
         ("supplier", QuestionKind.TEXT, "Which products do you bring?", [], True),
-        ("supplier", QuestionKind.YES_NO, "Are you affiliated with Electronics Watch?", [], True),
+        ("supplier", QuestionKind.YES_NO, "Can you name the final assembly sites of the devices you offer?", [],
+         True),
         ("reseller", QuestionKind.TEXT, "Which manufacturers do you resell?", [], False),
         (None, QuestionKind.CHOICE, "Will you take part in the one-to-one meetings?",
          ["Yes, in person", "Yes, online", "No"], False),
@@ -38,19 +40,31 @@ REGISTRATIONS = {
     "nordic-forum-smartphones": [
         ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 10, None,
          {"Which products do you bring?": "Refurbished business laptops and smartphones with a 3-year warranty",
-          "Are you affiliated with Electronics Watch?": "no",
+          "Can you name the final assembly sites of the devices you offer?": "no",
           "Will you take part in the one-to-one meetings?": "Yes, in person"}),
         ("supplier-dell", ParticipantRole.SUPPLIER, CONFIRMED, True, 25, None,
          {"Which products do you bring?": "Latitude laptops, take-back programme",
-          "Are you affiliated with Electronics Watch?": "no",
+          "Can you name the final assembly sites of the devices you offer?": "no",
           "Will you take part in the one-to-one meetings?": "Yes, online"}),
         ("supplier-hp", ParticipantRole.SUPPLIER, WAITLISTED, True, 40, None,
          {"Which products do you bring?": "EliteBook laptops, Device-as-a-Service",
-          "Are you affiliated with Electronics Watch?": "no"}),
+          "Can you name the final assembly sites of the devices you offer?": "no"}),
         ("reseller", ParticipantRole.RESELLER, CONFIRMED, True, 55, None,
          {"Which manufacturers do you resell?": "Fairphone, Dell, HP"}),
         ("observer", ParticipantRole.OBSERVER, CONFIRMED, False, 70, None, {}),
         ("buyer-cph", ParticipantRole.BUYER, CONFIRMED, True, 5, None, {}),
+        ("organiser", ParticipantRole.BUYER, CONFIRMED, True, 2, None, {}),  # Helsinki's buyer takes meetings
+    ],
+    # The second stage: the cities' buyers and the suppliers who ask to meet them.
+    "nordic-forum-second-stage": [
+        ("organiser", ParticipantRole.BUYER, CONFIRMED, True, 1, None, {}),
+        ("buyer", ParticipantRole.BUYER, CONFIRMED, True, 3, None, {}),
+        ("buyer-oslo", ParticipantRole.BUYER, CONFIRMED, True, 4, None, {}),
+        ("buyer-cph", ParticipantRole.BUYER, CONFIRMED, True, 6, None, {}),
+        ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 20, None, {}),
+        ("supplier-dell", ParticipantRole.SUPPLIER, CONFIRMED, True, 35, None, {}),
+        ("supplier-hp", ParticipantRole.SUPPLIER, CONFIRMED, True, 50, None, {}),
+        ("reseller", ParticipantRole.RESELLER, CONFIRMED, True, 65, None, {}),
     ],
     "make-ict-fair-2018": [
         ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 10, "09:12", {}),
