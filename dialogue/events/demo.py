@@ -43,8 +43,18 @@ def _agenda(event: Event, day: dt.date, items) -> None:
         event.sessions.append(session)
 
 
-def _nordic(world) -> Event:
+def _in_helsinki(world) -> dict:
+    """What the four Nordic cities' events in Helsinki share: the place, the languages, who hosts and organises."""
     orgs, people = world["orgs"], world["people"]
+    return dict(venue="Helsinki City Hall", address="Pohjoisesplanadi 11-13\n00170 Helsinki",
+                timezone="Europe/Helsinki", languages=["en", "fi", "sv"], contact_email="procurement@hel.example.org",
+                status=EventStatus.PUBLISHED, created_by_id=people["organiser"].id, sequence=0,
+                cohosts=[EventCoHost(organisation=orgs[slug]) for slug in ("helsinki", "malmo", "oslo", "copenhagen")],
+                staff=[EventStaff(user=people["organiser"], role=StaffRole.ORGANISER)])
+
+
+def _nordic(world) -> Event:
+    people = world["people"]
     zone = "Europe/Helsinki"
     day = (utcnow() + dt.timedelta(days=45)).date()
     event = Event(
@@ -52,25 +62,19 @@ def _nordic(world) -> Event:
         summary="Helsinki, Malmö, Oslo and Copenhagen present their joint plans for smartphones and tablets, "
                 "and ask the market what fair and circular devices it can deliver.",
         description=(
-            "Helsinki alone buys about **6,000–7,000 phones** and **5,000 tablets** a year (Helsinki's "
-            "figures); each city brings its own volumes. Before tendering the cities want to know what the "
-            "market can offer on:\n\n"
+            "Helsinki alone buys about **6,000–7,000 phones** and **5,000 tablets** a year; each city brings "
+            "its own volumes. Before tendering the cities want to know what the market can offer on:\n\n"
             "- fair working conditions in the supply chain (human-rights due diligence, independent "
             "monitoring such as Electronics Watch's);\n- circularity: refurbished devices, spare parts, repair "
             "and take-back;\n"
             "- labels such as TCO Certified and EPEAT.\n\n"
             "Suppliers and resellers present solutions; one-to-one meetings follow in the afternoon. "
             "Everything shared here is available to every registered participant."),
-        format=EventFormat.HYBRID, venue="Helsinki City Hall", address="Pohjoisesplanadi 11-13\n00170 Helsinki",
-        online_url="https://meet.example.org/nordic-forum-smartphones", timezone=zone,
+        format=EventFormat.HYBRID, online_url="https://meet.example.org/nordic-forum-smartphones",
         starts_at=_at(day, "09:00", zone), ends_at=_at(day, "16:30", zone),
         registration_closes_at=_at(day - dt.timedelta(days=7), "23:59", zone),
-        cancellation_deadline=_at(day - dt.timedelta(days=3), "23:59", zone),
-        languages=["en", "fi", "sv"], contact_email="procurement@hel.example.org", capacity=60,
-        status=EventStatus.PUBLISHED, created_by_id=people["organiser"].id, sequence=0)
-    for slug in ("helsinki", "malmo", "oslo", "copenhagen"):
-        event.cohosts.append(EventCoHost(organisation=orgs[slug]))
-    event.staff.append(EventStaff(user=people["organiser"], role=StaffRole.ORGANISER))
+        cancellation_deadline=_at(day - dt.timedelta(days=3), "23:59", zone), capacity=60,
+        **_in_helsinki(world))
     event.staff.append(EventStaff(user=people["buyer"], role=StaffRole.ORGANISER))
     event.staff.append(EventStaff(user=people["buyer-oslo"], role=StaffRole.CHECKIN))
     # Two supplier places, so the third supplier waits: the waiting list is visible in the demo.
@@ -147,7 +151,7 @@ def _make_ict(world) -> Event:
 
 def _second_stage(world) -> Event:
     """Meetings the organisers schedule: suppliers ask, the organisers place every meeting at once."""
-    orgs, people = world["orgs"], world["people"]
+    people = world["people"]
     zone = "Europe/Helsinki"
     day = (utcnow() + dt.timedelta(days=105)).date()
     event = Event(
@@ -158,14 +162,9 @@ def _second_stage(world) -> Event:
                      "about their planned tenders. Ask for meetings before the deadline; the organisers then "
                      "schedule them all at once, so every supplier has the same chance of a slot, and publish "
                      "the programme of meetings."),
-        format=EventFormat.IN_PERSON, venue="Helsinki City Hall", address="Pohjoisesplanadi 11-13\n00170 Helsinki",
-        timezone=zone, starts_at=_at(day, "09:00", zone), ends_at=_at(day, "15:00", zone),
-        registration_closes_at=_at(day - dt.timedelta(days=14), "23:59", zone),
-        languages=["en", "fi", "sv"], contact_email="procurement@hel.example.org", capacity=40,
-        status=EventStatus.PUBLISHED, created_by_id=people["organiser"].id, sequence=0)
-    for slug in ("helsinki", "malmo", "oslo", "copenhagen"):
-        event.cohosts.append(EventCoHost(organisation=orgs[slug]))
-    event.staff.append(EventStaff(user=people["organiser"], role=StaffRole.ORGANISER))
+        format=EventFormat.IN_PERSON, starts_at=_at(day, "09:00", zone), ends_at=_at(day, "15:00", zone),
+        registration_closes_at=_at(day - dt.timedelta(days=14), "23:59", zone), capacity=40,
+        **_in_helsinki(world))
     event.staff.append(EventStaff(user=people["buyer"], role=StaffRole.ORGANISER))
     _agenda(event, day, [
         ("09:00", "09:45", "Where the planned tenders stand", SessionKind.BUYER_PRESENTATION, "Council Chamber",

@@ -62,6 +62,32 @@ def _ensure_registration(event: Event, user, role: ParticipantRole) -> None:
         active.confirmed_at = utcnow()
 
 
+def _set_up(event: Event, mode: MeetingMode, block: tuple[dt.time, dt.time], caps: tuple[int, int, int], *,
+            tables: int) -> bool:
+    """Mode, caps, one block of slots on the event's day and numbered tables, once. False: no room for the block."""
+    settings = setup.ensure_settings(event)
+    if not setup.list_blocks(event):
+        settings.mode = mode
+        settings.max_meetings_per_supplier, settings.max_meetings_per_buyer, settings.max_requests_per_supplier = caps
+        day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
+        try:
+            setup.add_block(event, day, *block)
+        except DialogueError:
+            return False
+    if not setup.list_locations(event):
+        setup.add_locations(event, label="Table", count=tables, capacity=4, kind=LocationKind.TABLE)
+    return True
+
+
+def _may_ask(event: Event, supplier, buyer) -> bool:
+    """Both take part, and the supplier has not asked the buyer's organisation yet (a second run asks nothing)."""
+    if confirmed_registration(event, supplier) is None or confirmed_registration(event, buyer) is None:
+        return False
+    return db.session.scalar(select(MeetingRequest.id).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.supplier_org_id == supplier.organisation.id,
+        MeetingRequest.buyer_org_id == buyer.organisation.id)) is None
+
+
 def build(world: dict) -> None:
     _second_stage(world)
     _nordic_forum(world)
@@ -72,19 +98,10 @@ def _nordic_forum(world: dict) -> None:
     if event is None or event.starts_at <= utcnow():
         return  # the events feature builds the event; without it there is nothing to add to
     people = world["people"]
-    settings = setup.ensure_settings(event)
-    if not setup.list_blocks(event):
-        settings.mode = MeetingMode.REQUEST
-        settings.max_meetings_per_supplier = 6
-        settings.max_meetings_per_buyer = 8
-        settings.max_requests_per_supplier = 10
-        day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
-        try:
-            setup.add_block(event, day, dt.time(13, 15), dt.time(16, 0))  # the agenda's one-to-one session
-        except DialogueError:
-            return  # the event's hours do not leave room for a block
-    if not setup.list_locations(event):
-        setup.add_locations(event, label="Table", count=8, capacity=4, kind=LocationKind.TABLE)
+    # The agenda's one-to-one session; the caps per supplier, per buyer and of open requests.
+    if not _set_up(event, MeetingMode.REQUEST, (dt.time(13, 15), dt.time(16, 0)), (6, 8, 10), tables=8):
+        return  # the event's hours do not leave room for a block
+    if not any(loc.kind == LocationKind.ROOM for loc in setup.list_locations(event)):
         setup.add_locations(event, label="Meeting room Kallio", count=1, capacity=8, kind=LocationKind.ROOM)
     for key in BUYERS:
         _ensure_registration(event, people[key], ParticipantRole.BUYER)
@@ -92,31 +109,36 @@ def _nordic_forum(world: dict) -> None:
         _ensure_registration(event, people[key], role)
     db.session.flush()
     slots = setup.list_slots(event)
-    for supplier_key, buyer_key, topic, slot_index, cohosts in REQUESTS:
+    _ask(event, people, REQUESTS, lambda supplier, buyer, intents, topic, slot_index, cohosts: _request_and_accept(
+        event, supplier, buyer, intents, topic, slots, slot_index, [people[k].id for k in cohosts]))
+
+
+def _ask(event: Event, people: dict, rows, act) -> None:
+    """Each row starts with the supplier's and the buyer's keys; ``act(supplier, buyer, intents, *rest)`` asks."""
+    for supplier_key, buyer_key, *rest in rows:
         supplier, buyer = people[supplier_key], people[buyer_key]
-        if confirmed_registration(event, supplier) is None or confirmed_registration(event, buyer) is None:
-            continue
-        exists = db.session.scalar(select(MeetingRequest.id).where(
-            MeetingRequest.event_id == event.id, MeetingRequest.supplier_org_id == supplier.organisation.id,
-            MeetingRequest.buyer_org_id == buyer.organisation.id))
-        if exists:
+        if not _may_ask(event, supplier, buyer):
             continue
         intents = requests.requestable_intents(event, buyer.organisation.id)
         try:
             with db.session.begin_nested():
-                _request_and_accept(event, supplier, buyer, intents, topic, slots, slot_index,
-                                    [people[k].id for k in cohosts])
+                act(supplier, buyer, intents, *rest)
         except DialogueError:
             continue  # e.g. a cap the organisers set lower; the rest of the demo stands
     db.session.flush()
 
 
+def _request(event, supplier, buyer, intents, topic, slot_ids, agenda, priority=2):
+    """About the buyer's first planned tender at the event, or about the topic when it has none."""
+    return requests.create_request(
+        event, supplier, buyer_org_id=buyer.organisation.id, intent_id=intents[0].id if intents else None,
+        topic="" if intents else topic, agenda=agenda, preferred_slot_ids=slot_ids, priority=priority)
+
+
 def _request_and_accept(event, supplier, buyer, intents, topic, slots, slot_index, cohost_ids) -> None:
     accept_at = slots[slot_index] if slot_index is not None and slot_index < len(slots) else None
-    request = requests.create_request(
-        event, supplier, buyer_org_id=buyer.organisation.id, intent_id=intents[0].id if intents else None,
-        topic="" if intents else topic, agenda="Introductions, what you plan, what the market can offer today.",
-        preferred_slot_ids=[accept_at.id] if accept_at else [])
+    request = _request(event, supplier, buyer, intents, topic, [accept_at.id] if accept_at else [],
+                       "Introductions, what you plan, what the market can offer today.")
     if accept_at is not None:
         requests.accept_request(request, buyer, slot_id=accept_at.id, buyer_ids=cohost_ids)
 
@@ -126,37 +148,10 @@ def _second_stage(world: dict) -> None:
     event = db.session.scalar(select(Event).where(Event.slug == SECOND_STAGE))
     if event is None or event.starts_at <= utcnow():
         return
-    people = world["people"]
-    settings = setup.ensure_settings(event)
-    if not setup.list_blocks(event):
-        settings.mode = MeetingMode.ORGANISER
-        settings.max_meetings_per_supplier = 4
-        settings.max_meetings_per_buyer = 8
-        settings.max_requests_per_supplier = 6
-        day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
-        try:
-            setup.add_block(event, day, dt.time(10, 0), dt.time(15, 0))  # the agenda's one-to-one session
-        except DialogueError:
-            return
-    if not setup.list_locations(event):
-        setup.add_locations(event, label="Table", count=4, capacity=4, kind=LocationKind.TABLE)
+    if not _set_up(event, MeetingMode.ORGANISER, (dt.time(10, 0), dt.time(15, 0)), (4, 8, 6), tables=4):
+        return
     slots = setup.list_slots(event)
-    for supplier_key, buyer_key, topic, priority, preferred in WAITING:
-        supplier, buyer = people[supplier_key], people[buyer_key]
-        if confirmed_registration(event, supplier) is None or confirmed_registration(event, buyer) is None:
-            continue
-        if db.session.scalar(select(MeetingRequest.id).where(
-                MeetingRequest.event_id == event.id, MeetingRequest.supplier_org_id == supplier.organisation.id,
-                MeetingRequest.buyer_org_id == buyer.organisation.id)):
-            continue
-        intents = requests.requestable_intents(event, buyer.organisation.id)
-        try:
-            with db.session.begin_nested():
-                requests.create_request(
-                    event, supplier, buyer_org_id=buyer.organisation.id,
-                    intent_id=intents[0].id if intents else None, topic="" if intents else topic,
-                    agenda="What you plan, what we can offer, and what we would need from the tender.",
-                    preferred_slot_ids=[slots[i].id for i in preferred if i < len(slots)], priority=priority)
-        except DialogueError:
-            continue
-    db.session.flush()
+    agenda = "What you plan, what we can offer, and what we would need from the tender."
+    _ask(event, world["people"], WAITING, lambda supplier, buyer, intents, topic, priority, preferred: _request(
+        event, supplier, buyer, intents, topic, [slots[i].id for i in preferred if i < len(slots)], agenda,
+        priority))
