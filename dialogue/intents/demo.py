@@ -52,14 +52,14 @@ def _helsinki(today: dt.date) -> IntentInput:
         items=[
             ItemInput(cpv="30213100-6", description="Laptops for office staff", quantity=Decimal("20000"),
                       unit="units a year", lot_number=1),
-            ItemInput(cpv="32250000-0", description="Mobile phones", quantity=Decimal("6500"),
+            ItemInput(cpv="32250000-0", description="Mobile phones (6,000-7,000 a year)", quantity=Decimal("6500"),
                       unit="units a year", lot_number=2),
             ItemInput(cpv="30213200-7", description="Tablets", quantity=Decimal("5000"), unit="units a year",
                       lot_number=2),
         ],
         lots=[
-            LotInput(number=1, title="Laptops and accessories", estimated_value=Decimal("48000000")),
-            LotInput(number=2, title="Mobile phones and tablets", estimated_value=Decimal("22000000")),
+            LotInput(number=1, title="Laptops and accessories"),
+            LotInput(number=2, title="Mobile phones and tablets"),
         ],
         criteria=[
             CriterionInput("tco_certified", ticked=True,
@@ -79,7 +79,7 @@ def _helsinki(today: dt.date) -> IntentInput:
             CriterionInput("award", text="Price and total cost of ownership; extra points for a longer "
                                          "warranty and for refurbished devices offered as an option."),
         ],
-        estimated_value=Decimal("70000000"), currency="EUR", procedure_type="framework_agreement",
+        currency="EUR", procedure_type="framework_agreement",
         planned_notice_date=today + dt.timedelta(days=150), contract_start_date=today + dt.timedelta(days=330),
         contract_duration_months=48, place_country="FI", place_nuts="FI1B1",
         contact_name="Anna Virtanen", contact_email="anna.virtanen@hel.example.org", timezone="Europe/Helsinki")
@@ -124,10 +124,8 @@ def _haarlem() -> IntentInput:
                     "(3 October 2018), back-to-back with the EcoProcura conference.",
         cpv_main="30213300-8",
         additional_cpv=["30231000-7"],
-        items=[ItemInput(cpv="30213300-8", description="Desktop computers", quantity=Decimal("1500"),
-                         unit="units"),
-               ItemInput(cpv="30231000-7", description="Computer screens", quantity=Decimal("2000"),
-                         unit="units")],
+        items=[ItemInput(cpv="30213300-8", description="Desktop computers"),
+               ItemInput(cpv="30231000-7", description="Computer screens")],
         criteria=[
             CriterionInput("tco_certified", ticked=True, text="TCO Certified or equivalent."),
             CriterionInput("electronics_watch", ticked=True,
@@ -135,7 +133,7 @@ def _haarlem() -> IntentInput:
                                 "such as Electronics Watch's."),
             CriterionInput("refurbished", ticked=True, text="Refurbished screens accepted."),
         ],
-        estimated_value=Decimal("3500000"), currency="EUR", procedure_type="open",
+        currency="EUR", procedure_type="open",
         planned_notice_date=dt.date(2019, 3, 1), contract_duration_months=48, place_country="NL",
         contact_name="Joost de Vries", contact_email="joost.devries@haarlem.example.org",
         timezone="Europe/Amsterdam")
