@@ -33,6 +33,10 @@ ORGANISATIONS = {
     "electronics-watch": ("Electronics Watch", OrganisationKind.CIVIL_SOCIETY, "NL", None,
                           "https://electronicswatch.org"),
     "iclei": ("ICLEI Europe", OrganisationKind.NETWORK, "DE", None, "https://iclei-europe.org"),
+    # Presented their ICT procurement plans at Make ICT Fair's Live Market Engagement (Nijmegen, 2018).
+    "swiss-it": ("Swiss public IT-procurement partnership", OrganisationKind.PUBLIC_BUYER, "CH", None, None),
+    "sso-noord": ("SSO Noord", OrganisationKind.PUBLIC_BUYER, "NL", None, None),
+    "duo": ("DUO (Dienst Uitvoering Onderwijs)", OrganisationKind.PUBLIC_BUYER, "NL", None, "https://duo.nl"),
 }
 
 # role shown in the README: (email, name, organisation slug, organisation role)
@@ -50,6 +54,7 @@ PEOPLE = {
     "supplier-hp": ("lotte.bakker@hp.example.org", "Lotte Bakker", "hp", MemberRole.ADMIN),
     "reseller": ("johan.berg@nordicit.example.org", "Johan Berg", "nordic-it", MemberRole.ADMIN),
     "observer": ("maria.costa@ew.example.org", "Maria Costa", "electronics-watch", MemberRole.ADMIN),
+    "network": ("clara.weber@iclei.example.org", "Clara Weber", "iclei", MemberRole.ADMIN),
 }
 ADMIN = ("admin@dialogue.example.org", "Platform Admin")
 
@@ -98,5 +103,6 @@ def build(large: bool = False) -> dict:
     # people; the demo's addresses are invented, so that mail is dropped.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > last_mail))
     logins = {"admin": ADMIN[0], **{key: PEOPLE[key][0] for key in
-                                    ("organiser", "buyer", "supplier", "reseller", "observer")}}
+                                    ("organiser", "buyer", "supplier", "reseller", "observer",
+                                                "network")}}
     return {"world": world, "logins": logins}

@@ -6,16 +6,17 @@ looked up by event, session and title first, so running the demo twice adds noth
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
 from dialogue.materials import services
 from dialogue.materials.overview import NO_SLIDES_KINDS
-from dialogue.models import AgendaSession, Event, Material, MaterialVisibility, User
+from dialogue.models import AgendaSession, AuditEntry, Event, Material, MaterialVisibility, User, utcnow
 
 EVENTS = {
     "nordic-forum-smartphones": {
@@ -37,11 +38,12 @@ EVENTS = {
             "Make ICT Fair - Live Market Engagement",
             "Nijmegen, 3 October 2018, back-to-back with EcoProcura",
             "Public authorities presented their procurement plans:",
-            "Aalborg, APUC Scotland, Barcelona, Haarlem and others.",
+            "Aalborg, APUC Scotland, Barcelona, Haarlem, a Swiss partnership,",
+            "SSO Noord with DUO, and others.",
             "Suppliers presented solutions for fair and circular ICT.",
         ]),
         "sessions": [
-            "Procurement plans for ICT equipment, 2019-2022",
+            "Procurement plans for ICT equipment in the coming years",
             "Social criteria in the tender: human-rights due diligence",
             "Refurbished laptops at scale: what the market can deliver",
         ],
@@ -95,8 +97,26 @@ def _exists(event: Event, session: AgendaSession | None, title: str) -> bool:
 def _add(user: User, event: Event, session: AgendaSession | None, title: str, visibility, lines: list[str]):
     if _exists(event, session, title):
         return
-    services.upload_material(user, event=event, session=session, title=title, language="en",
-                             visibility=visibility, filename=_filename(title), stream=io.BytesIO(make_pdf(lines)))
+    db.session.flush()
+    mark = db.session.scalar(select(func.max(AuditEntry.id))) or 0
+    material = services.upload_material(user, event=event, session=session, title=title, language="en",
+                                        visibility=visibility, filename=_filename(title),
+                                        stream=io.BytesIO(make_pdf(lines)))
+    if event.ends_at <= utcnow():
+        _shared_after(event, material, mark)
+
+
+def _shared_after(event: Event, material: Material, mark: int) -> None:
+    """A past event's materials were shared the day after it, not when the demo was loaded: the material,
+    its version and the audit entry that published it say so (the consultation record shows all three)."""
+    db.session.flush()
+    shown = db.session.scalar(select(func.count(Material.id)).where(Material.event_id == event.id))
+    shared = event.ends_at + dt.timedelta(days=1, minutes=5 * shown)  # one after the other, in upload order
+    material.created_at = material.updated_at = shared
+    for version in material.versions:
+        version.created_at = shared
+    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.id > mark)):
+        entry.created_at = shared
 
 
 def build(world: dict) -> None:
@@ -105,7 +125,9 @@ def build(world: dict) -> None:
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         if event is None:
             continue
-        host = organiser if organiser is not None and is_organiser(event, organiser) else world["admin"]
+        staff = [s.user for s in event.staff if is_organiser(event, s.user)]
+        host = organiser if organiser is not None and is_organiser(event, organiser) else \
+            next(iter(staff), world["admin"])
         title, visibility, lines = plan["programme"]
         _add(host, event, None, title, visibility, lines)
         sessions = [s for s in event.sessions if s.kind not in NO_SLIDES_KINDS]

@@ -197,8 +197,9 @@ def wait(run_id: int, timeout: float | None = None) -> None:
         thread.join(timeout)
 
 
-def _write_progress(run_id: int, fraction: float, message: str) -> None:
-    with db.engine.begin() as conn:
+def _write_progress(run_id: int, fraction: float, message: str, engine=None) -> None:
+    # The solver may report from its own threads, outside the application context: callers pass the engine.
+    with (engine or db.engine).begin() as conn:
         conn.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
                      .values(progress=int(max(0.0, min(fraction, 1.0)) * 100), message=message[:300],
                              heartbeat_at=utcnow()))
@@ -255,13 +256,14 @@ def execute_run(run_id: int, echo=None) -> ScheduleRun:
     event = db.session.get(Event, run.event_id)
     time_limit = run.time_limit
     last = [0.0]
+    engine = db.engine
 
     def progress(fraction: float, message: str) -> None:
         if echo is not None:
             echo(f"{int(fraction * 100):3d}% {message}")
         if time.monotonic() - last[0] >= 0.5 or fraction >= 1.0:
             last[0] = time.monotonic()
-            _write_progress(run_id, fraction, message)
+            _write_progress(run_id, fraction, message, engine)
 
     try:
         inst, no_buyer = build_instance(event)

@@ -1,5 +1,6 @@
-"""Demo registrations: suppliers, a reseller and an observer at both events, a waiting list at the
-Nordic Forum and the door's record at Make ICT Fair. Written directly, without mail."""
+"""Demo registrations: suppliers, a reseller and an observer at the Nordic Forum and Make ICT Fair, buyers and
+suppliers at the Nordic Forum's second stage, a waiting list at the Nordic Forum and the door's record at
+Make ICT Fair. Written directly, without mail."""
 
 from __future__ import annotations
 
@@ -8,20 +9,28 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dialogue import models
 from dialogue.core.timeutil import local_to_utc
 from dialogue.extensions import db
-from dialogue.models import utcnow
+from dialogue.models import (
+    ParticipantRole,
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationState,
+    utcnow,
+)
 from dialogue.registrations.services import CONSENT_VERSION
 
-CONFIRMED, WAITLISTED = models.RegistrationState.CONFIRMED, models.RegistrationState.WAITLISTED
+CONFIRMED, WAITLISTED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED
 
 QUESTIONS = {
     "nordic-forum-smartphones": [
-        ("supplier", models.QuestionKind.TEXT, "Which products do you bring?", [], True),
-        ("supplier", models.QuestionKind.YES_NO, "Are you affiliated with Electronics Watch?", [], True),
-        ("reseller", models.QuestionKind.TEXT, "Which manufacturers do you resell?", [], False),
-        (None, models.QuestionKind.CHOICE, "Will you take part in the one-to-one meetings?",
+        ("supplier", QuestionKind.TEXT, "Which products do you bring?", [], True),
+        ("supplier", QuestionKind.YES_NO, "Can you name the final assembly sites of the devices you offer?", [],
+         True),
+        ("reseller", QuestionKind.TEXT, "Which manufacturers do you resell?", [], False),
+        (None, QuestionKind.CHOICE, "Will you take part in the one-to-one meetings?",
          ["Yes, in person", "Yes, online", "No"], False),
     ],
 }
@@ -29,29 +38,41 @@ QUESTIONS = {
 # (person key, role, state, consent, minutes after registration opened, checked in at "HH:MM" or None, answers)
 REGISTRATIONS = {
     "nordic-forum-smartphones": [
-        ("supplier", models.ParticipantRole.SUPPLIER, CONFIRMED, True, 10, None,
+        ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 10, None,
          {"Which products do you bring?": "Refurbished business laptops and smartphones with a 3-year warranty",
-          "Are you affiliated with Electronics Watch?": "no",
+          "Can you name the final assembly sites of the devices you offer?": "no",
           "Will you take part in the one-to-one meetings?": "Yes, in person"}),
-        ("supplier-dell", models.ParticipantRole.SUPPLIER, CONFIRMED, True, 25, None,
+        ("supplier-dell", ParticipantRole.SUPPLIER, CONFIRMED, True, 25, None,
          {"Which products do you bring?": "Latitude laptops, take-back programme",
-          "Are you affiliated with Electronics Watch?": "no",
+          "Can you name the final assembly sites of the devices you offer?": "no",
           "Will you take part in the one-to-one meetings?": "Yes, online"}),
-        ("supplier-hp", models.ParticipantRole.SUPPLIER, WAITLISTED, True, 40, None,
+        ("supplier-hp", ParticipantRole.SUPPLIER, WAITLISTED, True, 40, None,
          {"Which products do you bring?": "EliteBook laptops, Device-as-a-Service",
-          "Are you affiliated with Electronics Watch?": "no"}),
-        ("reseller", models.ParticipantRole.RESELLER, CONFIRMED, True, 55, None,
+          "Can you name the final assembly sites of the devices you offer?": "no"}),
+        ("reseller", ParticipantRole.RESELLER, CONFIRMED, True, 55, None,
          {"Which manufacturers do you resell?": "Fairphone, Dell, HP"}),
-        ("observer", models.ParticipantRole.OBSERVER, CONFIRMED, False, 70, None, {}),
-        ("buyer-cph", models.ParticipantRole.BUYER, CONFIRMED, True, 5, None, {}),
+        ("observer", ParticipantRole.OBSERVER, CONFIRMED, False, 70, None, {}),
+        ("buyer-cph", ParticipantRole.BUYER, CONFIRMED, True, 5, None, {}),
+        ("organiser", ParticipantRole.BUYER, CONFIRMED, True, 2, None, {}),  # Helsinki's buyer takes meetings
+    ],
+    # The second stage: the cities' buyers and the suppliers who ask to meet them.
+    "nordic-forum-second-stage": [
+        ("organiser", ParticipantRole.BUYER, CONFIRMED, True, 1, None, {}),
+        ("buyer", ParticipantRole.BUYER, CONFIRMED, True, 3, None, {}),
+        ("buyer-oslo", ParticipantRole.BUYER, CONFIRMED, True, 4, None, {}),
+        ("buyer-cph", ParticipantRole.BUYER, CONFIRMED, True, 6, None, {}),
+        ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 20, None, {}),
+        ("supplier-dell", ParticipantRole.SUPPLIER, CONFIRMED, True, 35, None, {}),
+        ("supplier-hp", ParticipantRole.SUPPLIER, CONFIRMED, True, 50, None, {}),
+        ("reseller", ParticipantRole.RESELLER, CONFIRMED, True, 65, None, {}),
     ],
     "make-ict-fair-2018": [
-        ("supplier", models.ParticipantRole.SUPPLIER, CONFIRMED, True, 10, "09:12", {}),
-        ("supplier-dell", models.ParticipantRole.SUPPLIER, CONFIRMED, True, 30, "09:20", {}),
-        ("supplier-hp", models.ParticipantRole.SUPPLIER, CONFIRMED, True, 45, "09:24", {}),
-        ("reseller", models.ParticipantRole.RESELLER, CONFIRMED, True, 60, "09:41", {}),
-        ("observer", models.ParticipantRole.OBSERVER, CONFIRMED, True, 75, None, {}),
-        ("buyer-apuc", models.ParticipantRole.BUYER, CONFIRMED, True, 5, "09:05", {}),
+        ("supplier", ParticipantRole.SUPPLIER, CONFIRMED, True, 10, "09:12", {}),
+        ("supplier-dell", ParticipantRole.SUPPLIER, CONFIRMED, True, 30, "09:20", {}),
+        ("supplier-hp", ParticipantRole.SUPPLIER, CONFIRMED, True, 45, "09:24", {}),
+        ("reseller", ParticipantRole.RESELLER, CONFIRMED, True, 60, "09:41", {}),
+        ("observer", ParticipantRole.OBSERVER, CONFIRMED, True, 75, None, {}),
+        ("buyer-apuc", ParticipantRole.BUYER, CONFIRMED, True, 5, "09:05", {}),
     ],
 }
 
@@ -61,11 +82,11 @@ def build(world: dict) -> None:
     for slug, event in world.get("events", {}).items():
         questions = {}
         for role, kind, text, choices, required in QUESTIONS.get(slug, []):
-            question = db.session.scalar(select(models.RegistrationQuestion).where(
-                models.RegistrationQuestion.event_id == event.id, models.RegistrationQuestion.text == text))
+            question = db.session.scalar(select(RegistrationQuestion).where(
+                RegistrationQuestion.event_id == event.id, RegistrationQuestion.text == text))
             if question is None:
-                question = models.RegistrationQuestion(event=event, role=role, kind=kind, text=text, choices=choices,
-                                                       required=required, position=len(questions) + 1)
+                question = RegistrationQuestion(event=event, role=role, kind=kind, text=text, choices=choices,
+                                                required=required, position=len(questions) + 1)
                 db.session.add(question)
             questions[text] = question
         db.session.flush()
@@ -73,11 +94,11 @@ def build(world: dict) -> None:
         door = next((s.user for s in event.staff if s.role.value == "checkin"), None)
         for key, role, state, consent, minutes, checked_in, answers in REGISTRATIONS.get(slug, []):
             user = people[key]
-            if db.session.scalar(select(models.Registration.id).where(models.Registration.event_id == event.id,
-                                                                      models.Registration.user_id == user.id)):
+            if db.session.scalar(select(Registration.id).where(Registration.event_id == event.id,
+                                                               Registration.user_id == user.id)):
                 continue
             at = opened + dt.timedelta(minutes=minutes)
-            registration = models.Registration(
+            registration = Registration(
                 event=event, user=user, organisation=user.organisation, role=role, state=state, created_at=at,
                 updated_at=at, confirmed_at=at if state == CONFIRMED else None,
                 list_consent_at=at if consent else None, list_consent_version=CONSENT_VERSION if consent else None)
@@ -88,6 +109,6 @@ def build(world: dict) -> None:
                                                           event.timezone)
                 registration.checked_in_by_id = door.id if door else None
             for text, value in answers.items():
-                registration.answers.append(models.RegistrationAnswer(question=questions[text], value=value))
+                registration.answers.append(RegistrationAnswer(question=questions[text], value=value))
             db.session.add(registration)
     db.session.flush()

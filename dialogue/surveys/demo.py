@@ -51,7 +51,8 @@ def build(world: dict) -> Survey | None:
     survey = services.create_survey(event, world.get("people", {}).get("organiser"), TITLE,
                                     starter="market_dialogue", now=opens)
     survey.opens_at, survey.closes_at = opens, opens + dt.timedelta(days=21)
-    survey.published_at, survey.opened_at = opens - dt.timedelta(days=1), opens
+    survey.created_at = survey.published_at = opens - dt.timedelta(days=1)  # prepared before the event ended
+    survey.opened_at = opens
     survey.reminder_days, survey.reminders_done = [7], [7]
     registrations = db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED,
