@@ -4,10 +4,10 @@ A buyer follows it. A second run finds the series by its address and changes not
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dialogue.extensions import db
-from dialogue.models import Series, SeriesFollower, SeriesOwner, utcnow
+from dialogue.models import Event, Series, SeriesFollower, SeriesOwner, utcnow
 from dialogue.series.following import CONSENT_VERSION
 
 SLUG = "fair-circular-ict-dialogues"
@@ -28,9 +28,12 @@ def build(world: dict) -> None:
         db.session.add(series)
         db.session.flush()
         for event in events.values():
-            event.series_id = series.id
+            # Joining the series is no change to the event itself: a 2018 event keeps its 2018 dates.
+            values = {"series_id": series.id, "updated_at": Event.updated_at}
             if event.is_public and event.starts_at > utcnow():
-                event.series_announced_at = utcnow()  # the followers below heard of it
+                values["series_announced_at"] = utcnow()  # the followers below heard of it
+            db.session.execute(update(Event).where(Event.id == event.id).values(**values))
+            db.session.refresh(event)
         follower = people["buyer-oslo"]
         now = utcnow()
         db.session.add(SeriesFollower(series_id=series.id, user_id=follower.id, confirmed_at=now,
