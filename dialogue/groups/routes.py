@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_status, page_view, perform
 from dialogue.extensions import db
 from dialogue.groups import access, bp, services
 from dialogue.groups.forms import CoordinatorForm, GroupForm, MemberForm
@@ -76,10 +76,7 @@ def _manage_page(group: BuyerGroup, *, edit_form=None, member_form=None):
                            button=CoordinatorForm(), coordinator=access.is_coordinator(group, current_user)), status
 
 
-@bp.get("/groups/<slug>/manage")
-@login_required
-def manage(slug: str):
-    return _manage_page(_manager_group(slug))
+page_view(bp, "/groups/<slug>/manage", "manage", load=_manager_group, render=_manage_page)
 
 
 @bp.post("/groups/<slug>/manage")

@@ -7,7 +7,7 @@ from flask import Response, abort, render_template, send_file, stream_with_conte
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_status, page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks, xlsx_file
 from dialogue.core.timeutil import to_zone
@@ -55,10 +55,7 @@ def _here(intent: Intent) -> str:
     return url_for("readiness.manage", intent_id=intent.id)
 
 
-@bp.get("/intents/<int:intent_id>/readiness/manage")
-@login_required
-def manage(intent_id: int):
-    return _page(_buyer_intent(intent_id))
+page_view(bp, "/intents/<int:intent_id>/readiness/manage", "manage", load=_buyer_intent, render=_page)
 
 
 @bp.post("/intents/<int:intent_id>/readiness/manage/settings")
