@@ -154,6 +154,15 @@ def child_or_404(model: type[T], item_id: int, **parent: int) -> T:
     return item
 
 
+def item_or_404(items, item_id: int):
+    """One of the rows a page has already loaded (a group's members, a survey's sections...), by id: 404
+    when it is not among them."""
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
 def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: Callable[..., Callable]) -> None:
     """Register a family of POST views that differ only in data, one row of ``table`` each.
 
