@@ -191,6 +191,23 @@ ERROR_404 = {"description": "No such public object",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+def _get(operation_id: str, ref: str, summary: str, *, path: str | None = None, query: list | None = None,
+         description: str | None = None) -> dict:
+    """One read operation: an object named by ``path`` (its id: 404 when it is not public) and/or a page
+    of them filtered by ``query`` (400 on a bad query)."""
+    parameters = [{"name": path, "in": "path", "required": True,
+                   "schema": {"type": "integer" if path.endswith("_id") else "string"}}] if path else []
+    responses = _ok(ref, summary)
+    if query:
+        parameters += query
+        responses["400"] = ERROR_400
+    if path:
+        responses["404"] = ERROR_404
+    operation = {"operationId": operation_id, **({"description": description} if description else {}),
+                 "parameters": parameters, "responses": responses}
+    return {"get": operation}
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -200,59 +217,34 @@ def openapi_document() -> dict:
                                 "organisations' public profiles. Read-only; no authentication."},
         "servers": [{"url": external_url("api.events").rsplit("/events", 1)[0]}],
         "paths": {
-            "/events": {"get": {"operationId": "listEvents", "parameters": PAGE_PARAMETERS,
-                                "responses": {**_ok("EventPage", "Published events, newest first"), "400": ERROR_400}}},
-            "/events/{slug}": {"get": {"operationId": "getEvent",
-                                       "parameters": [{"name": "slug", "in": "path", "required": True,
-                                                       "schema": {"type": "string"}}],
-                                       "responses": {**_ok("EventDetail", "An event with its agenda"),
-                                                     "404": ERROR_404}}},
-            "/events/{slug}/materials": {"get": {
-                "operationId": "listEventMaterials",
-                "description": "Materials of a published event that anyone may see, event-wide items first, then "
-                               "by session in agenda order. Materials for participants or organisers only are "
-                               "not listed.",
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                               *PAGE_PARAMETERS],
-                "responses": {**_ok("MaterialPage", "Public materials of the event"), "400": ERROR_400,
-                              "404": ERROR_404}}},
-            "/intents": {"get": {"operationId": "listIntents", "parameters": PAGE_PARAMETERS,
-                                 "responses": {**_ok("IntentPage", "Announced intents, newest first"),
-                                               "400": ERROR_400}}},
-            "/intents/{intent_id}": {"get": {"operationId": "getIntent",
-                                             "parameters": [{"name": "intent_id", "in": "path", "required": True,
-                                                             "schema": {"type": "integer"}}],
-                                             "responses": {**_ok("IntentDetail", "A planned tender"),
-                                                           "404": ERROR_404}}},
-            "/intents/{intent_id}/readiness": {"get": {
-                "operationId": "getIntentReadiness",
-                "description": "The market-readiness counts the buyer published: per criterion, how many "
-                               "responding suppliers, manufacturers and resellers meet it today, can meet it by a "
-                               "date, cannot, or find it not applicable. No organisation is named. 404 when the "
-                               "planned tender is not public or nothing is published.",
-                "parameters": [{"name": "intent_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": {**_ok("Readiness", "The published readiness counts"), "404": ERROR_404}}},
-            "/organisations": {"get": {
-                "operationId": "listOrganisations",
-                "description": "Organisations by name with their public profiles. Contact details are never "
-                               "included.",
-                "parameters": [*PAGE_PARAMETERS, *ORGANISATION_FILTERS],
-                "responses": {**_ok("OrganisationPage", "Organisations matching the filters"),
-                              "400": ERROR_400}}},
-            "/organisations/{slug}": {"get": {"operationId": "getOrganisation",
-                                              "parameters": [{"name": "slug", "in": "path", "required": True,
-                                                              "schema": {"type": "string"}}],
-                                              "responses": {**_ok("Organisation", "An organisation's public "
-                                                                                  "profile"),
-                                                            "404": ERROR_404}}},
-            "/groups": {"get": {"operationId": "listGroups", "parameters": PAGE_PARAMETERS,
-                                "responses": {**_ok("GroupPage", "Buyer groups, by name"), "400": ERROR_400}}},
-            "/groups/{slug}": {"get": {
-                "operationId": "getGroup",
-                "description": "A buyer group: its members, the current joint statement of demand with its "
-                               "signatories, and its library of harmonised criteria.",
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {**_ok("GroupDetail", "A buyer group"), "404": ERROR_404}}},
+            "/events": _get("listEvents", "EventPage", "Published events, newest first", query=PAGE_PARAMETERS),
+            "/events/{slug}": _get("getEvent", "EventDetail", "An event with its agenda", path="slug"),
+            "/events/{slug}/materials": _get(
+                "listEventMaterials", "MaterialPage", "Public materials of the event", path="slug",
+                query=PAGE_PARAMETERS,
+                description="Materials of a published event that anyone may see, event-wide items first, then "
+                            "by session in agenda order. Materials for participants or organisers only are "
+                            "not listed."),
+            "/intents": _get("listIntents", "IntentPage", "Announced intents, newest first", query=PAGE_PARAMETERS),
+            "/intents/{intent_id}": _get("getIntent", "IntentDetail", "A planned tender", path="intent_id"),
+            "/intents/{intent_id}/readiness": _get(
+                "getIntentReadiness", "Readiness", "The published readiness counts", path="intent_id",
+                description="The market-readiness counts the buyer published: per criterion, how many "
+                            "responding suppliers, manufacturers and resellers meet it today, can meet it by a "
+                            "date, cannot, or find it not applicable. No organisation is named. 404 when the "
+                            "planned tender is not public or nothing is published."),
+            "/organisations": _get(
+                "listOrganisations", "OrganisationPage", "Organisations matching the filters",
+                query=[*PAGE_PARAMETERS, *ORGANISATION_FILTERS],
+                description="Organisations by name with their public profiles. Contact details are never "
+                            "included."),
+            "/organisations/{slug}": _get("getOrganisation", "Organisation", "An organisation's public profile",
+                                          path="slug"),
+            "/groups": _get("listGroups", "GroupPage", "Buyer groups, by name", query=PAGE_PARAMETERS),
+            "/groups/{slug}": _get(
+                "getGroup", "GroupDetail", "A buyer group", path="slug",
+                description="A buyer group: its members, the current joint statement of demand with its "
+                            "signatories, and its library of harmonised criteria."),
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -21,7 +21,8 @@ error pages (JSON when JSON is asked for).
 Shapes built on ``perform`` so that views do not write the same steps again: ``form_page`` (a page
 with one form, GET shows it, POST performs it), ``child_or_404`` (a row that must belong to the
 page's event or intent), ``post_views`` (a family of POST views that differ only in data, written as
-a table) and ``page_views`` (the forms and buttons of one page, as such a table).
+a table), ``page_views`` (the forms and buttons of one page, as such a table) and ``page_view`` (the
+GET view of such a page).
 """
 
 from __future__ import annotations
@@ -153,6 +154,15 @@ def child_or_404(model: type[T], item_id: int, **parent: int) -> T:
     return item
 
 
+def item_or_404(items, item_id: int):
+    """One of the rows a page has already loaded (a group's members, a survey's sections...), by id: 404
+    when it is not among them."""
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
 def post_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], make_view: Callable[..., Callable]) -> None:
     """Register a family of POST views that differ only in data, one row of ``table`` each.
 
@@ -193,3 +203,16 @@ def page_views(bp: Blueprint, rule: str, table: Mapping[str, tuple], *, load: Ca
         return view
 
     post_views(bp, rule, {endpoint: (row[0], *row) for endpoint, row in table.items()}, make_view)
+
+
+def page_view(bp: Blueprint, rule: str, endpoint: str, *, load: Callable[..., Any], render: Callable[[Any], Any],
+              signed_in: bool = True) -> None:
+    """Register the GET view of a page about one subject (an event, a group...): ``render(load(**view_args))``.
+
+    ``load`` gives the subject or the 404/403 page and checks who asks; the page's forms post to views
+    of their own (``perform``, ``page_views``)."""
+    def view(**args):
+        return render(load(**args))
+
+    view.__name__ = endpoint
+    bp.add_url_rule(rule, endpoint, login_required(view) if signed_in else view, methods=["GET"])

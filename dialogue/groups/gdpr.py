@@ -4,10 +4,11 @@ keeps it and drops the link to the person."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
+from dialogue.gdpr.erasure import forget_person
 from dialogue.models import (
     BuyerGroup,
     GroupMember,
@@ -51,6 +52,4 @@ def export(user: User) -> dict[str, list[dict]]:
 
 
 def erase(user: User) -> None:
-    for column in COLUMNS:
-        db.session.execute(update(column.class_).where(column == user.id).values({column.key: None})
-                           .execution_options(synchronize_session="fetch"))
+    forget_person(user, *COLUMNS)

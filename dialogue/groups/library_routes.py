@@ -6,17 +6,10 @@ from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import item_or_404, perform
 from dialogue.groups import access, bp, library
 from dialogue.groups.forms import CriterionForm
 from dialogue.models import BuyerGroup, HarmonisedCriterion
-
-
-def _criterion_or_404(group: BuyerGroup, criterion_id: int) -> HarmonisedCriterion:
-    criterion = next((c for c in group.criteria if c.id == criterion_id), None)
-    if criterion is None:
-        abort(404)
-    return criterion
 
 
 def _input(form: CriterionForm) -> library.CriterionInput:
@@ -27,7 +20,7 @@ def _input(form: CriterionForm) -> library.CriterionInput:
 @bp.get("/groups/<slug>/criteria/<int:criterion_id>")
 def criterion(slug: str, criterion_id: int):
     group = access.get_group_or_404(slug)
-    found = _criterion_or_404(group, criterion_id)
+    found = item_or_404(group.criteria, criterion_id)
     return render_template("groups/criterion.html", group=group, criterion=found, kind_label=library.kind_label,
                            subjects=library.SUBJECTS, coordinator=access.is_coordinator(group, current_user))
 
@@ -69,7 +62,7 @@ def _edit_form(criterion: HarmonisedCriterion, **kwargs) -> CriterionForm:
 @login_required
 def edit_criterion_page(slug: str, criterion_id: int):
     group = _coordinator_group(slug)
-    found = _criterion_or_404(group, criterion_id)
+    found = item_or_404(group.criteria, criterion_id)
     return _form_page(group, _edit_form(found, formdata=None), found)
 
 
@@ -77,7 +70,7 @@ def edit_criterion_page(slug: str, criterion_id: int):
 @login_required
 def edit_criterion(slug: str, criterion_id: int):
     group = _coordinator_group(slug)
-    found = _criterion_or_404(group, criterion_id)
+    found = item_or_404(group.criteria, criterion_id)
     form = CriterionForm()
     return perform(lambda: library.edit_criterion(found, current_user, _input(form)),
                    to=url_for("groups.criterion", slug=group.slug, criterion_id=found.id), form=form,

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_status, item_or_404, page_view, perform
 from dialogue.extensions import db
 from dialogue.groups import access, bp, services
 from dialogue.groups.forms import CoordinatorForm, GroupForm, MemberForm
-from dialogue.models import BuyerGroup, GroupMember, Organisation
+from dialogue.models import BuyerGroup, Organisation
 
 
 @bp.get("/groups")
@@ -76,10 +76,7 @@ def _manage_page(group: BuyerGroup, *, edit_form=None, member_form=None):
                            button=CoordinatorForm(), coordinator=access.is_coordinator(group, current_user)), status
 
 
-@bp.get("/groups/<slug>/manage")
-@login_required
-def manage(slug: str):
-    return _manage_page(_manager_group(slug))
+page_view(bp, "/groups/<slug>/manage", "manage", load=_manager_group, render=_manage_page)
 
 
 @bp.post("/groups/<slug>/manage")
@@ -105,18 +102,11 @@ def add_member(slug: str):
                    success=lambda member: _("%(org)s is now a member.", org=member.organisation.name))
 
 
-def _member_or_404(group: BuyerGroup, member_id: int) -> GroupMember:
-    member = next((m for m in group.members if m.id == member_id), None)
-    if member is None:
-        abort(404)
-    return member
-
-
 @bp.post("/groups/<slug>/members/<int:member_id>/remove")
 @login_required
 def remove_member(slug: str, member_id: int):
     group = _manager_group(slug)
-    member = _member_or_404(group, member_id)
+    member = item_or_404(group.members, member_id)
     return perform(lambda: services.remove_member(group, current_user, member),
                    to=url_for("groups.manage", slug=group.slug), form=CoordinatorForm(),
                    success=_("The organisation is no longer a member."))
@@ -128,7 +118,7 @@ def set_coordinator(slug: str, member_id: int):
     group = access.get_group_or_404(slug)
     if not access.is_coordinator(group, current_user):
         abort(403, _("Only the group's coordinators can do this."))
-    member = _member_or_404(group, member_id)
+    member = item_or_404(group.members, member_id)
     form = CoordinatorForm()
     flag = request.form.get("coordinator") == "1"
     return perform(lambda: services.set_coordinator(group, current_user, member, flag),

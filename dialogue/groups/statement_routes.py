@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import form_page, perform
 from dialogue.core.inputs import parse_id
 from dialogue.groups import access, bp, statements
 from dialogue.groups.forms import LANGUAGE_NAMES, SignForm, StatementForm
@@ -59,22 +59,20 @@ def _write_page(group: BuyerGroup, form: StatementForm):
     return render_template("groups/statement_form.html", group=group, form=form, language_names=LANGUAGE_NAMES)
 
 
-@bp.get("/groups/<slug>/statement/new")
+@bp.route("/groups/<slug>/statement/new", methods=["GET", "POST"])
 @login_required
 def write_statement(slug: str):
-    group = _coordinator_group(slug)
-    current = group.current_statement
-    data = {"title": current.title, **{f"text_{code}": text for code, text in current.texts.items()}} \
-        if current is not None else {"title": _("Joint statement of demand")}
-    return _write_page(group, StatementForm(formdata=None, data=data))
-
-
-@bp.post("/groups/<slug>/statement/new")
-@login_required
-def publish_statement(slug: str):
+    """The form starts from the current version's texts; publishing makes a new version."""
     group = _coordinator_group(slug)
     form = StatementForm()
-    return perform(lambda: statements.publish_statement(group, current_user, title=form.title.data,
-                                                        texts=form.texts()),
-                   to=url_for("groups.statement", slug=group.slug), form=form, page=lambda: _write_page(group, form),
-                   success=lambda v: _("Version %(n)d is published. Members sign it again.", n=v.version))
+
+    def fill():
+        current = group.current_statement
+        form.process(data={"title": current.title, **{f"text_{code}": text for code, text in current.texts.items()}}
+                     if current is not None else {"title": _("Joint statement of demand")})
+
+    return form_page(lambda: statements.publish_statement(group, current_user, title=form.title.data,
+                                                          texts=form.texts()),
+                     form=form, fill=fill, page=lambda: _write_page(group, form),
+                     to=url_for("groups.statement", slug=group.slug),
+                     success=lambda v: _("Version %(n)d is published. Members sign it again.", n=v.version))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks
 from dialogue.events.access import organiser_event_or_404
@@ -34,10 +34,7 @@ def _here(event: Event) -> str:
     return url_for("invitations.manage", slug=event.slug)
 
 
-@bp.get("/events/<slug>/invitations")
-@login_required
-def manage(slug: str):
-    return _page(organiser_event_or_404(slug))
+page_view(bp, "/events/<slug>/invitations", "manage", load=organiser_event_or_404, render=_page)
 
 
 @bp.post("/events/<slug>/invitations/import")

@@ -8,10 +8,11 @@ organisation that added it, without the person.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
+from dialogue.gdpr.erasure import forget_person
 from dialogue.gdpr.retention import retention_rule
 from dialogue.models import AgendaSession, Material, MaterialDownload, MaterialReminder, MaterialVersion, User
 
@@ -48,11 +49,7 @@ def export(user: User) -> dict[str, list[dict]]:
 
 
 def erase(user: User) -> None:
-    for column in (Material.uploaded_by_id, Material.removed_by_id):
-        db.session.execute(update(Material).where(column == user.id).values({column.key: None})
-                           .execution_options(synchronize_session="fetch"))
-    db.session.execute(update(MaterialVersion).where(MaterialVersion.uploaded_by_id == user.id)
-                       .values(uploaded_by_id=None).execution_options(synchronize_session="fetch"))
+    forget_person(user, Material.uploaded_by_id, Material.removed_by_id, MaterialVersion.uploaded_by_id)
     db.session.execute(delete(MaterialReminder).where(MaterialReminder.user_id == user.id)
                        .execution_options(synchronize_session=False))
 

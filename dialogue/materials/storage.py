@@ -167,11 +167,14 @@ class LocalStorage:
         return removed
 
 
-def get_storage() -> Storage:
-    """The app's store: ``app.extensions["materials_storage"]`` if set, else LocalStorage in UPLOAD_DIR."""
+def get_storage(folder: str = "materials") -> Storage:
+    """The app's store of one kind of file: ``app.extensions["<folder>_storage"]`` if set, else a
+    LocalStorage in ``UPLOAD_DIR/<folder>``. Each kind has its own folder because a kind's clean-up
+    removes every stored file none of its rows uses."""
     app = current_app._get_current_object()
-    storage = app.extensions.get("materials_storage")
+    key = f"{folder}_storage"
+    storage = app.extensions.get(key)
     if storage is None:
-        storage = LocalStorage(Path(app.config["UPLOAD_DIR"]) / "materials")
-        app.extensions["materials_storage"] = storage
+        storage = LocalStorage(Path(app.config["UPLOAD_DIR"]) / folder)
+        app.extensions[key] = storage
     return storage

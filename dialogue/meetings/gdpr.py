@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
+from dialogue.gdpr.erasure import forget_person
 from dialogue.gdpr.retention import retention_rule
 from dialogue.models import (
     BusySlot,
@@ -96,9 +97,7 @@ def erase(user: User) -> None:
                        .values(user_id=None).execution_options(synchronize_session="fetch"))
     db.session.execute(update(MeetingRequest).where(MeetingRequest.requester_id == user.id)
                        .values(requester_id=None).execution_options(synchronize_session="fetch"))
-    for column in (MeetingMinutes.recorded_by_id, MeetingMinutes.published_by_id):
-        db.session.execute(update(MeetingMinutes).where(column == user.id).values({column.key: None})
-                           .execution_options(synchronize_session="fetch"))
+    forget_person(user, MeetingMinutes.recorded_by_id, MeetingMinutes.published_by_id)
     for model in (MeetingRequestAttendee, BusySlot, MeetingInterest, CalendarFeedToken):
         db.session.execute(delete(model).where(model.user_id == user.id)
                            .execution_options(synchronize_session="fetch"))

@@ -109,3 +109,13 @@ class OfPerson:
     @declared_attr
     def user(cls) -> Mapped["User"]:  # noqa: F821
         return relationship("User")
+
+
+class OfOrganisation:
+    """A row that belongs to one organisation and goes with it: ``organisation_id`` and ``organisation``."""
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def organisation(cls) -> Mapped["Organisation"]:  # noqa: F821
+        return relationship("Organisation")

@@ -8,8 +8,16 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column
-from dialogue.models.organisation import Organisation
+from dialogue.models.base import (
+    Base,
+    CreatedBy,
+    LabelledEnum,
+    OfOrganisation,
+    OfPerson,
+    UpdatedAt,
+    UTCDateTime,
+    enum_column,
+)
 
 
 class EventStatus(LabelledEnum):
@@ -109,16 +117,14 @@ class Event(CreatedBy, UpdatedAt, Base):
         return f"<Event {self.slug}>"
 
 
-class EventCoHost(Base):
+class EventCoHost(OfOrganisation, Base):
     __tablename__ = "event_cohosts"
     __table_args__ = (UniqueConstraint("event_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
 
     event: Mapped[Event] = relationship(back_populates="cohosts")
-    organisation: Mapped[Organisation] = relationship()
 
 
 class EventStaff(OfPerson, Base):

@@ -9,20 +9,18 @@ version 2 can still be compared with it after the library moved on.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind
-from dialogue.models.organisation import Organisation
 
 STATEMENT_LANGUAGES = ("fi", "sv", "en")
 
 
-class Verification(enum.StrEnum):
+class Verification(LabelledEnum):
     """How a bidder shows it meets a harmonised criterion."""
 
     LABEL = "label"
@@ -31,24 +29,19 @@ class Verification(enum.StrEnum):
     SELF_DECLARATION = "self_declaration"
     DOCUMENTATION = "documentation"
 
-    @property
-    def label(self):
-        return {Verification.LABEL: _l("Label (or equivalent)"),
-                Verification.AFFILIATION: _l("Affiliation"),
-                Verification.THIRD_PARTY_AUDIT: _l("Third-party audit"),
-                Verification.SELF_DECLARATION: _l("Self-declaration"),
-                Verification.DOCUMENTATION: _l("Technical documentation")}[self]
+
+Verification.give_labels(LABEL=_l("Label (or equivalent)"), AFFILIATION=_l("Affiliation"),
+                         THIRD_PARTY_AUDIT=_l("Third-party audit"), SELF_DECLARATION=_l("Self-declaration"),
+                         DOCUMENTATION=_l("Technical documentation"))
 
 
-class BuyerGroup(Base):
+class BuyerGroup(CreatedBy, Base):
     __tablename__ = "buyer_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[GroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan",
                                                       order_by="GroupMember.id")
@@ -63,22 +56,20 @@ class BuyerGroup(Base):
         return self.statements[-1] if self.statements else None
 
 
-class GroupMember(Base):
+class GroupMember(OfOrganisation, Base):
     __tablename__ = "group_members"
     __table_args__ = (UniqueConstraint("group_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("buyer_groups.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     group: Mapped[BuyerGroup] = relationship(back_populates="members")
-    organisation: Mapped[Organisation] = relationship()
 
 
-class StatementVersion(Base):
+class StatementVersion(CreatedBy, Base):
     """One version of the joint statement of demand: ``texts`` maps a language code to Markdown."""
 
     __tablename__ = "statement_versions"
@@ -89,8 +80,6 @@ class StatementVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     texts: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     group: Mapped[BuyerGroup] = relationship(back_populates="statements")
     signatures: Mapped[list[StatementSignature]] = relationship(
@@ -112,19 +101,17 @@ class StatementVersion(Base):
         return "", ""
 
 
-class StatementSignature(Base):
+class StatementSignature(OfOrganisation, Base):
     __tablename__ = "statement_signatures"
     __table_args__ = (UniqueConstraint("statement_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statement_versions.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     signed_on: Mapped[dt.date] = mapped_column(Date)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     statement: Mapped[StatementVersion] = relationship(back_populates="signatures")
-    organisation: Mapped[Organisation] = relationship()
 
 
 class HarmonisedCriterion(Base):

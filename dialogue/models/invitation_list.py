@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
-class InviteeSource(enum.StrEnum):
+class InviteeSource(LabelledEnum):
     CSV = "csv"          # imported by the organisers
     SERIES = "series"    # an earlier participant of the event's series
 
-    @property
-    def label(self):
-        return INVITEE_SOURCE_LABELS[self]
+
+InviteeSource.give_labels(CSV=_l("Invitation list"), SERIES=_l("Earlier event of the series"))
 
 
-INVITEE_SOURCE_LABELS = {InviteeSource.CSV: _l("Invitation list"),
-                         InviteeSource.SERIES: _l("Earlier event of the series")}
-
-
-class InviteeStatus(enum.StrEnum):
+class InviteeStatus(LabelledEnum):
     """Worked out from the data, never set by hand: a registration with the address wins."""
 
     NOT_SENT = "not_sent"
@@ -34,17 +28,9 @@ class InviteeStatus(enum.StrEnum):
     REGISTERED = "registered"
     DECLINED = "declined"
 
-    @property
-    def label(self):
-        return INVITEE_STATUS_LABELS[self]
 
-
-INVITEE_STATUS_LABELS = {
-    InviteeStatus.NOT_SENT: _l("Not sent yet"),
-    InviteeStatus.NO_ANSWER: _l("No answer"),
-    InviteeStatus.REGISTERED: _l("Registered"),
-    InviteeStatus.DECLINED: _l("Declined"),
-}
+InviteeStatus.give_labels(NOT_SENT=_l("Not sent yet"), NO_ANSWER=_l("No answer"), REGISTERED=_l("Registered"),
+                          DECLINED=_l("Declined"))
 
 
 class EventInvitee(Base):

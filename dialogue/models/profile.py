@@ -8,43 +8,39 @@ supplier claimed on a given day. Labels and CPV codes hang off the organisation,
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
-class FieldVisibility(enum.StrEnum):
+class FieldVisibility(LabelledEnum):
     """Who may read a profile field that names people."""
 
     PUBLIC = "public"
     PARTICIPANTS = "participants"  # signed-in people registered at an event with the organisation
 
-    @property
-    def label(self):
-        return {FieldVisibility.PUBLIC: _l("Everyone"),
-                FieldVisibility.PARTICIPANTS: _l("Participants of shared events only")}[self]
+
+FieldVisibility.give_labels(PUBLIC=_l("Everyone"), PARTICIPANTS=_l("Participants of shared events only"))
 
 
-class ElectronicsWatchStatus(enum.StrEnum):
+class ElectronicsWatchStatus(LabelledEnum):
     """Where a supplier stands on disclosing its factories to Electronics Watch affiliates."""
 
     NOT_STATED = "not_stated"
     WILL_DISCLOSE = "will_disclose"        # commits to disclose production sites under a contract
     DISCLOSED = "disclosed"                # has disclosed production sites to Electronics Watch
 
-    @property
-    def label(self):
-        return {ElectronicsWatchStatus.NOT_STATED: _l("Not stated"),
-                ElectronicsWatchStatus.WILL_DISCLOSE: _l("Will disclose production sites under contract"),
-                ElectronicsWatchStatus.DISCLOSED: _l("Production sites disclosed")}[self]
+
+ElectronicsWatchStatus.give_labels(NOT_STATED=_l("Not stated"),
+                                   WILL_DISCLOSE=_l("Will disclose production sites under contract"),
+                                   DISCLOSED=_l("Production sites disclosed"))
 
 
-class LabelScheme(enum.StrEnum):
+class LabelScheme(LabelledEnum):
     """Labels buyers cite; ``subject`` values match ``IntentCriterion.subject`` for label criteria."""
 
     TCO_CERTIFIED = "tco_certified"   # ``level`` holds the generation, e.g. "10"
@@ -53,11 +49,9 @@ class LabelScheme(enum.StrEnum):
     FAIRTRADE = "fairtrade"           # Fairtrade Gold (mining)
     OTHER = "other"                   # ``name`` holds the label's name
 
-    @property
-    def label(self):
-        return {LabelScheme.TCO_CERTIFIED: _l("TCO Certified"), LabelScheme.EPEAT: _l("EPEAT"),
-                LabelScheme.BLUE_ANGEL: _l("Blue Angel"), LabelScheme.FAIRTRADE: _l("Fairtrade Gold"),
-                LabelScheme.OTHER: _l("Other label")}[self]
+
+LabelScheme.give_labels(TCO_CERTIFIED=_l("TCO Certified"), EPEAT=_l("EPEAT"), BLUE_ANGEL=_l("Blue Angel"),
+                        FAIRTRADE=_l("Fairtrade Gold"), OTHER=_l("Other label"))
 
 
 class OrganisationProfile(Base):
@@ -142,7 +136,7 @@ class ResoldManufacturer(Base):
     manufacturer: Mapped[Organisation | None] = relationship()
 
 
-class ProfileVersion(Base):
+class ProfileVersion(CreatedBy, Base):
     """The whole profile as saved: kept so that what an organisation claimed on a day can be shown later."""
 
     __tablename__ = "profile_versions"
@@ -152,5 +146,3 @@ class ProfileVersion(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

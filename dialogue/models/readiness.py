@@ -9,18 +9,16 @@ closing time. The buyer publishes an anonymised count per criterion, kept as it 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind, Intent, IntentCriterion
-from dialogue.models.organisation import Organisation
 
 
-class ReadinessChoice(enum.StrEnum):
+class ReadinessChoice(LabelledEnum):
     """A supplier's answer to one criterion."""
 
     MEETS_TODAY = "meets_today"
@@ -28,15 +26,12 @@ class ReadinessChoice(enum.StrEnum):
     CANNOT = "cannot"
     NOT_APPLICABLE = "not_applicable"
 
-    @property
-    def label(self):
-        return {ReadinessChoice.MEETS_TODAY: _l("Meets it today"),
-                ReadinessChoice.CAN_MEET_BY: _l("Can meet it by a date"),
-                ReadinessChoice.CANNOT: _l("Cannot meet it"),
-                ReadinessChoice.NOT_APPLICABLE: _l("Not applicable to us")}[self]
+
+ReadinessChoice.give_labels(MEETS_TODAY=_l("Meets it today"), CAN_MEET_BY=_l("Can meet it by a date"),
+                            CANNOT=_l("Cannot meet it"), NOT_APPLICABLE=_l("Not applicable to us"))
 
 
-class ReadinessMatrix(Base):
+class ReadinessMatrix(CreatedBy, Base):
     """One per planned tender: the criteria asked about, the closing time and the published aggregate."""
 
     __tablename__ = "readiness_matrices"
@@ -49,8 +44,6 @@ class ReadinessMatrix(Base):
     published_aggregate: Mapped[dict | None] = mapped_column(JSON)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -88,7 +81,7 @@ class ReadinessCriterion(Base):
                                                           passive_deletes=True, order_by="ReadinessAnswer.id")
 
 
-class ReadinessAnswer(Base):
+class ReadinessAnswer(OfOrganisation, Base):
     """One organisation's answer to one criterion, editable until the matrix closes."""
 
     __tablename__ = "readiness_answers"
@@ -100,7 +93,6 @@ class ReadinessAnswer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("readiness_criteria.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     choice: Mapped[ReadinessChoice] = mapped_column(enum_column(ReadinessChoice, "readiness_choice"))
     by_date: Mapped[dt.date | None] = mapped_column(Date)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -114,4 +106,3 @@ class ReadinessAnswer(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     criterion: Mapped[ReadinessCriterion] = relationship(back_populates="answers")
-    organisation: Mapped[Organisation] = relationship()

@@ -7,12 +7,11 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, new_token, utcnow
+from dialogue.models.base import Base, CreatedBy, OfOrganisation, UTCDateTime, new_token, utcnow
 from dialogue.models.event import Event
-from dialogue.models.organisation import Organisation
 
 
-class Series(Base):
+class Series(CreatedBy, Base):
     """Events that belong together. The organisers of its owner organisations manage it."""
 
     __tablename__ = "series"
@@ -21,8 +20,6 @@ class Series(Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     owners: Mapped[list[SeriesOwner]] = relationship(back_populates="series", cascade="all, delete-orphan",
                                                      order_by="SeriesOwner.id")
@@ -32,16 +29,14 @@ class Series(Base):
         return f"<Series {self.slug}>"
 
 
-class SeriesOwner(Base):
+class SeriesOwner(OfOrganisation, Base):
     __tablename__ = "series_owners"
     __table_args__ = (UniqueConstraint("series_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
 
     series: Mapped[Series] = relationship(back_populates="owners")
-    organisation: Mapped[Organisation] = relationship()
 
 
 class SeriesFollower(Base):

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,7 +20,7 @@ from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.materials.filetypes import accepted_types
 from dialogue.materials.services import UploadTooLargeError, max_upload_bytes, megabytes, stage_upload
-from dialogue.materials.storage import LocalStorage, Storage
+from dialogue.materials.storage import Storage, get_storage
 from dialogue.models import LabelScheme, Organisation, OrganisationProfile, ProfileLabel, User
 from dialogue.organisations.profiles import get_or_create_profile, record_version
 from dialogue.organisations.services import require_org_admin
@@ -44,12 +42,8 @@ class LabelInput:
 
 
 def evidence_storage() -> Storage:
-    """The evidence store: ``app.extensions["evidence_storage"]`` if set, else a folder in UPLOAD_DIR."""
-    storage = current_app.extensions.get("evidence_storage")
-    if storage is None:
-        storage = LocalStorage(Path(current_app.config["UPLOAD_DIR"]) / "evidence")
-        current_app.extensions["evidence_storage"] = storage
-    return storage
+    """Label evidence, kept apart from materials (``UPLOAD_DIR/evidence``)."""
+    return get_storage("evidence")
 
 
 def _stage_evidence(filename: str | None, stream: BinaryIO):

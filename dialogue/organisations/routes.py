@@ -2,7 +2,7 @@ from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import MemberRole, Membership, Organisation
@@ -42,10 +42,8 @@ def _detail_page(org: Organisation, invite_form: InviteForm | None = None) -> st
                            invite_form=invite_form or InviteForm(), button=ButtonForm(), role_form=RoleForm())
 
 
-@bp.get("/organisations/<slug>")
-def profile(slug: str):
-    """The organisation's public profile; members and invitations for its members."""
-    return _detail_page(get_organisation_or_404(slug))
+# The organisation's public profile; members and invitations for its members.
+page_view(bp, "/organisations/<slug>", "profile", load=get_organisation_or_404, render=_detail_page, signed_in=False)
 
 
 @bp.post("/organisations/<slug>/invitations")

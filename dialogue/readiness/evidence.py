@@ -7,7 +7,6 @@ not beside the materials, because the materials' clean-up removes every stored f
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -15,7 +14,7 @@ from flask_babel import gettext as _
 
 from dialogue.core.errors import DialogueError
 from dialogue.materials.filetypes import accepted_types, check_content, clean_filename, type_for_name
-from dialogue.materials.storage import LocalStorage, StagedFile, UploadTooLarge
+from dialogue.materials.storage import StagedFile, Storage, UploadTooLarge, get_storage
 
 # Documents and pictures; no videos.
 EVIDENCE_TYPES = ("pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "png", "jpg", "jpeg")
@@ -26,13 +25,8 @@ class EvidenceTooLarge(DialogueError):
     status_code = 413
 
 
-def evidence_storage() -> LocalStorage:
-    app = current_app._get_current_object()
-    storage = app.extensions.get("readiness_storage")
-    if storage is None:
-        storage = LocalStorage(Path(app.config["UPLOAD_DIR"]) / "readiness")
-        app.extensions["readiness_storage"] = storage
-    return storage
+def evidence_storage() -> Storage:
+    return get_storage("readiness")
 
 
 def receive_evidence(stream: BinaryIO, filename: str | None, field: str) -> tuple[StagedFile, str, str]:

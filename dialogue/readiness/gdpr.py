@@ -7,10 +7,11 @@ under the organisation and drops the link to the person.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.extensions import db
+from dialogue.gdpr.erasure import forget_person
 from dialogue.models import ReadinessAnswer, ReadinessCriterion, ReadinessMatrix, User
 
 
@@ -39,8 +40,5 @@ def export(user: User) -> dict[str, list[dict]]:
 
 
 def erase(user: User) -> None:
-    db.session.execute(update(ReadinessAnswer).where(ReadinessAnswer.answered_by_id == user.id)
-                       .values(answered_by_id=None).execution_options(synchronize_session="fetch"))
-    for column in (ReadinessMatrix.created_by_id, ReadinessMatrix.updated_by_id, ReadinessMatrix.published_by_id):
-        db.session.execute(update(ReadinessMatrix).where(column == user.id).values({column.key: None})
-                           .execution_options(synchronize_session="fetch"))
+    forget_person(user, ReadinessAnswer.answered_by_id, ReadinessMatrix.created_by_id,
+                  ReadinessMatrix.updated_by_id, ReadinessMatrix.published_by_id)

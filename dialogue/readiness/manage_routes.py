@@ -3,11 +3,11 @@ and the export."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, send_file, stream_with_context, url_for
+from flask import Response, render_template, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_status, item_or_404, page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks, xlsx_file
 from dialogue.core.timeutil import to_zone
@@ -55,10 +55,7 @@ def _here(intent: Intent) -> str:
     return url_for("readiness.manage", intent_id=intent.id)
 
 
-@bp.get("/intents/<int:intent_id>/readiness/manage")
-@login_required
-def manage(intent_id: int):
-    return _page(_buyer_intent(intent_id))
+page_view(bp, "/intents/<int:intent_id>/readiness/manage", "manage", load=_buyer_intent, render=_page)
 
 
 @bp.post("/intents/<int:intent_id>/readiness/manage/settings")
@@ -83,18 +80,11 @@ def add_criterion(intent_id: int):
                    success=_("The criterion is added."))
 
 
-def _row_or_404(matrix: ReadinessMatrix, criterion_id: int):
-    row = next((c for c in matrix.criteria if c.id == criterion_id), None)
-    if row is None:
-        abort(404)
-    return row
-
-
 @bp.post("/intents/<int:intent_id>/readiness/manage/criteria/<int:criterion_id>")
 @login_required
 def edit_criterion(intent_id: int, criterion_id: int):
     intent = _buyer_intent(intent_id)
-    row = _row_or_404(matrix_or_404(intent), criterion_id)
+    row = item_or_404(matrix_or_404(intent).criteria, criterion_id)
     form = CriterionForm(prefix=f"row{row.id}")
     return perform(lambda: services.edit_criterion(row, current_user, title=form.title.data, text=form.text.data),
                    to=_here(intent), form=form, page=lambda: _page(intent, row_forms={row.id: form}),
@@ -105,7 +95,7 @@ def edit_criterion(intent_id: int, criterion_id: int):
 @login_required
 def remove_criterion(intent_id: int, criterion_id: int):
     intent = _buyer_intent(intent_id)
-    row = _row_or_404(matrix_or_404(intent), criterion_id)
+    row = item_or_404(matrix_or_404(intent).criteria, criterion_id)
     return perform(lambda: services.remove_criterion(row, current_user), to=_here(intent), form=ButtonForm(),
                    success=_("The criterion is removed."))
 

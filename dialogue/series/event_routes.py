@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import page_view, perform
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
@@ -40,10 +40,7 @@ def _here(event: Event) -> str:
     return url_for("series.event_series", slug=event.slug)
 
 
-@bp.get("/events/<slug>/series")
-@login_required
-def event_series(slug: str):
-    return _page(organiser_event_or_404(slug))
+page_view(bp, "/events/<slug>/series", "event_series", load=organiser_event_or_404, render=_page)
 
 
 @bp.post("/events/<slug>/series/attach")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from dialogue.core.actions import form_page, perform, post_views
+from dialogue.core.actions import form_page, item_or_404, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.timeutil import local_to_utc, to_zone
 from dialogue.extensions import db
@@ -85,14 +85,6 @@ def settings(slug: str, survey_id: int):
                    to=_edit_url(slug, survey_id), success=_("The settings are saved."))
 
 
-def _part(parts, part_id: int):
-    """A section or a question of the survey, or 404."""
-    part = next((p for p in parts if p.id == part_id), None)
-    if part is None:
-        abort(404)
-    return part
-
-
 # ---------------------------------------------------------------- sections
 
 @bp.post("/events/<slug>/surveys/<int:survey_id>/sections")
@@ -110,7 +102,7 @@ def add_section(slug: str, survey_id: int):
 @login_required
 def edit_section(slug: str, survey_id: int, section_id: int):
     event, survey = load_survey(slug, survey_id)
-    section = _part(survey.sections, section_id)
+    section = item_or_404(survey.sections, section_id)
     form = SectionForm(obj=section)
     return form_page(lambda: builder.update_section(section, form.title.data, form.description.data), form=form,
                      page=lambda: render_template("surveys/section.html", event=event, survey=survey,
@@ -164,7 +156,7 @@ def new_question(slug: str, survey_id: int):
         flash(_("Add a section first: questions are asked section by section."), "error")
         return redirect(_edit_url(slug, survey_id, "add-section"), 303)
     form = _question_form(survey, None, formdata=request.form if request.method == "POST" else None)
-    return form_page(lambda: builder.add_question(_part(survey.sections, int(form.section.data)),
+    return form_page(lambda: builder.add_question(item_or_404(survey.sections, int(form.section.data)),
                                                   **_question_values(survey, form)), form=form,
                      page=lambda: render_template("surveys/question.html", event=event, survey=survey, question=None,
                                                   form=form, answered=0),
@@ -176,10 +168,11 @@ def new_question(slug: str, survey_id: int):
 @login_required
 def edit_question(slug: str, survey_id: int, question_id: int):
     event, survey = load_survey(slug, survey_id)
-    question = _part(survey.questions, question_id)
+    question = item_or_404(survey.questions, question_id)
     form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
     answered = builder.answer_counts(survey).get(question.id, 0)
-    return form_page(lambda: builder.update_question(question, section=_part(survey.sections, int(form.section.data)),
+    return form_page(lambda: builder.update_question(question,
+                                                     section=item_or_404(survey.sections, int(form.section.data)),
                                                      **_question_values(survey, form)), form=form,
                      page=lambda: render_template("surveys/question.html", event=event, survey=survey,
                                                   question=question, form=form, answered=answered),
@@ -194,7 +187,7 @@ def _part_button(parts: str, change, message, anchor: str | None = None):
         if direction not in (None, "up", "down"):
             abort(404)
         _event, survey = load_survey(slug, survey_id)
-        part = _part(getattr(survey, parts), *part_id.values())
+        part = item_or_404(getattr(survey, parts), *part_id.values())
         return perform(lambda: change(part) if direction is None else change(part, direction), form=ButtonForm(),
                        success=message, to=_edit_url(slug, survey_id, anchor and f"{anchor}-{part.id}"))
     return view
