@@ -32,7 +32,9 @@ def ids(server_db):
                            "WHERE o.slug = 'helsinki' ORDER BY i.id LIMIT 1",
         "copenhagen": "SELECT id FROM organisations WHERE slug = 'copenhagen'",
         "pending_request": "SELECT r.id FROM meeting_requests r JOIN organisations o ON o.id = r.supplier_org_id "
-                           "WHERE o.slug = 'nordic-it' AND r.status = 'pending'",
+                           "JOIN events e ON e.id = r.event_id "
+                           "WHERE o.slug = 'nordic-it' AND r.status = 'pending' "
+                           "AND e.slug = 'nordic-forum-smartphones'",
         "meeting": "SELECT m.id FROM meetings m JOIN organisations o ON o.id = m.supplier_org_id "
                    "WHERE o.slug = 'circular-computing' AND m.status = 'confirmed' ORDER BY m.id LIMIT 1",
         "results": "SELECT s.id FROM surveys s JOIN events e ON e.id = s.event_id WHERE e.slug = 'make-ict-fair-2018'",
