@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from dialogue.core.errors import DialogueError
+from dialogue.events.cloning import clone_event
 from dialogue.extensions import db
 from dialogue.models import Event, EventStaff, StaffRole, User
 
@@ -24,7 +25,6 @@ events_cli = AppGroup("events", help="Events: cloning.")
               help="Who organises the copy (an email); default: the event's first organiser.")
 def clone(slug: str, starts: dt.datetime, new_slug: str, email: str | None) -> None:
     """Make a draft from SLUG with the same co-hosts, agenda and set-up, moved to the new start."""
-    from dialogue.events.cloning import clone_event
 
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:

@@ -16,6 +16,8 @@ from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
+from dialogue.core.text import render_markdown
+from dialogue.core.timeutil import to_zone
 from dialogue.events import bp, calendar, lifecycle, queries, services
 from dialogue.events import staff as event_staff
 from dialogue.events.access import (
@@ -25,16 +27,20 @@ from dialogue.events.access import (
     may_host,
     organiser_event_or_404,
 )
+from dialogue.events.agenda import kind_label
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
 from dialogue.models import (
     AgendaSession,
     Event,
     EventCoHost,
+    EventFormat,
     EventStaff,
     Membership,
+    Organisation,
     OutboxStatus,
     RegistrationState,
+    SessionKind,
     SessionSpeaker,
     User,
 )
@@ -47,6 +53,7 @@ PAGE_OPTIONS = (
     .joinedload(User.membership).joinedload(Membership.organisation),
     selectinload(Event.role_capacities),
 )
+
 MANAGE_OPTIONS = PAGE_OPTIONS + (selectinload(Event.staff).joinedload(EventStaff.user)
                                  .joinedload(User.membership).joinedload(Membership.organisation),)
 
@@ -63,10 +70,8 @@ def event_status(status) -> str:
 
 @bp.app_template_filter("event_format")
 def event_format(value) -> str:
-    from dialogue.models import EventFormat
-    from dialogue.models.event import FORMAT_LABELS
 
-    return str(FORMAT_LABELS[EventFormat(value)])
+    return str(EventFormat(value).label)
 
 
 @bp.app_template_filter("language_name")
@@ -77,7 +82,6 @@ def language_name(code: str) -> str:
 @bp.app_template_filter("clock")
 def clock(value, zone: str, fmt: str = "%H:%M") -> str:
     """A time of day in the zone, for lists whose heading names the zone."""
-    from dialogue.core.timeutil import to_zone
 
     return to_zone(value, zone).strftime(fmt) if value else ""
 
@@ -88,7 +92,6 @@ def markdown_cached(source: str | None):
     Long texts are rendered each time, so the cache stays small."""
     source = source or ""
     if len(source) > 4000:
-        from dialogue.core.text import render_markdown
 
         return render_markdown(source)
     return _markdown(source)
@@ -96,14 +99,12 @@ def markdown_cached(source: str | None):
 
 @lru_cache(maxsize=1024)
 def _markdown(source: str):
-    from dialogue.core.text import render_markdown
 
     return render_markdown(source)
 
 
 @bp.app_template_filter("session_kind")
 def session_kind(kind) -> str:
-    from dialogue.events.agenda import kind_label
 
     return kind_label(kind)
 
@@ -118,11 +119,10 @@ def detail(slug: str):
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-    from dialogue.models.event import SESSION_KIND_LABELS
 
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
                            agenda_days=queries.agenda_days(event),
-                           kind_labels={kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()},
+                           kind_labels={kind.value: str(kind.label) for kind in SessionKind},
                            is_participant=participant, can_create=services.can_create_events(current_user))
 
 
@@ -235,7 +235,6 @@ def _places_saved(promoted: list) -> str:
 
 
 def _add_cohost(event: Event, form: CoHostForm, _item) -> EventCoHost:
-    from dialogue.models import Organisation
 
     return event_staff.add_cohost(event, db.session.get(Organisation, form.organisation.data), actor=current_user)
 

@@ -16,10 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from dialogue.core.countries import country_choices as countries
+from dialogue.core.countries import country_name
 from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
-from dialogue.intents.criteria import SLOTS
+from dialogue.intents.criteria import SLOTS, slot_for
 from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
 from dialogue.intents.validation import parse_code_list
 from dialogue.models import EpeatTier, ProcedureType
@@ -45,7 +47,6 @@ def currency_choices():
 
 
 def country_choices(blank_label):
-    from dialogue.core.countries import country_choices as countries
 
     return choices([("", blank_label)] + countries())
 
@@ -144,7 +145,6 @@ class IntentForm(FlaskForm):
         return rows
 
     def fill_criteria(self, intent) -> None:
-        from dialogue.intents.criteria import slot_for
 
         for criterion in intent.criteria:
             slot = slot_for(criterion.kind, criterion.subject)
@@ -274,7 +274,6 @@ class FilterForm(Form):
         self.division.choices = choices([("", _l("Any division"))] +
                                         [(d.code[:2], f"{d.code[:2]} – {d.label}") for d in divisions])
         self.buyer.choices = choices([("", _l("Any buyer"))] + [(b.id, b.name) for b in buyers])
-        from dialogue.core.countries import country_name
 
         self.country.choices = choices([("", _l("Any country"))] + [(c, country_name(c)) for c in countries])
         self.criterion.choices = choices([("", _l("Any"))] + [(s.key, s.label) for s in SLOTS])

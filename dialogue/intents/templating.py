@@ -8,8 +8,10 @@ from decimal import Decimal
 from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
+from dialogue.core.countries import country_name as name
 from dialogue.intents import bp
 from dialogue.intents.criteria import criterion_title
+from dialogue.intents.links import links_of_event
 from dialogue.models import ChangeAction, CriterionKind, IntentStatus, ProcedureType, QuestionStatus
 
 FIELD_LABELS = {
@@ -74,7 +76,6 @@ def criterion_title_filter(criterion) -> str:
 
 @bp.app_template_global("country_name")
 def country_name(code: str | None) -> str:
-    from dialogue.core.countries import country_name as name
 
     return name(code)
 
@@ -91,7 +92,6 @@ def intent_display():
 def intent_helpers():
     def event_intents(event):
         """The public intents presented at the event, in one query."""
-        from dialogue.intents.links import links_of_event
 
         return [link.intent for link in links_of_event(event)]
 

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField
 
+from dialogue.invitations.csvimport import decode
+
 
 class ImportForm(FlaskForm):
     """The CSV upload; after a report with bad rows, the same text comes back with ``good_only``."""
@@ -15,7 +17,6 @@ class ImportForm(FlaskForm):
     good_only = BooleanField()
 
     def text(self) -> str | None:
-        from dialogue.invitations.csvimport import decode
 
         if self.content.data:
             return self.content.data

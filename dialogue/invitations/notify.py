@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 from dialogue.core.urls import on_base_url
 from dialogue.models import Event, EventInvitee
+from dialogue.outbox.services import enqueue_mail
 
 
 def send(event: Event, invitees: list[EventInvitee], *, reminder: bool) -> None:
-    from dialogue.outbox.services import enqueue_mail
 
     subject = (_l("Reminder: you are invited to %(title)s", title=event.title) if reminder
                else _l("You are invited to %(title)s", title=event.title))

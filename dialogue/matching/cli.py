@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from dialogue.extensions import db
+from dialogue.matching import queries
 from dialogue.models import Intent, Organisation
 
 matches_cli = AppGroup("matches", help="Explained match suggestions between planned tenders and suppliers.")
@@ -23,7 +24,6 @@ def _echo(rank: int, name: str, match) -> None:
 @click.option("--limit", type=int, default=20, show_default=True, help="How many suggestions to print.")
 def intent(intent_id: int, limit: int) -> None:
     """Suppliers and resellers ranked for the planned tender INTENT_ID, with their reasons."""
-    from dialogue.matching import queries
 
     found = db.session.get(Intent, intent_id)
     if found is None:
@@ -39,7 +39,6 @@ def intent(intent_id: int, limit: int) -> None:
 @click.option("--limit", type=int, default=20, show_default=True, help="How many suggestions to print.")
 def organisation(slug: str, limit: int) -> None:
     """Announced planned tenders ranked for the organisation SLUG, with their reasons."""
-    from dialogue.matching import queries
 
     org = _organisation(slug)
     matches = queries.suggestions_for_organisation(org)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from dialogue.matching.text import TextIndex
+from dialogue.models.profile import LabelScheme
 
 WEIGHTS = {"cpv": 40, "labels": 20, "criteria": 15, "country": 10, "text": 15}
 # Share of the CPV weight by the number of leading digits two codes share (8 is the same code).
@@ -181,7 +182,6 @@ def _number(level: str | None) -> int | None:
 
 
 def _label_name(criterion: CriterionFacts) -> str:
-    from dialogue.models.profile import LabelScheme
 
     if criterion.subject == "other":
         return criterion.name or str(LabelScheme.OTHER.label)

@@ -32,6 +32,7 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.text import without_controls
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
+from dialogue.intents.access import is_buyer_staff
 from dialogue.intents.questions import publish_clarification
 from dialogue.materials.services import upload_material
 from dialogue.meetings.i18n import _
@@ -173,7 +174,6 @@ def may_publish(minutes: MeetingMinutes | None, meeting: Meeting, user: User) ->
     """Whether the person gets the publish button: for a planned tender, a buyer of the meeting who is
     of the tender's buyer side (the intents' own rule: its lead buyer or a partner of a joint tender),
     else the organisers."""
-    from dialogue.intents.access import is_buyer_staff
 
     if minutes is None or not minutes.can_publish:
         return False

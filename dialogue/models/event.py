@@ -41,7 +41,6 @@ class EventFormat(LabelledEnum):
 EventFormat.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"), HYBRID=_l("Hybrid (in person and online)"))
 
 
-FORMAT_LABELS = EventFormat.labels()
 
 
 class StaffRole(enum.StrEnum):
@@ -64,7 +63,6 @@ SessionKind.give_labels(BUYER_PRESENTATION=_l("Buyer presentation"), SUPPLIER_PI
                         ONE_TO_ONE=_l("One-to-one meetings"), OTHER=_l("Other"))
 
 
-SESSION_KIND_LABELS = SessionKind.labels()
 
 
 class Event(CreatedBy, UpdatedAt, Base):

@@ -17,10 +17,13 @@ from dialogue.core.countries import validate_country
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.intents.cpv import like_escape, normalise_prefix
+from dialogue.meetings.people import buyer_organisations, confirmed_registration, get_settings, side_of
 from dialogue.models import (
     ACTIVE_STATES,
     Event,
+    EventStatus,
     LabelScheme,
+    MeetingMode,
     Organisation,
     OrganisationKind,
     OrganisationProfile,
@@ -112,8 +115,6 @@ def meeting_targets(event: Event, user) -> set[int]:
     """Organisations the person may ask for a meeting at the event, as the meetings feature allows:
     a supplier or reseller with a confirmed registration asks a buyer organisation with a confirmed buyer,
     while the event runs and takes requests (not where suppliers book slots themselves)."""
-    from dialogue.meetings.people import buyer_organisations, confirmed_registration, get_settings, side_of
-    from dialogue.models import EventStatus, MeetingMode
 
     if user is None or event.status in (EventStatus.CANCELLED, EventStatus.FINISHED):
         return set()

@@ -17,7 +17,8 @@ from dialogue.core.emails import normalise_email
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
 from dialogue.core.urls import clean_http_url, external_url
 from dialogue.extensions import db
-from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, utcnow
+from dialogue.models import Invitation, MemberRole, Membership, Organisation, OrganisationKind, User, new_token, utcnow
+from dialogue.outbox.services import enqueue_mail
 
 
 def validate_registration_number(number: str | None, country: str) -> str | None:
@@ -98,7 +99,6 @@ def require_org_admin(org: Organisation, user: User) -> None:
 
 def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole) -> Invitation:
     """Invite a colleague by email. One open invitation per address and organisation."""
-    from dialogue.outbox.services import enqueue_mail
 
     require_org_admin(org, inviter)
     email = normalise_email(email)
@@ -113,7 +113,6 @@ def invite_member(org: Organisation, inviter: User, email: str, role: MemberRole
     if invitation is None:
         invitation = Invitation(organisation=org, email=email)
         db.session.add(invitation)
-    from dialogue.models import new_token
 
     invitation.role = role
     invitation.token = new_token()

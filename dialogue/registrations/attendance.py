@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from dialogue.audit.services import record_action
 from dialogue.core.databases import lock_row
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
+from dialogue.events.access import is_organiser
 from dialogue.extensions import db
 from dialogue.models import (
     ACTIVE_STATES,
@@ -37,7 +38,6 @@ def switch_attendance(registration: Registration, attendance: Attendance | str, 
 
     The person registered or an organiser may. Returns those promoted into a freed place.
     """
-    from dialogue.events.access import is_organiser
 
     now = now or utcnow()
     event = registration.event

@@ -21,7 +21,7 @@ from dialogue.models import (
     RegistrationState,
     User,
 )
-from dialogue.registrations.services import in_mode
+from dialogue.registrations.services import in_mode, places
 
 
 def _list_query(event: Event, filters: dict):
@@ -68,7 +68,6 @@ def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, d
     and the event's places unless left out); empty at any other event."""
     if event.format != EventFormat.HYBRID:
         return {}
-    from dialogue.registrations.services import places
 
     rows = db.session.execute(
         select(Registration.attendance, Registration.state, func.count())

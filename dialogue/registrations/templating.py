@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dialogue.events.queries import role_counts
+from dialogue.models import Attendance, EventFormat
 from dialogue.registrations import bp
+from dialogue.registrations.queries import mode_counts
+from dialogue.registrations.services import Places, registration_closed_reason
 
 
 @bp.app_context_processor
@@ -10,10 +14,6 @@ def registration_helpers():
     def registration_section(event) -> dict:
         """Why registration is closed (if it is), and the confirmed people and places left per role, in one
         query (and at a hybrid event one more, for the places left in person and online)."""
-        from dialogue.events.queries import role_counts
-        from dialogue.models import Attendance, EventFormat
-        from dialogue.registrations.queries import mode_counts
-        from dialogue.registrations.services import Places, registration_closed_reason
 
         counts = role_counts(event)
         hybrid = event.format == EventFormat.HYBRID

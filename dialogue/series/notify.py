@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from dialogue.core.urls import on_base_url
 from dialogue.models import Event, Series, SeriesFollower
+from dialogue.outbox.services import enqueue_mail
 
 
 def _headers(unsubscribe_url: str) -> dict[str, str]:
@@ -13,7 +14,6 @@ def _headers(unsubscribe_url: str) -> dict[str, str]:
 
 
 def confirm_address(series: Series, follower: SeriesFollower) -> None:
-    from dialogue.outbox.services import enqueue_mail
 
     with on_base_url() as link:
         enqueue_mail([follower.address], _l("Confirm: news of “%(title)s”", title=series.title),
@@ -23,7 +23,6 @@ def confirm_address(series: Series, follower: SeriesFollower) -> None:
 
 
 def next_event(series: Series, event: Event, followers: list[SeriesFollower]) -> None:
-    from dialogue.outbox.services import enqueue_mail
 
     subject = _l("Next in %(series)s: %(title)s", series=series.title, title=event.title)
     with on_base_url() as link:

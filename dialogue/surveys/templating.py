@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dialogue.events.access import is_organiser
+from dialogue.extensions import db
+from dialogue.models import Survey, SurveyInvitation, utcnow
 from dialogue.surveys import bp
 
 
@@ -13,9 +16,6 @@ def survey_helpers():
         from sqlalchemy import select
         from sqlalchemy.orm import contains_eager
 
-        from dialogue.events.access import is_organiser
-        from dialogue.extensions import db
-        from dialogue.models import Survey, SurveyInvitation, utcnow
 
         now = utcnow()
         mine = []
