@@ -96,8 +96,9 @@ def publish_clarification(intent: Intent, actor: User, heading: str, text: str, 
     text = plain_text(text, name="text", required=_("Write the information to publish."), max_length=MAX_ANSWER)
     now = utcnow()
     question = IntentQuestion(intent=intent, asker_id=None, asker_organisation_id=None, show_organisation=False,
-                              original_text=heading, public_text=heading, status=QuestionStatus.ANSWERED,
-                              asked_at=now, answer=text, answered_by_id=actor.id, answered_at=now)
+                              clarification=True, original_text=heading, public_text=heading,
+                              status=QuestionStatus.ANSWERED, asked_at=now, answer=text, answered_by_id=actor.id,
+                              answered_at=now)
     db.session.add(question)
     db.session.flush()
     record_change(intent, actor, ChangeAction.ANSWER_PUBLISHED,

@@ -312,6 +312,8 @@ class IntentQuestion(Base):
     asker_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     # The asker's choice: by default the organisation is not shown with the published question.
     show_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Published by the buyer without being asked (what was said in a one-to-one meeting, Art. 41).
+    clarification: Mapped[bool] = mapped_column(Boolean, default=False)
     original_text: Mapped[str] = mapped_column(Text)   # as asked, kept for the record
     public_text: Mapped[str] = mapped_column(Text)     # the wording published, which the buyer may edit
     status: Mapped[QuestionStatus] = mapped_column(enum_column(QuestionStatus, "question_status"),

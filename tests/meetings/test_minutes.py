@@ -163,6 +163,8 @@ def test_one_click_publish_reaches_the_public_tender_page_and_its_followers(worl
     public = client.get(f"/intents/{tender.id}").get_data(as_text=True)
     assert "We will ask for a five-year warranty." in public
     assert "Information given in a one-to-one meeting" in public and "Discussed refurbished phones" not in public
+    # Nobody asked it: the entry says the buyer published it, not that a supplier asked.
+    assert "without a question" in public and "by a supplier or reseller" not in public
     mails = outbox("intents.answer", to=tender.follower.email)
     assert len(mails) == 1 and "five-year warranty" in mails[0].body_text
 
