@@ -9,6 +9,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from dialogue.core.errors import DialogueError
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 ALLOWED_TAGS = {
@@ -47,3 +49,11 @@ def without_controls(text: str) -> str:
     """
     return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
                    for c in text if unicodedata.category(c) != "Cf")
+
+
+def bounded_text(value: str | None, *, field: str, limit: int, too_long: str) -> str:
+    """``value`` without invisible characters and surrounding space; refused for ``field`` past ``limit``."""
+    text = without_controls(value or "").strip()
+    if len(text) > limit:
+        raise DialogueError(too_long, field=field)
+    return text

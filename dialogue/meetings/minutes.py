@@ -29,7 +29,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
-from dialogue.core.text import without_controls
+from dialogue.core.text import bounded_text
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
 from dialogue.intents.access import is_buyer_staff
@@ -113,13 +113,6 @@ def takes_minutes(meeting: Meeting, now: dt.datetime) -> str | None:
     return None
 
 
-def _clean(value: str | None, field: str, max_length: int, too_long: str) -> str:
-    text = without_controls(value or "").strip()
-    if len(text) > max_length:
-        raise DialogueError(too_long, field=field)
-    return text
-
-
 def record_minutes(meeting: Meeting, user: User, *, summary: str, no_information_given: bool,
                    information_given: str | None, now: dt.datetime | None = None) -> MeetingMinutes:
     """Record or edit the minutes: the buyer side only, after the start of a meeting that took place.
@@ -132,12 +125,12 @@ def record_minutes(meeting: Meeting, user: User, *, summary: str, no_information
     refusal = takes_minutes(meeting, now)
     if refusal:
         raise Conflict(refusal)
-    summary = _clean(summary, "summary", MAX_SUMMARY,
-                     _("Keep the summary under %(n)s characters.", n=f"{MAX_SUMMARY:,}"))
+    summary = bounded_text(summary, field="summary", limit=MAX_SUMMARY,
+                           too_long=_("Keep the summary under %(n)s characters.", n=f"{MAX_SUMMARY:,}"))
     if not summary:
         raise DialogueError(_("Write a short summary of the meeting."), field="summary")
-    information = _clean(information_given, "information_given", MAX_INFORMATION,
-                         _("Keep the information under %(n)s characters.", n=f"{MAX_INFORMATION:,}"))
+    information = bounded_text(information_given, field="information_given", limit=MAX_INFORMATION,
+                               too_long=_("Keep the information under %(n)s characters.", n=f"{MAX_INFORMATION:,}"))
     if no_information_given and information:
         raise DialogueError(_("Either tick that no information was given, or write what was given: not both."),
                             field="information_given")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
-from dialogue.core.text import without_controls
+from dialogue.core.text import bounded_text
 from dialogue.core.timeutil import format_local, local_to_utc
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
@@ -94,18 +94,12 @@ def answer_refusal(matrix: ReadinessMatrix, user: User | None, now: dt.datetime)
 
 # --- the buyer's side ---------------------------------------------------------------------------------
 
-def _clean_text(value: str | None, limit: int, field: str, message: str) -> str:
-    text = without_controls(value or "").strip()
-    if len(text) > limit:
-        raise DialogueError(message, field=field)
-    return text
-
-
 def _clean_row(title: str | None, text: str | None) -> tuple[str, str]:
-    title = " ".join(_clean_text(title, MAX_TITLE, "title", _("Keep the title under 200 characters.")).split())
+    title = bounded_text(title, field="title", limit=MAX_TITLE, too_long=_("Keep the title under 200 characters."))
+    title = " ".join(title.split())
     if not title:
         raise DialogueError(_("Give the criterion a title."), field="title")
-    return title, _clean_text(text, MAX_TEXT, "text", _("Keep the text under 2,000 characters."))
+    return title, bounded_text(text, field="text", limit=MAX_TEXT, too_long=_("Keep the text under 2,000 characters."))
 
 
 def set_up_matrix(intent: Intent, actor: User, *, intro: str | None, closes_local: dt.datetime | None,
@@ -120,7 +114,7 @@ def set_up_matrix(intent: Intent, actor: User, *, intro: str | None, closes_loca
     closes_at = local_to_utc(closes_local, intent.timezone, "closes_at")
     if closes_at <= now:
         raise DialogueError(_("Choose a closing time in the future."), field="closes_at")
-    intro = _clean_text(intro, 5000, "intro", _("Keep the introduction under 5,000 characters."))
+    intro = bounded_text(intro, field="intro", limit=5000, too_long=_("Keep the introduction under 5,000 characters."))
     matrix = db.session.scalar(select(ReadinessMatrix).where(ReadinessMatrix.intent_id == intent.id))
     zone = intent.timezone
     if matrix is None:
@@ -243,8 +237,8 @@ def _clean_answer(row: AnswerInput, today: dt.date) -> tuple[ReadinessChoice, dt
                                 field=field_name(row.criterion_id, "by_date"))
     else:
         by_date = None
-    comment = _clean_text(row.comment, MAX_COMMENT, field_name(row.criterion_id, "comment"),
-                          _("Keep the comment under 2,000 characters."))
+    comment = bounded_text(row.comment, field=field_name(row.criterion_id, "comment"), limit=MAX_COMMENT,
+                           too_long=_("Keep the comment under 2,000 characters."))
     url = clean_http_url(row.evidence_url, field_name(row.criterion_id, "evidence_url"))
     return choice, by_date, comment, url
 
