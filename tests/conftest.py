@@ -19,6 +19,7 @@ from dialogue import create_app
 from dialogue.config import normalise_database_url
 from dialogue.core.databases import temporary_database  # noqa: F401  (used by test modules)
 from dialogue.extensions import db
+from dialogue.models import MemberRole, OrganisationKind
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -320,6 +321,29 @@ def make_registration(app, make_user, make_org):
         return registration
 
     return make
+
+
+# A public buyer with an admin, and a supplier and a reseller, for the features of planned tenders.
+@pytest.fixture
+def buyer_org(make_org):
+    return make_org(name="City of Testholm", kind=OrganisationKind.PUBLIC_BUYER, country="FI")
+
+
+@pytest.fixture
+def staff(make_user, buyer_org):
+    return make_user(buyer_org, role=MemberRole.ADMIN, name="Bea Buyer")
+
+
+@pytest.fixture
+def supplier(make_user, make_org):
+    return make_user(make_org(name="Fair Devices Ltd", kind=OrganisationKind.SUPPLIER, country="SE"),
+                     name="Sid Supplier")
+
+
+@pytest.fixture
+def reseller(make_user, make_org):
+    return make_user(make_org(name="Nordic Resale AB", kind=OrganisationKind.RESELLER, country="SE"),
+                     name="Rita Reseller")
 
 
 @pytest.fixture

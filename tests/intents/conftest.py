@@ -8,29 +8,7 @@ from decimal import Decimal
 import pytest
 
 from dialogue.intents.inputs import CriterionInput, IntentInput, ItemInput, LotInput
-from dialogue.models import MemberRole, OrganisationKind, utcnow
-
-
-@pytest.fixture
-def buyer_org(make_org):
-    return make_org(name="City of Testholm", kind=OrganisationKind.PUBLIC_BUYER, country="FI")
-
-
-@pytest.fixture
-def staff(make_user, buyer_org):
-    return make_user(buyer_org, role=MemberRole.ADMIN, name="Bea Buyer")
-
-
-@pytest.fixture
-def supplier(make_user, make_org):
-    return make_user(make_org(name="Fair Devices Ltd", kind=OrganisationKind.SUPPLIER, country="SE"),
-                     name="Sid Supplier")
-
-
-@pytest.fixture
-def reseller(make_user, make_org):
-    return make_user(make_org(name="Nordic Resale AB", kind=OrganisationKind.RESELLER, country="SE"),
-                     name="Rita Reseller")
+from dialogue.models import utcnow
 
 
 @pytest.fixture

@@ -7,18 +7,8 @@ import datetime as dt
 import pytest
 
 from dialogue.extensions import db
-from dialogue.models import CriterionKind, IntentCriterion, MemberRole, OrganisationKind, utcnow
+from dialogue.models import CriterionKind, IntentCriterion, OrganisationKind, utcnow
 from dialogue.readiness import services
-
-
-@pytest.fixture
-def buyer_org(make_org):
-    return make_org(name="City of Testholm", kind=OrganisationKind.PUBLIC_BUYER, country="FI")
-
-
-@pytest.fixture
-def staff(make_user, buyer_org):
-    return make_user(buyer_org, role=MemberRole.ADMIN, name="Bea Buyer")
 
 
 @pytest.fixture
@@ -27,21 +17,9 @@ def other_buyer(make_user, make_org):
 
 
 @pytest.fixture
-def supplier(make_user, make_org):
-    return make_user(make_org(name="Fair Devices Ltd", kind=OrganisationKind.SUPPLIER, country="SE"),
-                     name="Sid Supplier")
-
-
-@pytest.fixture
 def rival(make_user, make_org):
     return make_user(make_org(name="Green Phones Oy", kind=OrganisationKind.MANUFACTURER, country="FI"),
                      name="Ria Rival")
-
-
-@pytest.fixture
-def reseller(make_user, make_org):
-    return make_user(make_org(name="Nordic Resale AB", kind=OrganisationKind.RESELLER, country="SE"),
-                     name="Rita Reseller")
 
 
 @pytest.fixture
