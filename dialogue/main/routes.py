@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from dialogue.core.cache import public_page
 from dialogue.main import bp
+from dialogue.main.language_routes import offered_languages
 
 # Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
 NAV_ITEMS = [
@@ -20,7 +21,7 @@ def navigation():
     def nav_items():
         return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
 
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "offered_languages": offered_languages}
 
 
 @bp.get("/")
