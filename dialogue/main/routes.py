@@ -42,6 +42,12 @@ def accessibility():
     return render_template("main/accessibility.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for this address whatever the page's own icon link says."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.get("/healthz")
 def healthz():
     from sqlalchemy import text
