@@ -208,8 +208,8 @@ class TenderPublishedForm(Form):
 
 
 class WithdrawForm(Form):
-    reason = TextAreaField(_l("Why is the intent withdrawn?"), validators=[Length(max=2000)],
-                           description=_l("Published with the intent: suppliers who prepared need to know."))
+    reason = TextAreaField(_l("Why is the planned tender withdrawn?"), validators=[Length(max=2000)],
+                           description=_l("Published with the planned tender: suppliers who prepared need to know."))
 
 
 class AwardedForm(Form):
@@ -239,7 +239,7 @@ class AnswerForm(Form):
                                                "The original wording is kept for the record."))
     answer = TextAreaField(_l("Answer"), validators=[Length(max=10000)],
                            description=_l("Plain text. Published to everyone with the question and mailed to "
-                                          "every follower of the intent."))
+                                          "every follower of the planned tender."))
 
 
 class MergeForm(Form):
