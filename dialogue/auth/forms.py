@@ -5,11 +5,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from dialogue.core.forms import Form, choices
 from dialogue.core.timeutil import timezone_names
 from dialogue.core.urls import HttpUrl
+from dialogue.i18n import LANGUAGE_NAMES
 from dialogue.models import OrganisationKind
 from dialogue.organisations.services import country_choices
 
 # Each language by its own name, as people look for it.
-LANGUAGE_CHOICES = [("en", "English"), ("fi", "Suomi"), ("sv", "Svenska"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 class PasswordFields:

@@ -15,13 +15,12 @@ from flask_login import current_user, login_required
 
 from dialogue.auth.services import choose_language
 from dialogue.core.actions import perform
+from dialogue.i18n import LANGUAGE_NAMES
 from dialogue.main import bp
 
 COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 
-# Each language is named in itself, never translated: a reader looks for the name they can read.
-LANGUAGE_NAMES = {"en": "English", "fi": "Suomi", "sv": "Svenska", "da": "Dansk", "nb": "Norsk bokmål"}
 
 
 def offered_languages() -> list[tuple[str, str]]:
