@@ -22,7 +22,7 @@ babel = Babel()
 
 
 def select_locale() -> str | None:
-    """The person's own choice, then the browser's Accept-Language, then English."""
+    """The account's language, then the one chosen in the header, then the browser's Accept-Language, then English."""
     from flask import current_app, has_request_context
 
     if not has_request_context():
@@ -30,6 +30,9 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
+    chosen = request.cookies.get("lang")  # the header's language switch (main.language)
+    if chosen in languages:
+        return chosen
     return request.accept_languages.best_match(languages) or "en"
 
 

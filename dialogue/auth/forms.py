@@ -1,16 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, URLField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import Form, choices
 from dialogue.core.timeutil import timezone_names
 from dialogue.core.urls import HttpUrl
+from dialogue.i18n import LANGUAGE_NAMES
 from dialogue.models import OrganisationKind
 from dialogue.organisations.services import country_choices
 
 # Each language by its own name, as people look for it.
-LANGUAGE_CHOICES = [("en", "English"), ("fi", "Suomi"), ("sv", "Svenska"), ("da", "Dansk"), ("nb", "Norsk bokmål")]
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 class PasswordFields:
@@ -21,7 +21,7 @@ class PasswordFields:
         EqualTo("password", message=_l("The two passwords do not match."))])
 
 
-class SignupForm(PasswordFields, FlaskForm):
+class SignupForm(PasswordFields, Form):
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
     email = EmailField(_l("Work email address"), validators=[DataRequired(message=_l("Enter your email address.")),
                                                              Length(max=254)])
@@ -42,40 +42,40 @@ class SignupForm(PasswordFields, FlaskForm):
         self.country.choices = choices([("", _l("Choose a country"))] + country_choices())
 
 
-class InvitedSignupForm(PasswordFields, FlaskForm):
+class InvitedSignupForm(PasswordFields, Form):
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
 
 
-class SignInLinkRequestForm(FlaskForm):
+class SignInLinkRequestForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter your email address."))])
 
 
-class SignInLinkForm(FlaskForm):
+class SignInLinkForm(Form):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class ResetForm(PasswordFields, FlaskForm):
+class ResetForm(PasswordFields, Form):
     pass
 
 
-class ChangePasswordForm(PasswordFields, FlaskForm):
+class ChangePasswordForm(PasswordFields, Form):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(message=_l("Enter your current password."))])
     password = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Enter a new password."))],
                              description=_l("At least 10 characters."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
     locale = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     timezone = SelectField(_l("Time zone"), choices=[])

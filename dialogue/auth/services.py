@@ -288,6 +288,13 @@ def update_profile(user: User, *, name: str, locale: str, timezone: str) -> None
     user.name, user.locale, user.timezone = name, locale, timezone
 
 
+def choose_language(user: User, locale: str) -> None:
+    """The language of the person's pages and mail, from the switch in every page's header."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DialogueError(_("Choose a language from the list."), field="locale")
+    user.locale = locale
+
+
 def load_user(identifier: str) -> User | None:
     """Flask-Login loader: the id carries the session version.
 

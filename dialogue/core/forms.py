@@ -16,7 +16,21 @@ from dialogue.core.inputs import MAX_INT
 from dialogue.core.timeutil import FIRST_YEAR, LAST_YEAR, is_timezone
 
 
-class ButtonForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form here: hidden fields carry no ``id``.
+
+    A page often shows several forms (a button per row, each with its CSRF token), and ids must be
+    unique in a page; nothing labels or scripts a hidden field by its id.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field, render_kw):
+            if isinstance(field, fields.HiddenField):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+
+class ButtonForm(Form):
     """A form that is only a button: it carries the CSRF token and nothing else."""
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +14,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dialogue.core.forms import DateField, DateTimeLocalField, IntegerField, MultiCheckboxField, TimeZoneField, choices
+from dialogue.core.forms import (
+    DateField,
+    DateTimeLocalField,
+    Form,
+    IntegerField,
+    MultiCheckboxField,
+    TimeZoneField,
+    choices,
+)
 from dialogue.core.inputs import bounded_int
 from dialogue.core.timeutil import local_to_utc, timezone_names, to_zone
 from dialogue.core.urls import HttpUrl
@@ -40,7 +47,7 @@ def utc_value(value: dt.datetime | None, zone: str) -> dt.datetime | None:
     return local_to_utc(value, zone) if value else None
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title.")), Length(max=300)])
     slug = StringField(_l("Web address"), validators=[Optional(), Length(max=120)],
                        description=_l("The last part of the event's address, e.g. nordic-forum-2026. Leave empty "
@@ -110,13 +117,13 @@ class EventForm(FlaskForm):
             moderated=self.moderated.data)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Message to the registrants"), validators=[Length(max=2000)],
                            description=_l("Sent with the cancellation to everyone registered."))
 
 
-class CoHostForm(FlaskForm):
+class CoHostForm(Form):
     organisation = SelectField(_l("Public buyer or network"), coerce=bounded_int)
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -124,7 +131,7 @@ class CoHostForm(FlaskForm):
         self.organisation.choices = choices((o.id, o.name) for o in organisations)
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     email = EmailField(_l("Email address of a colleague at a co-host"),
                        validators=[DataRequired(message=_l("Enter an email address.")), Length(max=254)])
     role = SelectField(_l("Role on this event"))
@@ -140,7 +147,7 @@ def _places(label):
                                                                    message=_l("Enter zero or more places."))])
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     capacity = IntegerField(_l("Places in total"), validators=[
         Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter zero or more places."))],
         description=_l("Leave any of these empty for no limit."))
@@ -166,7 +173,7 @@ class CapacityForm(FlaskForm):
         return {role.value: getattr(self, f"cap_{role.value}").data for role in ParticipantRole}
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title.")), Length(max=300)])
     kind = SelectField(_l("Kind"))
     starts_at = _when(_l("Starts"))
@@ -183,7 +190,7 @@ class SessionForm(FlaskForm):
         self.kind.choices = choices((k.value, k.label) for k in SessionKind)
 
 
-class CloneForm(FlaskForm):
+class CloneForm(Form):
     starts_on = DateField(_l("New start date"), validators=[InputRequired(message=_l("Enter the day."))],
                           description=_l("Sessions, meeting slots and survey dates move by the same number of "
                                          "days and keep their local times."))

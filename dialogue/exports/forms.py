@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
 
-from dialogue.core.forms import MultiCheckboxField, choices
+from dialogue.core.forms import Form, MultiCheckboxField, choices
 from dialogue.registrations.forms import role_choices, state_choices
 
 
-class AttendanceExportForm(FlaskForm):
+class AttendanceExportForm(Form):
     """Sent by GET: choosing what to download changes nothing."""
 
     class Meta:

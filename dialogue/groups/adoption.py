@@ -59,7 +59,7 @@ def adopt_criteria(intent: Intent, actor: User, chosen: list[HarmonisedCriterion
     if not is_buyer_staff(intent, actor):
         raise NotAllowed(_("Only the staff of %(buyer)s can do this.", buyer=intent.buyer.name))
     if not intent.is_editable:
-        raise Conflict(_("This intent can no longer be edited: the tender notice is out or it was withdrawn."))
+        raise Conflict(_("This planned tender can no longer be edited: the tender notice is out or it was withdrawn."))
     if not chosen:
         raise DialogueError(_("Choose at least one criterion."), field="criteria")
     member_of = {g.id for g in groups_of_buyer(intent.buyer_id)}

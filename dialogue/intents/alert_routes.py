@@ -64,8 +64,8 @@ def follow(intent_id: int):
     require_verified()
     return _button(lambda: subscriptions.follow_intent(current_user, intent),
                    to=url_for("intents.detail", intent_id=intent.id),
-                   success=_("You follow this intent: answers, date changes and the tender notice come to you by "
-                             "mail."))
+                   success=_("You follow this planned tender: answers, date changes and the tender notice come to "
+                             "you by mail."))
 
 
 @bp.post("/intents/<int:intent_id>/unfollow")
@@ -79,7 +79,7 @@ def unfollow(intent_id: int):
             subscriptions.unsubscribe(subscription)
 
     return _button(stop_following, to=url_for("intents.detail", intent_id=intent.id),
-                   success=_("You no longer follow this intent."))
+                   success=_("You no longer follow this planned tender."))
 
 
 def _subscription_or_404(token: str) -> IntentSubscription:

@@ -2,23 +2,24 @@ from __future__ import annotations
 
 import pycountry
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
     TextAreaField,
     URLField,
 )
+from wtforms import (
+    Form as RowForm,
+)
 from wtforms.validators import Length, Optional
 
 from dialogue.core.countries import country_choices as countries
 from dialogue.core.countries import country_name
-from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
+from dialogue.core.forms import DateField, Form, IntegerField, MultiCheckboxField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.browse import STATUS_FILTERS
 from dialogue.intents.criteria import SLOTS, slot_for
@@ -51,7 +52,7 @@ def country_choices(blank_label):
     return choices([("", blank_label)] + countries())
 
 
-class ItemForm(Form):
+class ItemForm(RowForm):
     cpv = StringField(_l("CPV code"), validators=[Optional(), Length(max=12)])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=500)])
     quantity = DecimalField(_l("Quantity"), validators=[Optional()], places=None, invalid_value_message=NUMBER_MESSAGE)
@@ -59,7 +60,7 @@ class ItemForm(Form):
     lot_number = IntegerField(_l("Lot"), validators=[Optional()], invalid_value_message=WHOLE_MESSAGE)
 
 
-class LotForm(Form):
+class LotForm(RowForm):
     number = IntegerField(_l("Number"), validators=[Optional()], invalid_value_message=WHOLE_MESSAGE)
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -67,7 +68,7 @@ class LotForm(Form):
                                    invalid_value_message=NUMBER_MESSAGE)
 
 
-class IntentForm(FlaskForm):
+class IntentForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)],
                         description=_l("What you plan to buy, e.g. ICT equipment for city staff 2027–2030."))
     description = TextAreaField(_l("Short description"), validators=[Length(max=20000)],
@@ -200,31 +201,31 @@ IntentForm.epeat_tier = SelectField(_l("EPEAT tier"), validators=[Optional()])
 IntentForm.other_label_name = StringField(_l("Name of the label"), validators=[Optional(), Length(max=200)])
 
 
-class TenderPublishedForm(FlaskForm):
+class TenderPublishedForm(Form):
     tender_url = URLField(_l("Address of the contract notice"), validators=[HttpUrl(message=_l(
         "Enter the full address of the contract notice, starting with https://."))],
                           description=_l("E.g. the notice on TED or your national portal."))
 
 
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Why is the intent withdrawn?"), validators=[Length(max=2000)],
-                           description=_l("Published with the intent: suppliers who prepared need to know."))
+class WithdrawForm(Form):
+    reason = TextAreaField(_l("Why is the planned tender withdrawn?"), validators=[Length(max=2000)],
+                           description=_l("Published with the planned tender: suppliers who prepared need to know."))
 
 
-class AwardedForm(FlaskForm):
+class AwardedForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)],
                          description=_l("Optional, e.g. where the award notice is published."))
 
 
-class LinkEventForm(FlaskForm):
+class LinkEventForm(Form):
     event_id = SelectField(_l("Event"))
 
 
-class LinkIntentForm(FlaskForm):
+class LinkIntentForm(Form):
     intent_id = SelectField(_l("Planned tender"))
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     text = TextAreaField(_l("Your question"), validators=[Length(max=2000)],
                          description=_l("Plain text. The question and its answer are published to everyone."))
     show_organisation = BooleanField(_l("Show my organisation's name with the published question"),
@@ -232,26 +233,26 @@ class AskForm(FlaskForm):
                                                     "supplier or reseller."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     public_text = TextAreaField(_l("Question as published"), validators=[Length(max=2000)],
                                 description=_l("You may reword it, e.g. to remove what identifies the asker. "
                                                "The original wording is kept for the record."))
     answer = TextAreaField(_l("Answer"), validators=[Length(max=10000)],
                            description=_l("Plain text. Published to everyone with the question and mailed to "
-                                          "every follower of the intent."))
+                                          "every follower of the planned tender."))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target_id = SelectField(_l("Duplicate of"))
 
 
-class AlertForm(FlaskForm):
+class AlertForm(Form):
     cpv_prefix = StringField(_l("CPV code or prefix"), validators=[Optional(), Length(max=12)],
                              description=_l("E.g. 302 for all computer equipment, 32250000-0 for mobile phones."))
     buyer_id = SelectField(_l("Buyer"), validators=[Optional()])
 
 
-class FilterForm(Form):
+class FilterForm(RowForm):
     """The list's filters, read from the query string (a GET form: no CSRF token)."""
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])

@@ -45,12 +45,12 @@ def link_intent(intent: Intent, event: Event, actor: User) -> EventIntent:
     """Show the intent on the event's page and the event as an engagement milestone of the intent."""
     if not can_link(intent, event, actor):
         raise NotAllowed(_("Only the organisers of the event, or the buyer's staff for an event their "
-                           "organisation co-hosts, can link an intent to it."))
+                           "organisation co-hosts, can link a planned tender to it."))
     if intent.status == IntentStatus.WITHDRAWN:
-        raise Conflict(_("A withdrawn intent is not presented at events."))
+        raise Conflict(_("A withdrawn planned tender is not presented at events."))
     if db.session.scalar(select(EventIntent.id).where(EventIntent.event_id == event.id,
                                                       EventIntent.intent_id == intent.id)):
-        raise Conflict(_("This intent is already linked to that event."))
+        raise Conflict(_("This planned tender is already linked to that event."))
     link = EventIntent(event=event, intent=intent, linked_by_id=actor.id)
     db.session.add(link)
     record_change(intent, actor, ChangeAction.EVENT_LINKED, [{"field": "event", "old": None, "new": event.title}])

@@ -118,7 +118,7 @@ def edit(intent_id: int):
     intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
     access.require_buyer_staff(intent, current_user)
     if not intent.is_editable:
-        flash(_("This intent can no longer be edited: the tender notice is out or it was withdrawn."), "error")
+        flash(_("This planned tender can no longer be edited: the tender notice is out or it was withdrawn."), "error")
         return redirect(url_for("intents.detail", intent_id=intent.id), 303)
     if request.method == "GET":
         form = IntentForm(formdata=None)
@@ -156,16 +156,16 @@ def manage(intent_id: int):
 page_views(bp, "/intents/<int:intent_id>/{path}", {
     "announce": ("announce", "intents.detail", ButtonForm,
                  lambda intent, _form, _item: services.announce_intent(intent, current_user),
-                 _l("The intent is announced: it is public, and suppliers with matching alerts are told.")),
+                 _l("The planned tender is announced: it is public, and suppliers with matching alerts are told.")),
     "publish_tender": ("tender-published", "intents.detail", TenderPublishedForm,
                        lambda intent, form, _item: services.publish_tender(intent, current_user, form.tender_url.data),
                        _l("The tender is marked published, with the link to its notice."), "tender_form"),
     "awarded": ("awarded", "intents.detail", AwardedForm,
                 lambda intent, form, _item: services.mark_awarded(intent, current_user, form.note.data),
-                _l("The intent is marked awarded."), "awarded_form"),
+                _l("The planned tender is marked awarded."), "awarded_form"),
     "withdraw": ("withdraw", "intents.detail", WithdrawForm,
                  lambda intent, form, _item: services.withdraw_intent(intent, current_user, form.reason.data),
-                 _l("The intent is withdrawn."), "withdraw_form"),
+                 _l("The planned tender is withdrawn."), "withdraw_form"),
     "unlink_event": ("events/<int:link_id>/remove", "intents.manage", ButtonForm,
                      lambda _intent, _form, link: links.unlink_intent(link, current_user),
                      _l("The link is removed."), None, EventIntent),

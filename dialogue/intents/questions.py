@@ -26,9 +26,9 @@ MAX_ANSWER = 10000
 def ask_question(intent: Intent, asker: User, text: str, *, show_organisation: bool = False) -> IntentQuestion:
     """Only on an announced intent (not a draft, a withdrawn intent or a tender already out)."""
     if intent.status == IntentStatus.WITHDRAWN:
-        raise Conflict(_("This intent was withdrawn: it takes no more questions."))
+        raise Conflict(_("This planned tender was withdrawn: it takes no more questions."))
     if intent.status != IntentStatus.ANNOUNCED:
-        raise Conflict(_("Questions are taken while the intent is announced. Once the tender is out, ask "
+        raise Conflict(_("Questions are taken while the planned tender is announced. Once the tender is out, ask "
                          "through the tender's own channel."))
     if not access.can_ask(intent, asker):
         raise NotAllowed(_("Questions are asked by confirmed staff of suppliers, manufacturers and resellers."))
@@ -44,7 +44,8 @@ def ask_question(intent: Intent, asker: User, text: str, *, show_organisation: b
 
 def _require_staff(intent: Intent, actor: User) -> None:
     if not access.is_buyer_staff(intent, actor):
-        raise NotAllowed(_("Only the staff of %(buyer)s answer questions on this intent.", buyer=intent.buyer.name))
+        raise NotAllowed(_("Only the staff of %(buyer)s answer questions on this planned tender.",
+                           buyer=intent.buyer.name))
 
 
 def answer_question(question: IntentQuestion, actor: User, answer: str, *, public_text: str | None = None) -> bool:
@@ -57,7 +58,7 @@ def answer_question(question: IntentQuestion, actor: User, answer: str, *, publi
     if question.status == QuestionStatus.MERGED:
         raise Conflict(_("This question was merged into another: answer that one."))
     if intent.status == IntentStatus.DRAFT:
-        raise Conflict(_("Announce the intent before answering questions on it."))
+        raise Conflict(_("Announce the planned tender before answering questions on it."))
     answer = plain_text(answer, name="answer", required=_("Write the answer."), max_length=MAX_ANSWER)
     if public_text is not None:
         _set_wording(question, public_text)
@@ -90,7 +91,7 @@ def publish_clarification(intent: Intent, actor: User, heading: str, text: str, 
     """
     _require_staff(intent, actor)
     if intent.status == IntentStatus.DRAFT:
-        raise Conflict(_("Announce the intent before publishing anything on it."))
+        raise Conflict(_("Announce the planned tender before publishing anything on it."))
     heading = plain_text(heading, name="heading", required=_("Say where the information was given."),
                          max_length=MAX_QUESTION)
     text = plain_text(text, name="text", required=_("Write the information to publish."), max_length=MAX_ANSWER)
@@ -133,7 +134,7 @@ def merge_question(question: IntentQuestion, target: IntentQuestion, actor: User
     """Mark a duplicate: it is answered with ``target``. Its asker follows the intent and hears the answer."""
     _require_staff(question.intent, actor)
     if target.intent_id != question.intent_id:
-        raise DialogueError(_("Merge questions of the same intent only."), field="target_id")
+        raise DialogueError(_("Merge questions of the same planned tender only."), field="target_id")
     if target.id == question.id:
         raise DialogueError(_("Choose another question to merge into."), field="target_id")
     if target.status == QuestionStatus.MERGED:

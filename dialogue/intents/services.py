@@ -44,8 +44,8 @@ def today() -> dt.date:
 
 def _require_staff(intent: Intent, actor: User) -> None:
     if not access.is_buyer_staff(intent, actor):
-        raise NotAllowed(_("Only the staff of %(buyer)s and its partners in this tender can change this intent.",
-                           buyer=intent.buyer.name))
+        raise NotAllowed(_("Only the staff of %(buyer)s and its partners in this tender can change this planned "
+                           "tender.", buyer=intent.buyer.name))
 
 
 def _require_lead(intent: Intent, actor: User) -> None:
@@ -183,7 +183,7 @@ def update_intent(intent: Intent, actor: User, data: IntentInput, *, on: dt.date
     """
     _require_staff(intent, actor)
     if not intent.is_editable:
-        raise Conflict(_("This intent can no longer be edited: the tender notice is out or it was withdrawn."))
+        raise Conflict(_("This planned tender can no longer be edited: the tender notice is out or it was withdrawn."))
     clean = clean_intent(data, buyer=intent.buyer, today=on or today(),
                          previous_dates=(intent.planned_notice_date, intent.contract_start_date))
     before = snapshot(intent)
@@ -211,13 +211,13 @@ def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -
     """Publish a draft. Its planned dates must still lie ahead; subscribers whose alerts match hear of it."""
     _require_lead(intent, actor)
     if intent.status != IntentStatus.DRAFT:
-        raise Conflict(_("This intent is already public."))
+        raise Conflict(_("This planned tender is already public."))
     day = on or today()
     for name, value in (("planned_notice_date", intent.planned_notice_date),
                         ("contract_start_date", intent.contract_start_date)):
         if value is not None and value < day:
-            raise DialogueError(_("A planned date has passed (%(date)s). Edit the intent and give the dates you "
-                                  "now plan, then announce it.", date=value.isoformat()), field=name)
+            raise DialogueError(_("A planned date has passed (%(date)s). Edit the planned tender and give the dates "
+                                  "you now plan, then announce it.", date=value.isoformat()), field=name)
     intent.status = IntentStatus.ANNOUNCED
     intent.announced_at = utcnow()
     intent.updated_at = intent.announced_at
@@ -230,7 +230,7 @@ def publish_tender(intent: Intent, actor: User, url: str) -> None:
     """The contract notice is out: link to it. Followers get the link."""
     _require_lead(intent, actor)
     if intent.status != IntentStatus.ANNOUNCED:
-        raise Conflict(_("Only an announced intent can move on to a published tender."))
+        raise Conflict(_("Only an announced planned tender can move on to a published tender."))
     message = _("Enter the full address of the contract notice, starting with https://.")
     url = clean_http_url(url, "tender_url", message=message)
     if url is None:
@@ -248,7 +248,7 @@ def publish_tender(intent: Intent, actor: User, url: str) -> None:
 def mark_awarded(intent: Intent, actor: User, note: str | None = None) -> None:
     _require_lead(intent, actor)
     if intent.status not in (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED):
-        raise Conflict(_("Only an announced intent or a published tender can be marked awarded."))
+        raise Conflict(_("Only an announced planned tender or a published tender can be marked awarded."))
     note = plain_text(note, name="note", max_length=2000) or None
     intent.status = IntentStatus.AWARDED
     intent.awarded_at = utcnow()
@@ -261,9 +261,9 @@ def withdraw_intent(intent: Intent, actor: User, reason: str) -> None:
     """Withdraw a public intent, with the reason published. Questions close; followers are told."""
     _require_lead(intent, actor)
     if intent.status not in (IntentStatus.ANNOUNCED, IntentStatus.TENDER_PUBLISHED):
-        raise Conflict(_("Only an announced intent or a published tender can be withdrawn."))
+        raise Conflict(_("Only an announced planned tender or a published tender can be withdrawn."))
     reason = plain_text(reason, name="reason", max_length=2000,
-                        required=_("Say why the intent is withdrawn; suppliers who prepared need to know."))
+                        required=_("Say why the planned tender is withdrawn; suppliers who prepared need to know."))
     intent.status = IntentStatus.WITHDRAWN
     intent.withdrawn_at = utcnow()
     intent.withdrawal_reason = reason
@@ -277,7 +277,7 @@ def delete_draft(intent: Intent, actor: User) -> None:
     """A draft was never public, so it may go without a trace. A public intent is withdrawn instead."""
     _require_lead(intent, actor)
     if intent.status != IntentStatus.DRAFT:
-        raise Conflict(_("A public intent stays on record: withdraw it instead."))
+        raise Conflict(_("A public planned tender stays on record: withdraw it instead."))
     # Not tied to the intent: its entries go with it, this one stays.
     audit_intent(actor, "intent.delete", f"Deleted the draft “{intent.title}”", None, intent_id=intent.id,
            buyer=intent.buyer.name)

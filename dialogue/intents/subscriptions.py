@@ -81,7 +81,7 @@ def follow_intent(user: User, intent: Intent) -> IntentSubscription:
     """Hear of answers, date changes and the tender notice of one public intent."""
     _require_confirmed(user)
     if not intent.is_public:
-        raise Conflict(_("Only a public intent can be followed."))
+        raise Conflict(_("Only a public planned tender can be followed."))
     existing = db.session.scalar(select(IntentSubscription).where(IntentSubscription.user_id == user.id,
                                                                   IntentSubscription.intent_id == intent.id))
     if existing is not None:

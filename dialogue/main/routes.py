@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from dialogue.core.cache import public_page
 from dialogue.main import bp
+from dialogue.main.language_routes import offered_languages
 
 # Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
 NAV_ITEMS = [
@@ -20,7 +21,7 @@ def navigation():
     def nav_items():
         return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
 
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "offered_languages": offered_languages}
 
 
 @bp.get("/")
@@ -39,6 +40,12 @@ def home():
 @bp.get("/accessibility")
 def accessibility():
     return render_template("main/accessibility.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for this address whatever the page's own icon link says."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/healthz")

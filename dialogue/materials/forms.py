@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Length, Optional
 
-from dialogue.core.forms import choices
+from dialogue.core.forms import Form, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.models import MaterialVisibility
 
@@ -29,7 +28,7 @@ INTENT_VISIBILITY_LABELS = {
 }
 
 
-class _Metadata(FlaskForm):
+class _Metadata(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)],
                         description=_l("For example “Helsinki ICT plan 2026”. Left empty, the file name is used."))
     description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=5000)])
@@ -42,7 +41,7 @@ class _Metadata(FlaskForm):
         self.visibility.label.text = _l("Who may see it")
 
 
-class _Content(FlaskForm):
+class _Content(Form):
     file = FileField(_l("File"))
     link = URLField(_l("Or a link instead of a file"), validators=[Optional(), HttpUrl(max_length=1000)],
                     description=_l("For example a video or a page on your own site. Starts with https://."))
@@ -66,5 +65,5 @@ class EditForm(_Metadata):
     pass
 
 
-class RemindForm(FlaskForm):
+class RemindForm(Form):
     session_id = HiddenField()

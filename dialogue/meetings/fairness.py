@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import pgettext
 from sqlalchemy import and_, case, func, or_, select
 
 from dialogue.extensions import db
@@ -171,7 +172,9 @@ def fairness(event: Event, *, now: dt.datetime | None = None) -> Fairness:
 
 def headings() -> list[str]:
     return [str(_("Buyer organisation")), str(_("Breakdown")), str(_("Group")), str(_("Requests received")),
-            str(_("Accepted")), str(_("Declined")), str(_("Expired")), str(_("Withdrawn")), str(_("Pending")),
+            str(pgettext("meeting requests", "Accepted")), str(pgettext("meeting requests", "Declined")),
+            str(pgettext("meeting requests", "Expired")), str(pgettext("meeting requests", "Withdrawn")),
+            str(pgettext("meeting requests", "Pending")),
             str(_("Acceptance rate (%)")), str(_("Meetings held")), str(_("Meetings scheduled")),
             str(_("Minutes recorded")), str(_("Minutes missing"))]
 

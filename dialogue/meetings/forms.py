@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from dialogue.core.forms import DateField, IntegerField, MultiCheckboxField, choices
+from dialogue.core.forms import DateField, Form, IntegerField, MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import HttpUrl
 from dialogue.models import LocationKind, MeetingMode
@@ -19,7 +18,7 @@ from dialogue.models import LocationKind, MeetingMode
 PRIORITY_LABELS = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low")), (0, _l("Only if there is room"))]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     mode = RadioField(_l("How meetings are arranged"), choices=choices(MeetingMode.labels().items()),
                       validators=[InputRequired(message=_l("Choose how meetings are arranged."))])
     slot_minutes = IntegerField(_l("Slot length (minutes)"), validators=[InputRequired(), NumberRange(5, 240)])
@@ -46,13 +45,13 @@ class SettingsForm(FlaskForm):
                                                        "{code} becomes each meeting's own secret code."))
 
 
-class BlockForm(FlaskForm):
+class BlockForm(Form):
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter the day."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter the start time."))])
     end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter the end time."))])
 
 
-class LocationForm(FlaskForm):
+class LocationForm(Form):
     label = StringField(_l("Name"), default="Table", validators=[DataRequired(), Length(max=90)],
                         description=_l("With a number above 1, places are numbered: Table 1, Table 2, ..."))
     count = IntegerField(_l("How many"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
@@ -61,7 +60,7 @@ class LocationForm(FlaskForm):
                                                     (LocationKind.ROOM.value, _l("Room"))]))
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     intent = SelectField(_l("Planned tender to discuss"), validate_choice=False)
     topic = StringField(_l("Or a general topic"), validators=[Optional(), Length(max=300)],
                         description=_l("Needed when no planned tender is chosen."))
@@ -73,22 +72,22 @@ class RequestForm(FlaskForm):
                            choices=choices(PRIORITY_LABELS[:3]))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     slot = RadioField(_l("Time"), coerce=bounded_int, validate_choice=False,
                       validators=[InputRequired(message=_l("Choose a time."))])
     buyers = MultiCheckboxField(_l("Buyers who attend besides you"), coerce=bounded_int, validate_choice=False,
                                 description=_l("Colleagues or co-host buyers registered for the event."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
-class PriorityForm(FlaskForm):
+class PriorityForm(Form):
     priority = SelectField(_l("Priority"), coerce=bounded_int, choices=choices(PRIORITY_LABELS))
 
 
-class BookForm(FlaskForm):
+class BookForm(Form):
     slot = RadioField(_l("Free time"), coerce=bounded_int, validate_choice=False,
                       validators=[InputRequired(message=_l("Choose a time."))])
     intent = SelectField(_l("Planned tender to discuss"), validate_choice=False)
@@ -96,37 +95,37 @@ class BookForm(FlaskForm):
     agenda = TextAreaField(_l("Short agenda"), validators=[Optional(), Length(max=2000)])
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     slots = MultiCheckboxField(_l("Times you are free for meetings"), coerce=bounded_int, validate_choice=False)
     intents = MultiCheckboxField(_l("Planned tenders you want to discuss"), coerce=bounded_int, validate_choice=False)
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(Form):
     # Own ids: the meeting page also holds the cancel form (a note) and the organisers' move form (a slot).
     slot = SelectField(_l("New time"), id="reschedule-slot", coerce=bounded_int, validate_choice=False)
     note = TextAreaField(_l("Note (optional)"), id="reschedule-note", validators=[Optional(), Length(max=1000)])
 
 
-class AddPersonForm(FlaskForm):
+class AddPersonForm(Form):
     person = SelectField(_l("Person"), coerce=bounded_int, validate_choice=False)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     slot = SelectField(_l("Time"), id="move-slot", coerce=bounded_int, validate_choice=False)
     location = SelectField(_l("Table or room"), id="move-location", coerce=bounded_int, validate_choice=False,
                            description=_l("Keep it on “any free” to let the system choose."))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     url = URLField(_l("Room link"), validators=[Optional(), HttpUrl(message=_l("Enter a full address such as "
                                                                                 "https://meet.example.org/room."))])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     time_limit = IntegerField(_l("Time limit (seconds)"), default=30, validators=[InputRequired(), NumberRange(1, 600)])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(message=_l("Write a short summary of the "
                                                                               "meeting.")), Length(max=2000)],
                             description=_l("For the buyer's record: who said what, in a few lines. The supplier "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from dialogue.core.actions import page_views, perform
@@ -64,7 +65,8 @@ def setup_page(slug: str):
 page_views(bp, "/events/<slug>/meetings/{path}", {
     "add_block": ("blocks", "#blocks", BlockForm,
                   lambda event, form, _item: setup.add_block(event, form.day.data, form.start.data, form.end.data),
-                  lambda block: _("Meeting block added with %(n)s slots.", n=len(block.slots)), "block_form"),
+                  lambda block: ngettext("Meeting block added with %(num)s slot.",
+                                         "Meeting block added with %(num)s slots.", len(block.slots)), "block_form"),
     "delete_block": ("blocks/<int:block_id>/delete", "#blocks", ButtonForm,
                      lambda event, _form, block: setup.delete_block(event, block, actor=current_user),
                      _l("Meeting block removed."), None, MeetingBlock),
@@ -170,7 +172,8 @@ def publish(slug: str):
     event = organiser_event_or_404(slug)
     return perform(lambda: scheduling.publish(event, current_user),
                    to=url_for("meetings.manage", slug=slug),
-                   success=lambda count: _("%(n)s meetings published; invitations are on their way.", n=count),
+                   success=lambda count: ngettext("%(num)s meeting published; its invitations are on their way.",
+                                                  "%(num)s meetings published; invitations are on their way.", count),
                    form=ButtonForm(), back=url_for("meetings.preview", slug=slug))
 
 

@@ -150,3 +150,6 @@ from dialogue.models.invitation_list import EventInvitee, InviteeSource, Invitee
 from dialogue.models.series import Series, SeriesFollower, SeriesOwner  # noqa: E402
 
 __all__ += ["Series", "SeriesFollower", "SeriesOwner", "EventInvitee", "InviteeSource", "InviteeStatus"]
+from dialogue.models.texts import EventText, IntentText, SessionText  # noqa: E402
+
+__all__ += ["EventText", "IntentText", "SessionText"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,7 +31,7 @@ class InviteeStatus(LabelledEnum):
 
 
 InviteeStatus.give_labels(NOT_SENT=_l("Not sent yet"), NO_ANSWER=_l("No answer"), REGISTERED=_l("Registered"),
-                          DECLINED=_l("Declined"))
+                          DECLINED=_p("event invitation", "Declined"))
 
 
 class EventInvitee(Base):

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -49,12 +50,18 @@ class LocationKind(enum.StrEnum):
     ROOM = "room"
 
 
-class RequestStatus(enum.StrEnum):
+class RequestStatus(LabelledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+
+
+# "Declined" of a meeting request and of an event invitation may be different words in a language.
+RequestStatus.give_labels(PENDING=_p("meeting request", "pending"), ACCEPTED=_p("meeting request", "accepted"),
+                          DECLINED=_p("meeting request", "declined"), EXPIRED=_p("meeting request", "expired"),
+                          WITHDRAWN=_p("meeting request", "withdrawn"))
 
 
 OPEN_REQUEST_STATES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from dialogue.core.countries import country_choices
-from dialogue.core.forms import DateField, choices
+from dialogue.core.forms import DateField, Form, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.validation import parse_code_list
 from dialogue.models import ElectronicsWatchStatus, FieldVisibility, LabelScheme, MemberRole, OrganisationKind
@@ -23,20 +22,20 @@ from dialogue.organisations.profiles import ProfileInput
 ROLE_CHOICES = [(MemberRole.MEMBER.value, _l("Member")), (MemberRole.ADMIN.value, _l("Administrator"))]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("Colleague's email address"),
                        validators=[DataRequired(message=_l("Enter an email address.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
 
 SME_CHOICES = [("", _l("Not stated")), ("yes", _l("Yes, an SME")), ("no", _l("No, a large enterprise"))]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     description = TextAreaField(_l("About the organisation"), validators=[Length(max=5000)],
                                 description=_l("Markdown: **bold**, lists and links work."))
     offering = TextAreaField(_l("Products and services"), validators=[Length(max=5000)])
@@ -93,7 +92,7 @@ class ProfileForm(FlaskForm):
         self.contact_visibility.data = profile.contact_visibility.value
 
 
-class LabelForm(FlaskForm):
+class LabelForm(Form):
     scheme = SelectField(_l("Label"), choices=choices((s.value, s.label) for s in LabelScheme))
     name = StringField(_l("Name of the label (for another label)"), validators=[Length(max=200)])
     level = StringField(_l("Generation, tier or criteria"), validators=[Length(max=40)],
@@ -106,7 +105,7 @@ class LabelForm(FlaskForm):
     file = FileField(_l("Or upload the certificate"), description=_l("PDF, PNG or JPEG."))
 
 
-class DirectoryForm(FlaskForm):
+class DirectoryForm(Form):
     """Sent by GET: filtering changes nothing."""
 
     class Meta:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from dialogue.core.forms import DateField, DateTimeLocalField, choices
+from dialogue.core.forms import DateField, DateTimeLocalField, Form, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.models import ReadinessChoice, ReadinessCriterion
 from dialogue.readiness.services import AnswerInput, field_name
@@ -14,14 +13,14 @@ from dialogue.readiness.services import AnswerInput, field_name
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, e.g. 2027-06-30.")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     intro = TextAreaField(_l("Introduction for suppliers"), validators=[Optional(), Length(max=5000)],
                           description=_l("What you want to learn from the market, and how you will use it."))
     closes_at = DateTimeLocalField(_l("Answers close"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Give the date and time answers close."))])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     title = StringField(_l("Criterion"), validators=[DataRequired(_l("Give the criterion a title.")),
                                                      Length(max=200)])
     text = TextAreaField(_l("What exactly you ask"), validators=[Optional(), Length(max=2000)])
@@ -30,10 +29,10 @@ class CriterionForm(FlaskForm):
 ANSWER_CHOICES = [("", _l("No answer"))] + [(c.value, c.label) for c in ReadinessChoice]
 
 
-def answer_form(criteria: list[ReadinessCriterion]) -> type[FlaskForm]:
+def answer_form(criteria: list[ReadinessCriterion]) -> type[Form]:
     """A form with one group of fields per criterion (``c12_choice``, ``c12_by_date``, ...)."""
 
-    class AnswerForm(FlaskForm):
+    class AnswerForm(Form):
         def rows(self) -> list[AnswerInput]:
             found = []
             for c in criteria:
@@ -62,7 +61,7 @@ def answer_form(criteria: list[ReadinessCriterion]) -> type[FlaskForm]:
     return AnswerForm
 
 
-def filled_answer_form(criteria: list[ReadinessCriterion], answers: dict, **kwargs) -> FlaskForm:
+def filled_answer_form(criteria: list[ReadinessCriterion], answers: dict, **kwargs) -> Form:
     """The form, showing the organisation's saved answers where the request sent none."""
     data = {}
     for c in criteria:

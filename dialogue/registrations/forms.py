@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from dialogue.core.forms import MultiCheckboxField, choices
+from dialogue.core.forms import Form, MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
 from dialogue.models import Attendance, ParticipantRole, QuestionKind, RegistrationQuestion, RegistrationState
 
@@ -23,7 +22,7 @@ def state_choices():
     return choices((state.value, state.label) for state in RegistrationState)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """Step one of registering: the role decides which questions follow. Sent by GET."""
 
     class Meta:
@@ -38,7 +37,7 @@ class RoleForm(FlaskForm):
         self.role.choices = role_choices(roles)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     role = HiddenField()
     attendance = RadioField(_l("You take part"), validate_choice=False,
                             validators=[InputRequired(message=_l("Choose in person or online."))],
@@ -74,7 +73,7 @@ def registration_form(questions: list[RegistrationQuestion], *args, hybrid: bool
     return form
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     attendance = RadioField(_l("You take part"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
@@ -82,15 +81,15 @@ class AttendanceForm(FlaskForm):
         self.attendance.choices = attendance_choices()
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     consent = HiddenField(validators=[DataRequired()])
 
 
-class OrganiserCancelForm(FlaskForm):
+class OrganiserCancelForm(Form):
     reason = TextAreaField(_l("Reason, sent to the person"), validators=[Length(max=2000)])
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField(_l("Role"))
     reason = TextAreaField(_l("Reason, shown to the person"),
                            validators=[DataRequired(message=_l("Give the reason: the person sees it with their "
@@ -101,7 +100,7 @@ class ChangeRoleForm(FlaskForm):
         self.role.choices = role_choices()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     registration_ids = SelectMultipleField(_l("Registrations"), coerce=bounded_int, validate_choice=False)
     action = SelectField(_l("Decision"))
     reason = TextAreaField(_l("Reason, sent to each person"), validators=[Length(max=2000)],
@@ -113,7 +112,7 @@ class DecisionForm(FlaskForm):
         self.action.choices = choices([("approve", _l("Approve")), ("reject", _l("Reject"))])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     text = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
                                                    Length(max=500)])
     kind = SelectField(_l("Kind of answer"))
@@ -132,7 +131,7 @@ class QuestionForm(FlaskForm):
                                     [(role.value, role.plural) for role in ParticipantRole])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     roles = MultiCheckboxField(_l("Roles"), description=_l("None ticked: every role."))
     states = MultiCheckboxField(_l("Registration states"), description=_l("None ticked: confirmed only."))
     checked_in = SelectField(_l("Checked in"))
@@ -149,7 +148,7 @@ class MessageForm(FlaskForm):
                                            ("no", _l("Only those not checked in"))])
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     code = StringField(_l("Ticket code"), validators=[DataRequired(message=_l("Scan or type the ticket code.")),
                                                       Length(max=500)],
                        description=_l("Scan the QR code into this field, or type the code under it."))

@@ -1,16 +1,15 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from dialogue.core.forms import DateTimeLocalField, FloatField, MultiCheckboxField, choices
+from dialogue.core.forms import DateTimeLocalField, FloatField, Form, MultiCheckboxField, choices
 from dialogue.models import ParticipantRole, SurveyAudience, SurveyQuestionKind
 from dialogue.surveys.services import list_surveys
 from dialogue.surveys.starters import STARTERS
 
 
-class CreateSurveyForm(FlaskForm):
+class CreateSurveyForm(Form):
     starter = RadioField(_l("Start from"), default="market_dialogue", validators=[Optional()])
     title = StringField(_l("Title"), validators=[Length(max=200)],
                         description=_l("Leave empty to use the template's title."))
@@ -24,7 +23,7 @@ class CreateSurveyForm(FlaskForm):
                                        + [(key, spec["label"]) for key, spec in STARTERS.items()])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the survey a title.")),
                                                  Length(max=200)])
     intro = TextAreaField(_l("Introduction"), validators=[Length(max=5000)],
@@ -51,14 +50,14 @@ class SettingsForm(FlaskForm):
         self.roles.choices = choices((r.value, r.plural) for r in ParticipantRole)
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     # Own ids: the survey builder shows this form next to the settings form, which has a title too.
     title = StringField(_l("Section title"), id="section-title",
                         validators=[DataRequired(message=_l("Give the section a title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), id="section-description", validators=[Length(max=2000)])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     section = SelectField(_l("Section"))
     kind = SelectField(_l("Type of answer"))
     text = StringField(_l("Question"), validators=[DataRequired(message=_l("Write the question.")),

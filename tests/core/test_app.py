@@ -103,3 +103,24 @@ def test_public_pages_have_landmarks_and_a_skip_link(client, url):
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html and "<header" in html and "<footer" in html and 'aria-label="Main"' in html
     assert "<script>" not in html and " onclick=" not in html
+
+
+def test_the_site_icon_is_served_where_browsers_look_for_it(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_a_page_with_many_forms_repeats_no_id(client, auth, make_user, make_event):
+    import re
+    from collections import Counter
+
+    organiser = make_user()
+    event = make_event(organiser=organiser)
+    auth.login(organiser)
+    page = client.get(f"/events/{event.slug}/manage").get_data(as_text=True)
+    assert page.count('name="csrf_token"') > 4
+    repeated = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', page)).items() if n > 1]
+    assert not repeated, repeated

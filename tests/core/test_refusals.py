@@ -115,9 +115,9 @@ CASES = [
          lambda w: {"reason": "Budget cut"}, 404, NOT_FOUND),
     # KNOWN below: the intent page does not show the status forms' errors
     Case("intents", "form", "organiser", lambda w: f"/intents/{w.draft.id}/tender-published",
-         lambda w: {"tender_url": "https://example.org/notice"}, 409, "Only an announced intent can move on"),
+         lambda w: {"tender_url": "https://example.org/notice"}, 409, "Only an announced planned tender can move on"),
     Case("intents", "button", "organiser", lambda w: f"/intents/{w.announced.id}/delete",
-         None, 303, "A public intent stays on record"),
+         None, 303, "A public planned tender stays on record"),
     # materials
     Case("materials", "not-allowed", "outsider", lambda w: f"/materials/{w.material.id}/edit",
          lambda w: {"title": "Mine now", "language": "en", "visibility": "public"}, 403, FORBIDDEN),

@@ -167,7 +167,7 @@ def test_supplier_signs_up_registers_asks_and_gets_a_meeting(page, other_page, s
     page.get_by_label("Your question").fill("Which share of the phones may be refurbished?")
     page.get_by_role("button", name="Send the question").click()
     page.get_by_role("status").filter(has_text="Your question is sent").wait_for()
-    page.get_by_role("button", name="Follow this intent").click()
+    page.get_by_role("button", name="Follow this planned tender").click()
     page.get_by_role("button", name="Stop following").wait_for()
 
     page.get_by_role("link", name="Events", exact=True).click()

@@ -72,3 +72,12 @@ def test_dates_follow_the_locale(app):
         with force_locale("sv"):
             swedish = format_date(day, "long")
     assert "lokakuuta" in finnish and "oktober" in swedish
+
+
+def test_every_offered_language_has_a_complete_catalogue(app):
+    """The header offers every configured language; each must be one the catalogue test checks."""
+    offered = set(app.config["LANGUAGES"]) - {"en"}
+    assert offered <= set(catalogues.LOCALES), \
+        f"offered without a catalogue: {sorted(offered - set(catalogues.LOCALES))}"
+    for locale in offered:
+        assert catalogues.po_path(locale).with_suffix(".mo").exists(), f"no compiled catalogue for {locale}"

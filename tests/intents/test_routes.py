@@ -377,7 +377,7 @@ def test_follow_and_unfollow(client, auth, announced, supplier):
     assert client.post(f"/intents/{intent.id}/follow").status_code == 303
     assert "Stop following" in client.get(f"/intents/{intent.id}").get_data(as_text=True)
     assert client.post(f"/intents/{intent.id}/unfollow").status_code == 303
-    assert "Follow this intent" in client.get(f"/intents/{intent.id}").get_data(as_text=True)
+    assert "Follow this planned tender" in client.get(f"/intents/{intent.id}").get_data(as_text=True)
 
 
 def test_unsubscribe_by_link_and_button_and_by_rfc8058_post(client, supplier):

@@ -137,7 +137,7 @@ def test_schedule_command_and_page(world, runner, client, auth):
     assert "placed 3 of 3 requests" in result.output and "proven upper bound" in result.output
     auth.login(w.organiser)
     page = client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
-    assert "Proven upper bound" in page and "Gap to the bound" in page
+    assert "Best score any schedule could reach" in page and "Distance from the best possible" in page
     response = client.post(f"/events/{w.event.slug}/meetings/schedule", data={"time_limit": "2"})
     assert response.status_code == 303
     run = scheduling.latest_run(w.event)

@@ -1,0 +1,47 @@
+"""Texts of an event, its agenda and a planned tender in further languages.
+
+The columns of ``events``, ``agenda_sessions`` and ``intents`` hold the text as first given; a row here
+gives the same field in another language. A reader gets the text in their language where one is
+given, else the first given (``dialogue.i18n.texts``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dialogue.models.base import Base
+
+
+class EventText(Base):
+    __tablename__ = "event_texts"
+    __table_args__ = (UniqueConstraint("event_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class SessionText(Base):
+    __tablename__ = "agenda_session_texts"
+    __table_args__ = (UniqueConstraint("session_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class IntentText(Base):
+    __tablename__ = "intent_texts"
+    __table_args__ = (UniqueConstraint("intent_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
