@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parent.parent
 ROOT = PACKAGE.parent
 TRANSLATIONS = PACKAGE / "translations"
-LOCALES = ("fi", "sv", "da")
+LOCALES = ("fi", "sv", "da", "nb")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_pgettext": ((1, "c"), 2),
             "_p": ((1, "c"), 2)}
