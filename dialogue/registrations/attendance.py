@@ -2,10 +2,11 @@
 
 The rule is kept simple: a confirmed participant switches only into a way of taking part that has
 a place left, and otherwise keeps the place they hold (they are told no place is left; they may
-try again once one is free). Someone on a waiting list moves to the other waiting list, keeping
-the time they registered, so they stand where their arrival puts them; someone waiting for the
-organisers' approval just changes the choice. A place freed by a switch goes to the first person
-waiting for that way of taking part, under the same lock on the event as every change of places.
+try again once one is free); someone checked in at the door stays in person. Someone on a waiting
+list moves to the other waiting list, keeping the time they registered, so they stand where their
+arrival puts them; someone waiting for the organisers' approval just changes the choice. A place
+freed by a switch goes to the first person waiting for that way of taking part, under the same lock
+on the event as every change of places.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def switch_attendance(registration: Registration, attendance: Attendance | str, 
     if attendance == old:
         raise DialogueError(_("You already take part %(how)s.", how=str(attendance.label).lower()),
                             field="attendance")
+    if attendance == Attendance.ONLINE and registration.checked_in_at is not None:
+        # Checked in at the door, they are in the room: an online place would count them twice.
+        raise Conflict(_("You are checked in at the door, so you take part in person."), field="attendance")
     if registration.state == RegistrationState.CONFIRMED and places(event).mode_full(attendance):
         raise Conflict(_("No %(how)s place is left. You keep your %(old)s place.",
                          how=str(attendance.label).lower(), old=str(old.label).lower()), field="attendance")

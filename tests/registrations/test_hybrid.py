@@ -141,6 +141,18 @@ def test_the_door_refuses_those_online_and_both_get_the_link(client, hybrid, per
     assert "does not admit at the door" in client.get(f"/tickets/{remote.ticket_token}").get_data(as_text=True)
 
 
+def test_once_checked_in_a_participant_stays_in_person(hybrid, person, organiser):
+    event = hybrid(capacity=5, online_capacity=5)
+    there = register(event, person(), IN)
+    door.check_in(event, there, organiser)
+    db.session.commit()
+    for actor in (there.user, organiser):
+        with pytest.raises(Conflict, match="checked in at the door"):
+            switch_attendance(there, ONLINE, actor)
+        db.session.rollback()
+    assert db.session.get(Registration, there.id).attendance == IN
+
+
 def test_organisers_count_and_filter_by_way_and_the_event_page_shows_places(client, auth, hybrid, person,
                                                                             organiser):
     event = hybrid(capacity=3, online_capacity=1)
