@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dialogue.audit.services import record_action
@@ -45,8 +46,9 @@ from dialogue.models import (
 
 # Languages an event can be held in: the Nordic buyers' languages first, then others met at EU events.
 LANGUAGES = {
-    "en": "English", "fi": "Finnish", "sv": "Swedish", "da": "Danish", "nb": "Norwegian (Bokmål)",
-    "nl": "Dutch", "de": "German", "fr": "French", "es": "Spanish", "ca": "Catalan", "it": "Italian",
+    "en": _l("English"), "fi": _l("Finnish"), "sv": _l("Swedish"), "da": _l("Danish"), "nb": _l("Norwegian"),
+    "nl": _l("Dutch"), "de": _l("German"), "fr": _l("French"), "es": _l("Spanish"), "ca": _l("Catalan"),
+    "it": _l("Italian"),
 }
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths under /events/ that belong to pages, not to events.

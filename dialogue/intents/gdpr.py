@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
@@ -64,5 +65,5 @@ def _withdrawn(cutoff: dt.datetime):
 
 
 RETENTION = [retention_rule("RETENTION_WITHDRAWN_ALERTS_DAYS", 365,
-                            "Alerts for planned tenders that the person unsubscribed from, with the record of "
-                            "their consent, are deleted.", IntentSubscription, _withdrawn)]
+                            _l("Alerts for planned tenders that the person unsubscribed from, with the record of "
+                               "their consent, are deleted."), IntentSubscription, _withdrawn)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from dialogue.extensions import db
@@ -55,5 +56,5 @@ def _apply(cutoff: dt.datetime) -> int:
 
 
 RETENTION = [RetentionRule("RETENTION_INVITEES_DAYS", 730,
-                           "Names and addresses on an event's invitation list are removed this long after the "
-                           "event; the record keeps the organisation and the answer.", _count, _apply)]
+                           _l("Names and addresses on an event's invitation list are removed this long after the "
+                              "event; the record keeps the organisation and the answer."), _count, _apply)]

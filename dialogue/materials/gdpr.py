@@ -8,6 +8,7 @@ organisation that added it, without the person.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -55,5 +56,5 @@ def erase(user: User) -> None:
 
 
 RETENTION = [retention_rule("RETENTION_MATERIAL_DOWNLOADS_DAYS", 730,
-                            "The log of material downloads (counted per organisation, never per person) is "
-                            "deleted.", MaterialDownload, lambda cutoff: MaterialDownload.downloaded_at < cutoff)]
+                            _l("The log of material downloads (counted per organisation, never per person) is "
+                               "deleted."), MaterialDownload, lambda cutoff: MaterialDownload.downloaded_at < cutoff)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -110,6 +111,6 @@ def _unused(cutoff: dt.datetime):
 
 
 RETENTION = [retention_rule("RETENTION_CALENDAR_FEED_DAYS", 180,
-                            "Personal calendar feed addresses not used for this long stop working and are "
-                            "deleted.", CalendarFeedToken, _unused)]
+                            _l("Personal calendar feed addresses not used for this long stop working and are "
+                               "deleted."), CalendarFeedToken, _unused)]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -77,6 +78,6 @@ def _old_answers(cutoff: dt.datetime):
 
 RETENTION = [retention_rule(
     "RETENTION_REGISTRATION_ANSWERS_DAYS", 730,
-    "Answers to an event's registration questions are deleted this long after the event ends; who "
-    "registered (by organisation and role) and who attended stay as the procurement record.",
+    _l("Answers to an event's registration questions are deleted this long after the event ends; who "
+       "registered (by organisation and role) and who attended stay as the procurement record."),
     RegistrationAnswer, _old_answers)]

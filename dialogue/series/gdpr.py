@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
 from dialogue.extensions import db
@@ -53,8 +54,8 @@ def _rule(condition):
 
 RETENTION = [
     RetentionRule("RETENTION_UNCONFIRMED_SERIES_FOLLOWS_DAYS", 30,
-                  "Addresses given to follow a series and never confirmed are deleted.", *_rule(_unconfirmed)),
+                  _l("Addresses given to follow a series and never confirmed are deleted."), *_rule(_unconfirmed)),
     RetentionRule("RETENTION_WITHDRAWN_SERIES_FOLLOWS_DAYS", 365,
-                  "Follows of a series that the person unsubscribed from, with the record of their consent, are "
-                  "deleted.", *_rule(_withdrawn)),
+                  _l("Follows of a series that the person unsubscribed from, with the record of their consent, are "
+                     "deleted."), *_rule(_withdrawn)),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -53,6 +54,6 @@ def _expired_links(cutoff: dt.datetime):
 
 
 RETENTION = [retention_rule("RETENTION_SURVEY_LINKS_DAYS", 90,
-                            "Personal survey links stop working this long after the survey closes; who was "
-                            "invited and whether they answered stay for the response rate.",
+                            _l("Personal survey links stop working this long after the survey closes; who was "
+                               "invited and whether they answered stay for the response rate."),
                             SurveyInvitation, _expired_links, clear={"token": None})]
