@@ -1,4 +1,5 @@
-"""Translations: English is the source; Finnish and Swedish catalogues ship compiled in the package.
+"""Translations: English is the source; Finnish, Swedish, Danish and Norwegian Bokmål catalogues ship
+compiled in the package.
 
 ``flask --app wsgi translations update`` extracts every message from the code and templates and
 merges it into the catalogues; ``translations compile`` writes the .mo files the app loads.

@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 
 from dialogue.i18n import catalogues
 
-translations_cli = AppGroup("translations", help="Finnish and Swedish catalogues.")
+translations_cli = AppGroup("translations", help="The Finnish, Swedish, Danish and Norwegian Bokmål catalogues.")
 
 
 @translations_cli.command("update")

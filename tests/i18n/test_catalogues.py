@@ -1,4 +1,5 @@
-"""Finnish and Swedish are complete: every message in code and templates has a translation."""
+"""Every catalogue is complete: every message in code and templates has a translation, in each language
+the header offers."""
 
 import re
 
