@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from dialogue.core.actions import found_or_404
 from dialogue.extensions import db
 from dialogue.models import BuyerGroup, GroupMember, MemberRole, OrganisationKind, User
 
@@ -65,8 +65,5 @@ def can_create_group(user: User | None) -> bool:
 
 
 def get_group_or_404(slug: str) -> BuyerGroup:
-    group = db.session.scalar(select(BuyerGroup).where(BuyerGroup.slug == slug).options(
-        selectinload(BuyerGroup.members).joinedload(GroupMember.organisation)))
-    if group is None:
-        abort(404)
-    return group
+    return found_or_404(db.session.scalar(select(BuyerGroup).where(BuyerGroup.slug == slug).options(
+        selectinload(BuyerGroup.members).joinedload(GroupMember.organisation))))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import page_view, perform
+from dialogue.core.actions import child_or_404, found_or_404, page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks
 from dialogue.events.access import organiser_event_or_404
@@ -76,23 +76,20 @@ MAILINGS = {
 @login_required
 def mail(slug: str, what: str):
     event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     service, told = MAILINGS[what]
-    return perform(lambda: service(event, current_user), to=_here(event), success=told)
+    return perform(lambda: service(event, current_user), form=ButtonForm(), to=_here(event), success=told)
 
 
 @bp.post("/events/<slug>/invitations/<int:invitee_id>/remove")
 @login_required
 def remove(slug: str, invitee_id: int):
     event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    invitee = db.session.get(EventInvitee, invitee_id)
-    if invitee is None or invitee.event_id != event.id:
-        abort(404)
-    return perform(lambda: services.remove_invitee(event, invitee, current_user), to=_here(event),
-                   success=_("Removed from the list."))
+
+    def action():
+        invitee = child_or_404(EventInvitee, invitee_id, event_id=event.id)
+        return services.remove_invitee(event, invitee, current_user)
+
+    return perform(action, form=ButtonForm(), to=_here(event), success=_("Removed from the list."))
 
 
 @bp.get("/events/<slug>/invitations.csv")
@@ -110,10 +107,7 @@ def export(slug: str):
 
 
 def _invitee_or_404(token: str) -> EventInvitee:
-    invitee = queries.invitee_for_token(token)
-    if invitee is None:
-        abort(404, _("This invitation link is not valid."))
-    return invitee
+    return found_or_404(queries.invitee_for_token(token), _("This invitation link is not valid."))
 
 
 @bp.get("/invited/<token>")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import page_view, perform
+from dialogue.core.actions import found_or_404, page_view, perform
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
@@ -25,8 +25,12 @@ def _form(form: AttachForm | None = None) -> AttachForm:
     return form
 
 
+def _series_of(event: Event) -> Series | None:
+    return db.session.get(Series, event.series_id) if event.series_id else None
+
+
 def _page(event: Event, form: AttachForm | None = None):
-    series = db.session.get(Series, event.series_id) if event.series_id else None
+    series = _series_of(event)
     manager = series is not None and can_manage(series, current_user)
     earlier = services.earlier_events(series, event) if series else []
     people = services.earlier_participants(series, event) if manager else []
@@ -50,9 +54,7 @@ def attach(slug: str):
     form = _form(AttachForm())
 
     def action():
-        series = db.session.get(Series, int(form.series_id.data))
-        if series is None:
-            abort(404)
+        series = found_or_404(db.session.get(Series, int(form.series_id.data)))
         return services.attach_event(series, event, current_user)
 
     return perform(action, form=form, page=lambda: _page(event, form), to=_here(event),
@@ -64,9 +66,7 @@ def attach(slug: str):
 @login_required
 def detach(slug: str):
     event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: services.detach_event(event, current_user), to=_here(event),
+    return perform(lambda: services.detach_event(event, current_user), form=ButtonForm(), to=_here(event),
                    success=_("The event is no longer in a series."))
 
 
@@ -74,13 +74,12 @@ def detach(slug: str):
 @login_required
 def invite_earlier(slug: str):
     event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    series = db.session.get(Series, event.series_id) if event.series_id else None
-    if series is None:
-        abort(404)
-    return perform(lambda: services.invite_earlier_participants(series, event, current_user),
-                   to=url_for("invitations.manage", slug=event.slug),
+
+    def action():
+        series = found_or_404(_series_of(event))
+        return services.invite_earlier_participants(series, event, current_user)
+
+    return perform(action, form=ButtonForm(), to=url_for("invitations.manage", slug=event.slug),
                    back=_here(event),
                    success=lambda n: ngettext("%(num)s invitation is on its way.",
                                               "%(num)s invitations are on their way.", n))
