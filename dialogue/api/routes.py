@@ -149,13 +149,10 @@ def organisation(slug: str):
     return cached_json(serializers.organisation(org, load_profile(org.id)))
 
 
-
 @bp.get("/groups")
 @limiter.limit("120 per minute")
 def groups():
-    page, per_page = page_args()
-    rows, total = queries.groups(page, per_page)
-    return cached_json(paginated("api.groups", [serializers.group_summary(g) for g in rows], total, page, per_page))
+    return _listing("api.groups", queries.groups, serializers.group_summary)
 
 
 @bp.get("/groups/<slug>")
