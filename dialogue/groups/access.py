@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -67,3 +70,19 @@ def can_create_group(user: User | None) -> bool:
 def get_group_or_404(slug: str) -> BuyerGroup:
     return found_or_404(db.session.scalar(select(BuyerGroup).where(BuyerGroup.slug == slug).options(
         selectinload(BuyerGroup.members).joinedload(GroupMember.organisation))))
+
+
+def manager_group_or_404(slug: str) -> BuyerGroup:
+    """The group of a managers' page: 404 if there is none, 403 for anyone who does not manage it."""
+    group = get_group_or_404(slug)
+    if not can_manage(group, current_user):
+        abort(403, _("Only admins of the group's member organisations can do this."))
+    return group
+
+
+def coordinator_group_or_404(slug: str) -> BuyerGroup:
+    """The group of a coordinators' page: 404 if there is none, 403 for anyone who does not coordinate it."""
+    group = get_group_or_404(slug)
+    if not is_coordinator(group, current_user):
+        abort(403, _("Only the group's coordinators can do this."))
+    return group

@@ -52,13 +52,6 @@ def detail(slug: str):
                            coordinator=access.is_coordinator(group, current_user))
 
 
-def _manager_group(slug: str) -> BuyerGroup:
-    group = access.get_group_or_404(slug)
-    if not access.can_manage(group, current_user):
-        abort(403, _("Only admins of the group's member organisations can do this."))
-    return group
-
-
 def _member_form(group: BuyerGroup, **kwargs) -> MemberForm:
     form = MemberForm(**kwargs)
     taken = {m.organisation_id for m in group.members}
@@ -82,7 +75,7 @@ def _here(group: BuyerGroup) -> str:
     return url_for("groups.manage", slug=group.slug)
 
 
-page_view(bp, "/groups/<slug>/manage", "manage", load=_manager_group, render=_manage_page)
+page_view(bp, "/groups/<slug>/manage", "manage", load=access.manager_group_or_404, render=_manage_page)
 
 # The managers' forms and buttons on that page.
 # endpoint: (path, where (the page itself), form, the change, message, the form's name there, the row removed)
@@ -94,13 +87,13 @@ page_views(bp, "/groups/<slug>/{path}", {
     "remove_member": ("members/<int:member_id>/remove", None, CoordinatorForm,
                       lambda group, _form, member: services.remove_member(group, current_user, member),
                       _l("The organisation is no longer a member."), None, GroupMember),
-}, load=_manager_group, render=_manage_page, owner="group_id", to=lambda group, _where: _here(group))
+}, load=access.manager_group_or_404, render=_manage_page, owner="group_id", to=lambda group, _where: _here(group))
 
 
 @bp.post("/groups/<slug>/members")
 @login_required
 def add_member(slug: str):
-    group = _manager_group(slug)
+    group = access.manager_group_or_404(slug)
     form = _member_form(group)
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == (form.organisation.data or "")))
     return perform(lambda: services.add_member(group, current_user, organisation), to=_here(group), form=form,
@@ -111,9 +104,7 @@ def add_member(slug: str):
 @bp.post("/groups/<slug>/members/<int:member_id>/coordinator")
 @login_required
 def set_coordinator(slug: str, member_id: int):
-    group = access.get_group_or_404(slug)
-    if not access.is_coordinator(group, current_user):
-        abort(403, _("Only the group's coordinators can do this."))
+    group = access.coordinator_group_or_404(slug)
     member = item_or_404(group.members, member_id)
     form = CoordinatorForm()
     flag = request.form.get("coordinator") == "1"
