@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from dialogue.core.actions import found_or_404
+from dialogue.core.permissions import signed_in
 from dialogue.extensions import db
 from dialogue.models import Event, EventStaff, MemberRole, Series, SeriesOwner, StaffRole, User
 
 
 def can_manage(series: Series, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
+    if not signed_in(user):
         return False
     if user.is_admin:
         return True
