@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Response, abort, jsonify, request
+from flask import Response, jsonify, request
 
 from dialogue.api import bp, queries, serializers
 from dialogue.api.openapi import openapi_document
+from dialogue.core.actions import found_or_404
 from dialogue.core.errors import DialogueError
 from dialogue.core.inputs import MAX_INT, parse_id
 from dialogue.core.urls import external_url
@@ -84,12 +85,6 @@ def _listing(endpoint: str, read, serialize, **values) -> Response:
     return cached_json(paginated(endpoint, [serialize(row) for row in rows], total, page, per_page, **values))
 
 
-def _found(item):
-    if item is None:
-        abort(404)
-    return item
-
-
 @bp.get("/events")
 @limiter.limit("120 per minute")
 def events():
@@ -99,7 +94,7 @@ def events():
 @bp.get("/events/<slug>")
 @limiter.limit("120 per minute")
 def event(slug: str):
-    item = _found(queries.event(slug))
+    item = found_or_404(queries.event(slug))
     return cached_json(serializers.event_detail(item, queries.event_intents(item)))
 
 
@@ -107,7 +102,7 @@ def event(slug: str):
 @limiter.limit("120 per minute")
 def event_materials(slug: str):
     """The event's public materials, event-wide items first, then by session in agenda order."""
-    event_id = _found(queries.event_id(slug))
+    event_id = found_or_404(queries.event_id(slug))
     return _listing("api.event_materials", lambda page, per_page: queries.event_materials(event_id, page, per_page),
                     serializers.material, slug=slug)
 
@@ -121,7 +116,7 @@ def intents():
 @bp.get("/intents/<int:intent_id>")
 @limiter.limit("120 per minute")
 def intent(intent_id: int):
-    return cached_json(serializers.intent_detail(_found(queries.intent(intent_id))))
+    return cached_json(serializers.intent_detail(found_or_404(queries.intent(intent_id))))
 
 
 @bp.get("/intents/<int:intent_id>/readiness")
@@ -129,7 +124,7 @@ def intent(intent_id: int):
 def intent_readiness(intent_id: int):
     item = queries.intent(intent_id)
     found = published(item) if item is not None else None
-    return cached_json(serializers.readiness(item, *_found(found)))
+    return cached_json(serializers.readiness(item, *found_or_404(found)))
 
 
 @bp.get("/organisations")
@@ -150,20 +145,17 @@ def organisations():
 @bp.get("/organisations/<slug>")
 @limiter.limit("120 per minute")
 def organisation(slug: str):
-    org = _found(queries.organisation(slug))
+    org = found_or_404(queries.organisation(slug))
     return cached_json(serializers.organisation(org, load_profile(org.id)))
-
 
 
 @bp.get("/groups")
 @limiter.limit("120 per minute")
 def groups():
-    page, per_page = page_args()
-    rows, total = queries.groups(page, per_page)
-    return cached_json(paginated("api.groups", [serializers.group_summary(g) for g in rows], total, page, per_page))
+    return _listing("api.groups", queries.groups, serializers.group_summary)
 
 
 @bp.get("/groups/<slug>")
 @limiter.limit("120 per minute")
 def group(slug: str):
-    return cached_json(serializers.group_detail(_found(queries.group(slug))))
+    return cached_json(serializers.group_detail(found_or_404(queries.group(slug))))

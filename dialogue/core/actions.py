@@ -20,9 +20,9 @@ error pages (JSON when JSON is asked for).
 
 Shapes built on ``perform`` so that views do not write the same steps again: ``form_page`` (a page
 with one form, GET shows it, POST performs it), ``child_or_404`` (a row that must belong to the
-page's event or intent), ``post_views`` (a family of POST views that differ only in data, written as
-a table), ``page_views`` (the forms and buttons of one page, as such a table) and ``page_view`` (the
-GET view of such a page).
+page's event or intent), ``found_or_404`` (what a lookup found, or the 404 page), ``post_views`` (a
+family of POST views that differ only in data, written as a table), ``page_views`` (the forms and
+buttons of one page, as such a table) and ``page_view`` (the GET view of such a page).
 """
 
 from __future__ import annotations
@@ -152,6 +152,14 @@ def child_or_404(model: type[T], item_id: int, **parent: int) -> T:
     if item is None or any(getattr(item, name) != value for name, value in parent.items()):
         abort(404)
     return item
+
+
+def found_or_404(value: T | None, message: str | None = None) -> T:
+    """What a lookup found (a row for a link's token...), or the 404 page, saying ``message`` when the
+    person should be told why (a link that is not valid)."""
+    if value is None:
+        abort(404, message)
+    return value
 
 
 def item_or_404(items, item_id: int):

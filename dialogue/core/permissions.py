@@ -15,6 +15,11 @@ from dialogue.extensions import db
 T = TypeVar("T")
 
 
+def signed_in(user) -> bool:
+    """A signed-in person: neither nobody (None) nor Flask-Login's anonymous visitor."""
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
 def require_admin() -> None:
     if not (current_user.is_authenticated and current_user.is_admin):
         abort(403, _("Only platform administrators can do this."))

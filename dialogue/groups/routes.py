@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from dialogue.core.actions import form_status, item_or_404, page_view, perform
+from dialogue.core.actions import form_status, item_or_404, page_view, page_views, perform
 from dialogue.extensions import db
 from dialogue.groups import access, bp, services
 from dialogue.groups.forms import CoordinatorForm, GroupForm, MemberForm
-from dialogue.models import BuyerGroup, Organisation
+from dialogue.models import BuyerGroup, GroupMember, Organisation
 
 
 @bp.get("/groups")
@@ -51,13 +52,6 @@ def detail(slug: str):
                            coordinator=access.is_coordinator(group, current_user))
 
 
-def _manager_group(slug: str) -> BuyerGroup:
-    group = access.get_group_or_404(slug)
-    if not access.can_manage(group, current_user):
-        abort(403, _("Only admins of the group's member organisations can do this."))
-    return group
-
-
 def _member_form(group: BuyerGroup, **kwargs) -> MemberForm:
     form = MemberForm(**kwargs)
     taken = {m.organisation_id for m in group.members}
@@ -72,56 +66,49 @@ def _manage_page(group: BuyerGroup, *, edit_form=None, member_form=None):
     edit_form = edit_form or GroupForm(formdata=None, obj=group)
     member_form = member_form or _member_form(group, formdata=None)
     status = max(form_status(edit_form), form_status(member_form))
-    return render_template("groups/manage.html", group=group, edit_form=edit_form, member_form=member_form,
-                           button=CoordinatorForm(), coordinator=access.is_coordinator(group, current_user)), status
+    return make_response(render_template("groups/manage.html", group=group, edit_form=edit_form,
+                                         member_form=member_form, button=CoordinatorForm(),
+                                         coordinator=access.is_coordinator(group, current_user)), status)
 
 
-page_view(bp, "/groups/<slug>/manage", "manage", load=_manager_group, render=_manage_page)
+def _here(group: BuyerGroup) -> str:
+    return url_for("groups.manage", slug=group.slug)
 
 
-@bp.post("/groups/<slug>/manage")
-@login_required
-def edit(slug: str):
-    group = _manager_group(slug)
-    form = GroupForm()
-    return perform(lambda: services.edit_group(group, current_user, name=form.name.data,
-                                               description=form.description.data or ""),
-                   to=url_for("groups.manage", slug=group.slug), form=form,
-                   page=lambda: _manage_page(group, edit_form=form)[0], success=_("The group is saved."))
+page_view(bp, "/groups/<slug>/manage", "manage", load=access.manager_group_or_404, render=_manage_page)
+
+# The managers' forms and buttons on that page.
+# endpoint: (path, where (the page itself), form, the change, message, the form's name there, the row removed)
+page_views(bp, "/groups/<slug>/{path}", {
+    "edit": ("manage", None, GroupForm,
+             lambda group, form, _item: services.edit_group(group, current_user, name=form.name.data,
+                                                            description=form.description.data or ""),
+             _l("The group is saved."), "edit_form"),
+    "remove_member": ("members/<int:member_id>/remove", None, CoordinatorForm,
+                      lambda group, _form, member: services.remove_member(group, current_user, member),
+                      _l("The organisation is no longer a member."), None, GroupMember),
+}, load=access.manager_group_or_404, render=_manage_page, owner="group_id", to=lambda group, _where: _here(group))
 
 
 @bp.post("/groups/<slug>/members")
 @login_required
 def add_member(slug: str):
-    group = _manager_group(slug)
+    group = access.manager_group_or_404(slug)
     form = _member_form(group)
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == (form.organisation.data or "")))
-    return perform(lambda: services.add_member(group, current_user, organisation),
-                   to=url_for("groups.manage", slug=group.slug), form=form,
-                   page=lambda: _manage_page(group, member_form=form)[0],
+    return perform(lambda: services.add_member(group, current_user, organisation), to=_here(group), form=form,
+                   page=lambda: _manage_page(group, member_form=form),
                    success=lambda member: _("%(org)s is now a member.", org=member.organisation.name))
-
-
-@bp.post("/groups/<slug>/members/<int:member_id>/remove")
-@login_required
-def remove_member(slug: str, member_id: int):
-    group = _manager_group(slug)
-    member = item_or_404(group.members, member_id)
-    return perform(lambda: services.remove_member(group, current_user, member),
-                   to=url_for("groups.manage", slug=group.slug), form=CoordinatorForm(),
-                   success=_("The organisation is no longer a member."))
 
 
 @bp.post("/groups/<slug>/members/<int:member_id>/coordinator")
 @login_required
 def set_coordinator(slug: str, member_id: int):
-    group = access.get_group_or_404(slug)
-    if not access.is_coordinator(group, current_user):
-        abort(403, _("Only the group's coordinators can do this."))
+    group = access.coordinator_group_or_404(slug)
     member = item_or_404(group.members, member_id)
     form = CoordinatorForm()
     flag = request.form.get("coordinator") == "1"
     return perform(lambda: services.set_coordinator(group, current_user, member, flag),
-                   to=url_for("groups.manage", slug=group.slug) if access.can_manage(group, current_user)
+                   to=_here(group) if access.can_manage(group, current_user)
                    else url_for("groups.detail", slug=group.slug), form=form,
                    success=_("The coordinators are saved."))

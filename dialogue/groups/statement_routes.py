@@ -48,13 +48,6 @@ def sign(slug: str):
                                        n=s.statement.version))
 
 
-def _coordinator_group(slug: str) -> BuyerGroup:
-    group = access.get_group_or_404(slug)
-    if not access.is_coordinator(group, current_user):
-        abort(403, _("Only the group's coordinators can do this."))
-    return group
-
-
 def _write_page(group: BuyerGroup, form: StatementForm):
     return render_template("groups/statement_form.html", group=group, form=form, language_names=LANGUAGE_NAMES)
 
@@ -63,7 +56,7 @@ def _write_page(group: BuyerGroup, form: StatementForm):
 @login_required
 def write_statement(slug: str):
     """The form starts from the current version's texts; publishing makes a new version."""
-    group = _coordinator_group(slug)
+    group = access.coordinator_group_or_404(slug)
     form = StatementForm()
 
     def fill():

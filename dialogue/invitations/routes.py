@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import page_view, perform
+from dialogue.core.actions import found_or_404, page_view, page_views, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks
 from dialogue.events.access import organiser_event_or_404
@@ -62,37 +63,16 @@ def import_csv(slug: str):
                    success=lambda n: ngettext("%(num)s invitee added.", "%(num)s invitees added.", n))
 
 
-# One path for both buttons: what goes out, and what the organiser is told after.
-MAILINGS = {
-    "send": (services.send_invitations, lambda n: ngettext("%(num)s invitation is on its way.",
-                                                           "%(num)s invitations are on their way.", n)),
-    "remind": (services.send_reminders, lambda n: ngettext("%(num)s reminder is on its way.",
-                                                           "%(num)s reminders are on their way.", n)),
-}
-
-
-@bp.post("/events/<slug>/invitations/send", defaults={"what": "send"}, endpoint="send")
-@bp.post("/events/<slug>/invitations/remind", defaults={"what": "remind"}, endpoint="remind")
-@login_required
-def mail(slug: str, what: str):
-    event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    service, told = MAILINGS[what]
-    return perform(lambda: service(event, current_user), to=_here(event), success=told)
-
-
-@bp.post("/events/<slug>/invitations/<int:invitee_id>/remove")
-@login_required
-def remove(slug: str, invitee_id: int):
-    event = organiser_event_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    invitee = db.session.get(EventInvitee, invitee_id)
-    if invitee is None or invitee.event_id != event.id:
-        abort(404)
-    return perform(lambda: services.remove_invitee(event, invitee, current_user), to=_here(event),
-                   success=_("Removed from the list."))
+# The page's buttons. endpoint: (path, where (the page itself), form, the change, message[, -, the row removed])
+page_views(bp, "/events/<slug>/invitations/{path}", {
+    "send": ("send", None, ButtonForm, lambda event, _form, _item: services.send_invitations(event, current_user),
+             lambda n: ngettext("%(num)s invitation is on its way.", "%(num)s invitations are on their way.", n)),
+    "remind": ("remind", None, ButtonForm, lambda event, _form, _item: services.send_reminders(event, current_user),
+               lambda n: ngettext("%(num)s reminder is on its way.", "%(num)s reminders are on their way.", n)),
+    "remove": ("<int:invitee_id>/remove", None, ButtonForm,
+               lambda event, _form, invitee: services.remove_invitee(event, invitee, current_user),
+               _l("Removed from the list."), None, EventInvitee),
+}, load=organiser_event_or_404, render=_page, to=lambda event, _where: _here(event))
 
 
 @bp.get("/events/<slug>/invitations.csv")
@@ -110,10 +90,7 @@ def export(slug: str):
 
 
 def _invitee_or_404(token: str) -> EventInvitee:
-    invitee = queries.invitee_for_token(token)
-    if invitee is None:
-        abort(404, _("This invitation link is not valid."))
-    return invitee
+    return found_or_404(queries.invitee_for_token(token), _("This invitation link is not valid."))
 
 
 @bp.get("/invited/<token>")

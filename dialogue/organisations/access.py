@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from dialogue.core.permissions import signed_in
 from dialogue.extensions import db
 from dialogue.models import FieldVisibility, Organisation, OrganisationProfile, Registration, RegistrationState, User
 
 
 def is_member(org: Organisation, user: User | None) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and (user.is_admin or (user.membership is not None and user.membership.organisation_id == org.id)))
+    return signed_in(user) and bool(user.is_admin or (user.membership is not None
+                                                      and user.membership.organisation_id == org.id))
 
 
 def shares_event(org: Organisation, user: User) -> bool:
@@ -30,6 +31,6 @@ def can_see_contact(org: Organisation, profile: OrganisationProfile | None, user
         return False
     if profile.contact_visibility == FieldVisibility.PUBLIC:
         return True
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return False
     return is_member(org, user) or shares_event(org, user)

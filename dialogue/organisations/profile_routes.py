@@ -6,7 +6,7 @@ from flask import abort, current_app, render_template, request, send_file, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_page, perform
 from dialogue.core.countries import country_choices
 from dialogue.core.forms import ButtonForm
 from dialogue.core.text import without_controls
@@ -41,19 +41,23 @@ def _edit_page(org, form: ProfileForm, label_form: LabelForm | None = None):
                            is_buyer=org.kind == OrganisationKind.PUBLIC_BUYER)
 
 
+def _fill(form: ProfileForm, org) -> ProfileForm:
+    """The form with the saved profile's values, when there is one."""
+    profile = profiles.load_profile(org.id)
+    if profile is not None:
+        form.fill(profile)
+    return form
+
+
 @bp.route("/organisations/<slug>/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile(slug: str):
     org = _editable_organisation(slug)
     form = ProfileForm()
-    if not form.is_submitted():
-        profile = profiles.load_profile(org.id)
-        if profile is not None:
-            form.fill(profile)
-        return _edit_page(org, form), form_status(form)
-    return perform(lambda: profiles.save_profile(org, current_user, form.to_input()), form=form,
-                   page=lambda: _edit_page(org, form), to=url_for("organisations.profile", slug=org.slug),
-                   success=lambda saved: _("The profile is saved (version %(n)s).", n=saved.version))
+    return form_page(lambda: profiles.save_profile(org, current_user, form.to_input()), form=form,
+                     fill=lambda: _fill(form, org), page=lambda: _edit_page(org, form),
+                     to=url_for("organisations.profile", slug=org.slug),
+                     success=lambda saved: _("The profile is saved (version %(n)s).", n=saved.version))
 
 
 @bp.post("/organisations/<slug>/labels")
@@ -68,17 +72,9 @@ def add_label(slug: str):
         filename=upload.filename if upload is not None and upload.filename else None,
         stream=upload.stream if upload is not None and upload.filename else None)
     return perform(lambda: labels.add_label(org, current_user, data), form=form,
-                   page=lambda: _edit_page(org, _filled_profile_form(org), form),
+                   page=lambda: _edit_page(org, _fill(ProfileForm(formdata=None), org), form),
                    to=url_for("organisations.edit_profile", slug=org.slug) + "#labels",
                    success=lambda label: _("%(label)s is added to the profile.", label=labels.describe(label)))
-
-
-def _filled_profile_form(org) -> ProfileForm:
-    form = ProfileForm(formdata=None)
-    profile = profiles.load_profile(org.id)
-    if profile is not None:
-        form.fill(profile)
-    return form
 
 
 @bp.post("/organisations/<slug>/labels/<int:label_id>/remove")

@@ -18,6 +18,7 @@ from dialogue.audit.services import record_action
 from dialogue.core.countries import validate_country
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
+from dialogue.core.permissions import signed_in
 from dialogue.core.text import without_controls
 from dialogue.extensions import db
 from dialogue.intents import cpv
@@ -67,7 +68,7 @@ class ProfileInput:
 
 def can_edit(org: Organisation, user: User | None) -> bool:
     """The organisation's administrators and platform administrators edit its profile."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return False
     return bool(user.is_admin or (user.membership is not None and user.membership.organisation_id == org.id
                                   and user.membership.role == MemberRole.ADMIN))

@@ -2,7 +2,7 @@ from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import page_view, perform
+from dialogue.core.actions import found_or_404, page_view, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.extensions import db
 from dialogue.models import MemberRole, Membership, Organisation
@@ -13,10 +13,7 @@ from dialogue.organisations.profiles import can_edit, load_profile
 
 
 def get_organisation_or_404(slug: str) -> Organisation:
-    org = queries.organisation_with_members(slug)
-    if org is None:
-        abort(404)
-    return org
+    return found_or_404(queries.organisation_with_members(slug))
 
 
 def _can_see_members(org: Organisation) -> bool:

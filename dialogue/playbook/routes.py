@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 
+from dialogue.core.actions import found_or_404
 from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
 from dialogue.events.cloning import can_clone
@@ -35,9 +36,7 @@ def gallery_index():
 
 @bp.get("/gallery/<slug>")
 def gallery_event(slug: str):
-    event = gallery.get_past_event(slug)
-    if event is None:
-        abort(404)
+    event = found_or_404(gallery.get_past_event(slug))
     return render_template("playbook/gallery_event.html", event=event, agenda_days=agenda_days(event),
                            kind_labels={kind.value: str(kind.label) for kind in SessionKind},
                            surveys=gallery.survey_summaries(event), can_clone=can_clone(event, current_user))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from flask import Response, render_template, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import form_status, item_or_404, page_view, perform
+from dialogue.core.actions import form_status, item_or_404, page_view, page_views, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.spreadsheet import csv_chunks, xlsx_file
 from dialogue.core.timeutil import to_zone
 from dialogue.extensions import db
 from dialogue.intents.access import get_intent_or_404, require_buyer_staff
-from dialogue.models import Intent, ReadinessMatrix
+from dialogue.models import Intent, ReadinessCriterion, ReadinessMatrix
 from dialogue.readiness import bp, export, queries, services
 from dialogue.readiness.forms import CriterionForm, SettingsForm
 from dialogue.readiness.routes import matrix_or_404
@@ -25,6 +26,10 @@ def _buyer_intent(intent_id: int) -> Intent:
     intent = get_intent_or_404(intent_id, current_user)
     require_buyer_staff(intent, current_user)
     return intent
+
+
+def _buyer_matrix(intent_id: int) -> ReadinessMatrix:
+    return matrix_or_404(_buyer_intent(intent_id))
 
 
 def _settings_form(matrix: ReadinessMatrix | None, intent: Intent, **kwargs) -> SettingsForm:
@@ -69,17 +74,6 @@ def settings(intent_id: int):
                    success=_("The readiness questions are saved."))
 
 
-@bp.post("/intents/<int:intent_id>/readiness/manage/criteria")
-@login_required
-def add_criterion(intent_id: int):
-    intent = _buyer_intent(intent_id)
-    matrix = matrix_or_404(intent)
-    form = CriterionForm(prefix="new")
-    return perform(lambda: services.add_criterion(matrix, current_user, title=form.title.data, text=form.text.data),
-                   to=_here(intent), form=form, page=lambda: _page(intent, new_row=form),
-                   success=_("The criterion is added."))
-
-
 @bp.post("/intents/<int:intent_id>/readiness/manage/criteria/<int:criterion_id>")
 @login_required
 def edit_criterion(intent_id: int, criterion_id: int):
@@ -91,22 +85,21 @@ def edit_criterion(intent_id: int, criterion_id: int):
                    success=_("The criterion is saved."))
 
 
-@bp.post("/intents/<int:intent_id>/readiness/manage/criteria/<int:criterion_id>/remove")
-@login_required
-def remove_criterion(intent_id: int, criterion_id: int):
-    intent = _buyer_intent(intent_id)
-    row = item_or_404(matrix_or_404(intent).criteria, criterion_id)
-    return perform(lambda: services.remove_criterion(row, current_user), to=_here(intent), form=ButtonForm(),
-                   success=_("The criterion is removed."))
-
-
-@bp.post("/intents/<int:intent_id>/readiness/manage/publish")
-@login_required
-def publish(intent_id: int):
-    intent = _buyer_intent(intent_id)
-    matrix = matrix_or_404(intent)
-    return perform(lambda: services.publish_aggregate(matrix, current_user), to=_here(intent), form=ButtonForm(),
-                   success=_("The counts are published on the planned tender's page."))
+# What the buyer does to a matrix once it is set up.
+# endpoint: (path, where (the page itself), form, the change, message[, the form's name there, the row removed])
+page_views(bp, "/intents/<int:intent_id>/readiness/manage/{path}", {
+    "add_criterion": ("criteria", None, lambda: CriterionForm(prefix="new"),
+                      lambda matrix, form, _item: services.add_criterion(matrix, current_user, title=form.title.data,
+                                                                         text=form.text.data),
+                      _l("The criterion is added."), "new_row"),
+    "remove_criterion": ("criteria/<int:criterion_id>/remove", None, ButtonForm,
+                         lambda _matrix, _form, row: services.remove_criterion(row, current_user),
+                         _l("The criterion is removed."), None, ReadinessCriterion),
+    "publish": ("publish", None, ButtonForm,
+                lambda matrix, _form, _item: services.publish_aggregate(matrix, current_user),
+                _l("The counts are published on the planned tender's page.")),
+}, load=_buyer_matrix, render=lambda matrix, **forms: _page(matrix.intent, **forms), owner="matrix_id",
+           to=lambda matrix, _where: _here(matrix.intent))
 
 
 @bp.get("/intents/<int:intent_id>/readiness/export.<any(csv, xlsx):fmt>")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import found_or_404, perform
 from dialogue.core.text import without_controls
 from dialogue.extensions import db
 from dialogue.intents.access import get_intent_or_404, is_buyer_staff
@@ -18,10 +18,7 @@ from dialogue.readiness.forms import filled_answer_form
 
 
 def matrix_or_404(intent: Intent) -> ReadinessMatrix:
-    matrix = queries.get_matrix(intent.id)
-    if matrix is None:
-        abort(404, _("This planned tender has no readiness questions."))
-    return matrix
+    return found_or_404(queries.get_matrix(intent.id), _("This planned tender has no readiness questions."))
 
 
 def _own_organisation_id() -> int | None:

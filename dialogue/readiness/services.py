@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from dialogue.audit.services import record_action
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed, NotFound
+from dialogue.core.permissions import signed_in
 from dialogue.core.text import bounded_text
 from dialogue.core.timeutil import format_local, local_to_utc
 from dialogue.core.urls import clean_http_url
@@ -79,7 +80,7 @@ def _require_editable(intent: Intent) -> None:
 
 def answer_refusal(matrix: ReadinessMatrix, user: User | None, now: dt.datetime) -> str | None:
     """Why ``user`` may not answer now, in words for them; None when they may."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return _("Sign in as a supplier, manufacturer or reseller to answer.")
     if user.organisation is None or user.organisation.kind not in ASKING_KINDS:
         return _("Suppliers, manufacturers and resellers answer the readiness questions.")

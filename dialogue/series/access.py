@@ -7,12 +7,14 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from dialogue.core.actions import found_or_404
+from dialogue.core.permissions import signed_in
 from dialogue.extensions import db
 from dialogue.models import Event, EventStaff, MemberRole, Series, SeriesOwner, StaffRole, User
 
 
 def can_manage(series: Series, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
+    if not signed_in(user):
         return False
     if user.is_admin:
         return True
@@ -37,10 +39,7 @@ def managed_series(user: User) -> list[Series]:
 
 
 def series_or_404(slug: str) -> Series:
-    series = db.session.scalar(select(Series).where(Series.slug == slug))
-    if series is None:
-        abort(404)
-    return series
+    return found_or_404(db.session.scalar(select(Series).where(Series.slug == slug)))
 
 
 def managed_series_or_404(slug: str) -> Series:

@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import found_or_404, perform
 from dialogue.core.forms import ButtonForm
 from dialogue.core.permissions import require_verified
 from dialogue.extensions import csrf, db
@@ -21,10 +21,12 @@ from dialogue.series.forms import SubscribeForm
 @login_required
 def follow(slug: str):
     series = series_or_404(slug)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    require_verified()
-    return perform(lambda: following.follow(series, current_user), to=url_for("series.detail", slug=slug),
+
+    def action():
+        require_verified()
+        return following.follow(series, current_user)
+
+    return perform(action, form=ButtonForm(), to=url_for("series.detail", slug=slug),
                    success=_("You follow this series: you get a mail when its next event is published."))
 
 
@@ -60,10 +62,7 @@ def subscribe(slug: str):
 
 
 def _follower_or_404(token: str) -> SeriesFollower:
-    follower = following.follower_for_token(token)
-    if follower is None:
-        abort(404, _("This link is not valid."))
-    return follower
+    return found_or_404(following.follower_for_token(token), _("This link is not valid."))
 
 
 @bp.route("/series/confirm/<token>", methods=["GET", "POST"])
@@ -73,9 +72,8 @@ def confirm(token: str):
     if request.method == "GET":
         return render_template("series/confirm.html", follower=follower, series=follower.series, token=token,
                                button=ButtonForm(), consent_text=CONSENT_TEXT)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    return perform(lambda: following.confirm(follower), to=url_for("series.detail", slug=follower.series.slug),
+    return perform(lambda: following.confirm(follower), form=ButtonForm(),
+                   to=url_for("series.detail", slug=follower.series.slug),
                    success=_("Confirmed: you get a mail when the next event of this series is published."))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import NotAllowed
+from dialogue.core.permissions import signed_in
 from dialogue.extensions import db
 from dialogue.models import Event, EventStatus, Series, SeriesFollower, User, utcnow
 from dialogue.series import notify
@@ -37,7 +38,7 @@ def _consent(follower: SeriesFollower, now: dt.datetime) -> None:
 
 
 def following(series: Series, user: User | None) -> SeriesFollower | None:
-    if user is None or not user.is_authenticated:
+    if not signed_in(user):
         return None
     return db.session.scalar(select(SeriesFollower).where(
         SeriesFollower.series_id == series.id, SeriesFollower.user_id == user.id,

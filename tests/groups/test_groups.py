@@ -92,6 +92,17 @@ def test_member_admin_adds_and_removes_members_but_not_the_last_coordinator(clie
         client.get("/groups/nordic").get_data(as_text=True)
 
 
+def test_managers_rename_the_group_and_a_missing_name_is_shown_next_to_the_field(client, auth, world):
+    auth.login(world["member_admin"])
+    response = client.post("/groups/nordic/manage", data={"name": "", "description": "Still here"})
+    assert response.status_code == 400 and "Give the group a name." in response.get_data(as_text=True)
+    response = client.post("/groups/nordic/manage", data={"name": "Nordic and Baltic cities", "description": ""})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/groups/nordic/manage")
+    assert "Nordic and Baltic cities" in client.get("/groups/nordic").get_data(as_text=True)
+    auth.login(world["staff"])
+    assert client.post("/groups/nordic/manage", data={"name": "Taken over"}).status_code == 403
+
+
 def test_statement_versions_are_signed_separately(client, auth, world):
     auth.login(world["member_admin"])
     assert client.post("/groups/nordic/statement/sign", data={"signed_on": "2026-01-05"}).status_code == 303

@@ -89,6 +89,22 @@ def test_a_file_that_is_not_utf8_or_has_no_header_is_refused(client, auth, setup
     assert invitees(event) == []
 
 
+def test_organiser_removes_an_invitee_of_their_own_list_only(client, auth, setup, make_user, make_event):
+    organiser, event = setup
+    other_event = make_event(organiser=make_user())
+    db.session.add(EventInvitee(event_id=other_event.id, name="Else", email="else@example.org"))
+    db.session.commit()
+    auth.login(organiser)
+    upload(client, event, "name,email\nAnna,anna@example.fi\nBo,bo@example.se\n")
+    anna = next(i for i in invitees(event) if i.email == "anna@example.fi")
+    response = client.post(f"/events/{event.slug}/invitations/{anna.id}/remove", follow_redirects=True)
+    assert "Removed from the list." in response.get_data(as_text=True)
+    assert [i.email for i in invitees(event)] == ["bo@example.se"]
+    elsewhere = invitees(other_event)[0]
+    assert client.post(f"/events/{event.slug}/invitations/{elsewhere.id}/remove").status_code == 404
+    assert invitees(other_event) == [elsewhere]
+
+
 def test_send_register_decline_and_statuses(client, auth, setup, outbox, make_user, make_registration):
     organiser, event = setup
     auth.login(organiser)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from dialogue.extensions import db
 from dialogue.materials.demo import make_pdf
 from dialogue.models import AuditEntry, IntentStatus, ReadinessAnswer, utcnow
-from dialogue.readiness import queries
-from tests.readiness.conftest import answer
+from dialogue.readiness import queries, services
+from tests.readiness.conftest import answer, in_days
 
 FUTURE = (utcnow() + dt.timedelta(days=400)).date()
 
@@ -112,6 +112,22 @@ def test_a_refused_closing_time_is_shown_on_the_form(client, auth, intent, staff
     past = (utcnow() - dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     sent = client.post(f"/intents/{intent.id}/readiness/manage/settings", data={"closes_at": past})
     assert sent.status_code == 400 and b"Choose a closing time in the future." in sent.data
+
+
+def test_rows_need_a_matrix_and_a_title_and_go_when_removed(client, auth, intent, staff):
+    auth.login(staff)
+    base = f"/intents/{intent.id}/readiness/manage"
+    assert client.post(f"{base}/criteria", data={"new-title": "Repair"}).status_code == 404  # not set up yet
+    services.set_up_matrix(intent, staff, intro="", closes_local=in_days(30))
+    db.session.commit()
+    untitled = client.post(f"{base}/criteria", data={"new-title": "", "new-text": "Spare parts"})
+    assert untitled.status_code == 400 and b"Give the criterion a title." in untitled.data
+    assert b"Spare parts" in untitled.data  # what was typed stays in the form
+    first = queries.get_matrix(intent.id).criteria[0].id
+    removed = client.post(f"{base}/criteria/{first}/remove", follow_redirects=True)
+    assert b"The criterion is removed." in removed.data
+    assert [c.title for c in queries.get_matrix(intent.id).criteria] == ["Take-back"]
+    assert client.post(f"{base}/criteria/{first}/remove").status_code == 404
 
 
 def test_another_buyer_and_suppliers_are_refused_the_buyers_pages(client, auth, matrix, other_buyer, supplier):

@@ -75,7 +75,11 @@ def test_attach_and_detach_from_the_event_page(client, auth, group):
     series, organiser, past, upcoming = group
     auth.login(organiser)
     assert f"/events/{upcoming.slug}/series" in client.get(f"/events/{upcoming.slug}/manage").get_data(as_text=True)
-    assert client.post(f"/events/{upcoming.slug}/series/attach", data={"series_id": series.id}).status_code == 303
+    unchosen = client.post(f"/events/{upcoming.slug}/series/attach", data={"series_id": ""})
+    assert unchosen.status_code == 400 and 'aria-invalid="true"' in unchosen.get_data(as_text=True)
+    attached = client.post(f"/events/{upcoming.slug}/series/attach", data={"series_id": series.id},
+                           follow_redirects=True)
+    assert "The event is in the series." in attached.get_data(as_text=True)
     db.session.refresh(upcoming)
     assert upcoming.series_id == series.id
     assert client.post(f"/events/{upcoming.slug}/series/detach").status_code == 303
