@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import case, func, or_, select
@@ -23,6 +24,7 @@ from dialogue.models import (
     ParticipantRole,
     Registration,
     RegistrationState,
+    SessionKind,
     SessionSpeaker,
     StaffRole,
     User,
@@ -92,6 +94,62 @@ def staff_candidates(event: Event) -> list[User]:
     host_ids = [c.organisation_id for c in event.cohosts]
     return list(db.session.scalars(select(User).join(Membership).where(Membership.organisation_id.in_(host_ids))
                                    .order_by(User.name)))
+
+
+# --- the organisers' page: plain rows, read in one query each ---------------------------------------
+
+@dataclass
+class ManageSession:
+    """One row of the organisers' agenda table."""
+
+    id: int
+    title: str
+    room: str | None
+    kind: SessionKind
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    speakers: list[str] = field(default_factory=list)
+
+
+def manage_sessions(event: Event) -> list[ManageSession]:
+    """The agenda with its speakers' names, in time order, in one query."""
+    rows = db.session.execute(
+        select(AgendaSession.id, AgendaSession.title, AgendaSession.room, AgendaSession.kind,
+               AgendaSession.starts_at, AgendaSession.ends_at, User.name)
+        .outerjoin(SessionSpeaker, SessionSpeaker.session_id == AgendaSession.id)
+        .outerjoin(User, User.id == SessionSpeaker.user_id)
+        .where(AgendaSession.event_id == event.id)
+        .order_by(AgendaSession.starts_at, AgendaSession.id, SessionSpeaker.id))
+    sessions: dict[int, ManageSession] = {}
+    for session_id, title, room, kind, starts_at, ends_at, speaker in rows:
+        session = sessions.get(session_id)
+        if session is None:
+            session = sessions[session_id] = ManageSession(session_id, title, room, kind, starts_at, ends_at)
+        if speaker is not None:
+            session.speakers.append(speaker)
+    return list(sessions.values())
+
+
+def manage_staff(event: Event) -> list:
+    """The people with a role on the event, by name: (id, role, name, email, organisation name)."""
+    return list(db.session.execute(
+        select(EventStaff.id, EventStaff.role, User.name, User.email, Organisation.name.label("organisation"))
+        .join(User, User.id == EventStaff.user_id)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
+        .where(EventStaff.event_id == event.id).order_by(User.name, EventStaff.id)))
+
+
+def manage_hosts(event: Event) -> tuple[list, list]:
+    """The event's co-hosts (``cohost_id``, ``name``) in the order they joined, and the other organisations
+    that may co-host (``id``, ``name``) by name, in one query."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, EventCoHost.id.label("cohost_id"))
+        .outerjoin(EventCoHost, (EventCoHost.organisation_id == Organisation.id) & (EventCoHost.event_id == event.id))
+        .where(Organisation.kind.in_(HOST_KINDS) | EventCoHost.id.is_not(None))
+        .order_by(Organisation.name, Organisation.id)).all()
+    cohosts = sorted((row for row in rows if row.cohost_id is not None), key=lambda row: row.cohost_id)
+    return cohosts, [row for row in rows if row.cohost_id is None]
 
 
 def when(event: Event) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -53,9 +54,6 @@ PAGE_OPTIONS = (
     .joinedload(User.membership).joinedload(Membership.organisation),
     selectinload(Event.role_capacities),
 )
-
-MANAGE_OPTIONS = PAGE_OPTIONS + (selectinload(Event.staff).joinedload(EventStaff.user)
-                                 .joinedload(User.membership).joinedload(Membership.organisation),)
 
 
 @bp.app_template_filter("event_when")
@@ -192,21 +190,26 @@ def edit(slug: str):
 # --- the organisers' page ---------------------------------------------------------------------------
 
 def _render_manage(event: Event, **forms) -> str:
-    """The organisers' page; a refused form passed in shows its errors (the event is read afresh)."""
-    event = get_event_or_404(event.slug, current_user, *MANAGE_OPTIONS)
-    host_ids = {c.organisation_id for c in event.cohosts}
+    """The organisers' page, read as plain rows (no object graph: it only shows them); a refused form
+    passed in shows its errors."""
     capacity_form = forms.get("capacity_form")
     if capacity_form is None:
         capacity_form = CapacityForm(formdata=None)
         capacity_form.fill_from(event)
-    unsent = outbox_queries.status_counts(event.id)
+    cohosts, other_hosts = queries.manage_hosts(event)
+    # Times, kinds and links worked out once here, not through a filter or url_for per row: the agenda
+    # can be long.
+    zone, kinds = ZoneInfo(event.timezone), {kind: str(kind.label) for kind in SessionKind}
+    head, tail = url_for("events.edit_session", slug=event.slug, session_id=0).rsplit("/0/", 1)
+    sessions = [(s, f"{s.starts_at.astimezone(zone):%d %b %H:%M}–{s.ends_at.astimezone(zone):%H:%M}",
+                 kinds[s.kind], f"{head}/{s.id}/{tail}") for s in queries.manage_sessions(event)]
     return render_template(
-        "events/manage.html", event=event, counts=queries.role_counts(event),
+        "events/manage.html", event=event, counts=queries.role_counts(event), sessions=sessions,
+        cohosts=cohosts, staff=queries.manage_staff(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
-        cohost_form=forms.get("cohost_form") or CoHostForm(
-            formdata=None, organisations=[o for o in queries.hosts() if o.id not in host_ids]),
+        cohost_form=forms.get("cohost_form") or CoHostForm(formdata=None, organisations=other_hosts),
         staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
-        button=ButtonForm(), mail_counts=unsent,
+        button=ButtonForm(), mail_counts=outbox_queries.status_counts(event.id),
         transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items() if event.status in sources],
     )
 

@@ -34,6 +34,7 @@ EVENT = Kind(EventText, "event_id", ("title", "summary", "description"))
 SESSION = Kind(SessionText, "session_id", ("title", "description"))
 INTENT = Kind(IntentText, "intent_id", ("title", "description"))
 KINDS = {Event: EVENT, AgendaSession: SESSION, Intent: INTENT}
+KINDS_BY_NAME = {"event": EVENT, "session": SESSION, "intent": INTENT}
 LIMITS = {"title": 300, "summary": 500, "description": 20000}
 
 
@@ -63,17 +64,20 @@ def _given(kind: Kind, locale: str, event_id: int | None = None) -> dict[int, di
     return cache[key]
 
 
-def localised(owner, field: str) -> str:
-    """``owner.field`` in the reader's language where given, else as first given."""
-    kind = KINDS.get(type(owner))
+def localised(owner, field: str, kind: str | None = None) -> str:
+    """``owner.field`` in the reader's language where given, else as first given. ``owner`` is a model
+    object, or a row a page reads (with ``id``, and ``event_id`` for a session) named by ``kind``:
+    "event", "session" or "intent"."""
+    found = KINDS_BY_NAME[kind] if kind else KINDS.get(type(owner))
     base = getattr(owner, field)
-    if kind is None or field not in kind.fields:
+    if found is None or field not in found.fields:
         return base
     locale = reader_locale()
-    if isinstance(owner, Event) and owner.languages and owner.languages[0] == locale:
+    languages = getattr(owner, "languages", None) if found is EVENT else None
+    if languages and languages[0] == locale:
         return base
-    event_id = owner.event_id if isinstance(owner, AgendaSession) else None
-    given = _given(kind, locale, event_id).get(owner.id, {})
+    event_id = owner.event_id if found is SESSION else None
+    given = _given(found, locale, event_id).get(owner.id, {})
     return given.get(field) or base
 
 

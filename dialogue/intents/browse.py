@@ -19,7 +19,6 @@ from dialogue.models import (
     IntentPartner,
     IntentStatus,
     Organisation,
-    OrganisationKind,
 )
 
 PER_PAGE = 20
@@ -94,17 +93,3 @@ def list_intents(filters: Filters, page: int = 1, per_page: int = PER_PAGE, *,
         stmt = stmt.options(selectinload(Intent.additional_cpv), selectinload(Intent.items))
     rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique())
     return rows[:per_page], len(rows) > per_page
-
-
-def buyers_with_public_intents() -> list[Organisation]:
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.PUBLIC_BUYER,
-                                   exists().where(Intent.buyer_id == Organisation.id,
-                                                  Intent.is_public))
-        .order_by(Organisation.name)))
-
-
-def countries_with_public_intents() -> list[str]:
-    return list(db.session.scalars(select(Intent.place_country).where(Intent.is_public,
-                                                                      Intent.place_country.is_not(None))
-                                   .distinct().order_by(Intent.place_country)))

@@ -15,7 +15,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import on_base_url
-from dialogue.intents import access, bp, browse, cpv, feed, ocds, questions, services, subscriptions
+from dialogue.intents import access, bp, browse, cpv, feed, ocds, queries, questions, services, subscriptions
 from dialogue.intents.forms import AskForm, FilterForm
 from dialogue.models import EventIntent, Intent, IntentPartner
 
@@ -39,7 +39,7 @@ def staff_intent_or_404(intent_id: int) -> Intent:
 
 def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
     form = FilterForm(args)
-    form.set_choices(cpv.divisions(), browse.buyers_with_public_intents(), browse.countries_with_public_intents())
+    form.set_choices(cpv.divisions(), *queries.filter_choices())
     form.validate()
     filters = browse.Filters(q=(form.q.data or "").strip()[:200], status=form.status.data or "announced")
     if form.status.data not in browse.STATUS_FILTERS:
@@ -76,7 +76,7 @@ def _filter_args(args: MultiDict) -> dict:
 def index():
     form, filters = read_filters(request.args)
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    intents, has_next = browse.list_intents(filters, page)
+    intents, has_next = queries.list_cards(filters, page)
     labels = cpv.labels(i.cpv_main for i in intents)
     prefix_entry = cpv.prefix_code(filters.cpv_prefix) if filters.cpv_prefix else None
     has_errors = any(f.errors for f in form)

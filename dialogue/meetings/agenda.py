@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core import ical
@@ -20,7 +20,6 @@ from dialogue.models import (
     MeetingParticipant,
     MeetingRequest,
     MeetingRequestAttendee,
-    MeetingRequestSlot,
     MeetingSettings,
     MeetingSlot,
     MeetingStatus,
@@ -50,25 +49,22 @@ def my_meetings(user: User, event: Event | None = None) -> list[Meeting]:
 
 
 def my_requests(user: User, event: Event | None = None) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
-    """(requests my organisation sent, requests addressed to me as a buyer), open ones first."""
+    """(requests my organisation sent, requests addressed to me as a buyer), open ones first, in one query."""
     org = user.organisation
     if org is None:
         return [], []
-    options = (joinedload(MeetingRequest.event), joinedload(MeetingRequest.intent),
-               joinedload(MeetingRequest.supplier_org), joinedload(MeetingRequest.buyer_org),
-               joinedload(MeetingRequest.requester), selectinload(MeetingRequest.preferred_slots)
-               .joinedload(MeetingRequestSlot.slot))
-    sent_q = select(MeetingRequest).options(*options).where(MeetingRequest.supplier_org_id == org.id)
-    received_q = (select(MeetingRequest).options(*options)
-                  .join(MeetingRequestAttendee, MeetingRequestAttendee.request_id == MeetingRequest.id)
-                  .where(MeetingRequest.buyer_org_id == org.id, MeetingRequestAttendee.user_id == user.id))
+    to_me = (MeetingRequest.buyer_org_id == org.id) & exists().where(
+        MeetingRequestAttendee.request_id == MeetingRequest.id, MeetingRequestAttendee.user_id == user.id)
+    query = (select(MeetingRequest, to_me.label("to_me"))
+             .options(joinedload(MeetingRequest.event), joinedload(MeetingRequest.intent),
+                      joinedload(MeetingRequest.supplier_org), joinedload(MeetingRequest.buyer_org))
+             .where(or_(MeetingRequest.supplier_org_id == org.id, to_me))
+             .order_by(MeetingRequest.status != RequestStatus.PENDING, MeetingRequest.created_at.desc(),
+                       MeetingRequest.id.desc()))
     if event is not None:
-        sent_q = sent_q.where(MeetingRequest.event_id == event.id)
-        received_q = received_q.where(MeetingRequest.event_id == event.id)
-    order = (MeetingRequest.status != RequestStatus.PENDING, MeetingRequest.created_at.desc())
-    sent = list(db.session.scalars(sent_q.order_by(*order)).unique())
-    received = list(db.session.scalars(received_q.order_by(*order)).unique())
-    return sent, received
+        query = query.where(MeetingRequest.event_id == event.id)
+    rows = db.session.execute(query).all()
+    return [r for r, _to_me in rows if r.supplier_org_id == org.id], [r for r, to_me in rows if to_me]
 
 
 # Personal calendar feed ---------------------------------------------------------------------------

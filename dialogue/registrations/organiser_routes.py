@@ -3,6 +3,8 @@ the questions on the form and messages to chosen registrants."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,6 +16,7 @@ from dialogue.core.inputs import bounded_int
 from dialogue.events.access import organiser_event_or_404
 from dialogue.models import (
     Attendance,
+    EventFormat,
     ParticipantRole,
     Registration,
     RegistrationQuestion,
@@ -39,12 +42,36 @@ def _filters() -> dict:
 def _render_list(event, form: DecisionForm) -> str:
     filters = _filters()
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    rows, total = queries.registrations_page(event, filters, page, PAGE_SIZE)
-    to_review = queries.to_review_count(event)
-    return render_template("registrations/manage.html", event=event, rows=rows, form=form, filters=filters,
-                           page=page, total=total, has_next=page * PAGE_SIZE < total, to_review=to_review,
-                           roles=list(ParticipantRole), states=list(RegistrationState),
+    rows, total, to_review = queries.registrations_page(event, filters, page, PAGE_SIZE)
+    return render_template("registrations/manage.html", event=event, rows=_shown(event, rows), form=form,
+                           filters=filters, page=page, total=total, has_next=page * PAGE_SIZE < total,
+                           to_review=to_review, roles=list(ParticipantRole), states=list(RegistrationState),
                            attendances=list(Attendance), mode_counts=queries.mode_counts(event))
+
+
+def _shown(event, rows: list[queries.ListedRegistration]) -> list[tuple]:
+    """Each row with its link, role, state and times in words, worked out here once per label rather
+    than through a filter, gettext and url_for per row: (row, link, checkbox label, role, state,
+    registered, checked in)."""
+    zone = ZoneInfo(event.timezone)
+    role_labels = {role: services.role_label(role) for role in ParticipantRole}
+    state_labels = {state: services.state_label(state) for state in RegistrationState}
+    choose = _("Choose %(name)s")  # without a name: the translation, filled in for each row
+    hybrid = event.format == EventFormat.HYBRID
+    head, tail = url_for("registrations.registration_detail", slug=event.slug, registration_id=0).rsplit("/0", 1)
+    shown = []
+    for row in rows:
+        role = role_labels[row.role]
+        if row.role_exception_at is not None:
+            role = _("%(role)s (exception granted by the organisers: %(reason)s)", role=role,
+                     reason=row.role_exception_reason or "")
+        if hybrid and row.attendance:
+            role += " · " + str(row.attendance.label)
+        checked_in = f"{row.checked_in_at.astimezone(zone):%Y-%m-%d %H:%M}" if row.checked_in_at else None
+        shown.append((row, f"{head}/{row.id}{tail}", choose % {"name": row.name if row.name is not None else row.id},
+                      role, state_labels[row.state],
+                      f"{row.created_at.astimezone(zone):%Y-%m-%d %H:%M}", checked_in))
+    return shown
 
 
 @bp.get("/events/<slug>/registrations")

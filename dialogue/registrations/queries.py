@@ -3,6 +3,9 @@ the questions of an event, a person's latest registration."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +18,7 @@ from dialogue.models import (
     Event,
     EventFormat,
     Organisation,
+    ParticipantRole,
     Registration,
     RegistrationAnswer,
     RegistrationQuestion,
@@ -53,14 +57,47 @@ def needs_review():
     return Registration.role_flagged_at.is_not(None) & Registration.state.in_(ACTIVE_STATES)
 
 
-def registrations_page(event: Event, filters: dict, page: int, page_size: int) -> tuple[list[Registration], int]:
-    """One page of the organisers' list, oldest first, and how many match in all."""
+@dataclass(frozen=True, slots=True)
+class ListedRegistration:
+    """One row of the organisers' list: what it shows, read as columns (no person or organisation objects)."""
+
+    id: int
+    name: str | None  # None once the person erased their account
+    email: str | None
+    organisation: str | None
+    role: ParticipantRole
+    state: RegistrationState
+    attendance: Attendance | None
+    created_at: dt.datetime
+    checked_in_at: dt.datetime | None
+    role_exception_at: dt.datetime | None
+    role_exception_reason: str | None
+    needs_role_review: bool
+    listed: bool
+
+
+def registrations_page(event: Event, filters: dict, page: int, page_size: int
+                       ) -> tuple[list[ListedRegistration], int, int]:
+    """One page of the organisers' list, oldest first; how many match in all and how many in the whole
+    event have a role to review (two statements whatever the size)."""
     query = _list_query(event, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(db.session.scalars(
-        query.options(joinedload(Registration.user), joinedload(Registration.organisation))
-        .order_by(Registration.created_at, Registration.id).limit(page_size).offset((page - 1) * page_size)))
-    return rows, total
+    review = select(func.count()).select_from(Registration).where(Registration.event_id == event.id, needs_review())
+    total, to_review = db.session.execute(select(
+        select(func.count()).select_from(query.subquery()).scalar_subquery(), review.scalar_subquery())).one()
+    rows = db.session.execute(
+        query.with_only_columns(
+            Registration.id, User.name, User.email, Organisation.name, Registration.role, Registration.state,
+            Registration.attendance, Registration.created_at, Registration.checked_in_at,
+            Registration.role_exception_at, Registration.role_exception_reason, Registration.role_flagged_at,
+            Registration.list_consent_at, Registration.list_consent_withdrawn_at, maintain_column_froms=True)
+        .order_by(Registration.created_at, Registration.id).limit(page_size).offset((page - 1) * page_size))
+    return [ListedRegistration(
+        id=rid, name=name, email=email, organisation=organisation, role=role, state=state, attendance=attendance,
+        created_at=created_at, checked_in_at=checked_in_at, role_exception_at=exception_at,
+        role_exception_reason=exception_reason, needs_role_review=flagged_at is not None and state in ACTIVE_STATES,
+        listed=consent_at is not None and withdrawn_at is None)
+        for (rid, name, email, organisation, role, state, attendance, created_at, checked_in_at, exception_at,
+             exception_reason, flagged_at, consent_at, withdrawn_at) in rows], total, to_review
 
 
 def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, dict]:
@@ -81,11 +118,6 @@ def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, d
         for a, c in counts.items():
             c["left"] = left.left(a)
     return counts
-
-
-def to_review_count(event: Event) -> int:
-    return db.session.scalar(select(func.count()).select_from(Registration)
-                             .where(Registration.event_id == event.id, needs_review()))
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:

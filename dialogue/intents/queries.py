@@ -1,0 +1,64 @@
+"""What the public list of planned tenders reads: its cards as columns (the list only shows them), the
+criteria named on each card, and the buyers and countries its filters offer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from dialogue.extensions import db
+from dialogue.intents.browse import PER_PAGE, Filters, query
+from dialogue.intents.criteria import criterion_title
+from dialogue.models import CriterionKind, Intent, IntentCriterion, IntentStatus, Organisation, OrganisationKind
+
+# The criteria a card names; the others are on the intent's page.
+CARD_KINDS = (CriterionKind.LABEL, CriterionKind.AFFILIATION, CriterionKind.CIRCULARITY)
+
+
+@dataclass(slots=True)
+class Card:
+    id: int
+    title: str
+    status: IntentStatus
+    buyer: str
+    place_country: str | None
+    cpv_main: str
+    planned_notice_date: dt.date | None
+    estimated_value: Decimal | None
+    currency: str | None
+    criteria: list[str] = field(default_factory=list)
+
+
+def list_cards(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> tuple[list[Card], bool]:
+    """One page of the list, newest announcement first, and whether another page follows: two queries,
+    one for the cards and one for the criteria they name."""
+    rows = db.session.execute(
+        query(filters).with_only_columns(
+            Intent.id, Intent.title, Intent.status, Organisation.name, Intent.place_country, Intent.cpv_main,
+            Intent.planned_notice_date, Intent.estimated_value, Intent.currency, maintain_column_froms=True)
+        .order_by(Intent.announced_at.desc(), Intent.id.desc())
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    cards = [Card(*row) for row in rows[:per_page]]
+    by_id = {card.id: card for card in cards}
+    if by_id:
+        criteria = db.session.execute(
+            select(IntentCriterion.intent_id, IntentCriterion.kind, IntentCriterion.subject, IntentCriterion.name,
+                   IntentCriterion.tier)
+            .where(IntentCriterion.intent_id.in_(by_id), IntentCriterion.kind.in_(CARD_KINDS))
+            .order_by(IntentCriterion.intent_id, IntentCriterion.position, IntentCriterion.id))
+        for criterion in criteria:
+            by_id[criterion.intent_id].criteria.append(criterion_title(criterion))
+    return cards, len(rows) > per_page
+
+
+def filter_choices() -> tuple[list, list[str]]:
+    """The public buyers (``id``, ``name``) and the countries that have public intents, by name, in one query."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind, Intent.place_country)
+        .join(Intent, Intent.buyer_id == Organisation.id).where(Intent.is_public).distinct()
+        .order_by(Organisation.name, Organisation.id)).all()
+    buyers = {row.id: row for row in rows if row.kind == OrganisationKind.PUBLIC_BUYER}
+    return list(buyers.values()), sorted({row.place_country for row in rows if row.place_country})
