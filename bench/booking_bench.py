@@ -179,7 +179,26 @@ def cpu_times() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
-def burst(port: int, attempts: list[tuple[str, int, int, str, str]]) -> dict:
+def process_cpu(server: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn server (``server``'s pid and its workers) and by the
+    PostgreSQL backends serving ``database`` (their process title names it)."""
+    web = db = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            title = (stat.parent / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        rest = text[text.rindex(")") + 2:].split()
+        used = int(rest[11]) + int(rest[12])
+        if int(stat.parent.name) == server or int(rest[1]) == server:
+            web += used
+        elif title.startswith("postgres:") and f" {database} " in title:
+            db += used
+    return web / os.sysconf("SC_CLK_TCK"), db / os.sysconf("SC_CLK_TCK")
+
+
+def burst(port: int, server: int, database: str, attempts: list[tuple[str, int, int, str, str]]) -> dict:
     """Fire every (slug, buyer, slot, cookie, token) at once from its own thread; answers, latencies,
     wall time, and how busy the machine and this load generator were meanwhile."""
     barrier = threading.Barrier(len(attempts) + 1)
@@ -198,19 +217,23 @@ def burst(port: int, attempts: list[tuple[str, int, int, str, str]]) -> dict:
         t.start()
     busy0, total0 = cpu_times()
     own0 = time.process_time()
+    web0, db0 = process_cpu(server, database)
     started = time.perf_counter()
     barrier.wait()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
     busy1, total1 = cpu_times()
+    web1, db1 = process_cpu(server, database)
+    web, database = web1 - web0, db1 - db0
     kinds: dict[str, int] = {}
     for outcome, _ in results:
         kinds[outcome] = kinds.get(outcome, 0) + 1
     cores = os.cpu_count() or 1
     return {"kinds": kinds, "latencies": [e for _, e in results if e], "wall": wall,
             "machine": (busy1 - busy0) / max(1, total1 - total0) * cores,
-            "client": (time.process_time() - own0) / wall}
+            "client": (time.process_time() - own0) / wall,
+            "web_ms": web / len(attempts) * 1000, "db_ms": database / len(attempts) * 1000}
 
 
 def describe(name: str, run: dict) -> None:
@@ -218,7 +241,8 @@ def describe(name: str, run: dict) -> None:
     lat = run["latencies"]
     print(f"{name}: {len(lat)} answers in {run['wall']:.2f} s = {len(lat) / run['wall']:.0f} bookings/s; "
           f"p50 {statistics.median(lat) * 1000:.0f} ms, p95 {pct(lat, 95) * 1000:.0f} ms; {answers}; "
-          f"cores busy {run['machine']:.2f} (load generator {run['client']:.2f})")
+          f"cores busy {run['machine']:.2f} (load generator {run['client']:.2f}); CPU per booking: "
+          f"gunicorn {run['web_ms']:.1f} ms, PostgreSQL {run['db_ms']:.1f} ms")
 
 
 def main() -> None:
@@ -265,13 +289,15 @@ def main() -> None:
         time.sleep(1)
         # 2. The same number of simultaneous bookings, each on a slot nobody else wants: the same load
         # on the server, no two bookings competing for a slot.
-        own = burst(port, [(seeded.own_slug, seeded.buyers[1], seeded.own_slots[i], cookie, token)
-                           for i, (_uid, cookie, token) in enumerate(clients[:n])])
+        own = burst(port, server.pid, args.database,
+                    [(seeded.own_slug, seeded.buyers[1], seeded.own_slots[i], cookie, token)
+                     for i, (_uid, cookie, token) in enumerate(clients[:n])])
         time.sleep(1)
         # 3. The race: every attempt on one of the contended buyer's slots, at random.
         rng = random.Random(1)
-        race = burst(port, [(seeded.slug, seeded.buyers[0], rng.choice(seeded.slots), cookie, token)
-                            for _uid, cookie, token in clients[:n]])
+        race = burst(port, server.pid, args.database,
+                     [(seeded.slug, seeded.buyers[0], rng.choice(seeded.slots), cookie, token)
+                      for _uid, cookie, token in clients[:n]])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(20)
