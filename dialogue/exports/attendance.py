@@ -231,7 +231,7 @@ def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], It
             # Through a cursor PostgreSQL plans for the first tenth of the rows by default (nested
             # loops, fine for a page, slow for all 20,000); an export reads them all.
             connection.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-        result = connection.execution_options(yield_per=BATCH).execute(query)
+        result = connection.execute(query.execution_options(yield_per=BATCH))  # on the query: the session goes on
         try:
             for batch in result.partitions():
                 if not times:
