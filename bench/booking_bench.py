@@ -1,14 +1,21 @@
-"""Booking benchmark: 500 concurrent self-booking attempts on 40 slots, through gunicorn, on PostgreSQL.
+"""Booking benchmark: 500 simultaneous self-booking attempts on 40 slots, through gunicorn, on PostgreSQL.
 
-    python3 bench/booking_bench.py [--attempts 500] [--slots 40] [--workers 2]
-                                   [--pg postgresql://postgres@127.0.0.1:5432]
+    python3 bench/booking_bench.py [--attempts 500] [--slots 40] [--workers N] [--threads N] [--sync]
+                                   [--database dlg_booking_bench] [--pg postgresql://postgres@127.0.0.1:5432]
 
-Creates its own database (dlg_booking_bench, dropped and made again), applies the migrations,
-seeds one self-booking event with a buyer whose calendar has 40 slots and 500 suppliers, starts
-gunicorn with 2 workers and fires the attempts at once from 500 threads, each booking a random
-slot as a signed-in supplier (real session cookie and CSRF token). Then it counts double bookings
-in the database (must be 0), answers by kind, and latency (p50/p95) beside uncontended bookings
-(one at a time, on a second buyer). Never run by the test suite.
+Creates its own database (dropped and made again), applies the migrations, seeds two self-booking
+events (the race: one buyer's calendar of 40 ten-minute slots; and a second event with a slot for
+every attempt) with 520 suppliers registered at both, starts gunicorn with the production settings
+(dialogue/gunicorn_conf.py) and measures, from one thread per attempt with a real session cookie and
+CSRF token each:
+
+1. one at a time on the idle server: 20 bookings, one after the other (the issue's "uncontended");
+2. 500 bookings at once, each on its own slot of the second event: the same load, no competition;
+3. the race: 500 bookings at once, each on a random one of the 40 slots.
+
+Then it counts double bookings in the database (goal 0) and prints answers by kind, latency
+(p50/p95), bookings answered per second, and how busy the machine's cores were (and how much of it
+was this load generator, which shares the machine). Never run by the test suite.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,21 +48,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_database(pg: str) -> str:
+def make_database(pg: str, name: str) -> str:
     from sqlalchemy import create_engine, text
 
     admin = create_engine(f"{pg}/postgres".replace("postgresql://", "postgresql+psycopg://"),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return f"{pg}/{DB_NAME}"
+    return f"{pg}/{name}"
 
 
-def seed(url: str, attempts: int, slots: int):
-    """Schema by the migrations, then an event, two buyers, ``attempts`` + 20 suppliers. Returns
-    (slug, buyer ids, [(supplier id, session cookie, csrf token)], slot ids)."""
+@dataclass
+class Seeded:
+    slug: str             # the race: one buyer's calendar of ``slots`` slots
+    slots: list[int]
+    own_slug: str         # a second event with a slot for every attempt, so none compete
+    own_slots: list[int]
+    buyers: list[int]     # [the contended buyer, the buyer of the second event]
+    clients: list[tuple[int, str, str]]  # (supplier id, session cookie, CSRF token)
+
+
+def seed(url: str, attempts: int, slots: int) -> Seeded:
+    """Schema by the migrations, then two self-booking events with ``attempts`` + 20 suppliers each."""
     import flask_migrate
     from flask import g, session
     from flask_wtf.csrf import generate_csrf
@@ -84,34 +101,40 @@ def seed(url: str, attempts: int, slots: int):
         pw = hash_password("bench password 123")
         start = (utcnow() + dt.timedelta(days=10)).replace(hour=6, minute=0, second=0, microsecond=0)
         host = Organisation(name="Bench City", slug="bench-city", kind=OrganisationKind.PUBLIC_BUYER, country="FI")
-        event = Event(slug="booking-bench", title="Booking bench", timezone="UTC", starts_at=start,
-                      ends_at=start + dt.timedelta(hours=12), status=EventStatus.PUBLISHED, languages=["en"])
-        event.cohosts.append(EventCoHost(organisation=host))
-        db.session.add_all([host, event])
+        days = (attempts + 20) // 100 + 1  # the second event: 100 five-minute slots a day
+        events = [Event(slug=slug, title=slug, timezone="UTC", starts_at=start, status=EventStatus.PUBLISHED,
+                        ends_at=start + dt.timedelta(days=length - 1, hours=12), languages=["en"])
+                  for slug, length in (("booking-bench", 1), ("booking-bench-own-slots", days))]
+        for event in events:
+            event.cohosts.append(EventCoHost(organisation=host))
+        db.session.add_all([host, *events])
         people = []
 
-        def person(n, org, role):
+        def person(n, org, role, at):
             user = User(email=f"bench{n}@example.org", name=f"Bench {n}", password_hash=pw,
                         email_verified_at=utcnow(), timezone="UTC")
-            db.session.add_all([user, Membership(user=user, organisation=org),
-                                Registration(event=event, user=user, organisation=org, role=role,
-                                             state=RegistrationState.CONFIRMED, confirmed_at=utcnow())])
+            db.session.add_all([user, Membership(user=user, organisation=org)])
+            db.session.add_all([Registration(event=event, user=user, organisation=org, role=role,
+                                             state=RegistrationState.CONFIRMED, confirmed_at=utcnow())
+                                for event in at])
             return user
 
-        buyers = [person(f"buyer{i}", host, ParticipantRole.BUYER) for i in range(2)]
+        buyers = [person(f"buyer{i}", host, ParticipantRole.BUYER, [event]) for i, event in enumerate(events)]
         for n in range(attempts + 20):
             org = Organisation(name=f"Supplier {n}", slug=f"supplier-{n}", kind=OrganisationKind.SUPPLIER,
                                country="FI")
-            people.append(person(n, org, ParticipantRole.SUPPLIER))
+            people.append(person(n, org, ParticipantRole.SUPPLIER, events))
         db.session.flush()
-        settings = setup.ensure_settings(event)
-        settings.mode = MeetingMode.SELF_BOOKING
-        settings.slot_minutes, settings.break_minutes = 10, 0
-        setup.add_block(event, start.date(), dt.time(7, 0), (dt.datetime(2000, 1, 1, 7) +
-                                                              dt.timedelta(minutes=10 * slots)).time())
-        setup.add_locations(event, label="Table", count=40, capacity=4, kind="table")
+        for event, minutes, count in ((events[0], 10, slots), (events[1], 5, 100)):
+            settings = setup.ensure_settings(event)
+            settings.mode = MeetingMode.SELF_BOOKING
+            settings.slot_minutes, settings.break_minutes = minutes, 0
+            end = (dt.datetime(2000, 1, 1, 7) + dt.timedelta(minutes=minutes * count)).time()
+            for day in range((event.ends_at - event.starts_at).days + 1):
+                setup.add_block(event, start.date() + dt.timedelta(days=day), dt.time(7, 0), end)
+            setup.add_locations(event, label="Table", count=40, capacity=4, kind="table")
         db.session.commit()
-        slot_ids = [s.id for s in setup.list_slots(event)]
+        slot_ids = [[s.id for s in setup.list_slots(event)] for event in events]
         serializer = app.session_interface.get_signing_serializer(app)
         clients = []
         for user in people:
@@ -121,7 +144,7 @@ def seed(url: str, attempts: int, slots: int):
                 data = dict(session)
                 data.update({"_user_id": user.get_id(), "_fresh": True})
                 clients.append((user.id, serializer.dumps(data), token))
-        return event.slug, [b.id for b in buyers], clients, slot_ids
+        return Seeded(events[0].slug, slot_ids[0], events[1].slug, slot_ids[1], [b.id for b in buyers], clients)
 
 
 def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: str):
@@ -149,22 +172,107 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def process_cpu(server: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn server (``server``'s pid and its workers) and by the
+    PostgreSQL backends serving ``database`` (their process title names it)."""
+    web = db = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            title = (stat.parent / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        rest = text[text.rindex(")") + 2:].split()
+        used = int(rest[11]) + int(rest[12])
+        if int(stat.parent.name) == server or int(rest[1]) == server:
+            web += used
+        elif title.startswith("postgres:") and f" {database} " in title:
+            db += used
+    return web / os.sysconf("SC_CLK_TCK"), db / os.sysconf("SC_CLK_TCK")
+
+
+def burst(port: int, server: int, database: str, attempts: list[tuple[str, int, int, str, str]]) -> dict:
+    """Fire every (slug, buyer, slot, cookie, token) at once from its own thread; answers, latencies,
+    wall time, and how busy the machine and this load generator were meanwhile."""
+    barrier = threading.Barrier(len(attempts) + 1)
+    results: list = [None] * len(attempts)
+
+    def attempt(i):
+        slug, buyer, slot, cookie, token = attempts[i]
+        barrier.wait()
+        try:
+            results[i] = book(port, slug, buyer, slot, cookie, token)
+        except Exception as exc:  # noqa: BLE001
+            results[i] = (f"error {exc.__class__.__name__}", 0.0)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(attempts))]
+    for t in threads:
+        t.start()
+    busy0, total0 = cpu_times()
+    own0 = time.process_time()
+    web0, db0 = process_cpu(server, database)
+    started = time.perf_counter()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    busy1, total1 = cpu_times()
+    web1, db1 = process_cpu(server, database)
+    web, database = web1 - web0, db1 - db0
+    kinds: dict[str, int] = {}
+    for outcome, _ in results:
+        kinds[outcome] = kinds.get(outcome, 0) + 1
+    cores = os.cpu_count() or 1
+    return {"kinds": kinds, "latencies": [e for _, e in results if e], "wall": wall,
+            "machine": (busy1 - busy0) / max(1, total1 - total0) * cores,
+            "client": (time.process_time() - own0) / wall,
+            "web_ms": web / len(attempts) * 1000, "db_ms": database / len(attempts) * 1000}
+
+
+def describe(name: str, run: dict) -> None:
+    answers = ", ".join(f"{k}: {v}" for k, v in sorted(run["kinds"].items()))
+    lat = run["latencies"]
+    print(f"{name}: {len(lat)} answers in {run['wall']:.2f} s = {len(lat) / run['wall']:.0f} bookings/s; "
+          f"p50 {statistics.median(lat) * 1000:.0f} ms, p95 {pct(lat, 95) * 1000:.0f} ms; {answers}; "
+          f"cores busy {run['machine']:.2f} (load generator {run['client']:.2f}); CPU per booking: "
+          f"gunicorn {run['web_ms']:.1f} ms, PostgreSQL {run['db_ms']:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attempts", type=int, default=500)
     parser.add_argument("--slots", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: dialogue/gunicorn_conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per process (default: dialogue/gunicorn_conf.py's)")
+    parser.add_argument("--sync", action="store_true", help="serve with sync workers instead (the old setting)")
+    parser.add_argument("--database", default=DB_NAME, help="the database to (re)create")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
-    url = make_database(args.pg)
-    slug, buyers, clients, slot_ids = seed(url, args.attempts, args.slots)
-    print(f"seeded {DB_NAME}: {len(slot_ids)} slots, {len(clients)} suppliers")
+    url = make_database(args.pg, args.database)
+    seeded = seed(url, args.attempts, args.slots)
+    print(f"seeded {args.database}: {len(seeded.slots)} contended slots, {len(seeded.own_slots)} slots for "
+          f"bookings each on its own slot, {len(seeded.clients)} suppliers")
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "SESSION_COOKIE_SECURE": "0",
-           "RATELIMIT_ENABLED": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind",
-                               f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env)
+           "RATELIMIT_ENABLED": "0", "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:dialogue.gunicorn_conf", "--log-level",
+               "warning"]
+    if args.sync:
+        command += ["--worker-class", "sync", "--threads", "1"]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads and not args.sync:
+        command += ["--threads", str(args.threads)]
+    server = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env)
+    n = args.attempts
+    clients = seeded.clients
     try:
         for _ in range(100):
             try:
@@ -172,32 +280,24 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        # Uncontended: one booking at a time on the second buyer's calendar.
+        # 1. One at a time on the idle server: the issue's "uncontended booking".
         alone = []
-        for i, (_uid, cookie, token) in enumerate(clients[args.attempts:args.attempts + 20]):
-            outcome, elapsed = book(port, slug, buyers[1], slot_ids[i % len(slot_ids)], cookie, token)
+        for i, (_uid, cookie, token) in enumerate(clients[n:n + 20]):
+            outcome, elapsed = book(port, seeded.own_slug, seeded.buyers[1], seeded.own_slots[n + i], cookie, token)
             assert outcome == "booked", outcome
             alone.append(elapsed)
+        time.sleep(1)
+        # 2. The same number of simultaneous bookings, each on a slot nobody else wants: the same load
+        # on the server, no two bookings competing for a slot.
+        own = burst(port, server.pid, args.database,
+                    [(seeded.own_slug, seeded.buyers[1], seeded.own_slots[i], cookie, token)
+                     for i, (_uid, cookie, token) in enumerate(clients[:n])])
+        time.sleep(1)
+        # 3. The race: every attempt on one of the contended buyer's slots, at random.
         rng = random.Random(1)
-        barrier = threading.Barrier(args.attempts)
-        results = [None] * args.attempts
-
-        def attempt(i):
-            _uid, cookie, token = clients[i]
-            slot = rng.choice(slot_ids)
-            barrier.wait()
-            try:
-                results[i] = book(port, slug, buyers[0], slot, cookie, token)
-            except Exception as exc:  # noqa: BLE001
-                results[i] = (f"error {exc.__class__.__name__}", 0.0)
-
-        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(args.attempts)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
+        race = burst(port, server.pid, args.database,
+                     [(seeded.slug, seeded.buyers[0], rng.choice(seeded.slots), cookie, token)
+                      for _uid, cookie, token in clients[:n]])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(20)
@@ -212,26 +312,25 @@ def main() -> None:
             "SELECT count(*) FROM (SELECT location_id, slot_id FROM meetings WHERE status <> 'cancelled' "
             "AND location_id IS NOT NULL GROUP BY location_id, slot_id HAVING count(*) > 1) d")).scalar()
         buyer_meetings = conn.execute(text(
-            "SELECT count(*) FROM meeting_participants WHERE user_id = :b"), {"b": buyers[0]}).scalar()
+            "SELECT count(*) FROM meeting_participants WHERE user_id = :b"), {"b": seeded.buyers[0]}).scalar()
+        mails = conn.execute(text("SELECT count(*) FROM outbox_messages")).scalar()
     engine.dispose()
-    kinds: dict[str, int] = {}
-    for outcome, _ in results:
-        kinds[outcome] = kinds.get(outcome, 0) + 1
-    contended = [e for _, e in results if e]
-    distinct = len({s for s in slot_ids})
-    print(f"{args.attempts} concurrent attempts on {distinct} slots, gunicorn {args.workers} workers, "
-          f"{wall:.1f} s wall")
-    print("answers:", ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
-    print(f"meetings in the buyer's calendar: {buyer_meetings}")
-    print(f"double bookings: {double_people} person/slot, {double_tables} table/slot (must be 0)")
-    errors = sum(v for k, v in kinds.items() if k.startswith("error"))
-    print(f"errors: {errors}")
-    print(f"throughput: {args.attempts / wall:.0f} requests/s (the wait is mostly the queue for {args.workers} "
-          f"sync workers)")
-    print(f"latency under contention: p50 {statistics.median(contended) * 1000:.0f} ms, "
-          f"p95 {pct(contended, 95) * 1000:.0f} ms")
-    print(f"uncontended booking:      p50 {statistics.median(alone) * 1000:.0f} ms, "
+    setting = ("sync workers" if args.sync else "gthread") + f", workers {args.workers or 'as configured'}"
+    print(f"gunicorn --config python:dialogue.gunicorn_conf ({setting}); {os.cpu_count()} cores")
+    describe("race, 500 on 40 slots      ".replace("500", str(n)).replace("40", str(len(seeded.slots))), race)
+    describe(f"{n} at once, each own slot  ", own)
+    print(f"one at a time, idle server : p50 {statistics.median(alone) * 1000:.0f} ms, "
           f"p95 {pct(alone, 95) * 1000:.0f} ms")
+    print(f"meetings in the contended buyer's calendar: {buyer_meetings} of {len(seeded.slots)} slots; "
+          f"invitations in the outbox: {mails}")
+    print(f"double bookings: {double_people} person/slot, {double_tables} table/slot (goal 0)")
+    errors = sum(v for k, v in race["kinds"].items() if k.startswith("error"))
+    errors += sum(v for k, v in own["kinds"].items() if k.startswith("error"))
+    print(f"errors: {errors}")
+    p95 = pct(race["latencies"], 95)
+    print(f"race p95 / p95 of {n} at once each on its own slot: {p95 / pct(own['latencies'], 95):.2f} (goal <= 3)")
+    print(f"race p95 / p95 one at a time on the idle server: {p95 / pct(alone, 95):.1f} (the issue's wording)")
+    print(f"race throughput: {len(race['latencies']) / race['wall']:.0f} bookings/s (goal >= 150)")
 
 
 if __name__ == "__main__":

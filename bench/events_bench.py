@@ -8,8 +8,9 @@ The database must be empty (its tables are created and dropped). The script fill
 
 - the event page served over HTTP by a threaded Werkzeug server, against a bare Flask route that
   returns a short text on the same app and server (median and 95th percentile of sequential requests);
-- the 20,000-row CSV and XLSX exports (the code the download uses), against raw ``csv.writer`` and
-  openpyxl write-only writing the same rows from memory, and the peak memory the CSV export needs.
+- the 20,000-row CSV and XLSX exports (the code the download uses), against a baseline that reads
+  the same columns with one plain SQL query on a DBAPI cursor and writes them with ``csv.writer`` or
+  openpyxl write-only (the best of several runs each), and the peak memory the CSV export needs.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from sqlalchemy import select  # noqa: E402
 
 from dialogue import create_app  # noqa: E402
 from dialogue.config import normalise_database_url  # noqa: E402
+from dialogue.core.spreadsheet import csv_chunks, write_xlsx  # noqa: E402
 from dialogue.demo_large import fill_event  # noqa: E402
 from dialogue.extensions import db  # noqa: E402
-from dialogue.models import Event  # noqa: E402
+from dialogue.models import Event, RegistrationQuestion  # noqa: E402
 
 
 def timed_requests(url: str, n: int) -> list[float]:
@@ -54,13 +56,15 @@ def describe(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
-def best_of(function, repeat: int = 3) -> float:
-    timings = []
+def best_interleaved(ours, baseline, repeat: int) -> tuple[float, float]:
+    """The best time of each, run by turns, so that other work on the machine weighs on both alike."""
+    timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        began = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - began)
-    return min(timings)
+        for function, times in zip((ours, baseline), timings, strict=True):
+            began = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - began)
+    return min(timings[0]), min(timings[1])
 
 
 def main() -> None:
@@ -110,44 +114,70 @@ def main() -> None:
 
     with app.app_context():
         event = db.session.scalar(select(Event).where(Event.slug == export_slug))
+        question_id = db.session.scalar(select(RegistrationQuestion.id).where(
+            RegistrationQuestion.event_id == event.id))
         keys = ["person", "organisation", "country", "role", "state", "registered_at", "answers", "checked_in_at"]
+        db.session.commit()
 
         def our_csv():
             headings, rows = attendance.rows(event, keys, attendance.Filters())
-            size = sum(len(chunk) for chunk in attendance.csv_chunks(headings, rows))
-            db.session.expire_all()
+            size = sum(len(chunk) for chunk in csv_chunks(headings, rows))
+            db.session.commit()
             return size
 
         def our_xlsx():
             with tempfile.TemporaryFile() as fh:
                 headings, rows = attendance.rows(event, keys, attendance.Filters())
-                attendance.write_xlsx(headings, rows, fh)
-            db.session.expire_all()
+                write_xlsx(headings, rows, fh, event.title)
+            db.session.commit()
 
-        headings, rows = attendance.rows(event, keys, attendance.Filters())
-        in_memory = [tuple(row) for row in rows]
-        assert len(in_memory) == 20_000
+        # The baselines: the same columns read with one plain SQL query on a DBAPI cursor, written
+        # with csv.writer / openpyxl write-only, nothing else (no labels, no time zones, no safety).
+        mark = "%s" if db.engine.dialect.paramstyle in ("format", "pyformat") else "?"
+        # openpyxl takes no time with a zone: PostgreSQL gives them without (SQLite gives text).
+        naive = " AT TIME ZONE 'UTC'" if db.engine.dialect.name == "postgresql" else ""
+        sql = (f"SELECT u.name, o.name, o.country, r.role, r.state, r.created_at{naive}, a.value, "
+               f"r.checked_in_at{naive} "
+               "FROM registrations r LEFT JOIN users u ON u.id = r.user_id "
+               "LEFT JOIN organisations o ON o.id = r.organisation_id "
+               f"LEFT JOIN registration_answers a ON a.registration_id = r.id AND a.question_id = {mark} "
+               f"WHERE r.event_id = {mark} ORDER BY r.id")
+
+        def plain_rows(consume):
+            connection = db.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(sql, (question_id, event.id))
+                return consume([d[0] for d in cursor.description], cursor)
+            finally:
+                connection.close()
 
         def raw_csv():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(headings)
-            writer.writerows(in_memory)
-            return len(buffer.getvalue())
+            def write(headings, cursor):
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                writer.writerow(headings)
+                writer.writerows(cursor)
+                return len(buffer.getvalue())
+            return plain_rows(write)
 
         def raw_xlsx():
             from openpyxl import Workbook
 
-            with tempfile.TemporaryFile() as fh:
-                workbook = Workbook(write_only=True)
-                sheet = workbook.create_sheet()
-                sheet.append(headings)
-                for row in in_memory:
-                    sheet.append(row)
-                workbook.save(fh)
+            def write(headings, cursor):
+                with tempfile.TemporaryFile() as fh:
+                    workbook = Workbook(write_only=True)
+                    sheet = workbook.create_sheet()
+                    sheet.append(headings)
+                    for row in cursor:
+                        sheet.append(row)
+                    workbook.save(fh)
+            plain_rows(write)
 
-        csv_time, raw_csv_time = best_of(our_csv), best_of(raw_csv)
-        xlsx_time, raw_xlsx_time = best_of(our_xlsx, 2), best_of(raw_xlsx, 2)
+        assert sum(1 for _ in attendance.rows(event, keys, attendance.Filters())[1]) == 20_000
+        db.session.commit()
+        csv_time, raw_csv_time = best_interleaved(our_csv, raw_csv, 5)
+        xlsx_time, raw_xlsx_time = best_interleaved(our_xlsx, raw_xlsx, 3)
         tracemalloc.start()
         our_csv()
         peak = tracemalloc.get_traced_memory()[1]
@@ -156,11 +186,11 @@ def main() -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-    print("\nAttendance export, 20,000 rows, 8 columns (reading the database included in ours, not in the baseline)")
-    print(f"  CSV  ours       {csv_time:7.2f} s   raw csv.writer from memory  {raw_csv_time:7.2f} s   "
-          f"ratio {csv_time / raw_csv_time:5.1f} x")
-    print(f"  XLSX ours       {xlsx_time:7.2f} s   raw openpyxl write-only     {raw_xlsx_time:7.2f} s   "
-          f"ratio {xlsx_time / raw_xlsx_time:5.1f} x")
+    print("\nAttendance export, 20,000 rows, 8 columns; baselines: the same columns by one plain SQL query")
+    print(f"  CSV  ours       {csv_time:7.2f} s   query + csv.writer          {raw_csv_time:7.2f} s   "
+          f"ratio {csv_time / raw_csv_time:5.2f} x (goal <= 2)")
+    print(f"  XLSX ours       {xlsx_time:7.2f} s   query + openpyxl write-only {raw_xlsx_time:7.2f} s   "
+          f"ratio {xlsx_time / raw_xlsx_time:5.2f} x (goal <= 1.5)")
     print(f"  CSV size {size / 1e6:.1f} MB; peak Python memory while exporting {peak / 1e6:.1f} MB")
 
 

@@ -10,10 +10,12 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from typing import Iterable, Iterator
+from itertools import islice
+from typing import Iterable, Iterator, Sequence
 
 # A cell starting with one of these is read as a formula (or a DDE command) by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_START)
 
 
 # --- CSV --------------------------------------------------------------------------------------------
@@ -27,22 +29,31 @@ def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        # isoformat is the quicker way to the same text when no zone is attached
+        return value.isoformat(" ", "seconds") if value.tzinfo is None else value.strftime("%Y-%m-%d %H:%M:%S")
     return neutralise(str(value))
 
 
-def csv_chunks(headings: list[str], data: Iterable[list], flush_every: int = 500) -> Iterator[bytes]:
+def csv_chunks(headings: list[str], data: Iterable[Sequence], flush_every: int = 500) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (so Excel reads the accents right), written in chunks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([_csv_cell(h) for h in headings])
-    for n, row in enumerate(data, 1):
-        writer.writerow([_csv_cell(v) for v in row])
-        if n % flush_every == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
+    # Most cells are text that starts harmlessly or empty (the writer gives None as ""): they go to
+    # the writer as they are, and only the others (a formula-like start, a time, a number) take the
+    # slower way. Big exports (20,000 registrations) spend their time in the query and the writer.
+    safe, first = str, _FORMULA_FIRST
+    rows = ([cell if cell.__class__ is safe and cell[:1] not in first or cell is None else _csv_cell(cell)
+             for cell in row] for row in data)
+    while True:
+        batch = list(islice(rows, flush_every))
+        writer.writerows(batch)
+        if len(batch) < flush_every:
+            break
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
 
 

@@ -1,23 +1,27 @@
 """The attendance export: an event's registrations as CSV or XLSX, with the columns and rows chosen.
 
 Rows are read from the database in batches and written out as they come, so an export of tens of
-thousands of registrations never sits in memory. Spreadsheets must not run what participants typed:
-in CSV a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
-an apostrophe (the usual neutralisation), and in XLSX every text is written as text, never as a
-formula. Times are given in the event's time zone, which the column heading names; in XLSX they are
-real dates.
+thousands of registrations never sits in memory. One query gives every cell ready to write (labels,
+answers, consent and, on PostgreSQL, local times are worked out by the database), so the export
+costs little more than the query and the writer themselves (bench/events_bench.py compares them).
+
+Spreadsheets must not run what participants typed: in CSV a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return is prefixed with an apostrophe (the usual neutralisation), and in
+XLSX every text is written as text, never as a formula. Times are given in the event's time zone,
+which the column heading names; in XLSX they are real dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import String, and_, case, func, literal, select, text, type_coerce
+from sqlalchemy.orm import aliased
 
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
@@ -27,6 +31,7 @@ from dialogue.models import (
     EventFormat,
     Organisation,
     ParticipantRole,
+    QuestionKind,
     Registration,
     RegistrationAnswer,
     RegistrationQuestion,
@@ -72,7 +77,9 @@ class Filters:
 @dataclass
 class Column:
     heading: str
-    value: Callable[[object, dict[int, str]], object]  # (row of _query, {question id: answer}) -> cell
+    sql: object                          # what the query selects for it
+    local_time: bool = False             # an aware UTC time, given as the naive time in the event's zone
+    join: tuple | None = None            # (table, on): what the query joins for it
 
 
 def clean_columns(keys: Iterable[str] | None) -> list[str]:
@@ -98,70 +105,87 @@ def clean_filters(roles: Iterable[str] = (), states: Iterable[str] = (), checked
     return Filters(roles=roles, states=states, checked_in=checked_in)
 
 
+def _labels(column, labels: dict, default=None):
+    """The label of each stored value, chosen by the database: no Python work per row."""
+    return case({value: label for value, label in labels.items()}, value=type_coerce(column, String),
+                else_=default if default is not None else type_coerce(column, String))
+
+
 def _columns(event: Event, keys: list[str]) -> list[Column]:
-    from dialogue.registrations.questions import answer_text
+    """Every cell is worked out by the query itself (labels, the erased person, consent, answers),
+    except times on SQLite, which knows no time zones."""
+    from dialogue.gdpr.names import ERASED
     from dialogue.registrations.services import role_label, state_label
 
-    zone = ZoneInfo(event.timezone)
-    # Labels are looked up once per export, not once per row.
-    roles = {role: role_label(role) for role in ParticipantRole}
-    states = {state: state_label(state) for state in RegistrationState}
-    ways = {way: str(way.label) for way in Attendance}
-    hybrid = event.format == EventFormat.HYBRID
+    # Labels are looked up once per export, in the reader's language, and sent as parameters.
+    roles = {role.value: role_label(role) for role in ParticipantRole}
+    states = {state.value: state_label(state) for state in RegistrationState}
+    ways = {way.value: str(way.label) for way in Attendance}
     yes, no, withdrawn = _("yes"), _("no"), _("withdrawn")
-    from dialogue.gdpr.names import ERASED
-
-    erased = str(ERASED)  # the registration stays under its organisation and role
-
-    def local(value: dt.datetime | None):
-        return value.astimezone(zone).replace(tzinfo=None) if value else None
+    label = lambda value: literal(str(value), String)  # noqa: E731
 
     def timed(label) -> str:
         return f"{label} ({event.timezone})"
 
+    def answer(question: RegistrationQuestion):
+        given = aliased(RegistrationAnswer)
+        join = (given, and_(given.registration_id == Registration.id, given.question_id == question.id))
+        value = given.value
+        if question.kind == QuestionKind.YES_NO:  # as registrations.questions.answer_text gives it
+            value = case((value == "yes", label(yes)), (value == "no", label(no)), else_=func.coalesce(value, ""))
+        return Column(question.text, func.coalesce(value, ""), join=join)
+
     simple = {
-        "person": (COLUMNS["person"], lambda r, a: (r.person or "") if r.user_id is not None else erased),
-        "email": (COLUMNS["email"], lambda r, a: r.email or ""),
-        "organisation": (COLUMNS["organisation"], lambda r, a: r.organisation or ""),
-        "country": (COLUMNS["country"], lambda r, a: r.country or ""),
-        "role": (COLUMNS["role"], lambda r, a: roles[r.role]),
-        "attendance": (COLUMNS["attendance"],
-                       lambda r, a: ways[r.attendance or Attendance.IN_PERSON] if hybrid else ""),
-        "state": (COLUMNS["state"], lambda r, a: states[r.state]),
-        "registered_at": (timed(COLUMNS["registered_at"]), lambda r, a: local(r.created_at)),
-        "checked_in_at": (timed(COLUMNS["checked_in_at"]), lambda r, a: local(r.checked_in_at)),
+        "person": lambda: case((Registration.user_id.is_(None), label(ERASED)), else_=func.coalesce(User.name, "")),
+        "email": lambda: func.coalesce(User.email, ""),
+        "organisation": lambda: func.coalesce(Organisation.name, ""),
+        "country": lambda: func.coalesce(Organisation.country, ""),
+        "role": lambda: _labels(Registration.role, roles),
+        "attendance": lambda: (_labels(func.coalesce(type_coerce(Registration.attendance, String),
+                                                     Attendance.IN_PERSON.value), ways)
+                               if event.format == EventFormat.HYBRID else label("")),
+        "state": lambda: _labels(Registration.state, states),
     }
     columns: list[Column] = []
     for key in keys:
         if key in simple:
-            heading, value = simple[key]
-            columns.append(Column(str(heading), value))
+            columns.append(Column(str(COLUMNS[key]), simple[key]()))
+        elif key in ("registered_at", "checked_in_at"):
+            field = Registration.created_at if key == "registered_at" else Registration.checked_in_at
+            columns.append(Column(timed(COLUMNS[key]), field, local_time=True))
         elif key == "consent":
-            columns.append(Column(_("Listed"), lambda r, a: (
-                yes if r.list_consent_at and not r.list_consent_withdrawn_at
-                else withdrawn if r.list_consent_withdrawn_at else no)))
-            columns.append(Column(timed(_("Consent given")), lambda r, a: local(r.list_consent_at)))
-            columns.append(Column(_("Consent wording"), lambda r, a: r.list_consent_version or ""))
+            given, gone = Registration.list_consent_at, Registration.list_consent_withdrawn_at
+            columns.append(Column(_("Listed"), case((and_(given.is_not(None), gone.is_(None)), label(yes)),
+                                                    (gone.is_not(None), label(withdrawn)), else_=label(no))))
+            columns.append(Column(timed(_("Consent given")), given, local_time=True))
+            columns.append(Column(_("Consent wording"), func.coalesce(Registration.list_consent_version, "")))
         elif key == "answers":
             questions = db.session.scalars(select(RegistrationQuestion).where(
                 RegistrationQuestion.event_id == event.id).order_by(RegistrationQuestion.position,
                                                                     RegistrationQuestion.id))
-            for q in questions:
-                columns.append(Column(q.text, lambda r, a, q=q: answer_text(q, a.get(q.id))))
+            columns += [answer(q) for q in questions]
     return columns
 
 
-def _query(event: Event, filters: Filters):
-    """Plain columns, not ORM objects: an export reads many rows and needs few fields of each."""
-    query = (select(Registration.id, Registration.user_id, Registration.role, Registration.attendance,
-                    Registration.state,
-                    Registration.created_at,
-                    Registration.checked_in_at, Registration.list_consent_at, Registration.list_consent_withdrawn_at,
-                    Registration.list_consent_version, User.name.label("person"), User.email.label("email"),
-                    Organisation.name.label("organisation"), Organisation.country.label("country"))
+def _query(event: Event, columns: list[Column], filters: Filters, in_database_zone: bool):
+    """One query for the whole export: plain values, no ORM objects, nothing asked again per row.
+    On PostgreSQL times come already in the event's zone (``timezone()``)."""
+    selected = []
+    for column in columns:
+        if column.local_time and in_database_zone:
+            selected.append(func.timezone(event.timezone, column.sql).label(None))
+        elif column.local_time:  # SQLite's text, read in rows()
+            selected.append(type_coerce(column.sql, String).label(None))
+        else:
+            selected.append(column.sql.label(None))
+    query = (select(*selected)
+             .select_from(Registration)
              .outerjoin(User, Registration.user_id == User.id)
              .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
              .where(Registration.event_id == event.id).order_by(Registration.id))
+    for column in columns:
+        if column.join is not None:
+            query = query.outerjoin(*column.join)
     if filters.roles:
         query = query.where(Registration.role.in_(list(filters.roles)))
     if filters.states:
@@ -170,36 +194,54 @@ def _query(event: Event, filters: Filters):
         query = query.where(Registration.checked_in_at.is_not(None))
     elif filters.checked_in is False:
         query = query.where(Registration.checked_in_at.is_(None))
-    return query.execution_options(yield_per=BATCH)
+    return query
 
 
-def _answers(ids: list[int]) -> dict[int, dict[int, str]]:
-    found: dict[int, dict[int, str]] = {}
-    for registration_id, question_id, value in db.session.execute(
-            select(RegistrationAnswer.registration_id, RegistrationAnswer.question_id, RegistrationAnswer.value)
-            .where(RegistrationAnswer.registration_id.in_(ids))):
-        found.setdefault(registration_id, {})[question_id] = value
-    return found
-
-
-def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], Iterator[list]]:
+def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], Iterator[Sequence]]:
     """The headings and a lazy iterator over the rows (plain values: text, naive local datetimes).
 
-    Rows come from the database a batch at a time (a server-side cursor on PostgreSQL), with the
-    answers of each batch in one more query.
+    The rows come from one query, read a batch at a time (a server-side cursor on PostgreSQL), so
+    that memory stays flat however many there are.
     """
     columns = _columns(event, keys)
     headings = [c.heading for c in columns]
-    with_answers = "answers" in keys
+    in_database_zone = db.session.get_bind().dialect.name == "postgresql"
+    query = _query(event, columns, filters, in_database_zone)
+    times = [] if in_database_zone else [i for i, c in enumerate(columns) if c.local_time]
+    zone = ZoneInfo(event.timezone)
+    offsets: dict[str, dt.timedelta] = {}
+
+    def local(value: str | None):
+        """SQLite keeps UTC as text without a zone. A zone's offset changes only on a whole minute,
+        so it is worked out once per minute of the data, and each time is parsed and shifted."""
+        if value is None:
+            return None
+        minute = value[:16]
+        offset = offsets.get(minute)
+        if offset is None:
+            if len(offsets) > 10_000:  # memory stays flat even when every row has its own minute
+                offsets.clear()
+            start = dt.datetime.fromisoformat(minute).replace(tzinfo=dt.timezone.utc)
+            offset = offsets[minute] = start.astimezone(zone).utcoffset()
+        return dt.datetime.fromisoformat(value) + offset
 
     def generate():
-        result = db.session.execute(_query(event, filters))
+        connection = db.session.connection()
+        if in_database_zone:
+            # Through a cursor PostgreSQL plans for the first tenth of the rows by default (nested
+            # loops, fine for a page, slow for all 20,000); an export reads them all.
+            connection.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+        result = connection.execute(query.execution_options(yield_per=BATCH))  # on the query: the session goes on
         try:
             for batch in result.partitions():
-                answers = _answers([r.id for r in batch]) if with_answers else {}
+                if not times:
+                    yield from batch
+                    continue
                 for row in batch:
-                    found = answers.get(row.id, {})
-                    yield [c.value(row, found) for c in columns]
+                    row = list(row)
+                    for i in times:
+                        row[i] = local(row[i])
+                    yield row
         finally:
             result.close()
 

@@ -230,7 +230,7 @@ def add_participant(meeting: Meeting, user: User, person_id: int, now: dt.dateti
     if unavailable_people(slot, [person.id]):
         raise Conflict(_("%(name)s is not available at that time.", name=person.name), field="person")
     if side == MeetingSide.BUYER:
-        lock_caps(event, meeting.supplier_org_id, [person.id])
+        lock_caps(event, settings, meeting.supplier_org_id, [person.id])
         cap = settings.max_meetings_per_buyer
         if cap is not None and meeting_count(event, buyer_id=person.id) >= cap:
             raise Conflict(_("%(name)s already has the maximum of %(n)s meetings at this event.",

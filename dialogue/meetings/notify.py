@@ -8,8 +8,10 @@ cancellation sends METHOD:CANCEL with the next SEQUENCE.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from flask import current_app
+from flask_babel import get_locale
 
 from dialogue.core import ical
 from dialogue.core.timeutil import format_local
@@ -21,6 +23,14 @@ from dialogue.outbox.services import Attachment, enqueue_mail, mail_locale
 
 def times(start: dt.datetime, event_zone: str, person_zone: str | None) -> str:
     """The time in the event's zone and, when it differs, in the person's own."""
+    return _times(start, event_zone, person_zone or None, str(get_locale() or ""))
+
+
+@lru_cache(maxsize=4096)
+def _times(start: dt.datetime, event_zone: str, person_zone: str | None, locale: str) -> str:
+    # A booking page shows every slot of the event, twice (the grid and the choices), on every
+    # answer: the few distinct texts are formatted once per language, not on each request. The
+    # locale is part of the key; format_local reads the same one from the request.
     text = format_local(start, event_zone)
     if person_zone and person_zone != event_zone:
         text += " / " + format_local(start, person_zone, "%H:%M")

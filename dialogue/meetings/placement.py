@@ -1,10 +1,17 @@
 """Putting a meeting into a slot: everyone free, the caps, a table; and self-booking.
 
 Concurrency: every path that puts people into a slot first locks the slot row (FOR UPDATE on
-PostgreSQL), then the supplier organisation and the buyers' registrations in id order, and only
-then counts. So two bookings of one slot, or two bookings that together would pass a cap, run
-one after the other. The unique constraints on (person, slot) and (table, slot) are the backstop:
-a violation becomes the same "just taken" answer.
+PostgreSQL), then, where the event caps meetings, the supplier organisation and the buyers'
+registrations in id order, and only then counts. So two bookings of one slot, or two bookings that
+together would pass a cap, run one after the other; bookings of different slots without caps never
+wait for each other. The unique constraints on (person, slot) and (table, slot) are the backstop: a
+violation becomes the same "just taken" answer.
+
+A self-booking first looks, without any lock, whether the buyer or the supplier already has a
+meeting in the slot: when many suppliers rush for one slot, all but the first few are answered at
+once instead of queueing for the slot's lock only to be refused. Inside the lock the booking does
+only what decides it (the checks, one query for a free table, the inserts); the invitations are
+written after it, in the same transaction so that none is lost.
 """
 
 from __future__ import annotations
@@ -79,10 +86,12 @@ def meeting_count(event: Event, *, supplier_org_id: int | None = None, buyer_id:
     return db.session.scalar(query) or 0
 
 
-def lock_caps(event: Event, supplier_org_id: int, buyer_ids) -> None:
-    """Lock the rows the caps are counted under: the supplier organisation, then the buyers' registrations."""
-    db.session.execute(select(Organisation.id).where(Organisation.id == supplier_org_id).with_for_update())
-    if buyer_ids:
+def lock_caps(event: Event, settings: MeetingSettings, supplier_org_id: int, buyer_ids) -> None:
+    """Lock the rows the caps are counted under: the supplier organisation, then the buyers'
+    registrations; only for the caps the event sets (without a cap there is nothing to count)."""
+    if settings.max_meetings_per_supplier is not None:
+        db.session.execute(select(Organisation.id).where(Organisation.id == supplier_org_id).with_for_update())
+    if buyer_ids and settings.max_meetings_per_buyer is not None:
         db.session.execute(select(Registration.id).where(
             Registration.event_id == event.id, Registration.user_id.in_(sorted(buyer_ids)),
             Registration.state == RegistrationState.CONFIRMED).order_by(Registration.id).with_for_update())
@@ -107,22 +116,24 @@ def free_location(event: Event, settings: MeetingSettings, slot: MeetingSlot, si
     places are set up. Raises when places exist but none is free."""
     if settings.virtual:
         return None
-    locations = list(db.session.scalars(select(MeetingLocation).where(MeetingLocation.event_id == event.id)))
-    if not locations:
-        return None
-    taken_query = select(Meeting.location_id).where(Meeting.slot_id == slot.id,
-                                                    Meeting.status != MeetingStatus.CANCELLED,
-                                                    Meeting.location_id.is_not(None))
+    taken = select(Meeting.location_id).where(Meeting.slot_id == slot.id, Meeting.status != MeetingStatus.CANCELLED,
+                                              Meeting.location_id.is_not(None))
     if exclude_meeting is not None:
-        taken_query = taken_query.where(Meeting.id != exclude_meeting)
-    taken = set(db.session.scalars(taken_query))
-    if keep is not None and keep.id not in taken and keep.capacity >= size:
+        taken = taken.where(Meeting.id != exclude_meeting)
+    if keep is not None and keep.capacity >= size and db.session.scalar(
+            select(MeetingLocation.id).where(MeetingLocation.id == keep.id, MeetingLocation.id.not_in(taken))):
         return keep
-    fitting = [loc for loc in locations if loc.id not in taken and loc.capacity >= size]
-    if not fitting:
-        raise Conflict(_("No table or room for %(n)s people is free at that time. Choose another time.", n=size),
-                       field="slot")
-    return min(fitting, key=lambda loc: (loc.capacity, loc.position, loc.id))
+    # One query picks the table: the database filters and orders, no row of the others is loaded.
+    found = db.session.scalar(
+        select(MeetingLocation).where(MeetingLocation.event_id == event.id, MeetingLocation.capacity >= size,
+                                      MeetingLocation.id.not_in(taken))
+        .order_by(MeetingLocation.capacity, MeetingLocation.position, MeetingLocation.id).limit(1))
+    if found is not None:
+        return found
+    if db.session.scalar(select(MeetingLocation.id).where(MeetingLocation.event_id == event.id).limit(1)) is None:
+        return None
+    raise Conflict(_("No table or room for %(n)s people is free at that time. Choose another time.", n=size),
+                   field="slot")
 
 
 def _virtual_url(settings: MeetingSettings) -> str | None:
@@ -152,7 +163,7 @@ def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *,
     if unavailable:
         names = ", ".join(p.name for p in people if p.id in unavailable)
         raise Conflict(_("%(names)s is not available at that time.", names=names), field="slot")
-    lock_caps(event, supplier_org_id, [b.id for b in buyers])
+    lock_caps(event, settings, supplier_org_id, [b.id for b in buyers])
     _check_caps(event, settings, supplier_org_id, buyers)
     if location is None:
         location = free_location(event, settings, slot, len(people))
@@ -168,6 +179,21 @@ def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *,
                 side=side, slot_id=slot.id))
     flush_or_taken()
     return meeting
+
+
+def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: User) -> None:
+    """Without a lock: the supplier or the buyer already has a meeting in the slot. A booking that
+    passes is checked again under the slot's lock; one that fails here could only fail there."""
+    if slot_id is None:
+        return
+    held = set(db.session.scalars(select(MeetingParticipant.user_id).join(
+        MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id).where(
+        MeetingSlot.id == slot_id, MeetingSlot.event_id == event.id,
+        MeetingParticipant.user_id.in_([supplier.id, buyer.id]))))
+    if supplier.id in held:
+        raise Conflict(_("You already have a meeting at this time."), field="slot")
+    if held:
+        raise Conflict(str(SLOT_TAKEN), field="slot")
 
 
 def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent_id: int | None = None,
@@ -192,6 +218,7 @@ def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent
     topic = (topic or "").strip()
     if intent is None and not topic:
         raise DialogueError(_("Choose a planned tender or describe the topic of the meeting."), field="topic")
+    _refuse_when_held(event, slot_id, supplier, buyer)
     slot = slot_of_event(event, slot_id, now, lock=True)
     meeting = place_meeting(event, settings, slot, buyers=[buyer], suppliers=[supplier],
                             supplier_org_id=registration.organisation_id, intent_id=intent.id if intent else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.extensions import db
@@ -38,6 +38,26 @@ def event_meetings(event: Event, statuses=None) -> list[Meeting]:
         query = query.where(Meeting.status.in_(statuses))
     meetings = list(db.session.scalars(query).unique())
     return sorted(meetings, key=lambda m: (m.slot.starts_at, m.location.position if m.location else 0, m.id))
+
+
+def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[MeetingSlot, str]]:
+    """A buyer's calendar as a supplier sees it, in one query: each slot of the event (its id and
+    start) with its state: past, unavailable (the buyer marked it busy), taken (the buyer has a
+    meeting), you_busy (the reader has one) or free."""
+    def held(user_id: int):
+        return exists().where(MeetingParticipant.slot_id == MeetingSlot.id, MeetingParticipant.user_id == user_id)
+
+    found = db.session.execute(
+        select(MeetingSlot.id, MeetingSlot.starts_at, MeetingSlot.ends_at,
+               exists().where(BusySlot.slot_id == MeetingSlot.id, BusySlot.user_id == buyer_id).label("busy"),
+               held(buyer_id).label("taken"), held(me_id).label("mine"))
+        .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at))
+    rows = []
+    for row in found:
+        state = ("past" if row.starts_at <= now else "unavailable" if row.busy else "taken" if row.taken
+                 else "you_busy" if row.mine else "free")
+        rows.append((row, state))
+    return rows
 
 
 def held_slot_ids(user: User | int) -> set[int]:

@@ -50,12 +50,16 @@ def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
     A partner of a joint tender is of its buyer side (``intents.access``): a supplier may ask it about
     the tender, whether or not the lead buyer takes meetings at the event.
     """
-    at_event = set(db.session.scalars(select(EventIntent.intent_id).where(EventIntent.event_id == event.id)))
     partner_of = select(IntentPartner.intent_id).where(IntentPartner.organisation_id == buyer_org_id)
     intents = list(db.session.scalars(
         select(Intent).options(selectinload(Intent.partners), joinedload(Intent.buyer))
         .where(Intent.is_public, or_(Intent.buyer_id == buyer_org_id,
                                      Intent.joint_procurement.is_(True) & Intent.id.in_(partner_of)))))
+    if not intents:  # the booking page asks on every answer; most buyers have none to order
+        return []
+    at_event = set(db.session.scalars(select(EventIntent.intent_id).where(EventIntent.event_id == event.id,
+                                                                          EventIntent.intent_id.in_(
+                                                                              [i.id for i in intents]))))
     return sorted(intents, key=lambda i: (i.id not in at_event, i.title.lower()))
 
 

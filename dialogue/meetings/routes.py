@@ -158,25 +158,9 @@ def book(slug: str, buyer_id: int):
 
 
 def _render_grid(event, buyer, form):
-    now = utcnow()
-    busy = busy_slot_ids(event, buyer)
-    held = queries.held_slot_ids(buyer)
-    mine = queries.held_slot_ids(current_user)
+    rows = queries.booking_grid(event, buyer.id, current_user.id, utcnow())
     intents = requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
-    rows = []
-    for slot in list_slots(event):
-        if slot.starts_at <= now:
-            state = "past"
-        elif slot.id in busy:
-            state = "unavailable"
-        elif slot.id in held:
-            state = "taken"
-        elif slot.id in mine:
-            state = "you_busy"
-        else:
-            state = "free"
-        rows.append((slot, state))
     form.slot.choices = slot_choices([slot for slot, state in rows if state == "free"], event)
     return render_template("meetings/book_grid.html", event=event, buyer=buyer, rows=rows, form=form,
                            can_book=side_of(confirmed_registration(event, current_user)) == "supplier")

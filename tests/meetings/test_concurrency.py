@@ -119,3 +119,31 @@ def test_the_supplier_cap_holds_under_concurrent_bookings(app, is_postgres, make
     outcomes = _race(app, event.id, buyer.id, [(s, slots[i]) for i, s in enumerate(suppliers)])
     assert outcomes.count("booked") == 3
     assert all("maximum of 3 meetings" in o for o in outcomes if o != "booked"), set(outcomes)
+
+
+def test_the_buyer_cap_holds_under_concurrent_bookings_of_different_slots(app, is_postgres, make_event, make_user,
+                                                                           make_registration):
+    postgres_only(is_postgres)
+    event, buyer, settings = _event(make_event, make_user, make_registration, tables=0)
+    settings.max_meetings_per_buyer = 4
+    db.session.commit()
+    slots = [s.id for s in setup.list_slots(event)]
+    suppliers = _suppliers(event, 20)
+    outcomes = _race(app, event.id, buyer.id, [(s, slots[i]) for i, s in enumerate(suppliers)])
+    assert outcomes.count("booked") == 4
+    assert all("maximum of 4 meetings" in o for o in outcomes if o != "booked"), set(outcomes)
+
+
+def test_without_caps_bookings_of_different_slots_never_refuse_each_other(app, is_postgres, make_event, make_user,
+                                                                          make_registration):
+    # No cap: nothing is locked but each slot, so twenty bookings of twenty slots all go through,
+    # each with a table of its own in its slot.
+    postgres_only(is_postgres)
+    event, buyer, _settings = _event(make_event, make_user, make_registration, tables=2)
+    slots = [s.id for s in setup.list_slots(event)]
+    suppliers = _suppliers(event, 20)
+    outcomes = _race(app, event.id, buyer.id, [(s, slots[i]) for i, s in enumerate(suppliers)])
+    assert outcomes == ["booked"] * 20
+    db.session.expire_all()
+    placed = db.session.execute(select(Meeting.slot_id, Meeting.location_id)).all()
+    assert len(placed) == 20 and len({slot for slot, _ in placed}) == 20 and all(loc for _, loc in placed)

@@ -93,6 +93,10 @@ def test_refusals_show_a_reason_and_change_nothing(world, client, auth):
     taken = client.post(f"/events/{w.event.slug}/meetings/book/{w.b1.id}", data={
         "slot": str(w.slots[0].id), "topic": "Laptops"})
     assert taken.status_code == 409 and "just taken" in taken.get_data(as_text=True)
+    # The calendar is shown again as it is now: that time taken, no longer offered.
+    page = taken.get_data(as_text=True)
+    assert '<span class="tag tag-cancelled">taken</span>' in page
+    assert f'<option value="{w.slots[0].id}"' not in page and '<option value="' in page
     outside = client.post(f"/events/{w.event.slug}/meetings/book/{w.b1.id}", data={"slot": "99999", "topic": "x"})
     assert outside.status_code == 400 and "not one of this event&#39;s meeting slots" in outside.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Meeting.id))) == 1
