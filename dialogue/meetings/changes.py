@@ -14,7 +14,7 @@ from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.urls import clean_http_url
 from dialogue.extensions import db
 from dialogue.meetings import notify
-from dialogue.meetings.i18n import _
+from dialogue.meetings.i18n import _, ngettext
 from dialogue.meetings.people import buyer_people, supplier_people
 from dialogue.meetings.placement import (
     busy_people,
@@ -233,8 +233,9 @@ def add_participant(meeting: Meeting, user: User, person_id: int, now: dt.dateti
         lock_caps(event, settings, meeting.supplier_org_id, [person.id])
         cap = settings.max_meetings_per_buyer
         if cap is not None and meeting_count(event, buyer_id=person.id) >= cap:
-            raise Conflict(_("%(name)s already has the maximum of %(n)s meetings at this event.",
-                             name=person.name, n=cap), field="person")
+            raise Conflict(ngettext("%(name)s already has the maximum of %(num)s meeting at this event.",
+                                    "%(name)s already has the maximum of %(num)s meetings at this event.",
+                                    cap, name=person.name), field="person")
     size = len(meeting.participants) + 1
     if meeting.location is not None and meeting.location.capacity < size:
         location = free_location(event, settings, slot, size, exclude_meeting=meeting.id)

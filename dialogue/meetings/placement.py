@@ -24,7 +24,7 @@ from dialogue.core.databases import flush_unique
 from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.meetings import notify
-from dialogue.meetings.i18n import _, _l
+from dialogue.meetings.i18n import _, _l, ngettext
 from dialogue.meetings.people import confirmed_registration, require_supplier, side_of
 from dialogue.meetings.services import settings_or_error
 from dialogue.models import (
@@ -101,13 +101,16 @@ def _check_caps(event: Event, settings: MeetingSettings, supplier_org_id: int, b
                 *, adding: int = 1) -> None:
     cap = settings.max_meetings_per_supplier
     if cap is not None and meeting_count(event, supplier_org_id=supplier_org_id) + adding > cap:
-        raise Conflict(_("The supplier organisation already has the maximum of %(n)s meetings at this event.", n=cap))
+        raise Conflict(ngettext(
+            "The supplier organisation already has the maximum of %(num)s meeting at this event.",
+            "The supplier organisation already has the maximum of %(num)s meetings at this event.", cap))
     cap = settings.max_meetings_per_buyer
     if cap is not None:
         for buyer in buyers:
             if meeting_count(event, buyer_id=buyer.id) + adding > cap:
-                raise Conflict(_("%(name)s already has the maximum of %(n)s meetings at this event.",
-                                 name=buyer.name, n=cap))
+                raise Conflict(ngettext("%(name)s already has the maximum of %(num)s meeting at this event.",
+                                        "%(name)s already has the maximum of %(num)s meetings at this event.",
+                                        cap, name=buyer.name))
 
 
 def free_location(event: Event, settings: MeetingSettings, slot: MeetingSlot, size: int,

@@ -12,7 +12,7 @@ from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.intents.access import buyer_side_ids
 from dialogue.meetings import notify
-from dialogue.meetings.i18n import _
+from dialogue.meetings.i18n import _, ngettext
 from dialogue.meetings.people import (
     buyer_organisations,
     buyer_people,
@@ -123,7 +123,8 @@ def create_request(event: Event, requester: User, *, buyer_org_id: int | None, i
         raise Conflict(_("Your organisation has used its %(n)s meeting requests for this event.", n=cap))
     cap = settings.max_meetings_per_supplier
     if cap is not None and meeting_count(event, supplier_org_id=supplier_org_id) >= cap:
-        raise Conflict(_("Your organisation already has the maximum of %(n)s meetings at this event.", n=cap))
+        raise Conflict(ngettext("Your organisation already has the maximum of %(num)s meeting at this event.",
+                                  "Your organisation already has the maximum of %(num)s meetings at this event.", cap))
     colleagues = _supplier_team(event, settings, requester, supplier_org_id, colleague_ids)
     interested = set(db.session.scalars(select(MeetingInterest.user_id).where(
         MeetingInterest.event_id == event.id, MeetingInterest.intent_id == intent.id))) if intent else set()
