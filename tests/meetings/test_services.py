@@ -144,7 +144,7 @@ def test_caps_hold(world):
     req = _request(w)
     requests.accept_request(req, w.b1, slot_id=w.slots[0].id)
     db.session.commit()
-    with pytest.raises(Conflict, match="maximum of 1 meetings"):
+    with pytest.raises(Conflict, match="maximum of 1 meeting at"):
         _request(w, buyer_org_id=w.cohost_org.id)
     db.session.rollback()
     w.settings.max_meetings_per_supplier = None
@@ -155,7 +155,7 @@ def test_caps_hold(world):
         _request(w, supplier=w.s2, buyer_org_id=w.buyer_org.id)
     db.session.rollback()
     other = _request(w, supplier=w.s3)
-    with pytest.raises(Conflict, match="Erik Lund already has the maximum of 1 meetings"):
+    with pytest.raises(Conflict, match="Erik Lund already has the maximum of 1 meeting at"):
         requests.accept_request(other, w.b1, slot_id=w.slots[1].id)
     db.session.rollback()
     assert second.status == RequestStatus.PENDING
