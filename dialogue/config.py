@@ -91,8 +91,9 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
-        # Rate limits: memory storage per process; Redis for several workers.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Rate limits: in Redis when REDIS_URL is set (shared by every worker and host), else per process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
