@@ -147,13 +147,13 @@ def seed(url: str, attempts: int, slots: int) -> Seeded:
         return Seeded(events[0].slug, slot_ids[0], events[1].slug, slot_ids[1], [b.id for b in buyers], clients)
 
 
-def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: str):
+def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: str, host: str = "127.0.0.1"):
     body = urllib.parse.urlencode({"slot": slot_id, "topic": "Bench", "csrf_token": token})
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn = http.client.HTTPConnection(host, port, timeout=120)
     started = time.perf_counter()
     conn.request("POST", f"/events/{slug}/meetings/book/{buyer_id}", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}",
-        "Referer": f"http://127.0.0.1:{port}/events/{slug}/meetings/book/{buyer_id}"})
+        "Referer": f"http://{host}:{port}/events/{slug}/meetings/book/{buyer_id}"})
     response = conn.getresponse()
     text = response.read().decode("utf-8", "replace")
     elapsed = time.perf_counter() - started

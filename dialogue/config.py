@@ -71,6 +71,13 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 55 * 1024 * 1024),
         "MAX_UPLOAD_BYTES": _int(env, "MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        # Uploads in an S3-compatible bucket (s3://bucket/prefix) that every app host shares; empty: UPLOAD_DIR.
+        "STORAGE_URL": env.get("STORAGE_URL", ""),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),  # empty: AWS itself
+        "S3_ADDRESSING_STYLE": env.get("S3_ADDRESSING_STYLE", ""),  # "path" for servers without bucket DNS
+        "AWS_REGION": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION", ""),
+        "AWS_ACCESS_KEY_ID": env.get("AWS_ACCESS_KEY_ID", ""),
+        "AWS_SECRET_ACCESS_KEY": env.get("AWS_SECRET_ACCESS_KEY", ""),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Mail: flask-mail settings; the outbox worker is the only sender.
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
@@ -84,8 +91,9 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
-        # Rate limits: memory storage per process; Redis for several workers.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Rate limits: in Redis when REDIS_URL is set (shared by every worker and host), else per process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

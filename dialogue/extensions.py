@@ -17,7 +17,23 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 mail = Mail()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+
+
+class SharedLimiter(Limiter):
+    """Counts in ``RATELIMIT_STORAGE_URI``, else in Redis when ``REDIS_URL`` is set, else in memory.
+
+    With Redis every worker and every host counts the same attempts: a limit of 10 log-in attempts
+    is 10 in all, not 10 per process.
+    """
+
+    def init_app(self, app, *args, **kwargs) -> None:
+        config = app.config
+        config["RATELIMIT_STORAGE_URI"] = (config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL")
+                                           or "memory://")
+        super().init_app(app, *args, **kwargs)
+
+
+limiter = SharedLimiter(key_func=get_remote_address)
 babel = Babel()
 
 

@@ -12,8 +12,8 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
+from functools import partial
+from typing import BinaryIO, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -29,7 +29,8 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 @dataclass(frozen=True)
 class Entry:
     name: str
-    path: Path | None = None  # a stored file
+    source: Callable[[], BinaryIO] | None = None  # opens a stored file
+    sha256: str | None = None  # which one
     data: bytes | None = None  # or small generated content
     compressed: bool = False
     date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
@@ -79,7 +80,7 @@ def entries(listing: Listing, storage, session_count: int, zone: str) -> tuple[l
             used.add(name.lower())
             file_type = FILE_TYPES.get(extension)
             stamp = version.created_at.astimezone(ZoneInfo(zone)).timetuple()[:6]
-            result.append(Entry(name=name, path=storage.path(version.sha256),
+            result.append(Entry(name=name, source=partial(storage.open, version.sha256), sha256=version.sha256,
                                 compressed=file_type.compressed if file_type else False,
                                 date_time=max(stamp, (1980, 1, 1, 0, 0, 0))))
             included.append(material)
@@ -139,7 +140,7 @@ def stream_zip(items: list[Entry]) -> Iterator[bytes]:
                 if item.data is not None:
                     out.write(item.data)
                 else:
-                    with open(item.path, "rb") as source:
+                    with item.source() as source:
                         while chunk := source.read(CHUNK_SIZE):
                             out.write(chunk)
                             if sink.parts:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -231,18 +231,17 @@ def _send(material: Material, version: MaterialVersion):
         services.record_download(material, version, _user())
         db.session.commit()
         return redirect(version.link_url, 303)
-    path = get_storage().path(version.sha256)
-    if not path.is_file():
+    inline = version.content_type in INLINE_TYPES and FILE_TYPES.get(version.extension, None) is not None \
+        and FILE_TYPES[version.extension].inline
+    response = get_storage().send(version.sha256, mimetype=version.content_type, as_attachment=not inline,
+                                  download_name=without_controls(version.filename), conditional=True,
+                                  etag=version.sha256, last_modified=version.created_at, max_age=0)
+    if response is None:
         current_app.logger.error("stored file missing for material %s version %s", material.id, version.number)
         abort(404, _("The file of this material is missing. The organisers have been told."))
     if _counts_as_download():
         services.record_download(material, version, _user())
         db.session.commit()
-    inline = version.content_type in INLINE_TYPES and FILE_TYPES.get(version.extension, None) is not None \
-        and FILE_TYPES[version.extension].inline
-    response = send_file(path, mimetype=version.content_type, as_attachment=not inline,
-                         download_name=without_controls(version.filename), conditional=True, etag=version.sha256,
-                         last_modified=version.created_at, max_age=0)
     return file_headers(response)
 
 
@@ -275,7 +274,7 @@ def package_zip(slug: str):
     materials = listing.list_event_materials(event, viewer)
     storage = get_storage()
     entries, included = package.entries(materials, storage, len(event.sessions), event.timezone)
-    missing = [e for e in entries if e.path is not None and not e.path.is_file()]
+    missing = [e for e in entries if e.sha256 is not None and not storage.exists(e.sha256)]
     for entry in missing:
         current_app.logger.error("stored file missing from the package of %s: %s", event.slug, entry.name)
     entries = [e for e in entries if e not in missing]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -103,11 +103,11 @@ def evidence(slug: str, label_id: int):
     label = labels.get_label(org, label_id)
     if not label.evidence_sha256:
         abort(404)
-    path = labels.evidence_storage().path(label.evidence_sha256)
-    if not path.is_file():
+    response = labels.evidence_storage().send(
+        label.evidence_sha256, mimetype=label.evidence_mimetype, as_attachment=label.evidence_mimetype not in
+        INLINE_TYPES, download_name=without_controls(label.evidence_filename or "evidence"),
+        conditional=True, etag=label.evidence_sha256, max_age=0)
+    if response is None:
         current_app.logger.error("evidence file missing for label %s", label.id)
         abort(404, _("The evidence file is missing."))
-    response = send_file(path, mimetype=label.evidence_mimetype, as_attachment=label.evidence_mimetype not in
-                         INLINE_TYPES, download_name=without_controls(label.evidence_filename or "evidence"),
-                         conditional=True, etag=label.evidence_sha256, max_age=0)
     return file_headers(response)

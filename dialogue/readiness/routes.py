@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, send_file, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -74,12 +74,11 @@ def evidence(intent_id: int, answer_id: int):
         abort(404)
     if not (is_buyer_staff(intent, current_user) or answer.organisation_id == _own_organisation_id()):
         abort(403, _("Only the organisation that answered and the buyer's staff see this file."))
-    path = evidence_storage().path(answer.evidence_sha256)
-    if not path.is_file():
+    response = evidence_storage().send(answer.evidence_sha256, mimetype=answer.evidence_mimetype, as_attachment=True,
+                                       download_name=without_controls(answer.evidence_filename), max_age=0)
+    if response is None:
         current_app.logger.error("evidence file missing for readiness answer %s", answer.id)
         abort(404)
-    response = send_file(path, mimetype=answer.evidence_mimetype, as_attachment=True,
-                         download_name=without_controls(answer.evidence_filename), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

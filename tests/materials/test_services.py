@@ -439,7 +439,7 @@ def test_package_entries_are_named_by_session_and_the_zip_streams(world, upload_
 def test_the_zip_is_produced_in_small_chunks(tmp_path):
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(3 * 1024 * 1024))
-    chunks = list(package.stream_zip([package.Entry(name="big.mp4", path=big, compressed=True)]))
+    chunks = list(package.stream_zip([package.Entry(name="big.mp4", source=lambda: big.open("rb"), compressed=True)]))
     assert len(chunks) > 20 and max(len(c) for c in chunks) < 256 * 1024
     assert zipfile.ZipFile(io.BytesIO(b"".join(chunks))).read("big.mp4") == big.read_bytes()
 
