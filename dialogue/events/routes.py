@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from dialogue.core import ical
+from dialogue.core import cache, ical
 from dialogue.core.actions import form_page, page_views, perform
 from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
@@ -114,16 +114,19 @@ def session_kind(kind) -> str:
 @bp.get("/events/<slug>")
 @public_page
 def detail(slug: str):
-    """The public page; the features that hang on an event add their sections (``*/_event_section.html``)."""
-    event = get_event_or_404(slug, current_user, *PAGE_OPTIONS)
+    """The public page; the features that hang on an event add their sections (``*/_event_section.html``).
+    The agenda is the same for every visitor: it is rendered once per version of the event (and of the
+    names it shows) and language, and the sessions are read only then."""
+    event = get_event_or_404(slug, current_user, selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-
+    agenda = cache.fragment("events/agenda", [("event", event.id), ("people",)], lambda: render_template(
+        "events/_agenda.html", event=event, agenda_days=queries.agenda_days(event, queries.agenda_sessions(event)),
+        kind_labels={kind.value: str(kind.label) for kind in SessionKind}))
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           agenda_days=queries.agenda_days(event),
-                           kind_labels={kind.value: str(kind.label) for kind in SessionKind},
-                           is_participant=participant, can_create=services.can_create_events(current_user))
+                           agenda=agenda, is_participant=participant,
+                           can_create=services.can_create_events(current_user))
 
 
 @bp.get("/events/<slug>/calendar.ics")
