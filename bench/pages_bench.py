@@ -6,6 +6,8 @@ Builds a fresh PostgreSQL database (BENCH_PG, default postgresql://postgres@127.
 the migrations, loads ``flask demo --large`` (1,000 registrations, 100 presentations, 50 intents),
 then serves a bare Flask route (bench/bare_app.py) and the app with the same gunicorn settings and
 loads each with wrk, a separate process (signed-in pages get the session cookie of a real sign-in).
+The bare route is measured right before each page, so each ratio compares two figures taken under
+the same load from the other work on the machine.
 
 - The app with the public page cache OFF (PUBLIC_PAGE_CACHE_SECONDS=0): every page is built, as for
   a signed-in person or a cache miss. Goal: each page >= 0.05 of the bare route.
@@ -49,8 +51,8 @@ PAGES = [
 
 def line(name: str, result: dict, bare: float, goal: float) -> str:
     ratio = result["rps"] / bare
-    return (f"{name:<40} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms"
-            f"  ratio {ratio:6.4f} ({'meets' if ratio >= goal else 'below'} goal {goal:.2f})"
+    return (f"{name:<36} {result['rps']:7.1f} req/s  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+            f"  bare {bare:6.0f} req/s  ratio {ratio:6.4f} ({'meets' if ratio >= goal else 'below'} goal {goal:.2f})"
             + (f"  non-2xx {result['errors']}" if result["errors"] else ""))
 
 
@@ -63,8 +65,8 @@ def intent_id(database_url: str) -> int:
 
 def load(base: str, path: str, seconds: int, connections: int, cookie: str | None) -> dict:
     headers = {"Cookie": cookie} if cookie else None
-    wrk(base + path, seconds=2, connections=connections, headers=headers)  # warm up: caches, connections
-    return wrk(base + path, seconds=seconds, connections=connections, headers=headers)
+    wrk(base + path, seconds=2, connections=connections, headers=headers, timeout=30)  # warm up: caches, connections
+    return wrk(base + path, seconds=seconds, connections=connections, headers=headers, timeout=30)
 
 
 def statement_counts(database_url: str, upload_dir: str, intent: int) -> list[tuple[str, int, int]]:
@@ -117,24 +119,25 @@ def main() -> None:
         flask(["demo", "--large"], env)
         intent = intent_id(database_url)
         print("database: PostgreSQL, large demo loaded")
-        with gunicorn("bench.bare_app:app", env) as base:
-            bare = load(base, "/", args.seconds, args.connections, None)["rps"]
-        print(f"{'bare Flask route':<40} {bare:8.1f} req/s")
         setups = [("memory", {})]
         if args.redis:
             setups.append(("Redis", {"REDIS_URL": args.redis, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}:"}))
-        for label, extra in setups:
-            print(f"\npage cache OFF, fragments and versions in {label} (goal >= 0.05 of the bare route)")
-            with gunicorn("wsgi:app", {**env, **extra, "PUBLIC_PAGE_CACHE_SECONDS": "0"}) as base:
-                cookies = {None: None, "supplier": session_cookie(base, *SUPPLIER),
-                           "organiser": session_cookie(base, *ORGANISER)}
-                for name, path, _small, who in PAGES:
-                    result = load(base, path.format(intent=intent), args.seconds, args.connections, cookies[who])
-                    print(line(name, result, bare, 0.05))
-            print(f"page cache ON (10 s), {label} (goal >= 0.5 of the bare route)")
-            with gunicorn("wsgi:app", {**env, **extra, "PUBLIC_PAGE_CACHE_SECONDS": "10"}) as base:
-                print(line("event page, anonymous, cached", load(base, EVENT, args.seconds, args.connections, None),
-                           bare, 0.5))
+        with gunicorn("bench.bare_app:app", env) as bare_base:
+
+            def measure(name: str, base: str, path: str, cookie: str | None, goal: float) -> None:
+                bare = load(bare_base, "/", args.seconds, args.connections, None)["rps"]
+                print(line(name, load(base, path, args.seconds, args.connections, cookie), bare, goal), flush=True)
+
+            for label, extra in setups:
+                print(f"\npage cache OFF, fragments and versions in {label} (goal >= 0.05 of the bare route)")
+                with gunicorn("wsgi:app", {**env, **extra, "PUBLIC_PAGE_CACHE_SECONDS": "0"}) as base:
+                    cookies = {None: None, "supplier": session_cookie(base, *SUPPLIER),
+                               "organiser": session_cookie(base, *ORGANISER)}
+                    for name, path, _small, who in PAGES:
+                        measure(name, base, path.format(intent=intent), cookies[who], 0.05)
+                print(f"page cache ON (10 s), {label} (goal >= 0.5 of the bare route)")
+                with gunicorn("wsgi:app", {**env, **extra, "PUBLIC_PAGE_CACHE_SECONDS": "10"}) as base:
+                    measure("event page, anonymous, cached", base, EVENT, None, 0.5)
         print("\nSQL statements per page: a small demo event vs the large event (the same whatever the size;")
         print("the two events differ in which sections they have, e.g. linked intents)")
         for name, small, large in statement_counts(database_url, upload_dir, intent):
