@@ -171,7 +171,11 @@ def versions(scopes: Iterable[Scope]) -> tuple[str, ...]:
     known = g.setdefault("_cache_versions", {})
     missing = [name for name in names if name not in known]
     if missing:
-        known.update(zip(missing, backend().versions(missing), strict=True))
+        try:
+            known.update(zip(missing, backend().versions(missing), strict=True))
+        except Exception:  # an unreachable cache: versions nobody has, so everything is built afresh
+            log.exception("cache versions unreachable")
+            return tuple(uuid.uuid4().hex for _name in names)
     return tuple(known[name] for name in names)
 
 
@@ -215,7 +219,11 @@ def _collect(session: Session, _context) -> None:
         for scopes in _watchers.get(type(row), ()):
             if row in session.dirty and not session.is_modified(row):
                 continue
-            pending.update(_name(scope) for scope in scopes(row) if scope)
+            try:
+                pending.update(_name(scope) for scope in scopes(row) if scope)
+            except Exception:  # a row the watcher cannot read (e.g. deleted in the database): drop everything
+                log.exception("cache watcher failed for %r", row)
+                pending.add(_name(EVERYTHING))
 
 
 @sa_event.listens_for(Session, "do_orm_execute")
@@ -247,9 +255,9 @@ def fragment(name: str, scopes: Iterable[Scope], build: Callable[[], str], audie
     """The HTML ``build()`` renders, reused while the scopes' versions, the language and the audience
     stay the same (see the module's docstring). Without a reachable cache it is simply built."""
     scopes = list(scopes)
+    token = repr((versions(scopes), [_name(s) for s in scopes], _locale(), audience))
+    key = f"f:{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
     try:
-        token = repr((versions(scopes), [_name(s) for s in scopes], _locale(), audience))
-        key = f"f:{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
         hit = backend().get(key)
     except Exception:
         log.exception("fragment cache unreachable; building %s", name)

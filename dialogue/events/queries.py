@@ -18,6 +18,7 @@ from dialogue.models import (
     EventCoHost,
     EventStaff,
     EventStatus,
+    Intent,
     Membership,
     Organisation,
     OrganisationKind,
@@ -141,11 +142,14 @@ def agenda_sessions(event: Event) -> list[AgendaSession]:
 
 
 # What the cached parts of the event pages show (dialogue.core.cache): an event's own rows move
-# ("event", id); names of people and organisations, which agendas show next to sessions, move ("people",).
+# ("event", id); names of people and organisations, which agendas show next to sessions, move ("people",);
+# what the page shows of planned tenders moves ("intents",).
 cache.watch(Event, lambda event: [("event", event.id)])
 cache.watch(AgendaSession, lambda session: [("event", session.event_id)])
 cache.watch(EventCoHost, lambda cohost: [("event", cohost.event_id)])
 cache.watch(SessionSpeaker, lambda _speaker: [("people",)])
 cache.watch(User, lambda user: [("people",)] if cache.changed(user, "name") else [])
 cache.watch(Organisation, lambda org: [("people",)] if cache.changed(org, "name", "slug") else [])
+cache.watch(Intent, lambda intent: [("intents",)]
+            if cache.changed(intent, "title", "status", "planned_notice_date", "buyer_id") else [])
 cache.watch(Membership, lambda membership: [("people",)] if cache.changed(membership, "organisation_id") else [])

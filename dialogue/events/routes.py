@@ -103,6 +103,15 @@ def _markdown(source: str):
     return render_markdown(source)
 
 
+@bp.app_template_global()
+def cached_section(template: str, event: Event, scopes, **flags):
+    """A section of the event page rendered once per version of the event and of ``scopes``, language and
+    ``flags`` (what about the visitor it shows, e.g. ``is_organiser``), with ``event`` and the flags."""
+    return cache.fragment(template, [("event", event.id), *(tuple(scope) for scope in scopes)],
+                          lambda: render_template(template, event=event, **flags),
+                          audience=tuple(sorted(flags.items())))
+
+
 @bp.app_template_filter("session_kind")
 def session_kind(kind) -> str:
 
