@@ -26,11 +26,12 @@ An ORM bulk ``update()``/``delete()`` of a watched model moves the ``("all",)`` 
 fragment names.
 
 **Backends.** With REDIS_URL empty (a fresh clone) fragments and pages live in each process's
-memory, and versions in small files under CACHE_VERSION_DIR, which every worker of one machine
-reads, so a change made through one worker is seen by the others at their next request. With
-REDIS_URL set, pages, fragments and versions live in Redis under CACHE_KEY_PREFIX: several app
-machines share them, and a change made on one invalidates on all. Fragments expire after
-FRAGMENT_CACHE_SECONDS (default one hour) in any case, which bounds the harm of a lost version move.
+memory, and versions in small files under CACHE_VERSION_DIR (default: instance/versions/, a folder
+per database), which every worker of one machine reads, so a change made through one worker is seen
+by the others at their next request. With REDIS_URL set, pages, fragments and versions live in Redis
+under CACHE_KEY_PREFIX: several app machines share them, and a change made on one invalidates on
+all. Fragments expire after FRAGMENT_CACHE_SECONDS (default one hour) in any case, which bounds the
+harm of a lost version move.
 """
 
 from __future__ import annotations
@@ -145,7 +146,10 @@ def init_app(app: Flask) -> None:
     if url:
         backend = RedisBackend(url, app.config.get("CACHE_KEY_PREFIX") or "dialogue:")
     else:
-        backend = MemoryBackend(app.config.get("CACHE_VERSION_DIR") or os.path.join(app.instance_path, "versions"))
+        # One folder per database: apps on other databases (a test run, a benchmark) never move these versions.
+        database = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()[:12]
+        backend = MemoryBackend(app.config.get("CACHE_VERSION_DIR")
+                                or os.path.join(app.instance_path, "versions", database))
     app.extensions["dialogue_cache"] = backend
 
 

@@ -124,17 +124,21 @@ def session_kind(kind) -> str:
 @public_page
 def detail(slug: str):
     """The public page; the features that hang on an event add their sections (``*/_event_section.html``).
-    The agenda is the same for every visitor: it is rendered once per version of the event (and of the
-    names it shows) and language, and the sessions are read only then."""
-    event = get_event_or_404(slug, current_user, selectinload(Event.cohosts).joinedload(EventCoHost.organisation))
+    The practical information and the agenda are rendered once per version of the event (and of the names
+    they show), language and, for the online link, whether the visitor takes part; the co-hosts and the
+    sessions are read only then."""
+    event = get_event_or_404(slug, current_user)
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-    agenda = cache.fragment("events/agenda", [("event", event.id), ("people",)], lambda: render_template(
+    scopes = [("event", event.id), ("people",)]
+    facts = cache.fragment("events/facts", scopes, lambda: render_template(
+        "events/_facts.html", event=event, is_participant=participant), audience=(participant,))
+    agenda = cache.fragment("events/agenda", scopes, lambda: render_template(
         "events/_agenda.html", event=event, agenda_days=queries.agenda_days(event, queries.agenda_sessions(event)),
         kind_labels={kind.value: str(kind.label) for kind in SessionKind}))
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           agenda=agenda, is_participant=participant,
+                           facts=facts, agenda=agenda, is_participant=participant,
                            can_create=services.can_create_events(current_user))
 
 

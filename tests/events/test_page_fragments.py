@@ -33,6 +33,12 @@ def test_agenda_changes_show_at_once(client, auth, make_event, make_user, make_o
     db.session.commit()
     assert "Ada King (Circular Computing Oy)" in client.get(path).get_data(as_text=True)
 
+    event.venue = "Finlandia Hall"
+    event.cohosts[0].organisation.name = "City of Helsinki, procurement"
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "Finlandia Hall" in page and "City of Helsinki, procurement" in page
+
     db.session.delete(session)
     db.session.commit()
     page = client.get(path).get_data(as_text=True)
