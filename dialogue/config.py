@@ -110,7 +110,7 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "PUBLIC_PAGE_CACHE_SECONDS": _int(env, "PUBLIC_PAGE_CACHE_SECONDS", 10),
         # Page and fragment caches (dialogue/core/cache.py): in each process's memory with versions in
         # files under CACHE_VERSION_DIR (default instance/versions/<database>); in Redis when REDIS_URL is set,
-        # shared by every app machine that names the same server and CACHE_KEY_PREFIX.
+        # shared by every app machine that names the same server and CACHE_KEY_PREFIX (one prefix per database).
         "REDIS_URL": env.get("REDIS_URL", ""),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "dialogue:"),
         "CACHE_VERSION_DIR": env.get("CACHE_VERSION_DIR") or None,

@@ -69,7 +69,7 @@ def event_scopes(event: Event) -> list[tuple]:
 
 def owners(event: Event) -> Owners:
     """The event's ``Owners``, read from the database once per version of its materials (per process)."""
-    key = (event.id, cache.versions(event_scopes(event)))
+    key = (id(cache.backend()), event.id, cache.versions(event_scopes(event)))
     found = _owners.get(key)
     if found is None:
         own = db.session.execute(select(Material.uploaded_by_id, Material.organisation_id).where(
