@@ -57,6 +57,27 @@ def test_pages_that_set_a_cookie_or_fail_are_not_cached(app, client):
     assert client.get("/events/no-such-event").status_code == 404
 
 
+@pytest.fixture
+def another_app(app):
+    """``another_app(**settings)``: one more app instance on the test's database (another worker or host);
+    its connections are closed afterwards."""
+    from dialogue import create_app
+
+    made = []
+
+    def make(**settings):
+        from sqlalchemy.pool import NullPool
+
+        # No pool: each connection closes when its request ends, none is left open after the test.
+        made.append(create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}, **settings}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 # --- fragments and versions ---------------------------------------------------------------------------
 
 def test_a_fragment_is_reused_until_a_scope_it_names_moves(app):
@@ -105,12 +126,10 @@ def test_versions_move_after_a_commit_of_a_watched_row_and_not_after_a_rollback(
     assert current()[0] != after[0]
 
 
-def test_the_version_files_are_shared_by_the_processes_of_one_machine(app, database_url, tmp_path, make_event):
+def test_the_version_files_are_shared_by_the_processes_of_one_machine(app, another_app, make_event):
     """Two workers (two apps here) without Redis: a change committed through one is seen by the other."""
-    from dialogue import create_app
-
     event = make_event()
-    other = create_app({**app.config})
+    other = another_app()
     with other.test_request_context("/"):
         seen = cache.versions([("event", event.id)])
     event.title = "Moved"
@@ -137,18 +156,16 @@ def _redis_url() -> str:
 
 
 @pytest.fixture
-def two_hosts(app):
-    """Two app instances on one database and one Redis, as on two machines; the fixture's app is host A."""
+def two_hosts(another_app):
+    """Two app instances on one database and one Redis, as on two machines."""
     import uuid
 
-    from dialogue import create_app
-
-    settings = {**app.config, "REDIS_URL": _redis_url(), "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
+    settings = {"REDIS_URL": _redis_url(), "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
                 "PUBLIC_PAGE_CACHE_SECONDS": 10}
-    host_a, host_b = create_app(settings), create_app(settings)
+    host_a, host_b = another_app(**settings), another_app(**settings)
     yield host_a, host_b
     with host_a.app_context():
-        cache.clear()
+        cache.clear()  # the test's keys in Redis
 
 
 def test_a_change_through_one_host_is_seen_through_the_other(two_hosts, make_event, make_user):
@@ -196,10 +213,8 @@ def test_a_fragment_built_on_one_host_is_reused_by_the_other(two_hosts):
     assert len(built) == 2
 
 
-def test_pages_are_still_built_when_the_cache_server_is_unreachable(app, make_event):
-    from dialogue import create_app
-
-    down = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "PUBLIC_PAGE_CACHE_SECONDS": 10})
+def test_pages_are_still_built_when_the_cache_server_is_unreachable(another_app, make_event):
+    down = another_app(REDIS_URL="redis://127.0.0.1:1/0", PUBLIC_PAGE_CACHE_SECONDS=10)
     event = make_event(title="Nordic Forum")
     page = down.test_client().get(f"/events/{event.slug}")
     assert page.status_code == 200 and "Nordic Forum" in page.get_data(as_text=True)
