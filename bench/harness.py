@@ -73,11 +73,14 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2, threads: int = 1):
         process.wait(timeout=30)
 
 
-def wrk(url: str, seconds: int = 10, connections: int = 8, threads: int = 2, headers: dict | None = None) -> dict:
-    """Requests per second and latency percentiles from wrk (a separate load-generator process)."""
+def wrk(url: str, seconds: int = 10, connections: int = 8, threads: int = 2, headers: dict | None = None,
+        timeout: int = 2) -> dict:
+    """Requests per second and latency percentiles from wrk (a separate load-generator process); requests
+    slower than ``timeout`` seconds count as timeouts, not in the latencies."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", url]
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout}s",
+               "--latency", url]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     from dialogue.auth.services import load_user
 
     login_manager.user_loader(load_user)
+    from dialogue.core import cache
+
+    cache.init_app(app)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -91,7 +91,6 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BATCH_SIZE": _int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": _int(env, "OUTBOX_LEASE_SECONDS", 300),
-        "REDIS_URL": env.get("REDIS_URL", ""),
         # Rate limits: in Redis when REDIS_URL is set (shared by every worker and host), else per process.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
@@ -116,6 +115,13 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "OCID_PREFIX": env.get("OCID_PREFIX", "ocds-dlg000"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
         "PUBLIC_PAGE_CACHE_SECONDS": _int(env, "PUBLIC_PAGE_CACHE_SECONDS", 10),
+        # Page and fragment caches (dialogue/core/cache.py): in each process's memory with versions in
+        # files under CACHE_VERSION_DIR (default instance/versions/<database>); in Redis when REDIS_URL is set,
+        # shared by every app machine that names the same server and CACHE_KEY_PREFIX (one prefix per database).
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "dialogue:"),
+        "CACHE_VERSION_DIR": env.get("CACHE_VERSION_DIR") or None,
+        "FRAGMENT_CACHE_SECONDS": _int(env, "FRAGMENT_CACHE_SECONDS", 3600),
         # Retention periods in days (RETENTION_*_DAYS); each rule has its default where it is defined.
         **{key: int(value) for key, value in env.items() if key.startswith("RETENTION_") and key.endswith("_DAYS")},
     }

@@ -9,6 +9,7 @@ from flask import abort
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from dialogue.core import cache
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import HOST_KINDS
 from dialogue.extensions import db
@@ -18,6 +19,7 @@ from dialogue.models import (
     EventCoHost,
     EventStaff,
     EventStatus,
+    Intent,
     Membership,
     Organisation,
     OrganisationKind,
@@ -168,11 +170,11 @@ def _zone(name: str):
     return ZoneInfo(name)
 
 
-def agenda_days(event: Event) -> list[tuple[dt.date, list]]:
-    """The sessions grouped by their day in the event's zone, in time order."""
+def agenda_days(event: Event, sessions: list[AgendaSession] | None = None) -> list[tuple[dt.date, list]]:
+    """The sessions (by default the event's) grouped by their day in the event's zone, in time order."""
     days: dict[dt.date, list] = {}
     zone = _zone(event.timezone)
-    for session in event.sessions:
+    for session in event.sessions if sessions is None else sessions:
         days.setdefault(session.starts_at.astimezone(zone).date(), []).append(session)
     return list(days.items())
 
@@ -185,3 +187,27 @@ def session_or_404(event: Event, session_id: int) -> AgendaSession:
     if session is None:
         abort(404)
     return session
+
+
+def agenda_sessions(event: Event) -> list[AgendaSession]:
+    """The event's sessions in time order with their speakers and the speakers' organisations, in a
+    fixed number of queries."""
+    return list(db.session.scalars(
+        select(AgendaSession).where(AgendaSession.event_id == event.id)
+        .options(selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user)
+                 .joinedload(User.membership).joinedload(Membership.organisation))
+        .order_by(AgendaSession.starts_at, AgendaSession.id)))
+
+
+# What the cached parts of the event pages show (dialogue.core.cache): an event's own rows move
+# ("event", id); names of people and organisations, which agendas show next to sessions, move ("people",);
+# what the page shows of planned tenders moves ("intents",).
+cache.watch(Event, lambda event: [("event", event.id)])
+cache.watch(AgendaSession, lambda session: [("event", session.event_id)])
+cache.watch(EventCoHost, lambda cohost: [("event", cohost.event_id)])
+cache.watch(SessionSpeaker, lambda _speaker: [("people",)])
+cache.watch(User, lambda user: [("people",)] if cache.changed(user, "name") else [])
+cache.watch(Organisation, lambda org: [("people",)] if cache.changed(org, "name", "slug") else [])
+cache.watch(Intent, lambda intent: [("intents",)]
+            if cache.changed(intent, "title", "status", "planned_notice_date", "buyer_id") else [])
+cache.watch(Membership, lambda membership: [("people",)] if cache.changed(membership, "organisation_id") else [])

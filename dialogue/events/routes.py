@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from dialogue.core import ical
+from dialogue.core import cache, ical
 from dialogue.core.actions import form_page, page_views, perform
 from dialogue.core.cache import public_page
 from dialogue.core.forms import ButtonForm
@@ -101,6 +101,15 @@ def _markdown(source: str):
     return render_markdown(source)
 
 
+@bp.app_template_global()
+def cached_section(template: str, event: Event, scopes, **flags):
+    """A section of the event page rendered once per version of the event and of ``scopes``, language and
+    ``flags`` (what about the visitor it shows, e.g. ``is_organiser``), with ``event`` and the flags."""
+    return cache.fragment(template, [("event", event.id), *(tuple(scope) for scope in scopes)],
+                          lambda: render_template(template, event=event, **flags),
+                          audience=tuple(sorted(flags.items())))
+
+
 @bp.app_template_filter("session_kind")
 def session_kind(kind) -> str:
 
@@ -112,16 +121,23 @@ def session_kind(kind) -> str:
 @bp.get("/events/<slug>")
 @public_page
 def detail(slug: str):
-    """The public page; the features that hang on an event add their sections (``*/_event_section.html``)."""
-    event = get_event_or_404(slug, current_user, *PAGE_OPTIONS)
+    """The public page; the features that hang on an event add their sections (``*/_event_section.html``).
+    The practical information and the agenda are rendered once per version of the event (and of the names
+    they show), language and, for the online link, whether the visitor takes part; the co-hosts and the
+    sessions are read only then."""
+    event = get_event_or_404(slug, current_user)
     organiser = is_organiser(event, current_user)
     registration = active_registration(event, current_user)
     participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
-
+    scopes = [("event", event.id), ("people",)]
+    facts = cache.fragment("events/facts", scopes, lambda: render_template(
+        "events/_facts.html", event=event, is_participant=participant), audience=(participant,))
+    agenda = cache.fragment("events/agenda", scopes, lambda: render_template(
+        "events/_agenda.html", event=event, agenda_days=queries.agenda_days(event, queries.agenda_sessions(event)),
+        kind_labels={kind.value: str(kind.label) for kind in SessionKind}))
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           agenda_days=queries.agenda_days(event),
-                           kind_labels={kind.value: str(kind.label) for kind in SessionKind},
-                           is_participant=participant, can_create=services.can_create_events(current_user))
+                           facts=facts, agenda=agenda, is_participant=participant,
+                           can_create=services.can_create_events(current_user))
 
 
 @bp.get("/events/<slug>/calendar.ics")

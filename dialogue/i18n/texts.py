@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from dialogue.core import cache
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import AgendaSession, Event, EventText, Intent, IntentText, SessionText
@@ -126,3 +127,5 @@ def save_texts(owner, locale: str, values: dict) -> None:
                 _store(SESSION, session_id, locale, texts)
     db.session.flush()
     g.pop("_localised_texts", None)
+    # Cached parts of the pages show these texts: the event's own, or planned tenders' titles anywhere.
+    cache.bump_on_commit(db.session(), ("event", owner.id) if isinstance(owner, Event) else ("intents",))

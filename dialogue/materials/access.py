@@ -32,6 +32,7 @@ from dialogue.models import (
     Material,
     MaterialVisibility,
     MemberRole,
+    RegistrationState,
     SessionSpeaker,
     User,
 )
@@ -71,14 +72,20 @@ def _authenticated(user: User | None) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def event_viewer(event: Event, user: User | None) -> Viewer:
+def event_viewer(event: Event, user: User | None, *, organiser: bool | None = None,
+                 participant: bool | None = None) -> Viewer:
+    """``organiser`` and ``participant`` (as ``events.access`` has them) when the caller knows them already."""
     if not _authenticated(user):
         return Viewer(user=None)
-    organiser = event_access.is_organiser(event, user)
+    if organiser is None:
+        organiser = event_access.is_organiser(event, user)
     sessions = set(db.session.scalars(
         select(SessionSpeaker.session_id).join(AgendaSession, AgendaSession.id == SessionSpeaker.session_id)
         .where(AgendaSession.event_id == event.id, SessionSpeaker.user_id == user.id)))
-    participant = organiser or bool(sessions) or event_access.is_participant(event, user)
+    if participant is None and not (organiser or sessions):  # events.access.is_participant, organiser known
+        registration = event_access.active_registration(event, user)
+        participant = registration is not None and registration.state == RegistrationState.CONFIRMED
+    participant = organiser or bool(sessions) or bool(participant)
     return Viewer(user=user, organiser=organiser, participant=participant, speaker_sessions=sessions)
 
 

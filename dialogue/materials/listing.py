@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue.core import cache
 from dialogue.extensions import db
 from dialogue.materials import access
 from dialogue.materials.access import Viewer
@@ -46,6 +47,60 @@ class Listing:
 
     def can_manage(self, material: Material) -> bool:
         return material.id in self.manageable
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Who has a personal standing towards an event's materials: their uploaders, the organisations
+    they were added for, and the buyers of the planned tenders presented at the event."""
+
+    uploaders: frozenset[int]
+    organisations: frozenset[int]
+    buyers: frozenset[int]
+
+
+_owners: dict[tuple, Owners] = {}
+
+
+def event_scopes(event: Event) -> list[tuple]:
+    """The cache scopes (dialogue.core.cache) whose versions move when the event's materials change."""
+    return [("event", event.id), ("intent-materials",)]
+
+
+def owners(event: Event) -> Owners:
+    """The event's ``Owners``, read from the database once per version of its materials (per process)."""
+    key = (id(cache.backend()), event.id, cache.versions(event_scopes(event)))
+    found = _owners.get(key)
+    if found is None:
+        own = db.session.execute(select(Material.uploaded_by_id, Material.organisation_id).where(
+            Material.event_id == event.id, Material.removed_at.is_(None))).all()
+        presented = db.session.execute(
+            select(Material.uploaded_by_id, Material.organisation_id, Intent.buyer_id)
+            .join(EventIntent, EventIntent.intent_id == Material.intent_id)
+            .join(Intent, Intent.id == Material.intent_id)
+            .where(EventIntent.event_id == event.id, Material.removed_at.is_(None))).all()
+        found = Owners(uploaders=frozenset(r[0] for r in [*own, *presented] if r[0] is not None),
+                       organisations=frozenset(r[1] for r in [*own, *presented] if r[1] is not None),
+                       buyers=frozenset(r[2] for r in presented))
+        if len(_owners) > 1000:
+            _owners.clear()
+        _owners[key] = found
+    return found
+
+
+def audience(event: Event, viewer: Viewer) -> tuple:
+    """What about the viewer changes the event's listing: who they are only when some item is theirs
+    (they uploaded it, administer its organisation, or are staff of the buyer whose tender is presented),
+    otherwise only their standing: anonymous, signed in, participant, organiser, speaker of which sessions."""
+    if not viewer.signed_in:
+        return ("anonymous",)
+    standing = (viewer.organiser, viewer.participant, tuple(sorted(viewer.speaker_sessions)))
+    found = owners(event)
+    org = viewer.organisation_id
+    if (viewer.user.is_admin or viewer.user_id in found.uploaders or (org is not None and org in found.buyers)
+            or (viewer.org_admin and org in found.organisations)):
+        return ("person", viewer.user_id, org, viewer.org_admin, *standing)
+    return ("signed-in", *standing)
 
 
 def _options():

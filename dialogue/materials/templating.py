@@ -1,20 +1,23 @@
 """Template helpers: what the event page's section and the materials pages call.
 
 Registered as app-wide template globals so other features' templates (the event page, an intent's
-page) can include ``materials/_event_section.html`` or ``materials/_intent_section.html``. Each
-listing is computed once per request and event, with a constant number of queries.
+page) can include ``materials/_event_section.html`` or ``materials/_intent_section.html``. An event's
+listing is rendered once per version of its materials, language and audience (``event_materials_html``);
+an intent's is computed once per request, with a constant number of queries.
 """
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from dialogue.core import cache
 from dialogue.materials import access, bp, listing, services
 from dialogue.materials.filetypes import FILE_TYPES
 from dialogue.materials.forms import INTENT_VISIBILITY_LABELS, LANGUAGE_NAMES, VISIBILITY_LABELS
+from dialogue.models import EventIntent, Intent, Material, MaterialVersion
 
 
 def _user():
@@ -30,10 +33,15 @@ def _once_per_request(name: str, owner, build):
 
 
 @bp.app_template_global()
-def event_materials(event):
-    """The event's materials as the current person may see them (for the event page's section)."""
-    return _once_per_request("_event_materials", event,
-                             lambda e, user: listing.list_event_materials(e, access.event_viewer(e, user)))
+def event_materials_html(event, template: str, organiser: bool | None = None, participant: bool | None = None):
+    """``template`` (given ``event`` and ``materials``) rendered for the current person, reused for
+    everyone who would see the same: the key is the event's materials' versions, the language and the
+    person's ``listing.audience``. The full listing is read only when the fragment is built. The event
+    page passes whether the person organises or takes part, which it has already looked up."""
+    viewer = access.event_viewer(event, _user(), organiser=organiser, participant=participant)
+    return cache.fragment(template, listing.event_scopes(event), lambda: render_template(
+        template, event=event, materials=listing.list_event_materials(event, viewer)),
+        audience=listing.audience(event, viewer))
 
 
 @bp.app_template_global()
@@ -90,3 +98,18 @@ def material_zone(material) -> str:
 def material_accept() -> str:
     """The file input's accept list: a hint for the file picker; the server decides by content."""
     return ",".join(f".{t.extension}" for t in services.accepted())
+
+
+def _material_scopes(material) -> list[tuple]:
+    if material.event_id is not None:
+        return [("event", material.event_id)]
+    return [("intent", material.intent_id), ("intent-materials",)]
+
+
+# What the cached materials sections show (dialogue.core.cache): an event's own items move ("event", id);
+# documents of planned tenders, which every event presenting the tender shows, move ("intent-materials",).
+cache.watch(Material, _material_scopes)
+cache.watch(MaterialVersion, lambda version: _material_scopes(version.material))
+cache.watch(EventIntent, lambda link: [("event", link.event_id), ("intent", link.intent_id)])
+cache.watch(Intent, lambda intent: [("intent", intent.id), ("intent-materials",)]
+            if cache.changed(intent, "title", "status", "buyer_id") else [])

@@ -55,3 +55,168 @@ def test_pages_that_set_a_cookie_or_fail_are_not_cached(app, client):
     assert "X-Cache" not in app.test_client().get("/_with_form").headers  # a new visitor, no cookie
     client.get("/events/no-such-event")
     assert client.get("/events/no-such-event").status_code == 404
+
+
+@pytest.fixture
+def another_app(app):
+    """``another_app(**settings)``: one more app instance on the test's database (another worker or host);
+    its connections are closed afterwards."""
+    from dialogue import create_app
+
+    made = []
+
+    def make(**settings):
+        from sqlalchemy.pool import NullPool
+
+        # No pool: each connection closes when its request ends, none is left open after the test.
+        made.append(create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}, **settings}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+# --- fragments and versions ---------------------------------------------------------------------------
+
+def test_a_fragment_is_reused_until_a_scope_it_names_moves(app):
+    built = []
+
+    def build():
+        built.append(1)
+        return f"<p>built {len(built)}</p>"
+
+    with app.app_context(), app.test_request_context("/"):  # a request of its own, as in production
+        assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 1</p>"
+        assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 1</p>"
+        assert cache.fragment("test/x", [("thing", 1)], build, audience=("organiser",)) == "<p>built 2</p>"
+        cache.bump(("thing", 2))  # another scope: nothing to rebuild
+        assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 1</p>"
+        cache.bump(("thing", 1))
+        assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 3</p>"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "fi"}):
+        assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 4</p>"  # another language
+
+
+def test_versions_move_after_a_commit_of_a_watched_row_and_not_after_a_rollback(app, make_event):
+    event = make_event()
+    scope = [("event", event.id)]
+
+    def current():
+        with app.test_request_context("/"):
+            return cache.versions(scope)
+
+    before = current()
+    event.title = "Changed, then rolled back"
+    db.session.flush()
+    db.session.rollback()
+    assert current() == before
+    event.title = "Changed and committed"
+    db.session.commit()
+    after = current()
+    assert after != before
+    # A bulk update of a watched model cannot say which rows it touched: every fragment goes.
+    from sqlalchemy import update
+
+    from dialogue.models import Event
+
+    db.session.execute(update(Event).where(Event.id == event.id).values(summary="bulk"))
+    db.session.commit()
+    assert current()[0] != after[0]
+
+
+def test_the_version_files_are_shared_by_the_processes_of_one_machine(app, another_app, make_event):
+    """Two workers (two apps here) without Redis: a change committed through one is seen by the other."""
+    event = make_event()
+    other = another_app()
+    with other.test_request_context("/"):
+        seen = cache.versions([("event", event.id)])
+    event.title = "Moved"
+    db.session.commit()
+    with other.test_request_context("/"):
+        assert cache.versions([("event", event.id)]) != seen
+
+
+# --- Redis: several app machines ----------------------------------------------------------------------
+
+def _redis_url() -> str:
+    import os
+
+    import redis
+
+    url = os.environ.get("DIALOGUE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("DIALOGUE_REQUIRE_REDIS"):
+            pytest.fail(f"Redis is required (DIALOGUE_REQUIRE_REDIS) but not reachable at {url}: {exc}")
+        pytest.skip(f"Redis not reachable at {url}")
+    return url
+
+
+@pytest.fixture
+def two_hosts(another_app):
+    """Two app instances on one database and one Redis, as on two machines."""
+    import uuid
+
+    settings = {"REDIS_URL": _redis_url(), "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
+                "PUBLIC_PAGE_CACHE_SECONDS": 10}
+    host_a, host_b = another_app(**settings), another_app(**settings)
+    yield host_a, host_b
+    with host_a.app_context():
+        cache.clear()  # the test's keys in Redis
+
+
+def test_a_change_through_one_host_is_seen_through_the_other(two_hosts, make_event, make_user):
+    import datetime as dt
+
+    from dialogue.models import AgendaSession, SessionKind
+
+    host_a, host_b = two_hosts
+    event = make_event(title="Nordic Forum")
+    session = AgendaSession(event=event, title="Opening of the forum", kind=SessionKind.OTHER,
+                            starts_at=event.starts_at, ends_at=event.starts_at + dt.timedelta(hours=1))
+    db.session.add(session)
+    db.session.commit()
+    path, session_id = f"/events/{event.slug}", session.id
+    signed_in_b = host_b.test_client()
+    with signed_in_b.session_transaction() as browser:
+        browser["_user_id"] = make_user().get_id()
+    assert "Opening of the forum" in signed_in_b.get(path).get_data(as_text=True)  # B builds the agenda
+    assert isinstance(host_b.extensions["dialogue_cache"], cache.RedisBackend)
+
+    db.session.commit()  # the test's own session holds no transaction while host A writes
+    with host_a.test_request_context("/"):  # the change is made and committed on A
+        db.session.get(AgendaSession, session_id).title = "Opening talks"
+        db.session.commit()
+    assert "Opening talks" in signed_in_b.get(path).get_data(as_text=True)
+
+    # Anonymous pages: kept once for both hosts.
+    first = host_a.test_client().get(path)
+    assert first.status_code == 200 and "X-Cache" not in first.headers
+    from_b = host_b.test_client().get(path)
+    assert from_b.headers.get("X-Cache") == "hit" and from_b.get_data() == first.get_data()
+
+
+def test_a_fragment_built_on_one_host_is_reused_by_the_other(two_hosts):
+    host_a, host_b = two_hosts
+    built = []
+    for host in (host_a, host_b, host_a):
+        with host.test_request_context("/"):
+            cache.fragment("test/shared", [("thing", 7)], lambda: built.append(1) or "<p>x</p>")
+    assert len(built) == 1
+    with host_b.test_request_context("/"):
+        cache.bump(("thing", 7))
+    with host_a.test_request_context("/"):
+        cache.fragment("test/shared", [("thing", 7)], lambda: built.append(1) or "<p>x</p>")
+    assert len(built) == 2
+
+
+def test_pages_are_still_built_when_the_cache_server_is_unreachable(another_app, make_event):
+    down = another_app(REDIS_URL="redis://127.0.0.1:1/0", PUBLIC_PAGE_CACHE_SECONDS=10)
+    event = make_event(title="Nordic Forum")
+    page = down.test_client().get(f"/events/{event.slug}")
+    assert page.status_code == 200 and "Nordic Forum" in page.get_data(as_text=True)
+    with down.test_request_context("/"):
+        cache.bump(("event", event.id))  # logged, never raised: the change it follows is committed already
