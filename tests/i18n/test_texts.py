@@ -99,3 +99,16 @@ def test_buyer_staff_give_a_planned_tenders_texts_in_any_offered_language(client
     assert "Laptops for city staff" in _read(client, f"/intents/{intent.id}", "en")
     auth.login(make_user())
     assert client.post(f"/intents/{intent.id}/texts/sv", data={"title": "x"}).status_code == 403
+
+
+def test_a_cached_agenda_shows_a_changed_translation_at_once(client, auth, bilingual):
+    organiser, event, session = bilingual
+    auth.login(organiser)
+    client.post(f"/events/{event.slug}/texts/fi", data={f"s{session.id}_title": "Ensimmäinen otsikko"})
+    auth.logout()
+    assert "Ensimmäinen otsikko" in _read(client, f"/events/{event.slug}", "fi")  # the agenda is cached now
+    auth.login(organiser)
+    client.post(f"/events/{event.slug}/texts/fi", data={f"s{session.id}_title": "Toinen otsikko"})
+    auth.logout()
+    page = _read(client, f"/events/{event.slug}", "fi")
+    assert "Toinen otsikko" in page and "Ensimmäinen otsikko" not in page
