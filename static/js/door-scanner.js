@@ -149,7 +149,7 @@
   }
 
   function record(result, sent) {
-    var words = [headline(result), result.name, result.message].filter(Boolean).join(" – ");
+    var words = [headline(result), result.message || result.name].filter(Boolean).join(" – ");
     line(log, "li", sent ? door.text("sent", { message: words }) : words);
     log.insertBefore(log.lastChild, log.firstChild);
     while (log.children.length > LOG_LENGTH) { log.removeChild(log.lastChild); }
