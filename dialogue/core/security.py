@@ -18,6 +18,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
+    "media-src 'self'",      # the check-in page's camera picture is a local stream, not a fetched file
+    "worker-src 'self'",     # the check-in service worker
+    "manifest-src 'self'",   # the door app's manifest
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

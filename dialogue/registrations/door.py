@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import segno
 from flask_babel import gettext as _
@@ -36,6 +37,8 @@ from dialogue.models import (
 )
 
 TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
+# A phone's clock may run a little ahead of the server's: a scan time this far ahead is taken as now.
+CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 def ticket_url(registration: Registration) -> str:
@@ -128,6 +131,28 @@ def check_in(event: Event, registration: Registration, actor: User, now: dt.date
         raise Conflict(_("This registration changed meanwhile; look it up again."), field="code")
     return CheckIn(registration=registration, already=result.rowcount == 0,
                    checked_in_at=registration.checked_in_at)
+
+
+def scan_time(event: Event, sent: str | None, now: dt.datetime | None = None) -> dt.datetime:
+    """When a scan was made: now, or for a scan queued at the door while offline, the time the phone
+    recorded (milliseconds since 1970, as browsers count). It must not lie in the future and must fall
+    on the event's days, from the start of its first local day to the end of its last."""
+    now = now or utcnow()
+    if not (sent or "").strip():
+        return now
+    try:
+        when = dt.datetime.fromtimestamp(int(sent.strip()) / 1000, dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise DialogueError(_("The scan time is not a time."), field="code") from None
+    if when > now + CLOCK_SKEW:
+        raise DialogueError(_("The scan time lies in the future: check the clock of this device."), field="code")
+    zone = ZoneInfo(event.timezone)
+    first_day = dt.datetime.combine(event.starts_at.astimezone(zone).date(), dt.time(), zone)
+    after_last_day = dt.datetime.combine(event.ends_at.astimezone(zone).date() + dt.timedelta(days=1), dt.time(),
+                                         zone)
+    if not first_day <= when < after_last_day:
+        raise DialogueError(_("The scan time is not on a day of this event: it was not checked in."), field="code")
+    return min(when, now)
 
 
 def undo_check_in(event: Event, registration: Registration, actor: User | None = None) -> None:

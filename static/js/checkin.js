@@ -1,5 +1,7 @@
 // Check-in page: keep the count by role live while several doors check people in.
-// The page works without this script; it only refreshes the numbers every few seconds.
+// The page works without this script; it only refreshes the numbers every few seconds, and at once
+// after a camera scan (door-scanner.js). It also registers the service worker that lets door staff
+// open the page without a connection and install it as an app.
 (function () {
   "use strict";
   var panel = document.getElementById("door-counts");
@@ -28,4 +30,11 @@
   }
 
   window.setInterval(refresh, 5000);
+  var camera = document.getElementById("door-camera");
+  if (camera) { camera.addEventListener("door:changed", refresh); }
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(panel.getAttribute("data-service-worker"),
+                                     { scope: panel.getAttribute("data-scope") })
+      .catch(function () { /* without it the page still works online */ });
+  }
 })();
