@@ -53,6 +53,7 @@ def normalise_database_url(url: str) -> str:
 def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dialogue.db'}"
+    redis_url = env.get("REDIS_URL") or None
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or None,  # filled from instance/ by the factory
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -107,6 +108,9 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "OCID_PREFIX": env.get("OCID_PREFIX", "ocds-dlg000"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
+        # The task queue (huey): a SQLite file in instance/ on a fresh clone, Redis in production.
+        "REDIS_URL": redis_url,
+        "TASK_QUEUE_URL": env.get("TASK_QUEUE_URL") or redis_url or f"sqlite:///{instance_path / 'tasks.db'}",
         "PUBLIC_PAGE_CACHE_SECONDS": _int(env, "PUBLIC_PAGE_CACHE_SECONDS", 10),
         # Retention periods in days (RETENTION_*_DAYS); each rule has its default where it is defined.
         **{key: int(value) for key, value in env.items() if key.startswith("RETENTION_") and key.endswith("_DAYS")},

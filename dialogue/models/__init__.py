@@ -150,3 +150,7 @@ from dialogue.models.invitation_list import EventInvitee, InviteeSource, Invitee
 from dialogue.models.series import Series, SeriesFollower, SeriesOwner  # noqa: E402
 
 __all__ += ["Series", "SeriesFollower", "SeriesOwner", "EventInvitee", "InviteeSource", "InviteeStatus"]
+
+from dialogue.models.job import Job, JobStatus  # noqa: E402
+
+__all__ += ["Job", "JobStatus"]
