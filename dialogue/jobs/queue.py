@@ -168,6 +168,12 @@ class Run:
                                   .execution_options(synchronize_session=False)).rowcount:
             raise JobLost(self.job_id)
 
+    def report(self, done: int, total: int, message: str, engine=None) -> None:
+        """Progress written on its own (for work that reports from threads of its own, e.g. a solver)."""
+        with (engine or db.engine).begin() as conn:
+            conn.execute(update(Job).where(self._mine()).values(progress_done=done, progress_total=total,
+                                                                message=message[:300], heartbeat_at=utcnow()))
+
     def beat(self) -> None:
         with db.engine.begin() as conn:
             conn.execute(update(Job).where(self._mine()).values(heartbeat_at=utcnow()))
