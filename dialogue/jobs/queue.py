@@ -29,6 +29,7 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from dialogue.core.databases import write_transaction
 from dialogue.extensions import db
 from dialogue.models import Job, JobStatus, utcnow
 from dialogue.outbox import worker
@@ -142,6 +143,8 @@ class Run:
         self.job = job
         self.job_id = job.id
         self.attempt = job.attempts
+        self.event_id = job.event_id
+        self.created_by_id = job.created_by_id
         self.params = dict(job.params or {})
         self.cursor = dict(job.cursor or {})
         self.message = ""
@@ -151,6 +154,14 @@ class Run:
 
     def _mine(self):
         return (Job.id == self.job_id) & (Job.attempts == self.attempt) & (Job.status == JobStatus.RUNNING)
+
+    @contextlib.contextmanager
+    def batch(self):
+        """One batch of work in one transaction (under SQLite's write lock), committed with its progress."""
+        if db.session().in_transaction():
+            db.session.commit()  # ends the reads before it (what they loaded is read again as needed)
+        with write_transaction():
+            yield
 
     def advance(self, done: int, *, total: int | None = None, cursor: dict | None = None,
                 message: str | None = None) -> None:
