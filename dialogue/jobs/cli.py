@@ -24,7 +24,7 @@ def worker(workers: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     huey.immediate = False
     # Jobs left running by a worker that died are taken up (or failed) before new work starts.
-    counts = reap()
+    counts = reap(queued=True)
     db.session.remove()
     click.echo(f"jobs worker on {current_app.config['TASK_QUEUE_URL']}: requeued {counts['requeued']}, "
                f"failed {counts['failed']} jobs left by a stopped worker", err=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import gettext as _
 from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import event, or_, select, update
@@ -82,7 +83,10 @@ def _note_new_jobs(session: Session, _context) -> None:
 
 def _send_after_commit(session: Session) -> None:
     for job_id, kind in session.info.pop("dialogue.jobs", []):
-        enqueue(job_id, kind)
+        try:
+            enqueue(job_id, kind)
+        except Exception:  # the change is committed: the job waits for the next worker start (``reap``)
+            current_app.logger.exception("job %s could not be put on the queue", job_id)
 
 
 def _forget_on_rollback(session: Session) -> None:
@@ -242,35 +246,37 @@ def _finish(run: Run, status: JobStatus, error: str | None) -> None:
     db.session.commit()
 
 
-def reap(now: dt.datetime | None = None) -> dict[str, int]:
+def reap(now: dt.datetime | None = None, *, queued: bool = False) -> dict[str, int]:
     """Running jobs whose heartbeat stopped go back on the queue, or fail once out of attempts.
 
-    Queued jobs older than the staleness window are put on the queue again too (their message may
-    have been lost with a queue that was emptied); a second copy is harmless, only one attempt can
-    claim the job.
+    With ``queued`` (when a worker starts), queued jobs older than the staleness window are put on
+    the queue again too: their message may have been lost (a queue emptied, or down when the job
+    was committed). A second copy is harmless, only one attempt can claim the job; the periodic
+    reaper leaves them alone, so a long queue does not fill up with copies.
     """
     now = now or utcnow()
     config = current_app.config
     cutoff = now - dt.timedelta(seconds=config["JOBS_STALE_SECONDS"])
-    stale = list(db.session.execute(
-        select(Job.id, Job.kind, Job.attempts, Job.status).where(or_(
-            (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff),
-            (Job.status == JobStatus.QUEUED) & (Job.created_at < cutoff)))))
+    lost = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff)
+    if queued:
+        lost = or_(lost, (Job.status == JobStatus.QUEUED) & (Job.created_at < cutoff))
+    stale = list(db.session.execute(select(Job.id, Job.kind, Job.attempts, Job.status).where(lost)))
     counts = {"requeued": 0, "failed": 0}
     again = []
     for job_id, kind, attempts, status in stale:
-        lost = (Job.id == job_id) & (Job.attempts == attempts) & (Job.status == status)
+        same = (Job.id == job_id) & (Job.attempts == attempts) & (Job.status == status)
         if status == JobStatus.QUEUED:
             again.append((job_id, kind))
         elif attempts < config["JOBS_MAX_ATTEMPTS"] and kind in TASKS:
-            if db.session.execute(update(Job).where(lost, Job.heartbeat_at < cutoff)
+            if db.session.execute(update(Job).where(same, Job.heartbeat_at < cutoff)
                                   .values(status=JobStatus.QUEUED, message="")).rowcount:
                 counts["requeued"] += 1
                 again.append((job_id, kind))
         else:
-            counts["failed"] += db.session.execute(update(Job).where(lost, Job.heartbeat_at < cutoff).values(
+            counts["failed"] += db.session.execute(update(Job).where(same, Job.heartbeat_at < cutoff).values(
                 status=JobStatus.FAILED, finished_at=now,
-                error=f"its worker stopped during attempt {attempts} of {config['JOBS_MAX_ATTEMPTS']}")).rowcount
+                error=_("its worker stopped during attempt %(n)s of %(most)s", n=attempts,
+                        most=config["JOBS_MAX_ATTEMPTS"]))).rowcount
     db.session.commit()
     for job_id, kind in again:
         if kind in TASKS:
