@@ -103,7 +103,7 @@ def enqueue(job_id: int, kind: str) -> None:
 
 
 @contextlib.contextmanager
-def _app_context():
+def app_context():
     if huey.immediate and has_app_context():
         app = current_app._get_current_object()
     else:
@@ -199,7 +199,7 @@ def job_task(kind: str):
     def decorate(work: Callable[[Run], None]):
         @huey.task(name=kind)
         def task(job_id: int) -> None:
-            with _app_context():
+            with app_context():
                 run_job(job_id, work)
 
         WORKS[kind] = work
@@ -286,7 +286,7 @@ def reap(now: dt.datetime | None = None, *, queued: bool = False) -> dict[str, i
 
 @huey.periodic_task(crontab(), name="jobs.reap")
 def reap_task() -> None:
-    with _app_context():
+    with app_context():
         counts = reap()
         if any(counts.values()):
             current_app.logger.warning("jobs whose worker stopped: %s", counts)
@@ -297,7 +297,7 @@ def reap_task() -> None:
 def deliver_mail_task() -> None:
     """The outbox worker's loop, a minute at a time, inside the task worker (``flask outbox send`` still works)."""
     deadline = time.monotonic() + 55
-    with _app_context():
+    with app_context():
         while time.monotonic() < deadline:
             while sum(worker.deliver_due().values()):
                 pass
