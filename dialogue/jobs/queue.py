@@ -144,8 +144,8 @@ class Run:
     """What a job's work sees: its row (read at the start), and the fenced way to record progress."""
 
     def __init__(self, job: Job):
-        self.job = job
         self.job_id = job.id
+        self.kind = job.kind
         self.attempt = job.attempts
         self.event_id = job.event_id
         self.created_by_id = job.created_by_id
@@ -230,7 +230,7 @@ def run_job(job_id: int, work: Callable[[Run], None]) -> Job | None:
         current_app.logger.warning("job %s: taken over after attempt %s was taken for dead", job_id, run.attempt)
     except Exception as exc:  # the page must say it failed, not show it running for ever
         db.session.rollback()
-        current_app.logger.exception("job %s (%s) failed", job_id, run.job.kind)
+        current_app.logger.exception("job %s (%s) failed", job_id, run.kind)
         _finish(run, JobStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
     return db.session.get(Job, job_id, populate_existing=True)
 
@@ -240,8 +240,9 @@ def _finish(run: Run, status: JobStatus, error: str | None) -> None:
     if status == JobStatus.DONE:
         values.update(message=run.message[:300], result_url=run.result_url, result_file=run.result_file,
                       result_name=run.result_name)
-        if run.job.progress_total == 0:
-            values["progress_total"] = values["progress_done"] = 1
+        # Work that counted nothing (one step) shows as one step done.
+        db.session.execute(update(Job).where(run._mine(), Job.progress_total == 0)
+                           .values(progress_total=1, progress_done=1).execution_options(synchronize_session=False))
     db.session.execute(update(Job).where(run._mine()).values(**values).execution_options(synchronize_session=False))
     db.session.commit()
 
