@@ -155,7 +155,7 @@ def manage(intent_id: int):
 # The buyer's actions on one intent.
 # endpoint: (path, where to go, form, the change, message, the form's name on the manage page, the row removed)
 page_views(bp, "/intents/<int:intent_id>/{path}", {
-    "announce": ("announce", "intents.manage", ButtonForm,
+    "announce": ("announce", "intents.detail", ButtonForm,
                  lambda intent, _form, _item: services.announce_intent(intent, current_user),
                  _l("The intent is announced: it is public, and suppliers with matching alerts are being told.")),
     "publish_tender": ("tender-published", "intents.detail", TenderPublishedForm,

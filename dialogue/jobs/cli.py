@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from dialogue.extensions import db
-from dialogue.jobs.queue import huey, reap
+from dialogue.jobs.queue import huey, reap, watch_stop_flag
 from dialogue.models import Job
 
 jobs_cli = AppGroup("jobs", help="Run the task-queue worker and look after long jobs.")
@@ -30,6 +30,7 @@ def worker(workers: int | None) -> None:
                f"failed {counts['failed']} jobs left by a stopped worker", err=True)
     consumer = huey.create_consumer(workers=workers or current_app.config["JOBS_WORKERS"], worker_type="thread",
                                     periodic=True, flush_locks=True, check_worker_health=True)
+    watch_stop_flag(consumer.stop_flag)
     consumer.run()
 
 

@@ -46,6 +46,7 @@ SETTINGS = {
 
 huey = Huey("dialogue", results=False, immediate=True)  # storage set by ``init_queue``
 _state: dict[str, Flask] = {}
+_stop_flag = {"flag": threading.Event()}
 WORKS: dict[str, Callable] = {}
 TASKS: dict[str, Callable] = {}
 
@@ -298,9 +299,15 @@ def reap_task() -> None:
 def deliver_mail_task() -> None:
     """The outbox worker's loop, a minute at a time, inside the task worker (``flask outbox send`` still works)."""
     deadline = time.monotonic() + 55
+    stop = _stop_flag["flag"]
     with app_context():
-        while time.monotonic() < deadline:
-            while sum(worker.deliver_due().values()):
+        while time.monotonic() < deadline and not stop.is_set():
+            while sum(worker.deliver_due().values()) and not stop.is_set():
                 pass
             db.session.remove()
-            time.sleep(2)
+            stop.wait(2)  # a worker shutting down does not wait for the rest of the minute
+
+
+def watch_stop_flag(flag) -> None:
+    """The consumer's stop flag, so the mail loop ends as soon as the worker is asked to stop."""
+    _stop_flag["flag"] = flag

@@ -32,11 +32,11 @@ def test_announcing_queues_the_alert_mails_and_the_manage_page_shows_how_far_the
     intent, people = draft_with_alerts
     auth.login(staff)
     response = client.post(f"/intents/{intent.id}/announce")
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/intents/{intent.id}/manage")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/intents/{intent.id}")
     job = db.session.scalar(select(Job).where(Job.kind == "intents.announce"))
     assert job.status == JobStatus.DONE and (job.progress_done, job.progress_total) == (3, 3)
     assert sorted(m.recipients[0] for m in outbox("intents.announced")) == sorted(p.email for p in people)
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(f"/intents/{intent.id}/manage").get_data(as_text=True)
     assert "Mail to matching alerts" in page and "3 people with a matching alert are told" in page
     assert client.get(f"/jobs/{job.id}").status_code == 200
 
