@@ -157,7 +157,7 @@ def manage(intent_id: int):
 page_views(bp, "/intents/<int:intent_id>/{path}", {
     "announce": ("announce", "intents.detail", ButtonForm,
                  lambda intent, _form, _item: services.announce_intent(intent, current_user),
-                 _l("The intent is announced: it is public, and suppliers with matching alerts are being told.")),
+                 _l("The intent is announced: it is public, and suppliers with matching alerts are told.")),
     "publish_tender": ("tender-published", "intents.detail", TenderPublishedForm,
                        lambda intent, form, _item: services.publish_tender(intent, current_user, form.tender_url.data),
                        _l("The tender is marked published, with the link to its notice."), "tender_form"),
