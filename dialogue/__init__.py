@@ -24,6 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    from dialogue.jobs.queue import init_queue
+
+    init_queue(app)
     from dialogue.core.inputs import register_input_guards
 
     register_input_guards(app)  # before the blueprints: their <int:> rules take its bounded converter
@@ -90,7 +93,7 @@ def register_extensions(app: Flask) -> None:
 # ``bp``; a feature may add ``cli.py`` (``commands``: click commands) and ``demo.py`` (``build(world)``).
 FEATURES = ("main", "auth", "organisations", "outbox", "events", "registrations", "intents", "groups", "materials",
             "readiness", "meetings", "matching", "surveys", "invitations", "series", "exports", "audit", "api", "gdpr",
-            "record", "playbook")
+            "record", "playbook", "jobs")
 
 
 def feature_modules(submodule: str):

@@ -53,6 +53,7 @@ def normalise_database_url(url: str) -> str:
 def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dialogue.db'}"
+    redis_url = env.get("REDIS_URL") or None
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or None,  # filled from instance/ by the factory
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -114,11 +115,14 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "OCID_PREFIX": env.get("OCID_PREFIX", "ocds-dlg000"),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
+        # Redis, where every process and app host must share: rate limits, caches, the task queue.
+        "REDIS_URL": redis_url or "",
+        # The task queue (huey): a SQLite file in instance/ on a fresh clone, Redis in production.
+        "TASK_QUEUE_URL": env.get("TASK_QUEUE_URL") or redis_url or f"sqlite:///{instance_path / 'tasks.db'}",
         "PUBLIC_PAGE_CACHE_SECONDS": _int(env, "PUBLIC_PAGE_CACHE_SECONDS", 10),
         # Page and fragment caches (dialogue/core/cache.py): in each process's memory with versions in
         # files under CACHE_VERSION_DIR (default instance/versions/<database>); in Redis when REDIS_URL is set,
         # shared by every app machine that names the same server and CACHE_KEY_PREFIX (one prefix per database).
-        "REDIS_URL": env.get("REDIS_URL", ""),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "dialogue:"),
         "CACHE_VERSION_DIR": env.get("CACHE_VERSION_DIR") or None,
         "FRAGMENT_CACHE_SECONDS": _int(env, "FRAGMENT_CACHE_SECONDS", 3600),

@@ -13,7 +13,7 @@ from dialogue.core.timeutil import format_local
 from dialogue.events.access import organiser_event_or_404
 from dialogue.events.queries import public_buyers
 from dialogue.extensions import db
-from dialogue.intents import access, bp, links, services, validation
+from dialogue.intents import access, bp, links, notify, services, validation
 from dialogue.intents.forms import (
     AwardedForm,
     IntentForm,
@@ -141,6 +141,7 @@ def _manage_page(intent: Intent, **forms) -> str:
     defaults["link_form"].event_id.choices = choices(
         (e.id, f"{e.title} – {format_local(e.starts_at, e.timezone, '%d %b %Y')}") for e in events)
     return render_template("intents/manage.html", intent=intent, links=links.links_of_intent(intent),
+                           announcement=notify.latest_announcement(intent),
                            button=ButtonForm(), has_events=bool(events),
                            lead=access.is_lead_staff(intent, current_user), **defaults)
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, and_, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
 from dialogue.core.urls import external_url, on_base_url
 from dialogue.extensions import db
-from dialogue.models import ChangeAction, Intent, IntentQuestion, IntentSubscription, User
+from dialogue.jobs.queue import Run, job_task
+from dialogue.jobs.services import create_job
+from dialogue.models import ChangeAction, Intent, IntentQuestion, IntentSubscription, Job, User
 
 UNSUBSCRIBE_SALT = "intents.unsubscribe"
 
@@ -135,14 +138,49 @@ def _mailer(intent: Intent):
         yield _Mailer(intent, link)
 
 
-def announced(intent: Intent) -> int:
-    """A new planned tender: every matching alert gets a mail."""
-    recipients = followers(intent, include_askers=False)
-    with _mailer(intent) as mailer:
-        for recipient in recipients:
-            mailer.send(recipient, _l("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
-                                      buyer=intent.buyer.name), "intents/announced", "intents.announced")
-    return len(recipients)
+ANNOUNCE_JOB = "intents.announce"
+
+
+def announced(intent: Intent, actor: User | None) -> Job:
+    """A new planned tender: every matching alert gets a mail, written by the task-queue worker in
+    batches (``write_announcement``), so announcing never waits on thousands of alerts."""
+    return create_job(ANNOUNCE_JOB, user=actor, params={"intent_id": intent.id})
+
+
+def latest_announcement(intent: Intent) -> Job | None:
+    """The job that tells the intent's alerts of it (for the buyer's page), if it is recent."""
+    jobs = db.session.scalars(select(Job).where(Job.kind == ANNOUNCE_JOB).order_by(Job.id.desc()).limit(100))
+    return next((job for job in jobs if job.params.get("intent_id") == intent.id), None)
+
+
+@job_task(ANNOUNCE_JOB)
+def write_announcement(run: Run) -> None:
+    """One mail per matching alert, a batch per commit, in the order of the people's ids; a retried
+    job goes on after the last person written."""
+    intent = db.session.get(Intent, run.params["intent_id"])
+    chosen = sorted((r.user.id, r.subscription.id) for r in followers(intent, include_askers=False))
+    after = run.cursor.get("after_user", 0)
+    done = sum(1 for user_id, _sub in chosen if user_id <= after)
+    todo = [pair for pair in chosen if pair[0] > after]
+    size = current_app.config["JOBS_BATCH_SIZE"]
+    for start in range(0, len(todo), size):
+        batch = todo[start:start + size]
+        with run.batch():
+            intent = db.session.get(Intent, run.params["intent_id"])
+            users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([b[0] for b in batch])))}
+            alerts = {s.id: s for s in db.session.scalars(
+                select(IntentSubscription).where(IntentSubscription.id.in_([b[1] for b in batch])))}
+            with _mailer(intent) as mailer:
+                for user_id, subscription_id in batch:
+                    mailer.send(Recipient(users[user_id], alerts[subscription_id]),
+                                _l("Planned tender: %(title)s (%(buyer)s)", title=intent.title,
+                                   buyer=intent.buyer.name), "intents/announced", "intents.announced")
+            done += len(batch)
+            run.advance(done, total=len(chosen), cursor={"after_user": batch[-1][0]},
+                        message=ngettext("%(num)d alert told", "%(num)d alerts told", done))
+    run.message = ngettext("%(num)d person with a matching alert is told of the planned tender.",
+                           "%(num)d people with a matching alert are told of the planned tender.", len(chosen))
+    run.result_url = external_url("intents.detail", intent_id=run.params["intent_id"])
 
 
 def dates_changed(intent: Intent, changes: list[dict]) -> int:

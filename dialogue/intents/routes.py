@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
+from dialogue.core.actions import perform
 from dialogue.core.cache import public_page
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import on_base_url
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, queries, questions, services, subscriptions
+from dialogue.intents import ocds_package as ocds_package_job
 from dialogue.intents.forms import AskForm, FilterForm
 from dialogue.models import EventIntent, Intent, IntentPartner
 
@@ -82,7 +84,8 @@ def index():
     has_errors = any(f.errors for f in form)
     return render_template("intents/index.html", form=form, filters=filters, intents=intents, page=page,
                            has_next=has_next, labels=labels, filter_args=_filter_args(request.args),
-                           prefix_entry=prefix_entry, can_create=access.can_create_intents(current_user)), \
+                           prefix_entry=prefix_entry, can_create=access.can_create_intents(current_user),
+                           build_form=ButtonForm()), \
         400 if has_errors else 200
 
 
@@ -153,8 +156,26 @@ def ocds_release(intent_id: int):
 
 @bp.get("/intents/ocds.json")
 def ocds_package():
-    intents = ocds.load(ocds.announced_intent_ids())
-    return _json(ocds.package(intents), "dialogue-intents-ocds.json", compact=True)
+    ids = ocds.announced_intent_ids()
+    if not ocds_package_job.is_large(ids):
+        return _json(ocds.package(ocds.load(ids)), ocds_package_job.FILE_NAME, compact=True)
+    # Too large for a request: the file the worker built last (at most ten minutes old).
+    path = ocds_package_job.latest_package()
+    if path is None:
+        response = Response(json.dumps({"error": _("The package is being built. Try again in a few minutes.")}),
+                            status=503, content_type="application/json")
+        response.headers["Retry-After"] = "120"
+        return response
+    return send_file(path, mimetype="application/json", as_attachment=bool(request.args.get("download")),
+                     download_name=ocds_package_job.FILE_NAME, max_age=60)
+
+
+@bp.post("/intents/ocds.json/build")
+@login_required
+def build_ocds_package():
+    """The whole package built now by the worker; its page shows the progress, then the download."""
+    return perform(lambda: ocds_package_job.queue_package(current_user), form=ButtonForm(),
+                   to=lambda job: url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/cpv")

@@ -30,6 +30,7 @@ from dialogue.models import (
     IntentLot,
     IntentPartner,
     IntentStatus,
+    Job,
     User,
     utcnow,
 )
@@ -207,8 +208,9 @@ def update_intent(intent: Intent, actor: User, data: IntentInput, *, on: dt.date
 
 # -- status -----------------------------------------------------------------------------------------------
 
-def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -> None:
-    """Publish a draft. Its planned dates must still lie ahead; subscribers whose alerts match hear of it."""
+def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -> Job:
+    """Publish a draft. Its planned dates must still lie ahead; subscribers whose alerts match hear of it
+    (from the task-queue worker: the job that tells them is returned)."""
     _require_lead(intent, actor)
     if intent.status != IntentStatus.DRAFT:
         raise Conflict(_("This planned tender is already public."))
@@ -223,7 +225,7 @@ def announce_intent(intent: Intent, actor: User, *, on: dt.date | None = None) -
     intent.updated_at = intent.announced_at
     record_change(intent, actor, ChangeAction.ANNOUNCED)
     audit_intent(actor, "intent.announce", f"Announced the planned tender “{intent.title}”", intent)
-    notify.announced(intent)
+    return notify.announced(intent, actor)
 
 
 def publish_tender(intent: Intent, actor: User, url: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -126,10 +126,9 @@ def schedule(slug: str):
 
     if request.method == "GET":
         return page()
-    # The run is launched in the background only once it is committed.
-    return perform(lambda: scheduling.start_run(event, current_user, form.time_limit.data), form=form, page=page,
-                   to=url_for("meetings.schedule", slug=slug),
-                   after=lambda run: scheduling.launch(current_app._get_current_object(), run.id))
+    # The run goes to the task-queue worker once it is committed; this page follows its progress.
+    return perform(lambda: scheduling.queue_run(event, current_user, form.time_limit.data), form=form, page=page,
+                   to=url_for("meetings.schedule", slug=slug))
 
 
 @bp.get("/events/<slug>/meetings/preview")

@@ -3,31 +3,36 @@
 A run reads the open requests, availability, caps, tables and the meetings that stay (published or
 locked), solves outside any transaction (so progress can be written meanwhile), then replaces the
 unlocked draft meetings with the new placements in one transaction. Nothing reaches participants
-until the organiser publishes.
+until the organiser publishes. A run started from the page is a job on the task queue
+(``dialogue/jobs``): the web process only queues it, the worker solves.
 
 One run at a time per event: a partial unique index allows one queued or running run per event,
 so two organisers pressing the button at once get one run and a clear refusal. A running run
-writes ``heartbeat_at`` when it starts and every few seconds while it solves (a small timer
-thread); a run whose heartbeat (or, still queued, whose creation) is older than the staleness
-window had its process go away: the next start marks it failed and goes ahead. A run taken for
-dead that was only slow finds itself no longer running when it finishes and writes nothing.
+writes ``heartbeat_at`` when it starts and every few seconds while it solves (a timer thread of
+the worker, or of the command); a run whose heartbeat (or, still queued, whose creation) is older
+than the staleness window had its process go away: the next start marks it failed and goes ahead.
+A run taken for dead that was only slow finds itself no longer running when it finishes and writes
+nothing. When the worker dies under a run, the queue's reaper gives the job to a worker again,
+which starts the run afresh unless a newer run has replaced it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections import defaultdict
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
 from dialogue.core.databases import flush_unique, write_transaction
 from dialogue.core.errors import Conflict, DialogueError
+from dialogue.core.urls import external_url
 from dialogue.extensions import db
+from dialogue.jobs.queue import Run, job_task, keep_alive
+from dialogue.jobs.services import create_job
 from dialogue.matching import priorities
 from dialogue.meetings import notify, scheduler
 from dialogue.meetings.i18n import _, _l
@@ -61,8 +66,6 @@ REASON_LABELS = {
     scheduler.REASON_LOWER_PRIORITY: _l("placing it would displace meetings of higher priority"),
     REASON_NO_BUYER: _l("no buyer of the organisation attends the event"),
 }
-
-_threads: dict[int, threading.Thread] = {}
 
 ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
 # A run writes its heartbeat this often while it solves, and counts as dead after this long without.
@@ -144,7 +147,7 @@ def is_stale(run: ScheduleRun, now: dt.datetime | None = None) -> bool:
 
 
 def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime | None = None) -> ScheduleRun:
-    """Queue a run (one at a time per event). The caller commits, then calls ``launch``.
+    """Create a run (one at a time per event). ``queue_run`` gives it to the worker; the command runs it itself.
 
     A run that stopped without finishing (no heartbeat for a while) is marked failed and does not
     block; a live one does. The database's unique index settles two starts at the same moment.
@@ -176,25 +179,37 @@ def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime
     return run
 
 
-def launch(app: Flask, run_id: int) -> threading.Thread:
-    """Run in a background thread of this process; the page follows the progress by reloading."""
-    def target():
-        with app.app_context():
-            try:
-                execute_run(run_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=target, name=f"meetings-schedule-{run_id}", daemon=True)
-    _threads[run_id] = thread
-    thread.start()
-    return thread
+JOB_KIND = "meetings.schedule"
 
 
-def wait(run_id: int, timeout: float | None = None) -> None:
-    thread = _threads.get(run_id)
-    if thread is not None:
-        thread.join(timeout)
+def queue_run(event: Event, user: User, time_limit: int) -> ScheduleRun:
+    """Start a run (``start_run``) as a job for the task-queue worker; it is queued when the caller commits."""
+    run = start_run(event, user, time_limit)
+    create_job(JOB_KIND, user=user, event=event, params={"run_id": run.id},
+               message=_("waiting to start"))
+    return run
+
+
+@job_task(JOB_KIND)
+def run_in_worker(job: Run) -> None:
+    run_id = job.params["run_id"]
+    if job.attempt > 1:
+        # The worker of the earlier attempt died (the reaper took the job back): start the run again,
+        # unless it has ended or another start has already marked it failed meanwhile.
+        db.session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
+                           .values(status=RunStatus.QUEUED, progress=0)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+    engine = db.engine
+
+    def progress(fraction: float, message: str) -> None:
+        job.report(int(fraction * 100), 100, message, engine)
+
+    run = execute_run(run_id, on_progress=progress)
+    job.message = run.message
+    if run.status == RunStatus.FAILED:
+        raise RuntimeError(run.message)
+    job.result_url = external_url("meetings.schedule", slug=db.session.get(Event, run.event_id).slug)
 
 
 def _write_progress(run_id: int, fraction: float, message: str, engine=None) -> None:
@@ -211,35 +226,9 @@ def _beat(run_id: int) -> None:
                      .values(heartbeat_at=utcnow()))
 
 
-class _Heartbeat:
-    """Writes the run's heartbeat from a timer thread while the solver holds this one."""
-
-    def __init__(self, run_id: int):
-        self.run_id = run_id
-        self.every = current_app.config.get("MEETINGS_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
-        self.app = current_app._get_current_object()
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name=f"meetings-heartbeat-{run_id}", daemon=True)
-
-    def _loop(self) -> None:
-        with self.app.app_context():
-            while not self.stopped.wait(self.every):
-                try:
-                    _beat(self.run_id)
-                except Exception:  # a missed beat is no reason to stop the run
-                    self.app.logger.exception("schedule run %s: heartbeat not written", self.run_id)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stopped.set()
-        self.thread.join()
-
-
-def execute_run(run_id: int, echo=None) -> ScheduleRun:
-    """Solve and write the drafts. ``echo`` gets progress lines (the command line prints them).
+def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
+    """Solve and write the drafts. ``echo`` gets progress lines (the command line prints them),
+    ``on_progress(fraction, message)`` the same figures (the job's progress bar).
 
     Starts only a queued run, and writes its drafts only while the run is still its own (not taken
     for dead meanwhile); the drafts are replaced under the write lock.
@@ -264,11 +253,14 @@ def execute_run(run_id: int, echo=None) -> ScheduleRun:
         if time.monotonic() - last[0] >= 0.5 or fraction >= 1.0:
             last[0] = time.monotonic()
             _write_progress(run_id, fraction, message, engine)
+            if on_progress is not None:
+                on_progress(fraction, message)
 
     try:
         inst, no_buyer = build_instance(event)
         db.session.commit()  # no transaction stays open while the solver works
-        with _Heartbeat(run_id):
+        every = current_app.config.get("MEETINGS_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS)
+        with keep_alive(lambda: _beat(run_id), every, f"meetings-heartbeat-{run_id}"):
             result = scheduler.solve(inst, time_limit, progress=progress,
                                      workers=current_app.config.get("MEETINGS_SOLVER_WORKERS", 0))
         with write_transaction():

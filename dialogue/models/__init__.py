@@ -153,3 +153,7 @@ __all__ += ["Series", "SeriesFollower", "SeriesOwner", "EventInvitee", "InviteeS
 from dialogue.models.texts import EventText, IntentText, SessionText  # noqa: E402
 
 __all__ += ["EventText", "IntentText", "SessionText"]
+
+from dialogue.models.job import Job, JobStatus  # noqa: E402
+
+__all__ += ["Job", "JobStatus"]

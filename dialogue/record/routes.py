@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Response, render_template
+from flask import Response, render_template, url_for
 from flask_login import current_user, login_required
 
+from dialogue.core.actions import perform
+from dialogue.core.forms import ButtonForm
 from dialogue.events.access import organiser_event_or_404
 from dialogue.extensions import db
 from dialogue.intents.access import get_intent_or_404, require_buyer_staff
-from dialogue.record import archive, bp, services
+from dialogue.record import archive, bp, building, services
 from dialogue.record.intent_record import build_intent_record
 from dialogue.record.names import EXPLANATION
 
@@ -39,11 +41,22 @@ def _taken(as_zip: bool, log: Callable[[str], object], build: Callable[[], objec
 @login_required
 def event_record(slug: str, as_zip: bool):
     event = organiser_event_or_404(slug)
+    if as_zip and building.is_large(event):
+        return render_template("record/build.html", event=event, form=ButtonForm())
     return _taken(as_zip, lambda how: services.record_export(event, current_user, how),
                   lambda: services.build_event_record(event, current_user),
                   lambda record: render_template("record/event.html", record=record, event=record.event,
                                                  explanation=EXPLANATION),
                   archive.event_zip, f"{event.slug}-consultation-record.zip")
+
+
+@bp.post("/events/<slug>/record.zip/build")
+@login_required
+def build_event_zip(slug: str):
+    """A large event's record ZIP, built by the worker; the job's page shows progress, then the download."""
+    event = organiser_event_or_404(slug)
+    return perform(lambda: building.queue_event_zip(event, current_user),
+                   to=lambda job: url_for("jobs.show", job_id=job.id), form=ButtonForm())
 
 
 @bp.get("/intents/<int:intent_id>/record", defaults={"as_zip": False})

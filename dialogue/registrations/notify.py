@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from dialogue.audit.services import record_action
 from dialogue.core import ical
+from dialogue.core.errors import DialogueError
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
-from dialogue.models import ACTIVE_STATES, Event, OutboxMessage, Registration, RegistrationState, User
+from dialogue.jobs.queue import Run, job_task
+from dialogue.jobs.services import create_job
+from dialogue.models import ACTIVE_STATES, Event, Job, OutboxMessage, Registration, RegistrationState, User
 from dialogue.outbox.services import Attachment, enqueue_mail, mail_locale
 
 CATEGORY = "registration.{kind}"
@@ -157,11 +163,10 @@ def recipients_query(event: Event, *, roles: Iterable[str] = (), states: Iterabl
 
 
 def message_registrants(event: Event, sender: User, *, subject: str, body: str, roles: Iterable[str] = (),
-                        states: Iterable[str] = (), checked_in: bool | None = None) -> int:
+                        states: Iterable[str] = (), checked_in: bool | None = None) -> Job:
     """Send the organisers' message to the chosen registrants, one message each; replies go to the
-    sender. Returns how many were written to the outbox."""
-    from dialogue.core.errors import DialogueError
-
+    sender. The people are chosen now; the task-queue worker writes their messages to the outbox in
+    batches (``write_messages``). Returns the job, whose total is how many will get it."""
     subject = " ".join((subject or "").split())
     body = (body or "").strip()
     if not subject:
@@ -172,17 +177,44 @@ def message_registrants(event: Event, sender: User, *, subject: str, body: str, 
         raise DialogueError(_("Write the message."), field="body")
     if len(body) > 20_000:
         raise DialogueError(_("Use at most %(n)d characters.", n=20_000), field="body")
-    registrations = list(db.session.scalars(recipients_query(event, roles=roles, states=states,
-                                                             checked_in=checked_in)))
-    if not registrations:
+    chosen = list(db.session.scalars(recipients_query(event, roles=roles, states=states, checked_in=checked_in)
+                                     .with_only_columns(Registration.id)))
+    if not chosen:
         raise DialogueError(_("No registration matches these filters: nobody would receive the message."),
                             field="roles")
-    for registration in registrations:
-        send(event, registration.user, f"[{event.title}] {subject}", "event_message", category="event.message",
-             reply_to=sender.email, registration=registration, sender=sender, body=body)
-    from dialogue.audit.services import record_action
-
-    record_action(sender, "event.message", f"Wrote to {len(registrations)} registrants: “{subject}”", event=event,
-                  recipients=len(registrations), roles=list(roles) or None, states=list(states) or None,
+    record_action(sender, "event.message", f"Wrote to {len(chosen)} registrants: “{subject}”", event=event,
+                  recipients=len(chosen), roles=list(roles) or None, states=list(states) or None,
                   checked_in=checked_in)
-    return len(registrations)
+    job = create_job(MESSAGE_JOB, user=sender, event=event,
+                     params={"subject": subject, "body": body, "registration_ids": chosen})
+    job.progress_total = len(chosen)
+    return job
+
+
+MESSAGE_JOB = "registrations.message"
+
+
+@job_task(MESSAGE_JOB)
+def write_messages(run: Run) -> None:
+    """The organisers' message, a batch of registrants per commit; a retried job goes on after the last batch."""
+    event = db.session.get(Event, run.event_id)
+    sender = db.session.get(User, run.created_by_id) if run.created_by_id else None
+    ids = run.params["registration_ids"]
+    done = run.cursor.get("done", 0)
+    size = current_app.config["JOBS_BATCH_SIZE"]
+    while done < len(ids):
+        batch = ids[done:done + size]
+        with run.batch():
+            registrations = db.session.scalars(select(Registration).options(joinedload(Registration.user))
+                                               .where(Registration.id.in_(batch)).order_by(Registration.id))
+            for registration in registrations:
+                if registration.user is not None:  # an account erased since: nobody to write to
+                    send(event, registration.user, f"[{event.title}] {run.params['subject']}", "event_message",
+                         category="event.message", reply_to=sender.email if sender else None,
+                         registration=registration, sender=sender, body=run.params["body"])
+            done += len(batch)
+            run.advance(done, total=len(ids), cursor={"done": done},
+                        message=ngettext("%(num)d message written", "%(num)d messages written", done))
+    run.message = ngettext("The message is on its way to %(num)d person.",
+                           "The message is on its way to %(num)d people.", len(ids))
+    run.result_url = external_url("events.mail", slug=event.slug)

@@ -207,10 +207,11 @@ def message(slug: str):
         form.states.data = [RegistrationState.CONFIRMED.value]
         return page()
 
-    def sent(count: int) -> str:
-        flash(ngettext("The message is on its way to %(num)d person.",
-                       "The message is on its way to %(num)d people.", count), "success")
-        return url_for("events.mail", slug=slug)
+    def sent(job) -> str:
+        # The worker writes the messages; the job's page shows how far it has come, then the mail page.
+        flash(ngettext("The message is going out to %(num)d person.",
+                       "The message is going out to %(num)d people.", job.progress_total), "success")
+        return url_for("jobs.show", job_id=job.id)
 
     return perform(lambda: notify.message_registrants(
         event, current_user, subject=form.subject.data, body=form.body.data, roles=form.roles.data,

@@ -13,16 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from flask_babel import ngettext
+from huey import crontab
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from dialogue.audit.services import record_action
 from dialogue.core.errors import DialogueError
 from dialogue.core.timeutil import format_local
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
-from dialogue.models import Event, EventStatus, Membership, Survey, SurveyInvitation, User, new_token
+from dialogue.jobs.queue import Run, app_context, huey, job_task
+from dialogue.jobs.services import create_job
+from dialogue.models import Event, EventStatus, Job, Membership, Survey, SurveyInvitation, User, new_token, utcnow
 from dialogue.outbox.services import enqueue_mail
 from dialogue.surveys.services import resolve_audience
 
@@ -48,8 +54,10 @@ def _mail(invitation: SurveyInvitation, user: User, template: str, subject) -> N
                  closes=format_local(survey.closes_at, survey.event.timezone))
 
 
-def invite_audience(survey: Survey, now: dt.datetime) -> int:
-    """Invite everyone in the audience who has no invitation yet; returns how many were invited.
+def invite_audience(survey: Survey, now: dt.datetime, limit: int | None = None) -> int:
+    """Invite everyone in the audience who has no invitation yet (at most ``limit`` of them, for a
+    batch of the worker); returns how many were invited. Each call invites only those not invited yet,
+    so batches never invite anyone twice.
 
     Nobody is invited to a survey of a cancelled event. Someone whose invitation was revoked (their
     place ended) and who is back in the audience (registered again) gets a new link."""
@@ -64,8 +72,14 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
     existing = {inv.user_id: inv for inv in db.session.scalars(
         select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id))}
     count = 0
-    for invitation in sorted((existing[uid] for uid in audience if uid in existing
-                              and existing[uid].revoked_at is not None), key=lambda inv: inv.id):
+    returning = sorted((existing[uid] for uid in audience if uid in existing
+                        and existing[uid].revoked_at is not None), key=lambda inv: inv.id)
+    new_ids = sorted(set(audience) - set(existing))
+    finished = limit is None or len(returning) + len(new_ids) <= limit
+    if limit is not None:
+        returning = returning[:limit]
+        new_ids = new_ids[:limit - len(returning)]
+    for invitation in returning:
         invitation.revoked_at = None
         invitation.token = new_token()
         invitation.invited_at = now
@@ -73,7 +87,6 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
         _mail(invitation, invitation.user, "survey_invitation",
               _l("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
         count += 1
-    new_ids = sorted(set(audience) - set(existing))
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(new_ids)))} if new_ids else {}
     for user_id in new_ids:
         user = users.get(user_id)
@@ -85,12 +98,13 @@ def invite_audience(survey: Survey, now: dt.datetime) -> int:
         _mail(invitation, user, "survey_invitation",
               _l("Your feedback on %(event)s: %(title)s", event=survey.event.title, title=survey.title))
         count += 1
-    if survey.opened_at is None:
+    if survey.opened_at is None and finished:
         survey.opened_at = now
-        from dialogue.audit.services import record_action
-
-        record_action(None, "survey.open", f"The survey “{survey.title}” opened: {count} people invited",
-                      event=survey.event, survey_id=survey.id, invited=count)
+        db.session.flush()
+        invited = db.session.scalar(select(func.count(SurveyInvitation.id)).where(
+            SurveyInvitation.survey_id == survey.id, SurveyInvitation.revoked_at.is_(None)))
+        record_action(None, "survey.open", f"The survey “{survey.title}” opened: {invited} people invited",
+                      event=survey.event, survey_id=survey.id, invited=invited)
     db.session.flush()
     return count
 
@@ -169,3 +183,56 @@ def send_due(now: dt.datetime) -> Sent:
         else:
             savepoint.commit()
     return total
+
+
+def uninvited_count(survey: Survey) -> int:
+    """How many of the audience have no standing invitation yet (what the next send will invite)."""
+    standing = set(db.session.scalars(select(SurveyInvitation.user_id).where(
+        SurveyInvitation.survey_id == survey.id, SurveyInvitation.revoked_at.is_(None))))
+    return len(set(resolve_audience(survey)) - standing)
+
+
+SEND_JOB = "surveys.send"
+
+
+def queue_sending(survey: Survey, user: User, now: dt.datetime) -> Job:
+    """What ``surveys send-due`` would send for this survey, now, by the task-queue worker."""
+    if not survey.is_open(now):
+        raise DialogueError(_("Invitations go out only while the survey is open."))
+    job = create_job(SEND_JOB, user=user, event=survey.event, params={"survey_id": survey.id})
+    job.progress_total = uninvited_count(survey)
+    return job
+
+
+@job_task(SEND_JOB)
+def send_in_worker(run: Run) -> None:
+    """Invitations in batches (each commits its invitations with their mail), then the due reminders."""
+    size = current_app.config["JOBS_BATCH_SIZE"]
+    invited = run.cursor.get("invited", 0)
+    total = invited + uninvited_count(db.session.get(Survey, run.params["survey_id"]))
+    while True:
+        with run.batch():
+            survey = db.session.get(Survey, run.params["survey_id"])
+            now = utcnow()
+            count = invite_audience(survey, now, limit=size) if survey.is_open(now) else 0
+            invited += count
+            run.advance(invited, total=max(total, invited), cursor={"invited": invited},
+                        message=ngettext("%(num)d invitation written", "%(num)d invitations written", invited))
+        if count < size:
+            break
+    with run.batch():
+        survey = db.session.get(Survey, run.params["survey_id"])
+        sent = send_due_for_survey(survey, utcnow())
+        run.advance(invited, message="")
+    run.message = _("%(i)s invitations and %(r)s reminders are on their way.", i=invited, r=sent.reminders)
+    run.result_url = external_url("surveys.respondents", slug=survey.event.slug, survey_id=survey.id)
+
+
+@huey.periodic_task(crontab(minute="*/10"), name="surveys.send_due")
+def send_due_in_worker() -> None:
+    """``surveys send-due`` every ten minutes inside the worker, so no cron is needed for it."""
+    with app_context():
+        sent = send_due(utcnow())
+        db.session.commit()
+        for problem in sent.problems:
+            current_app.logger.warning("survey skipped: %s", problem)

@@ -56,13 +56,9 @@ def send_now(slug: str, survey_id: int):
     if not survey.is_open(utcnow()):
         flash(_("Invitations go out only while the survey is open."), "error")
         return redirect(url_for("surveys.edit", slug=slug, survey_id=survey_id), 303)
-
-    def sent_out(sent) -> str:
-        flash(_("%(i)s invitations and %(r)s reminders are on their way.", i=sent.invitations, r=sent.reminders),
-              "success")
-        return url_for("surveys.respondents", slug=slug, survey_id=survey_id)
-
-    return perform(lambda: notify.send_due_for_survey(survey, utcnow()), to=sent_out,
+    # The worker writes them in batches; the job's page shows how far it has come.
+    return perform(lambda: notify.queue_sending(survey, current_user, utcnow()),
+                   to=lambda job: url_for("jobs.show", job_id=job.id),
                    back=url_for("surveys.respondents", slug=slug, survey_id=survey_id))
 
 

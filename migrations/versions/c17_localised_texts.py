@@ -1,7 +1,7 @@
 """texts of events, agenda sessions and planned tenders in further languages
 
 Revision ID: c17_localised_texts
-Revises: c15_question_clarification
+Revises: c16_jobs
 Create Date: 2026-12-06 01:40:47
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c17_localised_texts'
-down_revision = 'c15_question_clarification'
+down_revision = 'c16_jobs'
 branch_labels = None
 depends_on = None
 

@@ -61,7 +61,7 @@ def live_server(e2e_database, tmp_path_factory):
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": e2e_database, "SECRET_KEY": "e2e-secret", "SESSION_COOKIE_SECURE": "0",
            "BASE_URL": base_url, "UPLOAD_DIR": str(instance / "uploads"), "MAIL_PORT": "9",
-           "RATELIMIT_STORAGE_URI": "memory://",
+           "RATELIMIT_STORAGE_URI": "memory://", "TASK_QUEUE_URL": f"sqlite:///{instance / 'tasks.db'}",
            # Every journey signs in from the same address; the per-account limit still applies.
            "LOGIN_RATE_LIMIT": "300 per minute"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -71,6 +71,8 @@ def live_server(e2e_database, tmp_path_factory):
     gunicorn = shutil.which("gunicorn") or "gunicorn"
     server = subprocess.Popen([gunicorn, "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
                                "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    # The task-queue worker next to it, as the quick start runs them (scheduler runs, bulk mail...).
+    worker = subprocess.Popen(flask + ["jobs", "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -85,7 +87,9 @@ def live_server(e2e_database, tmp_path_factory):
         yield {"url": base_url, "database": e2e_database, "env": env}
     finally:
         server.terminate()
+        worker.terminate()
         server.wait(timeout=20)
+        worker.wait(timeout=20)
         log.close()
 
 

@@ -163,7 +163,9 @@ def test_organiser_writes_to_chosen_registrants(client, auth, make_event, make_r
     response = client.post(f"/events/{event.slug}/message", data={
         "roles": ["supplier"], "states": ["confirmed"], "checked_in": "yes", "subject": "Thank you",
         "body": "The presentations are online."})
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/events/{event.slug}/mail")
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The message is on its way to 1 person." in job_page and f"/events/{event.slug}/mail" in job_page
     [message] = outbox("event.message")
     assert message.recipients == [came.user.email] and "The presentations are online." in message.body_text
     assert "Thank you" in client.get(f"/events/{event.slug}/mail").get_data(as_text=True)
