@@ -35,7 +35,7 @@ from dialogue.jobs.queue import Run, job_task, keep_alive
 from dialogue.jobs.services import create_job
 from dialogue.matching import priorities
 from dialogue.meetings import notify, scheduler
-from dialogue.meetings.i18n import _, _l
+from dialogue.meetings.i18n import _, _l, ngettext
 from dialogue.meetings.people import buyer_user_ids, get_settings, require_event_running
 from dialogue.meetings.setup import list_locations, list_slots
 from dialogue.models import (
@@ -275,7 +275,7 @@ def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
             run.report = report
             run.status = RunStatus.DONE
             run.progress = 100
-            run.message = _("%(n)s meetings placed", n=placed)
+            run.message = ngettext("%(num)s meeting placed", "%(num)s meetings placed", placed)
             run.finished_at = utcnow()
             record_action(None, "meetings.schedule_done", f"The auto-scheduler (run {run.id}) placed {placed} of "
                           f"{report['requests']} requested meetings as drafts", event=event, run_id=run.id,
