@@ -13,35 +13,32 @@ from sqlalchemy.orm import Mapped, mapped_column
 from dialogue.models.base import Base
 
 
-class EventText(Base):
+class InLanguage:
+    """What every texts table holds: the language, and the title and description in it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class EventText(InLanguage, Base):
     __tablename__ = "event_texts"
     __table_args__ = (UniqueConstraint("event_id", "locale"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    locale: Mapped[str] = mapped_column(String(8))
-    title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(String(500), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
 
 
-class SessionText(Base):
+class SessionText(InLanguage, Base):
     __tablename__ = "agenda_session_texts"
     __table_args__ = (UniqueConstraint("session_id", "locale"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
-    locale: Mapped[str] = mapped_column(String(8))
-    title: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
 
 
-class IntentText(Base):
+class IntentText(InLanguage, Base):
     __tablename__ = "intent_texts"
     __table_args__ = (UniqueConstraint("intent_id", "locale"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
-    locale: Mapped[str] = mapped_column(String(8))
-    title: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
