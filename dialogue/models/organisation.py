@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -25,9 +24,12 @@ OrganisationKind.give_labels(PUBLIC_BUYER=_l("Public buyer"), SUPPLIER=_l("Suppl
                              OTHER=_l("Other"))
 
 
-class MemberRole(enum.StrEnum):
+class MemberRole(LabelledEnum):
     MEMBER = "member"
     ADMIN = "admin"
+
+
+MemberRole.give_labels(MEMBER=_l("member"), ADMIN=_l("administrator"))
 
 
 class Organisation(Base):

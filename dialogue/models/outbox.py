@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 
 
-class OutboxStatus(enum.StrEnum):
+class OutboxStatus(LabelledEnum):
     QUEUED = "queued"      # waiting for its next attempt
     SENDING = "sending"    # claimed by a worker under a lease
     SENT = "sent"
     FAILED = "failed"      # gave up after the last attempt
+
+
+OutboxStatus.give_labels(QUEUED=_p("mail", "waiting"), SENDING=_p("mail", "sending"), SENT=_p("mail", "sent"),
+                         FAILED=_p("mail", "failed"))
 
 
 class OutboxMessage(Base):
