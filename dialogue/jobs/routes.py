@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dialogue.core.actions import attempt
@@ -42,7 +43,7 @@ def download(job_id: int):
     job = attempt(lambda: services.get_job_for(job_id, current_user))
     path = services.result_path(job)
     if path is None:
-        raise NotFound("not ready")
+        raise NotFound(_("The file is not ready yet: wait until the job is done."))
     response = send_file(path, as_attachment=True, download_name=job.result_name or path.name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
