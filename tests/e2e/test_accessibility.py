@@ -208,3 +208,32 @@ def test_pages_reflow_at_320_pixels(page, ids, survey):
     as_user(page, HAARLEM)
     check([("survey results", f"{MAKE_ICT}/surveys/{ids['results']}/results")])
     assert too_wide == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "da", "nb"])
+def test_main_pages_in_every_language(page, ids, language):
+    """The same checks in each language the header offers: translated labels, longer words and each
+    page's lang attribute must not break what holds in English."""
+    def choose():
+        page.goto("/")
+        page.locator(f'nav.languages [lang="{language}"]').click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == language
+
+    choose()
+    violations = visit(page, [("home", "/"), ("event page", NORDIC), ("intents list", "/intents"),
+                              ("intent page", f"/intents/{ids['intent']}"), ("materials", f"{NORDIC}/materials"),
+                              ("ticket", f"/tickets/{ids['ticket']}")])
+    for who, pages in ((SUPPLIER, [("registration", f"{NORDIC}/registration"), ("personal agenda", "/meetings"),
+                                   ("meetings at the event", f"{NORDIC}/meetings")]),
+                       (scenes.ORGANISER, [("event management", f"{NORDIC}/manage"), ("check-in", f"{NORDIC}/check-in"),
+                                           ("auto-scheduler", f"{NORDIC}/meetings/schedule"),
+                                           ("attendance export", f"{NORDIC}/export")])):
+        as_user(page, who)
+        choose()
+        try:
+            violations += visit(page, pages)
+        finally:  # the account's language is saved: leave it in English for the other journeys
+            page.locator('nav.languages [lang="en"]').click()
+            page.wait_for_load_state()
+    assert violations == []
