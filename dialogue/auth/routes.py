@@ -1,6 +1,4 @@
-import unicodedata
 from typing import Callable
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -22,20 +20,9 @@ from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.security import personal_page
+from dialogue.core.urls import safe_next
 from dialogue.extensions import db, limiter
 from dialogue.models import User
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a crafted ?next= must not send people elsewhere.
-
-    Control characters (CR, LF, tab, ...) are refused outright: browsers drop some of them, so
-    "/\t/evil.example" would become "//evil.example", and CR/LF have no business in a Location header.
-    """
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
-            and "\\" not in target and not any(unicodedata.category(ch) == "Cc" for ch in target):
-        return target
-    return url_for("main.home")
 
 
 def _invalid_link_page(check: Callable[[str], User], token: str):
@@ -112,7 +99,7 @@ def resend_verification():
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
 
     def page():
@@ -134,7 +121,7 @@ def login():
     def signed_in(user: User) -> str:
         session.clear()  # a fresh session on log-in: no fixation
         login_user(user, remember=form.remember.data)
-        return _safe_next(request.args.get("next"))
+        return safe_next(request.args.get("next"))
 
     return perform(authenticate, form=form, page=page, to=signed_in)
 
@@ -193,6 +180,10 @@ def logout():
         if remember:
             session["_remember"] = remember
         flash(_("You are signed out on every device."), "success")
+        response = redirect(url_for("main.home"), 303)
+        # The door's installed app keeps the check-in page and queued scans in this browser: not past sign-out.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
     return redirect(url_for("main.home"), 303)
 
 

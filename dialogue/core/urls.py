@@ -36,6 +36,18 @@ def on_base_url() -> Iterator[Callable[..., str]]:
         yield lambda endpoint, **values: url_for(endpoint, _external=True, **values)
 
 
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: a crafted ?next= must not send people elsewhere.
+
+    Control characters (CR, LF, tab, ...) are refused outright: browsers drop some of them, so
+    "/\t/evil.example" would become "//evil.example", and CR/LF have no business in a Location header.
+    """
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
+            and "\\" not in target and not any(unicodedata.category(ch) == "Cc" for ch in target):
+        return target
+    return url_for("main.home")
+
+
 def external_url(endpoint: str, **values) -> str:
     """One absolute link on BASE_URL (for a mail, a calendar file, a QR code)."""
     with on_base_url() as link:

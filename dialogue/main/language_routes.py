@@ -8,13 +8,12 @@ and saves it to their profile; the cookie follows, so the choice holds after sig
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request
 from flask_login import current_user, login_required
 
 from dialogue.auth.services import choose_language
 from dialogue.core.actions import perform
+from dialogue.core.urls import safe_next
 from dialogue.i18n import LANGUAGE_NAMES
 from dialogue.main import bp
 
@@ -25,15 +24,6 @@ COOKIE_SECONDS = 365 * 24 * 3600
 
 def offered_languages() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an absolute or scheme-relative address (no open redirect)."""
-    parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("main.home")
-    return target
 
 
 def _remember(response, code: str):

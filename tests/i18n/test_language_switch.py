@@ -54,3 +54,8 @@ def test_a_signed_in_choice_is_saved_to_the_profile(client, auth, make_user):
 def test_saving_a_language_needs_an_account(client):
     response = client.post("/language", data={"code": "fi"})
     assert response.status_code in (302, 303, 401) and "lang=fi" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_control_character_in_next_is_refused_not_a_crash(client):
+    response = client.get("/language/fi?next=/%0d%0aX-Injected:%201")
+    assert response.status_code == 303 and "X-Injected" not in response.headers
