@@ -47,15 +47,14 @@ function checkInPage(request, url) {
 }
 
 function staticFile(request) {
-  // Kept files first, refreshed in the background for the next visit.
+  // Network first, like the page: after a new release every page gets the new styles and scripts at
+  // once; the kept copy serves only while there is no connection.
   return caches.open(CACHE).then(function (cache) {
-    return cache.match(request, { ignoreSearch: true }).then(function (kept) {
-      var fresh = fetch(request).then(function (response) {
-        if (response.ok) { cache.put(request, response.clone()); }
-        return response;
-      });
-      if (kept) { fresh.catch(function () { return null; }); return kept; }
-      return fresh;
+    return fetch(request).then(function (response) {
+      if (response.ok) { cache.put(request, response.clone()); }
+      return response;
+    }, function () {
+      return cache.match(request, { ignoreSearch: true }).then(function (kept) { return kept || Response.error(); });
     });
   });
 }

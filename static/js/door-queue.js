@@ -9,7 +9,7 @@
   var url = root.getAttribute("data-scan-url");
   var form = document.querySelector('form[action="' + url + '"]');
   var queueNote = root.querySelector('[data-camera="queue"]');
-  var KEY = "dialogue-door-queue:" + root.getAttribute("data-event");
+  var KEY = "dialogue-door-queue:" + root.getAttribute("data-event") + ":" + root.getAttribute("data-staff");
   var RETRY_MS = 15000;
   var sending = false;
 
@@ -38,8 +38,9 @@
     root.dispatchEvent(new CustomEvent(name, { detail: detail }));
   }
 
-  // The answer as the page shows it; anything but a JSON answer (the sign-in page after the session
-  // ended, a server error) is an Error, and the scan stays kept.
+  // The answer as the page shows it. Only the door's decision about the ticket (an answer with an
+  // outcome: checked in, already, refused) is final; anything else (the sign-in page after the session
+  // ended, a stale form token, a rate limit, a server error) is an Error, and the scan stays kept.
   function post(code, scannedAt) {
     var body = new URLSearchParams();
     body.append("csrf_token", form.querySelector('[name="csrf_token"]').value);
@@ -49,10 +50,11 @@
                         headers: { "Accept": "application/json" } })
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-        if (!json || response.status >= 500) { throw new Error(json ? "server" : "sign-in"); }
+        if (!json || response.status === 401 || response.status === 403) { throw new Error("sign-in"); }
         return response.json();
       })
       .then(function (data) {
+        if (!data.outcome) { throw new Error("retry"); }
         return { outcome: data.outcome || "refused", message: data.message || data.error || "",
                  name: data.name, organisation: data.organisation, role: data.role,
                  checkedInAt: data.checked_in_at };
