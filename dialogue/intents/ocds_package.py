@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from huey import crontab
 from sqlalchemy import select
 
+from dialogue.core.errors import Conflict
 from dialogue.extensions import db
 from dialogue.intents import ocds
 from dialogue.jobs.queue import Run, app_context, huey, job_task
@@ -33,9 +34,20 @@ def is_large(intent_ids: list[int]) -> bool:
     return len(intent_ids) > current_app.config.get("OCDS_INLINE_INTENTS", INLINE_INTENTS)
 
 
-def queue_package(user: User | None) -> Job:
-    """A build of the whole package; it is queued when the caller commits."""
-    return create_job(PACKAGE_JOB, user=user)
+def queue_package(user: User | None) -> Job | None:
+    """A build of the whole package, queued when the caller commits. One build at a time: while one is
+    waiting or running, the person who asked for it gets it again, anyone else is told to wait, and the
+    periodic refresh queues nothing."""
+    unfinished = db.session.scalar(select(Job).where(Job.kind == PACKAGE_JOB,
+                                                     Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+                                   .order_by(Job.id).limit(1))
+    if unfinished is None:
+        return create_job(PACKAGE_JOB, user=user)
+    if user is not None and unfinished.created_by_id == user.id:
+        return unfinished
+    if user is None:
+        return None
+    raise Conflict(_("The package is being built already; it is served here as soon as it is ready."))
 
 
 def latest_package() -> Path | None:

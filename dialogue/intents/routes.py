@@ -16,6 +16,7 @@ from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import on_base_url
+from dialogue.extensions import limiter
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, queries, questions, services, subscriptions
 from dialogue.intents import ocds_package as ocds_package_job
 from dialogue.intents.forms import AskForm, FilterForm
@@ -172,6 +173,7 @@ def ocds_package():
 
 @bp.post("/intents/ocds.json/build")
 @login_required
+@limiter.limit("5 per hour")
 def build_ocds_package():
     """The whole package built now by the worker; its page shows the progress, then the download."""
     return perform(lambda: ocds_package_job.queue_package(current_user), form=ButtonForm(),

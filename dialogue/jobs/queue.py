@@ -31,6 +31,7 @@ from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from dialogue.core.databases import write_transaction
+from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import Job, JobStatus, utcnow
 from dialogue.outbox import worker
@@ -232,7 +233,9 @@ def run_job(job_id: int, work: Callable[[Run], None]) -> Job | None:
     except Exception as exc:  # the page must say it failed, not show it running for ever
         db.session.rollback()
         current_app.logger.exception("job %s (%s) failed", job_id, run.kind)
-        _finish(run, JobStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        # What the page shows: a refusal's own message, else a plain reason; the details stay in the log.
+        _finish(run, JobStatus.FAILED, error=exc.message if isinstance(exc, DialogueError) else
+                _("The work stopped on an unexpected error. The details are in the server's log."))
     return db.session.get(Job, job_id, populate_existing=True)
 
 
