@@ -5,8 +5,9 @@ tender's buyer staff) may give the same fields in further languages: for an even
 held in after the first; for a planned tender, any offered language. A reader whose language has a
 text gets it, field by field; an empty field falls back to the first given.
 
-Reading costs one statement per kind of text on a page (all texts of the reader's language for the
-page's events, tenders, or one event's sessions), whatever the number of items shown.
+Reading costs at most one statement per kind of text on a page, whatever the number of items shown:
+the titles and summaries of the reader's language, one event's agenda, or the one description a page
+is about.
 """
 
 from __future__ import annotations
@@ -51,17 +52,24 @@ def further_languages(owner) -> list[str]:
     return list(current_app.config["LANGUAGES"])
 
 
-def _given(kind: Kind, locale: str, event_id: int | None = None) -> dict[int, dict[str, str]]:
+def _given(kind: Kind, locale: str, *, event_id: int | None = None,
+           owner_id: int | None = None) -> dict[int, dict[str, str]]:
+    """The texts given in ``locale``: one event's agenda (``event_id``), one owner's every field
+    (``owner_id``), or the short fields (titles, summaries) of every event or tender, which list pages
+    show; descriptions, which can be long, only for the one owner a page is about."""
     cache = g.setdefault("_localised_texts", {})
-    key = (kind.key, locale, event_id)
+    key = (kind.key, locale, event_id, owner_id)
     if key not in cache:
         model = kind.model
-        query = select(getattr(model, kind.key), *(getattr(model, f) for f in kind.fields))
-        query = query.where(model.locale == locale)
+        fields = kind.fields if event_id is not None or owner_id is not None else \
+            tuple(f for f in kind.fields if f != "description")
+        query = select(getattr(model, kind.key), *(getattr(model, f) for f in fields)).where(model.locale == locale)
         if event_id is not None:  # one event's agenda, not every session ever translated
             agenda = select(AgendaSession.id).where(AgendaSession.event_id == event_id)
             query = query.where(model.session_id.in_(agenda))
-        cache[key] = {row[0]: dict(zip(kind.fields, row[1:], strict=True)) for row in db.session.execute(query)}
+        if owner_id is not None:
+            query = query.where(getattr(model, kind.key) == owner_id)
+        cache[key] = {row[0]: dict(zip(fields, row[1:], strict=True)) for row in db.session.execute(query)}
     return cache[key]
 
 
@@ -77,8 +85,13 @@ def localised(owner, field: str, kind: str | None = None) -> str:
     languages = getattr(owner, "languages", None) if found is EVENT else None
     if languages and languages[0] == locale:
         return base
-    event_id = owner.event_id if found is SESSION else None
-    given = _given(found, locale, event_id).get(owner.id, {})
+    if found is SESSION:
+        given = _given(found, locale, event_id=owner.event_id)
+    elif field == "description":
+        given = _given(found, locale, owner_id=owner.id)
+    else:
+        given = _given(found, locale)
+    given = given.get(owner.id, {})
     return given.get(field) or base
 
 
