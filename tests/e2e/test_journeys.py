@@ -306,7 +306,9 @@ def test_organiser_checks_in_exports_schedules_and_sends_the_survey(page, server
     settings.get_by_role("button", name="Save the settings").click()
     page.get_by_role("button", name="Schedule the survey").click()
     page.get_by_role("button", name="Send what is due now").click()
-    page.get_by_role("status").filter(has_text="2 invitations and 0 reminders are on their way").wait_for()
+    # The worker sends them: the job's page follows its progress to the result.
+    page.get_by_text("2 invitations and 0 reminders are on their way").wait_for(timeout=60000)
+    page.get_by_role("link", name="See the result").click()
     assert "/s/" in latest_mail(server_db, first["email"], "surveys.invitation")
     assert "/s/" in latest_mail(server_db, second["email"], "surveys.invitation")
     with pytest.raises(AssertionError, match="no mail"):  # she did not come: nobody asks her
