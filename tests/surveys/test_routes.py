@@ -222,7 +222,7 @@ def test_builder_adds_moves_and_protects_answered_questions(client, auth, past_e
     client.post(f"/s/{token}", data=good_answers(survey))
     bid = question(survey, "Will you bid")
     page = client.get(f"{base}/questions/{bid.id}").get_data(as_text=True)
-    assert "This question has 1 answers" in page
+    assert "This question has 1 answer." in page
     refused = client.post(f"{base}/questions/{bid.id}", data={
         "section": str(bid.section_id), "kind": "single_choice", "text": "Did you bid?",
         "options": "\n".join(bid.options), "required": "y", "condition": ""})
