@@ -74,17 +74,11 @@ def save_settings(event: Event, *, mode: MeetingMode, slot_minutes: int, break_m
     if reslice and _meetings_exist(event):
         raise Conflict(_("Meetings are already booked, so the slot length and break can no longer change."),
                        field="slot_minutes")
-    settings.mode = mode
-    settings.slot_minutes = slot_minutes
-    settings.break_minutes = break_minutes
-    settings.request_expiry_hours = request_expiry_hours
-    settings.max_meetings_per_supplier = max_meetings_per_supplier
-    settings.max_meetings_per_buyer = max_meetings_per_buyer
-    settings.max_requests_per_supplier = max_requests_per_supplier
-    settings.max_supplier_staff = max_supplier_staff
-    settings.reminder_minutes = reminder_minutes
-    settings.virtual = virtual
-    settings.virtual_link_template = virtual_link_template or None
+    settings.assign(mode=mode, slot_minutes=slot_minutes, break_minutes=break_minutes,
+                    request_expiry_hours=request_expiry_hours, max_meetings_per_supplier=max_meetings_per_supplier,
+                    max_meetings_per_buyer=max_meetings_per_buyer, max_requests_per_supplier=max_requests_per_supplier,
+                    max_supplier_staff=max_supplier_staff, reminder_minutes=reminder_minutes, virtual=virtual,
+                    virtual_link_template=virtual_link_template or None)
     if reslice:
         db.session.flush()
         for block in list_blocks(event):

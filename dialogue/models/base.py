@@ -84,6 +84,12 @@ class UTCDateTime(TypeDecorator):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    def assign(self, **values) -> None:
+        """Set several attributes at once, as an edit form's cleaned values (the constructor's keywords, for a
+        row that exists)."""
+        for name, value in values.items():
+            setattr(self, name, value)
+
 
 # Column groups many tables share. Each declares exactly the columns the tables had before (the
 # migrations are unchanged); a mixin only says once what those columns mean.

@@ -231,15 +231,9 @@ def update_question(question: SurveyQuestion, *, kind: SurveyQuestionKind, text:
         order.insert(last + 1, question)
     _check_condition(question, condition_question, condition_value, order)
     _check_conditions_in_order(order)
-    question.kind = kind
-    question.text = text
-    question.help_text = (help_text or "").strip()[:1000]
-    question.required = required
-    question.options = cleaned
-    question.allow_other = allow_other
-    question.min_value, question.max_value = min_value, max_value
-    question.condition_question = condition_question
-    question.condition_value = condition_value
+    question.assign(kind=kind, text=text, help_text=(help_text or "").strip()[:1000], required=required,
+                    options=cleaned, allow_other=allow_other, min_value=min_value, max_value=max_value,
+                    condition_question=condition_question, condition_value=condition_value)
     if section is not None and section is not question.section:
         question.position = max((q.position for q in section.questions), default=-1) + 1
         question.section = section

@@ -148,35 +148,32 @@ def _question_values(survey: Survey, form: QuestionForm) -> dict:
             "max_value": form.max_value.data, "condition_question": source, "condition_value": value}
 
 
-@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"], endpoint="new_question",
+          defaults={"question_id": None})
+@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"],
+          endpoint="edit_question")
 @login_required
-def new_question(slug: str, survey_id: int):
+def question_page(slug: str, survey_id: int, question_id: int | None):
+    """A new question (added to the section chosen) or one already asked (saved in place)."""
     event, survey = load_survey(slug, survey_id)
-    if not survey.sections:
+    if question_id is None and not survey.sections:
         flash(_("Add a section first: questions are asked section by section."), "error")
         return redirect(_edit_url(slug, survey_id, "add-section"), 303)
-    form = _question_form(survey, None, formdata=request.form if request.method == "POST" else None)
-    return form_page(lambda: builder.add_question(item_or_404(survey.sections, int(form.section.data)),
-                                                  **_question_values(survey, form)), form=form,
-                     page=lambda: render_template("surveys/question.html", event=event, survey=survey, question=None,
-                                                  form=form, answered=0),
-                     to=lambda question: _edit_url(slug, survey_id, f"question-{question.id}"),
-                     success=_("The question is added."))
-
-
-@bp.route("/events/<slug>/surveys/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
-def edit_question(slug: str, survey_id: int, question_id: int):
-    event, survey = load_survey(slug, survey_id)
-    question = item_or_404(survey.questions, question_id)
+    question = item_or_404(survey.questions, question_id) if question_id is not None else None
     form = _question_form(survey, question, formdata=request.form if request.method == "POST" else None)
-    answered = builder.answer_counts(survey).get(question.id, 0)
-    return form_page(lambda: builder.update_question(question,
-                                                     section=item_or_404(survey.sections, int(form.section.data)),
-                                                     **_question_values(survey, form)), form=form,
+    answered = builder.answer_counts(survey).get(question.id, 0) if question is not None else 0
+
+    def save():
+        section = item_or_404(survey.sections, int(form.section.data))
+        if question is None:
+            return builder.add_question(section, **_question_values(survey, form))
+        return builder.update_question(question, section=section, **_question_values(survey, form))
+
+    return form_page(save, form=form,
                      page=lambda: render_template("surveys/question.html", event=event, survey=survey,
                                                   question=question, form=form, answered=answered),
-                     to=_edit_url(slug, survey_id, f"question-{question_id}"), success=_("The question is saved."))
+                     to=lambda saved: _edit_url(slug, survey_id, f"question-{(question or saved).id}"),
+                     success=_("The question is added.") if question is None else _("The question is saved."))
 
 
 # ---------------------------------------------------------------- buttons on the builder page

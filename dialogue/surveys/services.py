@@ -182,17 +182,11 @@ def update_settings(survey: Survey, *, title: str, intro: str, anonymous: bool, 
     if previous != survey.previous_survey and invited:
         raise DialogueError(_("The invitations have gone out, so the audience can no longer be switched to "
                               "another stage."), field="previous_survey")
-    survey.title = title[:200]
-    survey.intro = intro or ""
-    survey.anonymous = anonymous
-    survey.audience = audience
-    survey.audience_roles = roles
-    survey.opens_at = opens_at
-    survey.closes_at = closes_at
     # Reminders already handled stay handled; new days are sent when due.
-    survey.reminder_days = days
-    survey.reminders_done = [day for day in (survey.reminders_done or []) if day in days]
-    survey.previous_survey = previous
+    survey.assign(title=title[:200], intro=intro or "", anonymous=anonymous, audience=audience, audience_roles=roles,
+                  opens_at=opens_at, closes_at=closes_at, reminder_days=days,
+                  reminders_done=[day for day in (survey.reminders_done or []) if day in days],
+                  previous_survey=previous)
 
 
 def _audit(actor: User | None, action: str, summary: str, survey: Survey, **details) -> None:
