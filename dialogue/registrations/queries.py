@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core.actions import found_or_404
 from dialogue.events.access import active_registration
 from dialogue.extensions import db
 from dialogue.models import (
@@ -121,13 +121,10 @@ def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, d
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
-    registration = db.session.scalar(select(Registration).options(
+    return found_or_404(db.session.scalar(select(Registration).options(
         joinedload(Registration.user), joinedload(Registration.organisation),
         selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
-        .where(Registration.id == registration_id, Registration.event_id == event.id))
-    if registration is None:
-        abort(404)
-    return registration
+        .where(Registration.id == registration_id, Registration.event_id == event.id)))
 
 
 def questions_of(event: Event) -> list[RegistrationQuestion]:
