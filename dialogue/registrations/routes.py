@@ -10,7 +10,14 @@ from flask_login import current_user, login_required
 from dialogue.core.actions import perform
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
-from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
+from dialogue.events.access import (
+    active_registration,
+    event_or_404,
+    get_event_or_404,
+    is_organiser,
+    require_check_in,
+    require_participant,
+)
 from dialogue.models import (
     EventFormat,
     ParticipantRole,
@@ -190,11 +197,9 @@ def badge(token: str):
 @login_required
 def participants(slug: str):
     """Confirmed participants who agreed to be listed; nobody else appears."""
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    rows = queries.listed_participants(event)
-    registration = active_registration(event, current_user)
-    return render_template("registrations/participants.html", event=event, rows=rows, registration=registration,
+    event = event_or_404(slug, require_participant)
+    return render_template("registrations/participants.html", event=event, rows=queries.listed_participants(event),
+                           registration=active_registration(event, current_user),
                            organiser=is_organiser(event, current_user))
 
 
@@ -202,10 +207,7 @@ def participants(slug: str):
 @login_required
 def badges(slug: str):
     """Every confirmed participant's badge, to print before the doors open."""
-    from dialogue.events.access import require_check_in
-
-    event = get_event_or_404(slug, current_user)
-    require_check_in(event, current_user)
+    event = event_or_404(slug, require_check_in)
     rows = queries.confirmed_with_badges(event)
     return render_template("registrations/badge.html", registrations=rows, event=event,
                            qr={r.id: door.qr_svg(r, scale=3) for r in rows})
