@@ -45,11 +45,29 @@ def _list_query(event: Event, filters: dict):
     if filters["review"]:
         query = query.where(needs_review())
     if filters["q"]:
-        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\"),
-                                func.lower(Organisation.name).like(pattern, escape="\\")))
+        query = query.where(_named(filters["q"]))
     return query
+
+
+def _named(text: str):
+    """The person's name or email, or the organisation's name, contains the text, in any case (the query
+    joins User and Organisation)."""
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\"),
+               func.lower(Organisation.name).like(pattern, escape="\\"))
+
+
+def door_matches(event: Event, text: str, limit: int) -> list[Registration]:
+    """The registrations the door may look up (confirmed, waiting or pending) whose person's name or email,
+    or organisation's name, contains the text; by name."""
+    return list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .where(Registration.event_id == event.id,
+               Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
+                                       RegistrationState.PENDING]), _named(text))
+        .order_by(User.name, Registration.id).limit(limit)))
 
 
 def needs_review():
