@@ -15,7 +15,7 @@ from dialogue.auth.forms import (
     SignInLinkRequestForm,
     SignupForm,
 )
-from dialogue.core.actions import form_status, perform
+from dialogue.core.actions import form_page, form_status, perform
 from dialogue.core.emails import normalise_email
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
@@ -38,6 +38,13 @@ def _sign_in_link_email_key() -> str:
     return "sign-in-link:" + (request.form.get("email") or "").strip().lower()
 
 
+def _signed_in(user: User, remember: bool, to: str) -> str:
+    """Sign the person in on a fresh session (no fixation) and give where they go next."""
+    session.clear()
+    login_user(user, remember=remember)
+    return to
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup():
@@ -45,22 +52,16 @@ def signup():
         return redirect(url_for("main.home"))
     form = SignupForm()
 
-    def page():
-        return render_template("auth/signup.html", form=form)
-
-    if request.method != "POST":
-        return page()
-
     def signed_up(_user) -> str:
         session["signup_email"] = normalise_email(form.email.data)
         return url_for("auth.check_email")
 
-    return perform(lambda: services.sign_up(
+    return form_page(lambda: services.sign_up(
         name=form.name.data, email=form.email.data, password=form.password.data,
         locale=request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en",
         organisation={"name": form.org_name.data, "kind": form.org_kind.data, "country": form.country.data,
                       "registration_number": form.registration_number.data, "website": form.website.data}),
-        form=form, page=page, to=signed_up)
+        form=form, page=lambda: render_template("auth/signup.html", form=form), to=signed_up)
 
 
 @bp.get("/signup/check-email")
@@ -118,12 +119,8 @@ def login():
             raise DialogueError(_("The email address or password is not correct."))
         return user
 
-    def signed_in(user: User) -> str:
-        session.clear()  # a fresh session on log-in: no fixation
-        login_user(user, remember=form.remember.data)
-        return safe_next(request.args.get("next"))
-
-    return perform(authenticate, form=form, page=page, to=signed_in)
+    return perform(authenticate, form=form, page=page,
+                   to=lambda user: _signed_in(user, form.remember.data, safe_next(request.args.get("next"))))
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -154,15 +151,8 @@ def sign_in_link(token: str):
             return render_template("auth/link_invalid.html", message=form.form_errors[0])
         return render_template("auth/sign_in_link.html", form=form)
 
-    if request.method != "POST":
-        return page()
-
-    def signed_in(user: User) -> str:
-        session.clear()  # a fresh session on log-in: no fixation
-        login_user(user, remember=form.remember.data)
-        return url_for("main.home")
-
-    return perform(lambda: services.sign_in_by_link(token), form=form, page=page, to=signed_in)
+    return form_page(lambda: services.sign_in_by_link(token), form=form, page=page,
+                     to=lambda user: _signed_in(user, form.remember.data, url_for("main.home")))
 
 
 @bp.post("/logout")
@@ -206,33 +196,23 @@ def reset(token: str):
         return invalid
     form = ResetForm()
 
-    def page():
-        return render_template("auth/reset.html", form=form)
-
-    if request.method != "POST":
-        return page()
-
     def signed_out(_user) -> str:
         logout_user()
         return url_for("auth.login")
 
-    return perform(lambda: services.reset_password(token, form.password.data), form=form, page=page,
-                   to=signed_out, success=_("Your password has been changed. Sign in with the new one."))
+    return form_page(lambda: services.reset_password(token, form.password.data), form=form,
+                     page=lambda: render_template("auth/reset.html", form=form),
+                     to=signed_out, success=_("Your password has been changed. Sign in with the new one."))
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = ProfileForm(obj=current_user)
-
-    def page():
-        return render_template("auth/account.html", form=form, resend_form=ButtonForm())
-
-    if request.method != "POST":
-        return page()
-    return perform(lambda: services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
-                                                   timezone=form.timezone.data),
-                   form=form, page=page, to=url_for("auth.account"), success=_("Your profile is saved."))
+    return form_page(lambda: services.update_profile(current_user, name=form.name.data, locale=form.locale.data,
+                                                     timezone=form.timezone.data),
+                     form=form, page=lambda: render_template("auth/account.html", form=form, resend_form=ButtonForm()),
+                     to=url_for("auth.account"), success=_("Your profile is saved."))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -240,18 +220,13 @@ def account():
 def change_password():
     form = ChangePasswordForm()
 
-    def page():
-        return render_template("auth/change_password.html", form=form)
-
-    if request.method != "POST":
-        return page()
-
     def signed_in_again(_result) -> str:
         # The session version moved on: sign this session in again, others stay signed out. The user
         # itself, not the proxy: a proxy stored as the current user would resolve to itself.
         login_user(current_user._get_current_object())
         return url_for("auth.account")
 
-    return perform(lambda: services.change_password(current_user, form.current_password.data, form.password.data),
-                   form=form, page=page, to=signed_in_again,
-                   success=_("Your password has been changed. Other devices have been signed out."))
+    return form_page(lambda: services.change_password(current_user, form.current_password.data, form.password.data),
+                     form=form, page=lambda: render_template("auth/change_password.html", form=form),
+                     to=signed_in_again,
+                     success=_("Your password has been changed. Other devices have been signed out."))

@@ -12,6 +12,8 @@ Drafts are visible to organisers only; to everyone else they do not exist (404).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -80,13 +82,19 @@ def require_organiser(event: Event, user: User | None) -> None:
         abort(403, _("Only the organisers of this event can do this."))
 
 
-def organiser_event_or_404(slug: str, *options) -> Event:
-    """The event of an organisers' page: 404 if it is not there for the person, 403 if they do not organise it."""
+def event_or_404(slug: str, require: Callable[[Event, User | None], None], *options) -> Event:
+    """The event of a page for some of its people (``require``: its organisers, check-in staff, participants):
+    404 if it is not there for the person, 403 if they are not among them."""
     from flask_login import current_user
 
     event = get_event_or_404(slug, current_user, *options)
-    require_organiser(event, current_user)
+    require(event, current_user)
     return event
+
+
+def organiser_event_or_404(slug: str, *options) -> Event:
+    """The event of an organisers' page: 404 if it is not there for the person, 403 if they do not organise it."""
+    return event_or_404(slug, require_organiser, *options)
 
 
 def require_check_in(event: Event, user: User | None) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import abort
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from dialogue.core import cache
+from dialogue.core.actions import found_or_404
 from dialogue.core.timeutil import format_local
 from dialogue.events.access import HOST_KINDS
 from dialogue.extensions import db
@@ -181,12 +181,9 @@ def agenda_days(event: Event, sessions: list[AgendaSession] | None = None) -> li
 
 def session_or_404(event: Event, session_id: int) -> AgendaSession:
     """One session of the event with its speakers; 404 if the event has no such session."""
-    session = db.session.scalar(select(AgendaSession).options(
+    return found_or_404(db.session.scalar(select(AgendaSession).options(
         selectinload(AgendaSession.speakers).joinedload(SessionSpeaker.user))
-        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id))
-    if session is None:
-        abort(404)
-    return session
+        .where(AgendaSession.id == session_id, AgendaSession.event_id == event.id)))
 
 
 def agenda_sessions(event: Event) -> list[AgendaSession]:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import segno
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import Conflict, DialogueError, NotFound
@@ -28,13 +28,13 @@ from dialogue.models import (
     Attendance,
     Event,
     EventFormat,
-    Organisation,
     ParticipantRole,
     Registration,
     RegistrationState,
     User,
     utcnow,
 )
+from dialogue.registrations import queries
 
 TOKEN_RE = re.compile(r"([0-9a-f]{32})(?![0-9a-f])", re.IGNORECASE)
 # A phone's clock may run a little ahead of the server's: a scan time this far ahead is taken as now.
@@ -176,18 +176,7 @@ def search(event: Event, text: str, limit: int = 30) -> list[Registration]:
     text = " ".join((text or "").split()).lower()
     if len(text) < 2:
         raise DialogueError(_("Type at least two letters of a name or organisation."), field="q")
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (select(Registration).join(User, Registration.user_id == User.id)
-             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-             .options(joinedload(Registration.user), joinedload(Registration.organisation))
-             .where(Registration.event_id == event.id,
-                    Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
-                                            RegistrationState.PENDING]),
-                    or_(func.lower(User.name).like(pattern, escape="\\"),
-                        func.lower(User.email).like(pattern, escape="\\"),
-                        func.lower(Organisation.name).like(pattern, escape="\\")))
-             .order_by(User.name, Registration.id).limit(limit))
-    return list(db.session.scalars(query))
+    return queries.door_matches(event, text, limit)
 
 
 def door_counts(event: Event) -> dict:

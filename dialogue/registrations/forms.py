@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from dialogue.core.forms import Form, MultiCheckboxField, choices
 from dialogue.core.inputs import bounded_int
@@ -82,7 +82,7 @@ class AttendanceForm(Form):
 
 
 class ConsentForm(Form):
-    consent = HiddenField(validators=[DataRequired()])
+    consent = HiddenField(validators=[AnyOf(("give", "withdraw"))])
 
 
 class OrganiserCancelForm(Form):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core.actions import found_or_404
 from dialogue.events.access import active_registration
 from dialogue.extensions import db
 from dialogue.models import (
@@ -45,11 +45,29 @@ def _list_query(event: Event, filters: dict):
     if filters["review"]:
         query = query.where(needs_review())
     if filters["q"]:
-        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\"),
-                                func.lower(Organisation.name).like(pattern, escape="\\")))
+        query = query.where(_named(filters["q"]))
     return query
+
+
+def _named(text: str):
+    """The person's name or email, or the organisation's name, contains the text, in any case (the query
+    joins User and Organisation)."""
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\"),
+               func.lower(Organisation.name).like(pattern, escape="\\"))
+
+
+def door_matches(event: Event, text: str, limit: int) -> list[Registration]:
+    """The registrations the door may look up (confirmed, waiting or pending) whose person's name or email,
+    or organisation's name, contains the text; by name."""
+    return list(db.session.scalars(
+        select(Registration).join(User, Registration.user_id == User.id)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .where(Registration.event_id == event.id,
+               Registration.state.in_([RegistrationState.CONFIRMED, RegistrationState.WAITLISTED,
+                                       RegistrationState.PENDING]), _named(text))
+        .order_by(User.name, Registration.id).limit(limit)))
 
 
 def needs_review():
@@ -121,13 +139,10 @@ def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, d
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
-    registration = db.session.scalar(select(Registration).options(
+    return found_or_404(db.session.scalar(select(Registration).options(
         joinedload(Registration.user), joinedload(Registration.organisation),
         selectinload(Registration.answers).joinedload(RegistrationAnswer.question))
-        .where(Registration.id == registration_id, Registration.event_id == event.id))
-    if registration is None:
-        abort(404)
-    return registration
+        .where(Registration.id == registration_id, Registration.event_id == event.id)))
 
 
 def questions_of(event: Event) -> list[RegistrationQuestion]:

@@ -7,10 +7,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from dialogue.core.actions import perform
+from dialogue.core.actions import perform, post_views
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
-from dialogue.events.access import active_registration, get_event_or_404, is_organiser, require_participant
+from dialogue.events.access import (
+    active_registration,
+    event_or_404,
+    get_event_or_404,
+    is_organiser,
+    require_check_in,
+    require_participant,
+)
 from dialogue.models import (
     EventFormat,
     ParticipantRole,
@@ -133,26 +140,27 @@ def _own_registration(slug: str) -> Registration:
     return registration
 
 
-@bp.post("/events/<slug>/registration/cancel")
-@login_required
-def cancel(slug: str):
-    registration = _own_registration(slug)
-    return perform(lambda: services.cancel_registration(registration, current_user), form=ButtonForm(),
-                   to=url_for("registrations.mine", slug=slug),
-                   success=_("Your registration is cancelled. Thank you for freeing the place."))
+def _own_registration_view(form_class, change, said):
+    """A participant's change to their own registration, from its page."""
+    def view(slug: str):
+        registration = _own_registration(slug)
+        form = form_class()
+        return perform(lambda: change(registration, form), form=form, to=url_for("registrations.mine", slug=slug),
+                       success=lambda _result: said(form))
+    return view
 
 
-@bp.post("/events/<slug>/registration/consent")
-@login_required
-def consent(slug: str):
-    registration = _own_registration(slug)
-    form = ConsentForm()
-    if not form.validate_on_submit() or form.consent.data not in ("give", "withdraw"):
-        abort(400)
-    give = form.consent.data == "give"
-    return perform(lambda: services.set_list_consent(registration, give), to=url_for("registrations.mine", slug=slug),
-                   success=_("You are in the participant list.") if give
-                   else _("You are no longer in the participant list."))
+# endpoint: (path, form, the change, message)
+post_views(bp, "/events/<slug>/registration/{path}", {
+    "cancel": ("cancel", ButtonForm,
+               lambda registration, _form: services.cancel_registration(registration, current_user),
+               lambda _form: _("Your registration is cancelled. Thank you for freeing the place.")),
+    # Be listed among the participants the others see, or no longer.
+    "consent": ("consent", ConsentForm,
+                lambda registration, form: services.set_list_consent(registration, form.consent.data == "give"),
+                lambda form: _("You are in the participant list.") if form.consent.data == "give"
+                else _("You are no longer in the participant list.")),
+}, _own_registration_view)
 
 
 # --- ticket and badge -------------------------------------------------------------------------------
@@ -190,11 +198,9 @@ def badge(token: str):
 @login_required
 def participants(slug: str):
     """Confirmed participants who agreed to be listed; nobody else appears."""
-    event = get_event_or_404(slug, current_user)
-    require_participant(event, current_user)
-    rows = queries.listed_participants(event)
-    registration = active_registration(event, current_user)
-    return render_template("registrations/participants.html", event=event, rows=rows, registration=registration,
+    event = event_or_404(slug, require_participant)
+    return render_template("registrations/participants.html", event=event, rows=queries.listed_participants(event),
+                           registration=active_registration(event, current_user),
                            organiser=is_organiser(event, current_user))
 
 
@@ -202,10 +208,7 @@ def participants(slug: str):
 @login_required
 def badges(slug: str):
     """Every confirmed participant's badge, to print before the doors open."""
-    from dialogue.events.access import require_check_in
-
-    event = get_event_or_404(slug, current_user)
-    require_check_in(event, current_user)
+    event = event_or_404(slug, require_check_in)
     rows = queries.confirmed_with_badges(event)
     return render_template("registrations/badge.html", registrations=rows, event=event,
                            qr={r.id: door.qr_svg(r, scale=3) for r in rows})
