@@ -7,6 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, utcnow
 
+__all__ = ["AuditEntry"]
+
 
 class AuditEntry(Base):
     """A significant action (publish, answer, approve, reject, schedule, export, delete): who, what, when.

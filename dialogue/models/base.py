@@ -9,6 +9,8 @@ import uuid
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+__all__ = ["Base", "UTCDateTime", "new_token", "utcnow"]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

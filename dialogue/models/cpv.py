@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base
 
+__all__ = ["CpvCode"]
+
 
 class CpvCode(Base):
     """A Common Procurement Vocabulary code with its English label ("30213100-6", "Portable computers").

@@ -19,6 +19,9 @@ from dialogue.models.base import (
     enum_column,
 )
 
+__all__ = ["AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
+           "SessionKind", "SessionSpeaker", "StaffRole"]
+
 
 class EventStatus(LabelledEnum):
     DRAFT = "draft"

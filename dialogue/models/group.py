@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind
 
+__all__ = ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
+           "StatementVersion", "Verification"]
+
 STATEMENT_LANGUAGES = ("fi", "sv", "en")
 
 

@@ -22,6 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
+__all__ = ["ChangeAction", "CriterionKind", "EpeatTier", "EventIntent", "Intent", "IntentChange", "IntentCpvCode",
+           "IntentCriterion", "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentStatus",
+           "IntentSubscription", "ProcedureType", "QuestionStatus"]
+
 
 class IntentStatus(LabelledEnum):
     DRAFT = "draft"

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
+__all__ = ["EventInvitee", "InviteeSource", "InviteeStatus"]
+
 
 class InviteeSource(LabelledEnum):
     CSV = "csv"          # imported by the organisers

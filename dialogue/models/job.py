@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 
+__all__ = ["Job", "JobStatus"]
+
 
 class JobStatus(LabelledEnum):
     QUEUED = "queued"    # waiting for a worker (again, after a worker died under it)

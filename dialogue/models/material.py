@@ -28,6 +28,8 @@ from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 
+__all__ = ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
+
 
 class MaterialVisibility(LabelledEnum):
     """Who may see an item; the labels speak of an event (an intent's wording is in materials/forms.py)."""

@@ -32,6 +32,11 @@ from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 from dialogue.models.user import User
 
+__all__ = ["BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
+           "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
+           "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
+           "RunStatus", "ScheduleRun"]
+
 
 class MeetingMode(LabelledEnum):
     REQUEST = "request"            # the requester proposes, the other side accepts or declines

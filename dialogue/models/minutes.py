@@ -18,6 +18,8 @@ from dialogue.models.material import Material
 from dialogue.models.meeting import Meeting
 from dialogue.models.user import User
 
+__all__ = ["MeetingMinutes"]
+
 _INFORMATION_STATED = ("(no_information_given AND information_given IS NULL) OR "
                        "(NOT no_information_given AND information_given IS NOT NULL)")
 

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 
+__all__ = ["Invitation", "MemberRole", "Membership", "Organisation", "OrganisationKind"]
+
 
 class OrganisationKind(LabelledEnum):
     PUBLIC_BUYER = "public_buyer"

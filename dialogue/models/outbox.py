@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
 
+__all__ = ["OutboxAttachment", "OutboxMessage", "OutboxStatus"]
+
 
 class OutboxStatus(LabelledEnum):
     QUEUED = "queued"      # waiting for its next attempt

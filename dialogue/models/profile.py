@@ -16,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
+__all__ = ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
+           "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
+
 
 class FieldVisibility(LabelledEnum):
     """Who may read a profile field that names people."""

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind, Intent, IntentCriterion
 
+__all__ = ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
+
 
 class ReadinessChoice(LabelledEnum):
     """A supplier's answer to one criterion."""

@@ -11,6 +11,9 @@ from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, n
 from dialogue.models.event import Event
 from dialogue.models.organisation import Organisation
 
+__all__ = ["ACTIVE_STATES", "Attendance", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
+           "RegistrationQuestion", "RegistrationState"]
+
 
 class ParticipantRole(LabelledEnum):
     BUYER = "buyer"

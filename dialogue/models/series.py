@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, OfOrganisation, UTCDateTime, new_token, utcnow
 from dialogue.models.event import Event
 
+__all__ = ["Series", "SeriesFollower", "SeriesOwner"]
+
 
 class Series(CreatedBy, Base):
     """Events that belong together. The organisers of its owner organisations manage it."""

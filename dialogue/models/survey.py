@@ -18,6 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
+__all__ = ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
+           "SurveyResponse", "SurveySection", "SurveyState"]
+
 
 class SurveyQuestionKind(LabelledEnum):
     RATING = "rating"                  # 1-5

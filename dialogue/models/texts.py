@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base
 
+__all__ = ["EventText", "IntentText", "SessionText"]
+
 
 class InLanguage:
     """What every texts table holds: the language, and the title and description in it."""

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, UTCDateTime, utcnow
 from dialogue.models.organisation import MemberRole, Membership, Organisation
 
+__all__ = ["User"]
+
 
 class User(UserMixin, Base):
     __tablename__ = "users"
