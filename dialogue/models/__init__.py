@@ -51,3 +51,6 @@ __all__ = [name for module in (audit, base, cpv, event, group, intent, invitatio
                                minutes, organisation, outbox, profile, readiness, registration, series, survey,
                                texts, user)
            for name in module.__all__]
+
+# Last: it gives the enums declared above their labels.
+from dialogue.models import labels  # noqa: E402, F401

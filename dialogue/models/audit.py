@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+__all__ = ["AuditEntry"]
+
 import datetime as dt
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, utcnow
-
-__all__ = ["AuditEntry"]
 
 
 class AuditEntry(Base):

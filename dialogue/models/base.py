@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+__all__ = ["Base", "UTCDateTime", "new_token", "utcnow"]
+
 import datetime as dt
 import enum
 import uuid
 
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
-
-__all__ = ["Base", "UTCDateTime", "new_token", "utcnow"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,7 +31,8 @@ _LABELS: dict[type, dict] = {}
 
 class LabelledEnum(enum.StrEnum):
     """A state whose members carry their label for people: ``member.label``, a lazy string, so it reads
-    in the language of whoever asks. The labels follow the enum: ``TheEnum.give_labels(MEMBER=_l(...))``."""
+    in the language of whoever asks. The labels are given in models/labels.py, all enums' together:
+    ``TheEnum.give_labels(MEMBER=_l(...))``."""
 
     @property
     def label(self):

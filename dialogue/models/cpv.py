@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+__all__ = ["CpvCode"]
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base
-
-__all__ = ["CpvCode"]
 
 
 class CpvCode(Base):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+__all__ = ["AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
+           "SessionKind", "SessionSpeaker", "StaffRole"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,9 +21,6 @@ from dialogue.models.base import (
     enum_column,
 )
 
-__all__ = ["AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
-           "SessionKind", "SessionSpeaker", "StaffRole"]
-
 
 class EventStatus(LabelledEnum):
     DRAFT = "draft"
@@ -31,19 +30,10 @@ class EventStatus(LabelledEnum):
     CANCELLED = "cancelled"
 
 
-EventStatus.give_labels(DRAFT=_l("draft"), PUBLISHED=_l("published"), REGISTRATION_CLOSED=_l("registration closed"),
-                        FINISHED=_l("finished"), CANCELLED=_l("cancelled"))
-
-
 class EventFormat(LabelledEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     HYBRID = "hybrid"
-
-
-EventFormat.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"), HYBRID=_l("Hybrid (in person and online)"))
-
-
 
 
 class StaffRole(enum.StrEnum):
@@ -59,13 +49,6 @@ class SessionKind(LabelledEnum):
     BREAK = "break"
     ONE_TO_ONE = "one_to_one"
     OTHER = "other"
-
-
-SessionKind.give_labels(BUYER_PRESENTATION=_l("Buyer presentation"), SUPPLIER_PITCH=_l("Supplier pitch"),
-                        PANEL=_l("Panel"), WORKSHOP=_l("Workshop"), BREAK=_l("Break"),
-                        ONE_TO_ONE=_l("One-to-one meetings"), OTHER=_l("Other"))
-
-
 
 
 class Event(CreatedBy, UpdatedAt, Base):

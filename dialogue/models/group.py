@@ -8,17 +8,16 @@ version 2 can still be compared with it after the library moved on.
 
 from __future__ import annotations
 
+__all__ = ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
+           "StatementVersion", "Verification"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind
-
-__all__ = ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
-           "StatementVersion", "Verification"]
 
 STATEMENT_LANGUAGES = ("fi", "sv", "en")
 
@@ -31,11 +30,6 @@ class Verification(LabelledEnum):
     THIRD_PARTY_AUDIT = "third_party_audit"
     SELF_DECLARATION = "self_declaration"
     DOCUMENTATION = "documentation"
-
-
-Verification.give_labels(LABEL=_l("Label (or equivalent)"), AFFILIATION=_l("Affiliation"),
-                         THIRD_PARTY_AUDIT=_l("Third-party audit"), SELF_DECLARATION=_l("Self-declaration"),
-                         DOCUMENTATION=_l("Technical documentation"))
 
 
 class BuyerGroup(CreatedBy, Base):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+__all__ = ["ChangeAction", "CriterionKind", "EpeatTier", "EventIntent", "Intent", "IntentChange", "IntentCpvCode",
+           "IntentCriterion", "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentStatus",
+           "IntentSubscription", "ProcedureType", "QuestionStatus"]
+
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -22,10 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
-__all__ = ["ChangeAction", "CriterionKind", "EpeatTier", "EventIntent", "Intent", "IntentChange", "IntentCpvCode",
-           "IntentCriterion", "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentStatus",
-           "IntentSubscription", "ProcedureType", "QuestionStatus"]
-
 
 class IntentStatus(LabelledEnum):
     DRAFT = "draft"
@@ -35,10 +34,6 @@ class IntentStatus(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
-IntentStatus.give_labels(DRAFT=_l("Draft"), ANNOUNCED=_l("Announced"), TENDER_PUBLISHED=_l("Tender published"),
-                         AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"))
-
-
 class ProcedureType(LabelledEnum):
     OPEN = "open"
     RESTRICTED = "restricted"
@@ -46,13 +41,6 @@ class ProcedureType(LabelledEnum):
     NEGOTIATED = "negotiated"
     FRAMEWORK_AGREEMENT = "framework_agreement"
     DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system"
-
-
-ProcedureType.give_labels(OPEN=_l("Open procedure"), RESTRICTED=_l("Restricted procedure"),
-                          COMPETITIVE_DIALOGUE=_l("Competitive dialogue"),
-                          NEGOTIATED=_l("Competitive procedure with negotiation"),
-                          FRAMEWORK_AGREEMENT=_l("Framework agreement"),
-                          DYNAMIC_PURCHASING_SYSTEM=_l("Dynamic purchasing system"))
 
 
 class CriterionKind(LabelledEnum):
@@ -67,29 +55,16 @@ class CriterionKind(LabelledEnum):
     CIRCULARITY = "circularity"          # refurbished, take-back, repairability
 
 
-CriterionKind.give_labels(LABEL=_l("Labels or equivalent"), AFFILIATION=_l("Affiliation"),
-                          SELECTION=_l("Selection criteria"), EXCLUSION=_l("Exclusion criteria"),
-                          TECHNICAL_SPECIFICATION=_l("Technical specifications"), AWARD=_l("Award criteria"),
-                          CONTRACT_PERFORMANCE=_l("Contract performance clauses"),
-                          HUMAN_RIGHTS_DUE_DILIGENCE=_l("Human-rights due diligence"), CIRCULARITY=_l("Circularity"))
-
-
 class EpeatTier(LabelledEnum):
     BRONZE = "bronze"
     SILVER = "silver"
     GOLD = "gold"
 
 
-EpeatTier.give_labels(BRONZE=_l("Bronze"), SILVER=_l("Silver"), GOLD=_l("Gold"))
-
-
 class QuestionStatus(LabelledEnum):
     PENDING = "pending"      # asked, not yet answered; seen by the asker and the buyer's staff only
     ANSWERED = "answered"    # published to everyone with its answer
     MERGED = "merged"        # a duplicate, answered with the question it was merged into
-
-
-QuestionStatus.give_labels(PENDING=_l("Waiting for an answer"), ANSWERED=_l("Answered"), MERGED=_l("Merged"))
 
 
 class ChangeAction(LabelledEnum):
@@ -103,12 +78,6 @@ class ChangeAction(LabelledEnum):
     EVENT_UNLINKED = "event_unlinked"
     ANSWER_PUBLISHED = "answer_published"
     ANSWER_CORRECTED = "answer_corrected"
-
-
-ChangeAction.give_labels(CREATED=_l("Draft created"), EDITED=_l("Changed"), ANNOUNCED=_l("Announced"),
-                         TENDER_PUBLISHED=_l("Tender published"), AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"),
-                         EVENT_LINKED=_l("Presented at an event"), EVENT_UNLINKED=_l("No longer listed at an event"),
-                         ANSWER_PUBLISHED=_l("Answer published"), ANSWER_CORRECTED=_l("Answer corrected"))
 
 
 class Intent(CreatedBy, UpdatedAt, Base):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+__all__ = ["Job", "JobStatus"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
-
-__all__ = ["Job", "JobStatus"]
 
 
 class JobStatus(LabelledEnum):
@@ -18,10 +17,6 @@ class JobStatus(LabelledEnum):
     RUNNING = "running"  # a worker holds it and writes its heartbeat
     DONE = "done"
     FAILED = "failed"
-
-
-JobStatus.give_labels(QUEUED=_l("waiting for a worker"), RUNNING=_l("running"), DONE=_l("done"),
-                      FAILED=_l("failed"))
 
 
 class Job(Base):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+__all__ = ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,8 +29,6 @@ from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 
-__all__ = ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
-
 
 class MaterialVisibility(LabelledEnum):
     """Who may see an item; the labels speak of an event (an intent's wording is in materials/forms.py)."""
@@ -37,11 +36,6 @@ class MaterialVisibility(LabelledEnum):
     PUBLIC = "public"
     PARTICIPANTS = "participants"  # registered (confirmed) participants of the event; the default
     ORGANISERS = "organisers"      # the event's organisers, or the buyer's own staff for an intent
-
-
-MaterialVisibility.give_labels(PUBLIC=_l("Public: anyone, also without an account"),
-                               PARTICIPANTS=_l("Registered participants of the event"),
-                               ORGANISERS=_l("Organisers only"))
 
 
 class Material(Base):

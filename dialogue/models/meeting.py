@@ -8,11 +8,14 @@ partial unique index). A cancelled meeting lets go of both.
 
 from __future__ import annotations
 
+__all__ = ["BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
+           "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
+           "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
+           "RunStatus", "ScheduleRun"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,22 +35,11 @@ from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
 from dialogue.models.user import User
 
-__all__ = ["BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
-           "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
-           "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
-           "RunStatus", "ScheduleRun"]
-
 
 class MeetingMode(LabelledEnum):
     REQUEST = "request"            # the requester proposes, the other side accepts or declines
     SELF_BOOKING = "self_booking"  # a supplier books a free slot in a buyer's grid
     ORGANISER = "organiser"        # requests are collected, the organiser schedules and publishes
-
-
-MeetingMode.give_labels(REQUEST=_l("Request and accept: suppliers ask, buyers accept or decline"),
-                        SELF_BOOKING=_l("Self-booking: suppliers book a free slot in a buyer's calendar"),
-                        ORGANISER=_l("Organiser schedules: requests are collected, then the organisers run the "
-                                     "auto-scheduler and publish"))
 
 
 class LocationKind(enum.StrEnum):
@@ -64,9 +56,6 @@ class RequestStatus(LabelledEnum):
 
 
 # "Declined" of a meeting request and of an event invitation may be different words in a language.
-RequestStatus.give_labels(PENDING=_p("meeting request", "pending"), ACCEPTED=_p("meeting request", "accepted"),
-                          DECLINED=_p("meeting request", "declined"), EXPIRED=_p("meeting request", "expired"),
-                          WITHDRAWN=_p("meeting request", "withdrawn"))
 
 
 OPEN_REQUEST_STATES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)

@@ -7,6 +7,8 @@ procurement was given, or the text of what was given.
 
 from __future__ import annotations
 
+__all__ = ["MeetingMinutes"]
+
 import datetime as dt
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Text
@@ -17,8 +19,6 @@ from dialogue.models.intent import IntentQuestion
 from dialogue.models.material import Material
 from dialogue.models.meeting import Meeting
 from dialogue.models.user import User
-
-__all__ = ["MeetingMinutes"]
 
 _INFORMATION_STATED = ("(no_information_given AND information_given IS NULL) OR "
                        "(NOT no_information_given AND information_given IS NOT NULL)")

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
+__all__ = ["Invitation", "MemberRole", "Membership", "Organisation", "OrganisationKind"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
-
-__all__ = ["Invitation", "MemberRole", "Membership", "Organisation", "OrganisationKind"]
 
 
 class OrganisationKind(LabelledEnum):
@@ -21,17 +20,9 @@ class OrganisationKind(LabelledEnum):
     OTHER = "other"
 
 
-OrganisationKind.give_labels(PUBLIC_BUYER=_l("Public buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
-                             MANUFACTURER=_l("Manufacturer"), CIVIL_SOCIETY=_l("Civil society"), NETWORK=_l("Network"),
-                             OTHER=_l("Other"))
-
-
 class MemberRole(LabelledEnum):
     MEMBER = "member"
     ADMIN = "admin"
-
-
-MemberRole.give_labels(MEMBER=_l("member"), ADMIN=_l("administrator"))
 
 
 class Organisation(Base):

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
+__all__ = ["OutboxAttachment", "OutboxMessage", "OutboxStatus"]
+
 import datetime as dt
 
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
-
-__all__ = ["OutboxAttachment", "OutboxMessage", "OutboxStatus"]
 
 
 class OutboxStatus(LabelledEnum):
@@ -16,10 +15,6 @@ class OutboxStatus(LabelledEnum):
     SENDING = "sending"    # claimed by a worker under a lease
     SENT = "sent"
     FAILED = "failed"      # gave up after the last attempt
-
-
-OutboxStatus.give_labels(QUEUED=_p("mail", "waiting"), SENDING=_p("mail", "sending"), SENT=_p("mail", "sent"),
-                         FAILED=_p("mail", "failed"))
 
 
 class OutboxMessage(Base):

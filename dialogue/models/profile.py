@@ -7,17 +7,16 @@ supplier claimed on a given day. Labels and CPV codes hang off the organisation,
 
 from __future__ import annotations
 
+__all__ = ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
+           "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
-
-__all__ = ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
-           "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
 
 
 class FieldVisibility(LabelledEnum):
@@ -25,9 +24,6 @@ class FieldVisibility(LabelledEnum):
 
     PUBLIC = "public"
     PARTICIPANTS = "participants"  # signed-in people registered at an event with the organisation
-
-
-FieldVisibility.give_labels(PUBLIC=_l("Everyone"), PARTICIPANTS=_l("Participants of shared events only"))
 
 
 class ElectronicsWatchStatus(LabelledEnum):
@@ -38,11 +34,6 @@ class ElectronicsWatchStatus(LabelledEnum):
     DISCLOSED = "disclosed"                # has disclosed production sites to Electronics Watch
 
 
-ElectronicsWatchStatus.give_labels(NOT_STATED=_l("Not stated"),
-                                   WILL_DISCLOSE=_l("Will disclose production sites under contract"),
-                                   DISCLOSED=_l("Production sites disclosed"))
-
-
 class LabelScheme(LabelledEnum):
     """Labels buyers cite; ``subject`` values match ``IntentCriterion.subject`` for label criteria."""
 
@@ -51,10 +42,6 @@ class LabelScheme(LabelledEnum):
     BLUE_ANGEL = "blue_angel"         # ``level`` holds the criteria, e.g. "DE-UZ 78"
     FAIRTRADE = "fairtrade"           # Fairtrade Gold (mining)
     OTHER = "other"                   # ``name`` holds the label's name
-
-
-LabelScheme.give_labels(TCO_CERTIFIED=_l("TCO Certified"), EPEAT=_l("EPEAT"), BLUE_ANGEL=_l("Blue Angel"),
-                        FAIRTRADE=_l("Fairtrade Gold"), OTHER=_l("Other label"))
 
 
 class OrganisationProfile(Base):

@@ -8,16 +8,15 @@ closing time. The buyer publishes an anonymised count per criterion, kept as it 
 
 from __future__ import annotations
 
+__all__ = ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind, Intent, IntentCriterion
-
-__all__ = ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
 
 
 class ReadinessChoice(LabelledEnum):
@@ -27,10 +26,6 @@ class ReadinessChoice(LabelledEnum):
     CAN_MEET_BY = "can_meet_by"        # with ``by_date``
     CANNOT = "cannot"
     NOT_APPLICABLE = "not_applicable"
-
-
-ReadinessChoice.give_labels(MEETS_TODAY=_l("Meets it today"), CAN_MEET_BY=_l("Can meet it by a date"),
-                            CANNOT=_l("Cannot meet it"), NOT_APPLICABLE=_l("Not applicable to us"))
 
 
 class ReadinessMatrix(CreatedBy, Base):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+__all__ = ["ACTIVE_STATES", "Attendance", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
+           "RegistrationQuestion", "RegistrationState"]
+
 import datetime as dt
 import enum
 
@@ -10,9 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 from dialogue.models.organisation import Organisation
-
-__all__ = ["ACTIVE_STATES", "Attendance", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
-           "RegistrationQuestion", "RegistrationState"]
 
 
 class ParticipantRole(LabelledEnum):
@@ -28,8 +28,6 @@ class ParticipantRole(LabelledEnum):
         return ROLE_PLURALS[self]
 
 
-ParticipantRole.give_labels(BUYER=_l("Buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
-                            OBSERVER=_l("Observer"), SPEAKER=_l("Speaker"))
 ROLE_PLURALS = {ParticipantRole.BUYER: _l("Buyers"), ParticipantRole.SUPPLIER: _l("Suppliers"),
                 ParticipantRole.RESELLER: _l("Resellers"), ParticipantRole.OBSERVER: _l("Observers"),
                 ParticipantRole.SPEAKER: _l("Speakers")}
@@ -43,19 +41,11 @@ class RegistrationState(LabelledEnum):
     CANCELLED = "cancelled"
 
 
-RegistrationState.give_labels(PENDING=_l("waiting for approval"), CONFIRMED=_l("confirmed"),
-                              WAITLISTED=_l("on the waiting list"), REJECTED=_l("not accepted"),
-                              CANCELLED=_l("cancelled"))
-
-
 class Attendance(LabelledEnum):
     """How a registrant of a hybrid event takes part; each way has its own places and waiting list."""
 
     IN_PERSON = "in_person"
     ONLINE = "online"
-
-
-Attendance.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"))
 
 
 # A person holds at most one registration in these states per event.

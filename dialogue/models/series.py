@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["Series", "SeriesFollower", "SeriesOwner"]
+
 import datetime as dt
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -9,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, CreatedBy, OfOrganisation, UTCDateTime, new_token, utcnow
 from dialogue.models.event import Event
-
-__all__ = ["Series", "SeriesFollower", "SeriesOwner"]
 
 
 class Series(CreatedBy, Base):

@@ -8,18 +8,17 @@ nothing else links the two either: see ``SurveyResponse``.
 
 from __future__ import annotations
 
+__all__ = ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
+           "SurveyResponse", "SurveySection", "SurveyState"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
-
-__all__ = ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
-           "SurveyResponse", "SurveySection", "SurveyState"]
 
 
 class SurveyQuestionKind(LabelledEnum):
@@ -33,11 +32,6 @@ class SurveyQuestionKind(LabelledEnum):
     NUMBER = "number"
 
 
-SurveyQuestionKind.give_labels(RATING=_l("Rating 1–5"), NPS=_l("Score 0–10 (NPS)"), SINGLE_CHOICE=_l("Single choice"),
-                               MULTIPLE_CHOICE=_l("Multiple choice"), YES_NO=_l("Yes / no"),
-                               SHORT_TEXT=_l("Short text"), LONG_TEXT=_l("Long text"), NUMBER=_l("Number"))
-
-
 # Kinds whose answer another question may depend on ("show only if ...").
 CONDITION_SOURCE_KINDS = (SurveyQuestionKind.RATING, SurveyQuestionKind.NPS, SurveyQuestionKind.SINGLE_CHOICE,
                           SurveyQuestionKind.MULTIPLE_CHOICE, SurveyQuestionKind.YES_NO)
@@ -49,11 +43,6 @@ class SurveyAudience(LabelledEnum):
     REGISTERED = "registered"     # every confirmed registration
     CHECKED_IN = "checked_in"     # confirmed and checked in at the door
     HAD_MEETING = "had_meeting"   # confirmed and had at least one one-to-one meeting
-
-
-SurveyAudience.give_labels(REGISTERED=_l("Everyone registered (confirmed)"),
-                           CHECKED_IN=_l("Only participants who checked in"),
-                           HAD_MEETING=_l("Only people who had a one-to-one meeting"))
 
 
 class SurveyState(enum.StrEnum):

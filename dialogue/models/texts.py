@@ -7,12 +7,12 @@ given, else the first given (``dialogue.i18n.texts``).
 
 from __future__ import annotations
 
+__all__ = ["EventText", "IntentText", "SessionText"]
+
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.models.base import Base
-
-__all__ = ["EventText", "IntentText", "SessionText"]
 
 
 class InLanguage:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+__all__ = ["User"]
+
 import datetime as dt
 
 from flask_login import UserMixin
@@ -8,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import Base, UTCDateTime, utcnow
 from dialogue.models.organisation import MemberRole, Membership, Organisation
-
-__all__ = ["User"]
 
 
 class User(UserMixin, Base):
