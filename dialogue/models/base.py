@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["Base", "UTCDateTime", "new_token", "utcnow"]
+__all__ = ["Base", "PkModel", "UTCDateTime", "new_token", "utcnow"]
 
 import datetime as dt
 import enum
@@ -86,6 +86,16 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class PkModel(Base):
+    """A table whose rows are known by a serial number, ``id``: every table but the few keyed otherwise
+    (CPV codes by their code, survey responses by a random token, answers by response and question).
+    As cookiecutter-flask's ``PkModel``; ``id`` stays the first column."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 # Column groups many tables share. Each declares exactly the columns the tables had before (the

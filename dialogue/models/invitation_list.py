@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
@@ -27,11 +27,10 @@ class InviteeStatus(LabelledEnum):
     DECLINED = "declined"
 
 
-class EventInvitee(Base):
+class EventInvitee(PkModel):
     __tablename__ = "event_invitees"
     __table_args__ = (UniqueConstraint("event_id", "email"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))

@@ -20,10 +20,10 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import (
-    Base,
     CreatedBy,
     LabelledEnum,
     OfPerson,
+    PkModel,
     UpdatedAt,
     UTCDateTime,
     enum_column,
@@ -79,7 +79,7 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class MeetingSettings(Base):
+class MeetingSettings(PkModel):
     """How one event runs its one-to-one meetings."""
 
     __tablename__ = "meeting_settings"
@@ -89,7 +89,6 @@ class MeetingSettings(Base):
         CheckConstraint("max_supplier_staff >= 1", name="supplier_staff"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
     mode: Mapped[MeetingMode] = mapped_column(enum_column(MeetingMode, "meeting_mode"), default=MeetingMode.REQUEST)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
@@ -111,13 +110,12 @@ class MeetingSettings(Base):
     event: Mapped[Event] = relationship()
 
 
-class MeetingBlock(Base):
+class MeetingBlock(PkModel):
     """A stretch of time within the event for meetings, cut into slots."""
 
     __tablename__ = "meeting_blocks"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -126,12 +124,11 @@ class MeetingBlock(Base):
                                                     order_by="MeetingSlot.starts_at")
 
 
-class MeetingSlot(Base):
+class MeetingSlot(PkModel):
     __tablename__ = "meeting_slots"
     __table_args__ = (UniqueConstraint("event_id", "starts_at"),
                       CheckConstraint("ends_at > starts_at", name="ends_after_start"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     block_id: Mapped[int] = mapped_column(ForeignKey("meeting_blocks.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -140,13 +137,12 @@ class MeetingSlot(Base):
     block: Mapped[MeetingBlock] = relationship(back_populates="slots")
 
 
-class MeetingLocation(Base):
+class MeetingLocation(PkModel):
     """A numbered table or a room where meetings take place, for a number of people."""
 
     __tablename__ = "meeting_locations"
     __table_args__ = (UniqueConstraint("event_id", "label"), CheckConstraint("capacity >= 2", name="capacity"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(100))
     kind: Mapped[LocationKind] = mapped_column(enum_column(LocationKind, "location_kind"), default=LocationKind.TABLE)
@@ -154,25 +150,23 @@ class MeetingLocation(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class BusySlot(Base):
+class BusySlot(PkModel):
     """A slot in which a person is not available for meetings (everyone is available by default)."""
 
     __tablename__ = "meeting_busy_slots"
     __table_args__ = (UniqueConstraint("user_id", "slot_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
 
 
-class MeetingInterest(Base):
+class MeetingInterest(PkModel):
     """An intent a buyer wants to discuss in meetings at an event."""
 
     __tablename__ = "meeting_interests"
     __table_args__ = (UniqueConstraint("event_id", "user_id", "intent_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
@@ -180,7 +174,7 @@ class MeetingInterest(Base):
     intent: Mapped[Intent] = relationship()
 
 
-class MeetingRequest(Base):
+class MeetingRequest(PkModel):
     """A supplier's or reseller's request to meet a buyer organisation, about an intent or a topic."""
 
     __tablename__ = "meeting_requests"
@@ -190,7 +184,6 @@ class MeetingRequest(Base):
         CheckConstraint("buyer_priority BETWEEN 0 AND 3", name="buyer_priority"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
@@ -228,13 +221,12 @@ class MeetingRequest(Base):
             self.status == RequestStatus.PENDING and self.expires_at is not None and self.expires_at <= now)
 
 
-class MeetingRequestSlot(Base):
+class MeetingRequestSlot(PkModel):
     """A slot the requester prefers."""
 
     __tablename__ = "meeting_request_slots"
     __table_args__ = (UniqueConstraint("request_id", "slot_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
 
@@ -242,13 +234,12 @@ class MeetingRequestSlot(Base):
     slot: Mapped[MeetingSlot] = relationship()
 
 
-class MeetingRequestAttendee(OfPerson, Base):
+class MeetingRequestAttendee(OfPerson, PkModel):
     """A person who will attend if the request becomes a meeting (both sides)."""
 
     __tablename__ = "meeting_request_attendees"
     __table_args__ = (UniqueConstraint("request_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
     side: Mapped[MeetingSide] = mapped_column(enum_column(MeetingSide, "request_attendee_side"))
 
@@ -258,7 +249,7 @@ class MeetingRequestAttendee(OfPerson, Base):
 _HOLDS_TABLE = "status <> 'cancelled' AND location_id IS NOT NULL"
 
 
-class Meeting(CreatedBy, UpdatedAt, Base):
+class Meeting(CreatedBy, UpdatedAt, PkModel):
     __tablename__ = "meetings"
     __table_args__ = (
         # A table holds one meeting per slot.
@@ -267,7 +258,6 @@ class Meeting(CreatedBy, UpdatedAt, Base):
         Index("ix_meetings_event_status", "event_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"),
                                                    unique=True)
@@ -328,7 +318,7 @@ class Meeting(CreatedBy, UpdatedAt, Base):
         return [p.user for p in self.participants if p.side == side and p.user is not None]
 
 
-class MeetingParticipant(Base):
+class MeetingParticipant(PkModel):
     """A person in a meeting. ``slot_id`` is the slot the person is held in; None once cancelled."""
 
     __tablename__ = "meeting_participants"
@@ -336,7 +326,6 @@ class MeetingParticipant(Base):
                       # Nobody is in two meetings at one time.
                       UniqueConstraint("user_id", "slot_id"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     # NULL once the person erased their account: the meeting held between the organisations stays on record.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -353,7 +342,7 @@ class MeetingParticipant(Base):
 _ACTIVE_RUN_SQL = "status IN ('queued', 'running')"
 
 
-class ScheduleRun(CreatedBy, Base):
+class ScheduleRun(CreatedBy, PkModel):
     """One run of the auto-scheduler, with its progress and its report.
 
     One active (queued or running) run per event, held by a partial unique index. A running run
@@ -366,7 +355,6 @@ class ScheduleRun(CreatedBy, Base):
               sqlite_where=text(_ACTIVE_RUN_SQL), postgresql_where=text(_ACTIVE_RUN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "schedule_run_status"), default=RunStatus.QUEUED)
     time_limit: Mapped[int] = mapped_column(Integer, default=30)
@@ -378,12 +366,11 @@ class ScheduleRun(CreatedBy, Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class CalendarFeedToken(Base):
+class CalendarFeedToken(PkModel):
     """The secret in a person's calendar feed address. Regenerating it revokes the old address."""
 
     __tablename__ = "calendar_feed_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

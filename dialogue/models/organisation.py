@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 
 
 class OrganisationKind(LabelledEnum):
@@ -25,10 +25,9 @@ class MemberRole(LabelledEnum):
     ADMIN = "admin"
 
 
-class Organisation(Base):
+class Organisation(PkModel):
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "organisation_kind"))
@@ -48,12 +47,11 @@ class Organisation(Base):
         return f"<Organisation {self.slug}>"
 
 
-class Membership(Base):
+class Membership(PkModel):
     """A person's place in an organisation. One person belongs to one organisation."""
 
     __tablename__ = "memberships"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
                                                  index=True)
@@ -64,13 +62,12 @@ class Membership(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class Invitation(Base):
+class Invitation(PkModel):
     """An organisation admin's invitation for a colleague to join; the token goes by email."""
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("organisation_id", "email"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole, "invitation_role"), default=MemberRole.MEMBER)
