@@ -31,8 +31,8 @@ _LABELS: dict[type, dict] = {}
 
 class LabelledEnum(enum.StrEnum):
     """A state whose members carry their label for people: ``member.label``, a lazy string, so it reads
-    in the language of whoever asks. The labels are given in models/labels.py, all enums' together:
-    ``TheEnum.give_labels(MEMBER=_l(...))``."""
+    in the language of whoever asks. The models' enums are given their labels in models/labels.py, all
+    together; an enum of a feature is given its labels right after it: ``TheEnum.give_labels(MEMBER=_l(...))``."""
 
     @property
     def label(self):

@@ -1,4 +1,4 @@
-"""What people read for each state: the label of every member of every labelled enum.
+"""What people read for each state: the label of every member of every labelled enum of the models.
 
 The enums are declared with their models; their labels are given here, all together, so that the
 same state is worded the same way everywhere (and the wording can be read and reviewed in one place).
