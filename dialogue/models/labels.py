@@ -73,6 +73,7 @@ MeetingMode.give_labels(REQUEST=_l("Request and accept: suppliers ask, buyers ac
                         SELF_BOOKING=_l("Self-booking: suppliers book a free slot in a buyer's calendar"),
                         ORGANISER=_l("Organiser schedules: requests are collected, then the organisers run the "
                                      "auto-scheduler and publish"))
+# "Declined" of a meeting request and of an event invitation may be different words in a language.
 RequestStatus.give_labels(PENDING=_p("meeting request", "pending"), ACCEPTED=_p("meeting request", "accepted"),
                           DECLINED=_p("meeting request", "declined"), EXPIRED=_p("meeting request", "expired"),
                           WITHDRAWN=_p("meeting request", "withdrawn"))

@@ -55,9 +55,6 @@ class RequestStatus(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
-# "Declined" of a meeting request and of an event invitation may be different words in a language.
-
-
 OPEN_REQUEST_STATES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
