@@ -4,28 +4,7 @@ Each module names what it offers in its own ``__all__``; the package offers all 
 (``from dialogue.models import Event``), so a new model is listed once, where it is declared.
 """
 
-from dialogue.models import (
-    audit,
-    base,
-    cpv,
-    event,
-    group,
-    intent,
-    invitation_list,
-    job,
-    material,
-    meeting,
-    minutes,
-    organisation,
-    outbox,
-    profile,
-    readiness,
-    registration,
-    series,
-    survey,
-    texts,
-    user,
-)
+from dialogue.models import labels  # noqa: F401  (the enums' labels)
 from dialogue.models.audit import *
 from dialogue.models.base import *
 from dialogue.models.cpv import *
@@ -46,11 +25,3 @@ from dialogue.models.series import *
 from dialogue.models.survey import *
 from dialogue.models.texts import *
 from dialogue.models.user import *
-
-__all__ = [name for module in (audit, base, cpv, event, group, intent, invitation_list, job, material, meeting,
-                               minutes, organisation, outbox, profile, readiness, registration, series, survey,
-                               texts, user)
-           for name in module.__all__]
-
-# Last: it gives the enums declared above their labels.
-from dialogue.models import labels  # noqa: E402, F401

@@ -2,8 +2,8 @@
 
 The enums are declared with their models; their labels are given here, all together, so that the
 same state is worded the same way everywhere (and the wording can be read and reviewed in one place).
-``LabelledEnum.give_labels`` checks that every member has one. The models package imports this module
-last, so every enum has its labels as soon as any model can be imported.
+``LabelledEnum.give_labels`` checks that every member has one. The models package imports this module,
+so every enum has its labels as soon as any model can be imported.
 """
 
 from flask_babel import lazy_gettext as _l
