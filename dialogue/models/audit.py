@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+__all__ = ["AuditEntry"]
+
 import datetime as dt
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
+from dialogue.models.base import PkModel, UTCDateTime, utcnow
 
 
-class AuditEntry(Base):
+class AuditEntry(PkModel):
     """A significant action (publish, answer, approve, reject, schedule, export, delete): who, what, when.
 
     Part of the consultation record a buyer keeps under Art. 84 of Directive 2014/24/EU. The actor's
@@ -18,7 +20,6 @@ class AuditEntry(Base):
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_event_created", "event_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     actor_name: Mapped[str] = mapped_column(String(200), default="")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["Base", "PkModel", "UTCDateTime", "new_token", "utcnow"]
+
 import datetime as dt
 import enum
 import uuid
@@ -29,7 +31,8 @@ _LABELS: dict[type, dict] = {}
 
 class LabelledEnum(enum.StrEnum):
     """A state whose members carry their label for people: ``member.label``, a lazy string, so it reads
-    in the language of whoever asks. The labels follow the enum: ``TheEnum.give_labels(MEMBER=_l(...))``."""
+    in the language of whoever asks. The models' enums are given their labels in models/labels.py, all
+    together; an enum of a feature is given its labels right after it: ``TheEnum.give_labels(MEMBER=_l(...))``."""
 
     @property
     def label(self):
@@ -89,6 +92,16 @@ class Base(DeclarativeBase):
         row that exists)."""
         for name, value in values.items():
             setattr(self, name, value)
+
+
+class PkModel(Base):
+    """A table whose rows are known by a serial number, ``id``: every table but the few keyed otherwise
+    (CPV codes by their code, survey responses by a random token, answers by response and question).
+    As cookiecutter-flask's ``PkModel``; ``id`` stays the first column."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 # Column groups many tables share. Each declares exactly the columns the tables had before (the

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+__all__ = ["CpvCode"]
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
+__all__ = ["AgendaSession", "Event", "EventCoHost", "EventFormat", "EventStaff", "EventStatus", "RoleCapacity",
+           "SessionKind", "SessionSpeaker", "StaffRole"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import (
-    Base,
     CreatedBy,
     LabelledEnum,
     OfOrganisation,
     OfPerson,
+    PkModel,
     UpdatedAt,
     UTCDateTime,
     enum_column,
@@ -28,19 +30,10 @@ class EventStatus(LabelledEnum):
     CANCELLED = "cancelled"
 
 
-EventStatus.give_labels(DRAFT=_l("draft"), PUBLISHED=_l("published"), REGISTRATION_CLOSED=_l("registration closed"),
-                        FINISHED=_l("finished"), CANCELLED=_l("cancelled"))
-
-
 class EventFormat(LabelledEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     HYBRID = "hybrid"
-
-
-EventFormat.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"), HYBRID=_l("Hybrid (in person and online)"))
-
-
 
 
 class StaffRole(enum.StrEnum):
@@ -58,20 +51,12 @@ class SessionKind(LabelledEnum):
     OTHER = "other"
 
 
-SessionKind.give_labels(BUYER_PRESENTATION=_l("Buyer presentation"), SUPPLIER_PITCH=_l("Supplier pitch"),
-                        PANEL=_l("Panel"), WORKSHOP=_l("Workshop"), BREAK=_l("Break"),
-                        ONE_TO_ONE=_l("One-to-one meetings"), OTHER=_l("Other"))
-
-
-
-
-class Event(CreatedBy, UpdatedAt, Base):
+class Event(CreatedBy, UpdatedAt, PkModel):
     """A market-dialogue event, co-hosted by one or more public-buyer organisations."""
 
     __tablename__ = "events"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(String(500), default="")
@@ -115,34 +100,31 @@ class Event(CreatedBy, UpdatedAt, Base):
         return f"<Event {self.slug}>"
 
 
-class EventCoHost(OfOrganisation, Base):
+class EventCoHost(OfOrganisation, PkModel):
     __tablename__ = "event_cohosts"
     __table_args__ = (UniqueConstraint("event_id", "organisation_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
 
     event: Mapped[Event] = relationship(back_populates="cohosts")
 
 
-class EventStaff(OfPerson, Base):
+class EventStaff(OfPerson, PkModel):
     """A person of a co-host given a role on one event: organiser (everything) or check-in only."""
 
     __tablename__ = "event_staff"
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole, "staff_role"))
 
     event: Mapped[Event] = relationship(back_populates="staff")
 
 
-class AgendaSession(Base):
+class AgendaSession(PkModel):
     __tablename__ = "agenda_sessions"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind, "session_kind"), default=SessionKind.OTHER)
@@ -157,23 +139,21 @@ class AgendaSession(Base):
                                                           order_by="SessionSpeaker.id")
 
 
-class SessionSpeaker(OfPerson, Base):
+class SessionSpeaker(OfPerson, PkModel):
     __tablename__ = "session_speakers"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
 
     session: Mapped[AgendaSession] = relationship(back_populates="speakers")
 
 
-class RoleCapacity(Base):
+class RoleCapacity(PkModel):
     """At most N registrations of one participant role (e.g. 40 suppliers)."""
 
     __tablename__ = "event_role_capacities"
     __table_args__ = (UniqueConstraint("event_id", "role"), CheckConstraint("capacity >= 0", name="non_negative"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(32))  # a ParticipantRole value
     capacity: Mapped[int] = mapped_column(Integer)

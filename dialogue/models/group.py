@@ -8,13 +8,15 @@ version 2 can still be compared with it after the library moved on.
 
 from __future__ import annotations
 
+__all__ = ["BuyerGroup", "GroupMember", "HarmonisedCriterion", "HarmonisedCriterionVersion", "StatementSignature",
+           "StatementVersion", "Verification"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import CreatedBy, LabelledEnum, OfOrganisation, PkModel, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind
 
 STATEMENT_LANGUAGES = ("fi", "sv", "en")
@@ -30,15 +32,9 @@ class Verification(LabelledEnum):
     DOCUMENTATION = "documentation"
 
 
-Verification.give_labels(LABEL=_l("Label (or equivalent)"), AFFILIATION=_l("Affiliation"),
-                         THIRD_PARTY_AUDIT=_l("Third-party audit"), SELF_DECLARATION=_l("Self-declaration"),
-                         DOCUMENTATION=_l("Technical documentation"))
-
-
-class BuyerGroup(CreatedBy, Base):
+class BuyerGroup(CreatedBy, PkModel):
     __tablename__ = "buyer_groups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
@@ -56,11 +52,10 @@ class BuyerGroup(CreatedBy, Base):
         return self.statements[-1] if self.statements else None
 
 
-class GroupMember(OfOrganisation, Base):
+class GroupMember(OfOrganisation, PkModel):
     __tablename__ = "group_members"
     __table_args__ = (UniqueConstraint("group_id", "organisation_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("buyer_groups.id", ondelete="CASCADE"), index=True)
     coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -69,13 +64,12 @@ class GroupMember(OfOrganisation, Base):
     group: Mapped[BuyerGroup] = relationship(back_populates="members")
 
 
-class StatementVersion(CreatedBy, Base):
+class StatementVersion(CreatedBy, PkModel):
     """One version of the joint statement of demand: ``texts`` maps a language code to Markdown."""
 
     __tablename__ = "statement_versions"
     __table_args__ = (UniqueConstraint("group_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("buyer_groups.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
@@ -101,11 +95,10 @@ class StatementVersion(CreatedBy, Base):
         return "", ""
 
 
-class StatementSignature(OfOrganisation, Base):
+class StatementSignature(OfOrganisation, PkModel):
     __tablename__ = "statement_signatures"
     __table_args__ = (UniqueConstraint("statement_id", "organisation_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statement_versions.id", ondelete="CASCADE"), index=True)
     signed_on: Mapped[dt.date] = mapped_column(Date)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -114,12 +107,11 @@ class StatementSignature(OfOrganisation, Base):
     statement: Mapped[StatementVersion] = relationship(back_populates="signatures")
 
 
-class HarmonisedCriterion(Base):
+class HarmonisedCriterion(PkModel):
     """A criterion of a group's library, as it reads now; every version is kept in ``versions``."""
 
     __tablename__ = "harmonised_criteria"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("buyer_groups.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
@@ -138,13 +130,12 @@ class HarmonisedCriterion(Base):
         return next((v for v in self.versions if v.version == number), None)
 
 
-class HarmonisedCriterionVersion(Base):
+class HarmonisedCriterionVersion(PkModel):
     """A criterion as it read at one version, with who saved it."""
 
     __tablename__ = "harmonised_criterion_versions"
     __table_args__ = (UniqueConstraint("criterion_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("harmonised_criteria.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))

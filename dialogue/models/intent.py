@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+__all__ = ["ChangeAction", "CriterionKind", "EpeatTier", "EventIntent", "Intent", "IntentChange", "IntentCpvCode",
+           "IntentCriterion", "IntentItem", "IntentLot", "IntentPartner", "IntentQuestion", "IntentStatus",
+           "IntentSubscription", "ProcedureType", "QuestionStatus"]
+
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfPerson, UpdatedAt, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import CreatedBy, LabelledEnum, OfPerson, PkModel, UpdatedAt, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
@@ -31,10 +34,6 @@ class IntentStatus(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
-IntentStatus.give_labels(DRAFT=_l("Draft"), ANNOUNCED=_l("Announced"), TENDER_PUBLISHED=_l("Tender published"),
-                         AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"))
-
-
 class ProcedureType(LabelledEnum):
     OPEN = "open"
     RESTRICTED = "restricted"
@@ -42,13 +41,6 @@ class ProcedureType(LabelledEnum):
     NEGOTIATED = "negotiated"
     FRAMEWORK_AGREEMENT = "framework_agreement"
     DYNAMIC_PURCHASING_SYSTEM = "dynamic_purchasing_system"
-
-
-ProcedureType.give_labels(OPEN=_l("Open procedure"), RESTRICTED=_l("Restricted procedure"),
-                          COMPETITIVE_DIALOGUE=_l("Competitive dialogue"),
-                          NEGOTIATED=_l("Competitive procedure with negotiation"),
-                          FRAMEWORK_AGREEMENT=_l("Framework agreement"),
-                          DYNAMIC_PURCHASING_SYSTEM=_l("Dynamic purchasing system"))
 
 
 class CriterionKind(LabelledEnum):
@@ -63,29 +55,16 @@ class CriterionKind(LabelledEnum):
     CIRCULARITY = "circularity"          # refurbished, take-back, repairability
 
 
-CriterionKind.give_labels(LABEL=_l("Labels or equivalent"), AFFILIATION=_l("Affiliation"),
-                          SELECTION=_l("Selection criteria"), EXCLUSION=_l("Exclusion criteria"),
-                          TECHNICAL_SPECIFICATION=_l("Technical specifications"), AWARD=_l("Award criteria"),
-                          CONTRACT_PERFORMANCE=_l("Contract performance clauses"),
-                          HUMAN_RIGHTS_DUE_DILIGENCE=_l("Human-rights due diligence"), CIRCULARITY=_l("Circularity"))
-
-
 class EpeatTier(LabelledEnum):
     BRONZE = "bronze"
     SILVER = "silver"
     GOLD = "gold"
 
 
-EpeatTier.give_labels(BRONZE=_l("Bronze"), SILVER=_l("Silver"), GOLD=_l("Gold"))
-
-
 class QuestionStatus(LabelledEnum):
     PENDING = "pending"      # asked, not yet answered; seen by the asker and the buyer's staff only
     ANSWERED = "answered"    # published to everyone with its answer
     MERGED = "merged"        # a duplicate, answered with the question it was merged into
-
-
-QuestionStatus.give_labels(PENDING=_l("Waiting for an answer"), ANSWERED=_l("Answered"), MERGED=_l("Merged"))
 
 
 class ChangeAction(LabelledEnum):
@@ -101,13 +80,7 @@ class ChangeAction(LabelledEnum):
     ANSWER_CORRECTED = "answer_corrected"
 
 
-ChangeAction.give_labels(CREATED=_l("Draft created"), EDITED=_l("Changed"), ANNOUNCED=_l("Announced"),
-                         TENDER_PUBLISHED=_l("Tender published"), AWARDED=_l("Awarded"), WITHDRAWN=_l("Withdrawn"),
-                         EVENT_LINKED=_l("Presented at an event"), EVENT_UNLINKED=_l("No longer listed at an event"),
-                         ANSWER_PUBLISHED=_l("Answer published"), ANSWER_CORRECTED=_l("Answer corrected"))
-
-
-class Intent(CreatedBy, UpdatedAt, Base):
+class Intent(CreatedBy, UpdatedAt, PkModel):
     """A buyer's announcement of a planned tender (modelled on the prior information notice)."""
 
     __tablename__ = "intents"
@@ -117,7 +90,6 @@ class Intent(CreatedBy, UpdatedAt, Base):
                         name="duration_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
@@ -190,13 +162,12 @@ class Intent(CreatedBy, UpdatedAt, Base):
         return f"<Intent {self.id} {self.title!r}>"
 
 
-class IntentItem(Base):
+class IntentItem(PkModel):
     """One thing to be bought, e.g. 20,000 laptops a year."""
 
     __tablename__ = "intent_items"
     __table_args__ = (CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     cpv: Mapped[str] = mapped_column(String(10))
@@ -208,13 +179,12 @@ class IntentItem(Base):
     intent: Mapped[Intent] = relationship(back_populates="items")
 
 
-class IntentLot(Base):
+class IntentLot(PkModel):
     __tablename__ = "intent_lots"
     __table_args__ = (UniqueConstraint("intent_id", "number"),
                       CheckConstraint("number > 0", name="number_positive"),
                       CheckConstraint("estimated_value IS NULL OR estimated_value >= 0", name="value_not_negative"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
@@ -224,20 +194,19 @@ class IntentLot(Base):
     intent: Mapped[Intent] = relationship(back_populates="lots")
 
 
-class IntentCpvCode(Base):
+class IntentCpvCode(PkModel):
     """An additional CPV code of an intent (the main one is on the intent)."""
 
     __tablename__ = "intent_cpv_codes"
     __table_args__ = (UniqueConstraint("intent_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(10), index=True)
 
     intent: Mapped[Intent] = relationship(back_populates="additional_cpv")
 
 
-class IntentCriterion(Base):
+class IntentCriterion(PkModel):
     """A criterion the buyer intends to use, structured by kind, each with a short text.
 
     ``subject`` names what a label, affiliation or circularity criterion is about
@@ -247,7 +216,6 @@ class IntentCriterion(Base):
 
     __tablename__ = "intent_criteria"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     kind: Mapped[CriterionKind] = mapped_column(enum_column(CriterionKind, "criterion_kind"))
     subject: Mapped[str | None] = mapped_column(String(40))
@@ -264,12 +232,11 @@ class IntentCriterion(Base):
     harmonised: Mapped["HarmonisedCriterion | None"] = relationship()  # noqa: F821
 
 
-class IntentPartner(Base):
+class IntentPartner(PkModel):
     """Another buyer procuring jointly; on the platform (organisation) or named only."""
 
     __tablename__ = "intent_partners"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
                                                         index=True)
@@ -279,12 +246,11 @@ class IntentPartner(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class IntentChange(Base):
+class IntentChange(PkModel):
     """One entry of an intent's history: what changed and when. Suppliers plan on these dates."""
 
     __tablename__ = "intent_changes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -301,12 +267,11 @@ class IntentChange(Base):
     actor: Mapped["User | None"] = relationship()  # noqa: F821
 
 
-class IntentQuestion(Base):
+class IntentQuestion(PkModel):
     """A supplier's question on an intent. Once answered it is published to everyone."""
 
     __tablename__ = "intent_questions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     asker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     asker_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
@@ -329,12 +294,13 @@ class IntentQuestion(Base):
     intent: Mapped[Intent] = relationship(back_populates="questions", foreign_keys=[intent_id])
     asker: Mapped["User | None"] = relationship(foreign_keys=[asker_id])  # noqa: F821
     asker_organisation: Mapped[Organisation | None] = relationship()
-    merged_into: Mapped[IntentQuestion | None] = relationship(remote_side=[id], back_populates="duplicates")
+    merged_into: Mapped[IntentQuestion | None] = relationship(remote_side="IntentQuestion.id",
+                                                              back_populates="duplicates")
     duplicates: Mapped[list[IntentQuestion]] = relationship(back_populates="merged_into",
                                                             order_by="IntentQuestion.id")
 
 
-class IntentSubscription(OfPerson, Base):
+class IntentSubscription(OfPerson, PkModel):
     """A person's alert: intents under a CPV prefix and/or of a buyer, or one intent they follow."""
 
     __tablename__ = "intent_subscriptions"
@@ -343,7 +309,6 @@ class IntentSubscription(OfPerson, Base):
                         name="has_a_subject"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cpv_prefix: Mapped[str | None] = mapped_column(String(8))  # 2 to 8 digits, e.g. "302"
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int | None] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
@@ -362,13 +327,12 @@ class IntentSubscription(OfPerson, Base):
         return self.unsubscribed_at is None
 
 
-class EventIntent(Base):
+class EventIntent(PkModel):
     """An intent presented at an event."""
 
     __tablename__ = "event_intents"
     __table_args__ = (UniqueConstraint("event_id", "intent_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
     linked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

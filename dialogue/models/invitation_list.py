@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+__all__ = ["EventInvitee", "InviteeSource", "InviteeStatus"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
 class InviteeSource(LabelledEnum):
     CSV = "csv"          # imported by the organisers
     SERIES = "series"    # an earlier participant of the event's series
-
-
-InviteeSource.give_labels(CSV=_l("Invitation list"), SERIES=_l("Earlier event of the series"))
 
 
 class InviteeStatus(LabelledEnum):
@@ -30,15 +27,10 @@ class InviteeStatus(LabelledEnum):
     DECLINED = "declined"
 
 
-InviteeStatus.give_labels(NOT_SENT=_l("Not sent yet"), NO_ANSWER=_l("No answer"), REGISTERED=_l("Registered"),
-                          DECLINED=_p("event invitation", "Declined"))
-
-
-class EventInvitee(Base):
+class EventInvitee(PkModel):
     __tablename__ = "event_invitees"
     __table_args__ = (UniqueConstraint("event_id", "email"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+__all__ = ["Job", "JobStatus"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, utcnow
 
 
 class JobStatus(LabelledEnum):
@@ -18,11 +19,7 @@ class JobStatus(LabelledEnum):
     FAILED = "failed"
 
 
-JobStatus.give_labels(QUEUED=_l("waiting for a worker"), RUNNING=_l("running"), DONE=_l("done"),
-                      FAILED=_l("failed"))
-
-
-class Job(Base):
+class Job(PkModel):
     """One piece of long work. The queue carries only its id; everything it needs and has done is here.
 
     ``cursor`` is the worker's own bookmark (e.g. the last recipient written), committed with each batch,
@@ -32,7 +29,6 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_status_heartbeat", "status", "heartbeat_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60), index=True)
     status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus, "job_status"), default=JobStatus.QUEUED)
     params: Mapped[dict] = mapped_column(JSON, default=dict)

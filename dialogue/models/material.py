@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+__all__ = ["Material", "MaterialDownload", "MaterialReminder", "MaterialVersion", "MaterialVisibility"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, utcnow
 from dialogue.models.event import AgendaSession, Event
 from dialogue.models.intent import Intent
 from dialogue.models.organisation import Organisation
@@ -37,12 +38,7 @@ class MaterialVisibility(LabelledEnum):
     ORGANISERS = "organisers"      # the event's organisers, or the buyer's own staff for an intent
 
 
-MaterialVisibility.give_labels(PUBLIC=_l("Public: anyone, also without an account"),
-                               PARTICIPANTS=_l("Registered participants of the event"),
-                               ORGANISERS=_l("Organisers only"))
-
-
-class Material(Base):
+class Material(PkModel):
     """One item (slides, a draft specification, a recording) whose content lives in its versions.
 
     Attached to an event (optionally to one of its sessions) or to an intent. Removal is recorded,
@@ -56,7 +52,6 @@ class Material(Base):
         CheckConstraint("session_id IS NULL OR event_id IS NOT NULL", name="session_within_event"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # A deleted session leaves its materials on the event rather than losing them.
     session_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="SET NULL"),
@@ -118,7 +113,7 @@ class Material(Base):
         return f"<Material {self.id} {self.title!r}>"
 
 
-class MaterialVersion(Base):
+class MaterialVersion(PkModel):
     """One uploaded file (stored by its SHA-256) or one link. Replacing adds a version; none is lost."""
 
     __tablename__ = "material_versions"
@@ -128,7 +123,6 @@ class MaterialVersion(Base):
         CheckConstraint("size IS NULL OR size > 0", name="not_empty"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -155,13 +149,12 @@ class MaterialVersion(Base):
         return self.filename.rsplit(".", 1)[1].lower()
 
 
-class MaterialDownload(Base):
+class MaterialDownload(PkModel):
     """One download, counted per item and per organisation. Who personally downloaded is not kept."""
 
     __tablename__ = "material_downloads"
     __table_args__ = (Index("ix_material_downloads_material_org", "material_id", "organisation_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("material_versions.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
@@ -170,12 +163,11 @@ class MaterialDownload(Base):
     downloaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class MaterialReminder(Base):
+class MaterialReminder(PkModel):
     """An organiser's reminder to a speaker whose session has no slides yet."""
 
     __tablename__ = "material_reminders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

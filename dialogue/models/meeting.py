@@ -8,19 +8,22 @@ partial unique index). A cancelled meeting lets go of both.
 
 from __future__ import annotations
 
+__all__ = ["BusySlot", "CalendarFeedToken", "LocationKind", "Meeting", "MeetingBlock", "MeetingInterest",
+           "MeetingLocation", "MeetingMode", "MeetingParticipant", "MeetingRequest", "MeetingRequestAttendee",
+           "MeetingRequestSlot", "MeetingSettings", "MeetingSide", "MeetingSlot", "MeetingStatus", "RequestStatus",
+           "RunStatus", "ScheduleRun"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.models.base import (
-    Base,
     CreatedBy,
     LabelledEnum,
     OfPerson,
+    PkModel,
     UpdatedAt,
     UTCDateTime,
     enum_column,
@@ -39,12 +42,6 @@ class MeetingMode(LabelledEnum):
     ORGANISER = "organiser"        # requests are collected, the organiser schedules and publishes
 
 
-MeetingMode.give_labels(REQUEST=_l("Request and accept: suppliers ask, buyers accept or decline"),
-                        SELF_BOOKING=_l("Self-booking: suppliers book a free slot in a buyer's calendar"),
-                        ORGANISER=_l("Organiser schedules: requests are collected, then the organisers run the "
-                                     "auto-scheduler and publish"))
-
-
 class LocationKind(enum.StrEnum):
     TABLE = "table"
     ROOM = "room"
@@ -56,12 +53,6 @@ class RequestStatus(LabelledEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
-
-
-# "Declined" of a meeting request and of an event invitation may be different words in a language.
-RequestStatus.give_labels(PENDING=_p("meeting request", "pending"), ACCEPTED=_p("meeting request", "accepted"),
-                          DECLINED=_p("meeting request", "declined"), EXPIRED=_p("meeting request", "expired"),
-                          WITHDRAWN=_p("meeting request", "withdrawn"))
 
 
 OPEN_REQUEST_STATES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
@@ -85,7 +76,7 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class MeetingSettings(Base):
+class MeetingSettings(PkModel):
     """How one event runs its one-to-one meetings."""
 
     __tablename__ = "meeting_settings"
@@ -95,7 +86,6 @@ class MeetingSettings(Base):
         CheckConstraint("max_supplier_staff >= 1", name="supplier_staff"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
     mode: Mapped[MeetingMode] = mapped_column(enum_column(MeetingMode, "meeting_mode"), default=MeetingMode.REQUEST)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
@@ -117,13 +107,12 @@ class MeetingSettings(Base):
     event: Mapped[Event] = relationship()
 
 
-class MeetingBlock(Base):
+class MeetingBlock(PkModel):
     """A stretch of time within the event for meetings, cut into slots."""
 
     __tablename__ = "meeting_blocks"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -132,12 +121,11 @@ class MeetingBlock(Base):
                                                     order_by="MeetingSlot.starts_at")
 
 
-class MeetingSlot(Base):
+class MeetingSlot(PkModel):
     __tablename__ = "meeting_slots"
     __table_args__ = (UniqueConstraint("event_id", "starts_at"),
                       CheckConstraint("ends_at > starts_at", name="ends_after_start"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     block_id: Mapped[int] = mapped_column(ForeignKey("meeting_blocks.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -146,13 +134,12 @@ class MeetingSlot(Base):
     block: Mapped[MeetingBlock] = relationship(back_populates="slots")
 
 
-class MeetingLocation(Base):
+class MeetingLocation(PkModel):
     """A numbered table or a room where meetings take place, for a number of people."""
 
     __tablename__ = "meeting_locations"
     __table_args__ = (UniqueConstraint("event_id", "label"), CheckConstraint("capacity >= 2", name="capacity"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(100))
     kind: Mapped[LocationKind] = mapped_column(enum_column(LocationKind, "location_kind"), default=LocationKind.TABLE)
@@ -160,25 +147,23 @@ class MeetingLocation(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class BusySlot(Base):
+class BusySlot(PkModel):
     """A slot in which a person is not available for meetings (everyone is available by default)."""
 
     __tablename__ = "meeting_busy_slots"
     __table_args__ = (UniqueConstraint("user_id", "slot_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
 
 
-class MeetingInterest(Base):
+class MeetingInterest(PkModel):
     """An intent a buyer wants to discuss in meetings at an event."""
 
     __tablename__ = "meeting_interests"
     __table_args__ = (UniqueConstraint("event_id", "user_id", "intent_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), index=True)
@@ -186,7 +171,7 @@ class MeetingInterest(Base):
     intent: Mapped[Intent] = relationship()
 
 
-class MeetingRequest(Base):
+class MeetingRequest(PkModel):
     """A supplier's or reseller's request to meet a buyer organisation, about an intent or a topic."""
 
     __tablename__ = "meeting_requests"
@@ -196,7 +181,6 @@ class MeetingRequest(Base):
         CheckConstraint("buyer_priority BETWEEN 0 AND 3", name="buyer_priority"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     supplier_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
@@ -234,13 +218,12 @@ class MeetingRequest(Base):
             self.status == RequestStatus.PENDING and self.expires_at is not None and self.expires_at <= now)
 
 
-class MeetingRequestSlot(Base):
+class MeetingRequestSlot(PkModel):
     """A slot the requester prefers."""
 
     __tablename__ = "meeting_request_slots"
     __table_args__ = (UniqueConstraint("request_id", "slot_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
 
@@ -248,13 +231,12 @@ class MeetingRequestSlot(Base):
     slot: Mapped[MeetingSlot] = relationship()
 
 
-class MeetingRequestAttendee(OfPerson, Base):
+class MeetingRequestAttendee(OfPerson, PkModel):
     """A person who will attend if the request becomes a meeting (both sides)."""
 
     __tablename__ = "meeting_request_attendees"
     __table_args__ = (UniqueConstraint("request_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id", ondelete="CASCADE"))
     side: Mapped[MeetingSide] = mapped_column(enum_column(MeetingSide, "request_attendee_side"))
 
@@ -264,7 +246,7 @@ class MeetingRequestAttendee(OfPerson, Base):
 _HOLDS_TABLE = "status <> 'cancelled' AND location_id IS NOT NULL"
 
 
-class Meeting(CreatedBy, UpdatedAt, Base):
+class Meeting(CreatedBy, UpdatedAt, PkModel):
     __tablename__ = "meetings"
     __table_args__ = (
         # A table holds one meeting per slot.
@@ -273,7 +255,6 @@ class Meeting(CreatedBy, UpdatedAt, Base):
         Index("ix_meetings_event_status", "event_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"),
                                                    unique=True)
@@ -334,7 +315,7 @@ class Meeting(CreatedBy, UpdatedAt, Base):
         return [p.user for p in self.participants if p.side == side and p.user is not None]
 
 
-class MeetingParticipant(Base):
+class MeetingParticipant(PkModel):
     """A person in a meeting. ``slot_id`` is the slot the person is held in; None once cancelled."""
 
     __tablename__ = "meeting_participants"
@@ -342,7 +323,6 @@ class MeetingParticipant(Base):
                       # Nobody is in two meetings at one time.
                       UniqueConstraint("user_id", "slot_id"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     # NULL once the person erased their account: the meeting held between the organisations stays on record.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -359,7 +339,7 @@ class MeetingParticipant(Base):
 _ACTIVE_RUN_SQL = "status IN ('queued', 'running')"
 
 
-class ScheduleRun(CreatedBy, Base):
+class ScheduleRun(CreatedBy, PkModel):
     """One run of the auto-scheduler, with its progress and its report.
 
     One active (queued or running) run per event, held by a partial unique index. A running run
@@ -372,7 +352,6 @@ class ScheduleRun(CreatedBy, Base):
               sqlite_where=text(_ACTIVE_RUN_SQL), postgresql_where=text(_ACTIVE_RUN_SQL)),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "schedule_run_status"), default=RunStatus.QUEUED)
     time_limit: Mapped[int] = mapped_column(Integer, default=30)
@@ -384,12 +363,11 @@ class ScheduleRun(CreatedBy, Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class CalendarFeedToken(Base):
+class CalendarFeedToken(PkModel):
     """The secret in a person's calendar feed address. Regenerating it revokes the old address."""
 
     __tablename__ = "calendar_feed_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

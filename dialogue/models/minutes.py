@@ -7,12 +7,14 @@ procurement was given, or the text of what was given.
 
 from __future__ import annotations
 
+__all__ = ["MeetingMinutes"]
+
 import datetime as dt
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
+from dialogue.models.base import PkModel, UTCDateTime, utcnow
 from dialogue.models.intent import IntentQuestion
 from dialogue.models.material import Material
 from dialogue.models.meeting import Meeting
@@ -22,14 +24,13 @@ _INFORMATION_STATED = ("(no_information_given AND information_given IS NULL) OR 
                        "(NOT no_information_given AND information_given IS NOT NULL)")
 
 
-class MeetingMinutes(Base):
+class MeetingMinutes(PkModel):
     """One meeting's minutes. Once published, ``published_question`` (the planned tender's public Q&A)
     or ``published_material`` (the event's materials) is where everyone reads the information."""
 
     __tablename__ = "meeting_minutes"
     __table_args__ = (CheckConstraint(_INFORMATION_STATED, name="information_stated"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
     summary: Mapped[str] = mapped_column(Text)
     no_information_given: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+__all__ = ["Invitation", "MemberRole", "Membership", "Organisation", "OrganisationKind"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 
 
 class OrganisationKind(LabelledEnum):
@@ -19,23 +20,14 @@ class OrganisationKind(LabelledEnum):
     OTHER = "other"
 
 
-OrganisationKind.give_labels(PUBLIC_BUYER=_l("Public buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
-                             MANUFACTURER=_l("Manufacturer"), CIVIL_SOCIETY=_l("Civil society"), NETWORK=_l("Network"),
-                             OTHER=_l("Other"))
-
-
 class MemberRole(LabelledEnum):
     MEMBER = "member"
     ADMIN = "admin"
 
 
-MemberRole.give_labels(MEMBER=_l("member"), ADMIN=_l("administrator"))
-
-
-class Organisation(Base):
+class Organisation(PkModel):
     __tablename__ = "organisations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "organisation_kind"))
@@ -55,12 +47,11 @@ class Organisation(Base):
         return f"<Organisation {self.slug}>"
 
 
-class Membership(Base):
+class Membership(PkModel):
     """A person's place in an organisation. One person belongs to one organisation."""
 
     __tablename__ = "memberships"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
                                                  index=True)
@@ -71,13 +62,12 @@ class Membership(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class Invitation(Base):
+class Invitation(PkModel):
     """An organisation admin's invitation for a colleague to join; the token goes by email."""
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("organisation_id", "email"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[MemberRole] = mapped_column(enum_column(MemberRole, "invitation_role"), default=MemberRole.MEMBER)

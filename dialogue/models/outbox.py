@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+__all__ = ["OutboxAttachment", "OutboxMessage", "OutboxStatus"]
+
 import datetime as dt
 
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, utcnow
 
 
 class OutboxStatus(LabelledEnum):
@@ -16,17 +17,12 @@ class OutboxStatus(LabelledEnum):
     FAILED = "failed"      # gave up after the last attempt
 
 
-OutboxStatus.give_labels(QUEUED=_p("mail", "waiting"), SENDING=_p("mail", "sending"), SENT=_p("mail", "sent"),
-                         FAILED=_p("mail", "failed"))
-
-
-class OutboxMessage(Base):
+class OutboxMessage(PkModel):
     """A mail written in the same transaction as the change it reports, sent later by a worker."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
@@ -54,10 +50,9 @@ class OutboxMessage(Base):
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id")
 
 
-class OutboxAttachment(Base):
+class OutboxAttachment(PkModel):
     __tablename__ = "outbox_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     # Full MIME type including parameters, e.g. "text/calendar; method=REQUEST".

@@ -7,13 +7,15 @@ supplier claimed on a given day. Labels and CPV codes hang off the organisation,
 
 from __future__ import annotations
 
+__all__ = ["ElectronicsWatchStatus", "FieldVisibility", "LabelScheme", "OrganisationProfile", "ProfileCpvCode",
+           "ProfileLabel", "ProfileVersion", "ResoldManufacturer"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import CreatedBy, LabelledEnum, PkModel, UTCDateTime, enum_column, utcnow
 from dialogue.models.organisation import Organisation
 
 
@@ -24,20 +26,12 @@ class FieldVisibility(LabelledEnum):
     PARTICIPANTS = "participants"  # signed-in people registered at an event with the organisation
 
 
-FieldVisibility.give_labels(PUBLIC=_l("Everyone"), PARTICIPANTS=_l("Participants of shared events only"))
-
-
 class ElectronicsWatchStatus(LabelledEnum):
     """Where a supplier stands on disclosing its factories to Electronics Watch affiliates."""
 
     NOT_STATED = "not_stated"
     WILL_DISCLOSE = "will_disclose"        # commits to disclose production sites under a contract
     DISCLOSED = "disclosed"                # has disclosed production sites to Electronics Watch
-
-
-ElectronicsWatchStatus.give_labels(NOT_STATED=_l("Not stated"),
-                                   WILL_DISCLOSE=_l("Will disclose production sites under contract"),
-                                   DISCLOSED=_l("Production sites disclosed"))
 
 
 class LabelScheme(LabelledEnum):
@@ -50,14 +44,9 @@ class LabelScheme(LabelledEnum):
     OTHER = "other"                   # ``name`` holds the label's name
 
 
-LabelScheme.give_labels(TCO_CERTIFIED=_l("TCO Certified"), EPEAT=_l("EPEAT"), BLUE_ANGEL=_l("Blue Angel"),
-                        FAIRTRADE=_l("Fairtrade Gold"), OTHER=_l("Other label"))
-
-
-class OrganisationProfile(Base):
+class OrganisationProfile(PkModel):
     __tablename__ = "organisation_profiles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")          # Markdown, sanitised on display
     offering: Mapped[str] = mapped_column(Text, default="")             # products and services, Markdown
@@ -86,25 +75,23 @@ class OrganisationProfile(Base):
         back_populates="profile", cascade="all, delete-orphan", order_by="ResoldManufacturer.name")
 
 
-class ProfileCpvCode(Base):
+class ProfileCpvCode(PkModel):
     """A CPV code the organisation offers (full code with check digit, e.g. ``32250000-0``)."""
 
     __tablename__ = "profile_cpv_codes"
     __table_args__ = (UniqueConstraint("profile_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("organisation_profiles.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(10), index=True)
 
     profile: Mapped[OrganisationProfile] = relationship(back_populates="cpv_codes")
 
 
-class ProfileLabel(Base):
+class ProfileLabel(PkModel):
     """A label the organisation holds for some of its products, with evidence and validity."""
 
     __tablename__ = "profile_labels"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("organisation_profiles.id", ondelete="CASCADE"), index=True)
     scheme: Mapped[LabelScheme] = mapped_column(enum_column(LabelScheme, "label_scheme"))
     level: Mapped[str | None] = mapped_column(String(40))        # generation, tier or criteria
@@ -122,12 +109,11 @@ class ProfileLabel(Base):
         return self.valid_until is None or self.valid_until >= on
 
 
-class ResoldManufacturer(Base):
+class ResoldManufacturer(PkModel):
     """A manufacturer a reseller resells: on the platform (organisation) or named only."""
 
     __tablename__ = "resold_manufacturers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("organisation_profiles.id", ondelete="CASCADE"), index=True)
     manufacturer_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200))
@@ -136,13 +122,12 @@ class ResoldManufacturer(Base):
     manufacturer: Mapped[Organisation | None] = relationship()
 
 
-class ProfileVersion(CreatedBy, Base):
+class ProfileVersion(CreatedBy, PkModel):
     """The whole profile as saved: kept so that what an organisation claimed on a day can be shown later."""
 
     __tablename__ = "profile_versions"
     __table_args__ = (UniqueConstraint("organisation_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)

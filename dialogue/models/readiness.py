@@ -8,13 +8,14 @@ closing time. The buyer publishes an anonymised count per criterion, kept as it 
 
 from __future__ import annotations
 
+__all__ = ["ReadinessAnswer", "ReadinessChoice", "ReadinessCriterion", "ReadinessMatrix"]
+
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, OfOrganisation, UTCDateTime, enum_column, utcnow
+from dialogue.models.base import CreatedBy, LabelledEnum, OfOrganisation, PkModel, UTCDateTime, enum_column, utcnow
 from dialogue.models.intent import CriterionKind, Intent, IntentCriterion
 
 
@@ -27,16 +28,11 @@ class ReadinessChoice(LabelledEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-ReadinessChoice.give_labels(MEETS_TODAY=_l("Meets it today"), CAN_MEET_BY=_l("Can meet it by a date"),
-                            CANNOT=_l("Cannot meet it"), NOT_APPLICABLE=_l("Not applicable to us"))
-
-
-class ReadinessMatrix(CreatedBy, Base):
+class ReadinessMatrix(CreatedBy, PkModel):
     """One per planned tender: the criteria asked about, the closing time and the published aggregate."""
 
     __tablename__ = "readiness_matrices"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("intents.id", ondelete="CASCADE"), unique=True)
     intro: Mapped[str] = mapped_column(Text, default="")
     closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -56,7 +52,7 @@ class ReadinessMatrix(CreatedBy, Base):
         return now >= self.closes_at
 
 
-class ReadinessCriterion(Base):
+class ReadinessCriterion(PkModel):
     """One row of the matrix, with its own wording: a tender's criterion as the buyer put the question.
 
     ``kind`` and ``subject`` are copied from the tender's criterion it was made from, because the
@@ -65,7 +61,6 @@ class ReadinessCriterion(Base):
 
     __tablename__ = "readiness_criteria"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     matrix_id: Mapped[int] = mapped_column(ForeignKey("readiness_matrices.id", ondelete="CASCADE"), index=True)
     intent_criterion_id: Mapped[int | None] = mapped_column(
         ForeignKey("intent_criteria.id", ondelete="SET NULL"), index=True)
@@ -81,7 +76,7 @@ class ReadinessCriterion(Base):
                                                           passive_deletes=True, order_by="ReadinessAnswer.id")
 
 
-class ReadinessAnswer(OfOrganisation, Base):
+class ReadinessAnswer(OfOrganisation, PkModel):
     """One organisation's answer to one criterion, editable until the matrix closes."""
 
     __tablename__ = "readiness_answers"
@@ -91,7 +86,6 @@ class ReadinessAnswer(OfOrganisation, Base):
         CheckConstraint("(evidence_sha256 IS NULL) = (evidence_filename IS NULL)", name="evidence_file_named"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("readiness_criteria.id", ondelete="CASCADE"), index=True)
     choice: Mapped[ReadinessChoice] = mapped_column(enum_column(ReadinessChoice, "readiness_choice"))
     by_date: Mapped[dt.date | None] = mapped_column(Date)

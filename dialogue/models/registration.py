@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+__all__ = ["ACTIVE_STATES", "Attendance", "ParticipantRole", "QuestionKind", "Registration", "RegistrationAnswer",
+           "RegistrationQuestion", "RegistrationState"]
+
 import datetime as dt
 import enum
 
@@ -7,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 from dialogue.models.organisation import Organisation
 
@@ -25,8 +28,6 @@ class ParticipantRole(LabelledEnum):
         return ROLE_PLURALS[self]
 
 
-ParticipantRole.give_labels(BUYER=_l("Buyer"), SUPPLIER=_l("Supplier"), RESELLER=_l("Reseller"),
-                            OBSERVER=_l("Observer"), SPEAKER=_l("Speaker"))
 ROLE_PLURALS = {ParticipantRole.BUYER: _l("Buyers"), ParticipantRole.SUPPLIER: _l("Suppliers"),
                 ParticipantRole.RESELLER: _l("Resellers"), ParticipantRole.OBSERVER: _l("Observers"),
                 ParticipantRole.SPEAKER: _l("Speakers")}
@@ -40,19 +41,11 @@ class RegistrationState(LabelledEnum):
     CANCELLED = "cancelled"
 
 
-RegistrationState.give_labels(PENDING=_l("waiting for approval"), CONFIRMED=_l("confirmed"),
-                              WAITLISTED=_l("on the waiting list"), REJECTED=_l("not accepted"),
-                              CANCELLED=_l("cancelled"))
-
-
 class Attendance(LabelledEnum):
     """How a registrant of a hybrid event takes part; each way has its own places and waiting list."""
 
     IN_PERSON = "in_person"
     ONLINE = "online"
-
-
-Attendance.give_labels(IN_PERSON=_l("In person"), ONLINE=_l("Online"))
 
 
 # A person holds at most one registration in these states per event.
@@ -66,12 +59,11 @@ class QuestionKind(enum.StrEnum):
     YES_NO = "yes_no"
 
 
-class RegistrationQuestion(Base):
+class RegistrationQuestion(PkModel):
     """An organiser's question on the registration form, for one role or for all."""
 
     __tablename__ = "registration_questions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(String(32))  # None: every role
     kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind, "question_kind"))
@@ -83,7 +75,7 @@ class RegistrationQuestion(Base):
     event: Mapped[Event] = relationship()
 
 
-class Registration(Base):
+class Registration(PkModel):
     __tablename__ = "registrations"
     __table_args__ = (
         Index("uq_registrations_active_person", "event_id", "user_id", unique=True,
@@ -91,7 +83,6 @@ class Registration(Base):
         Index("ix_registrations_event_state_role", "event_id", "state", "role"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
@@ -149,11 +140,10 @@ class Registration(Base):
         return self.list_consent_at is not None and self.list_consent_withdrawn_at is None
 
 
-class RegistrationAnswer(Base):
+class RegistrationAnswer(PkModel):
     __tablename__ = "registration_answers"
     __table_args__ = (UniqueConstraint("registration_id", "question_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("registration_questions.id", ondelete="CASCADE"),
                                              index=True)

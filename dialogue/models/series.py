@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+__all__ = ["Series", "SeriesFollower", "SeriesOwner"]
+
 import datetime as dt
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, OfOrganisation, UTCDateTime, new_token, utcnow
+from dialogue.models.base import CreatedBy, OfOrganisation, PkModel, UTCDateTime, new_token, utcnow
 from dialogue.models.event import Event
 
 
-class Series(CreatedBy, Base):
+class Series(CreatedBy, PkModel):
     """Events that belong together. The organisers of its owner organisations manage it."""
 
     __tablename__ = "series"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised on display
@@ -29,17 +30,16 @@ class Series(CreatedBy, Base):
         return f"<Series {self.slug}>"
 
 
-class SeriesOwner(OfOrganisation, Base):
+class SeriesOwner(OfOrganisation, PkModel):
     __tablename__ = "series_owners"
     __table_args__ = (UniqueConstraint("series_id", "organisation_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
 
     series: Mapped[Series] = relationship(back_populates="owners")
 
 
-class SeriesFollower(Base):
+class SeriesFollower(PkModel):
     """A member of a series: someone told when its next event is published.
 
     A signed-in person follows with their account; anyone else gives an address, which counts only once
@@ -49,7 +49,6 @@ class SeriesFollower(Base):
     __tablename__ = "series_followers"
     __table_args__ = (UniqueConstraint("series_id", "user_id"), UniqueConstraint("series_id", "email"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     email: Mapped[str | None] = mapped_column(String(254))  # anonymous followers only

@@ -8,14 +8,16 @@ nothing else links the two either: see ``SurveyResponse``.
 
 from __future__ import annotations
 
+__all__ = ["Survey", "SurveyAnswer", "SurveyAudience", "SurveyInvitation", "SurveyQuestion", "SurveyQuestionKind",
+           "SurveyResponse", "SurveySection", "SurveyState"]
+
 import datetime as dt
 import enum
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, CreatedBy, LabelledEnum, UTCDateTime, enum_column, new_token, utcnow
+from dialogue.models.base import Base, CreatedBy, LabelledEnum, PkModel, UTCDateTime, enum_column, new_token, utcnow
 from dialogue.models.event import Event
 
 
@@ -28,11 +30,6 @@ class SurveyQuestionKind(LabelledEnum):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
     NUMBER = "number"
-
-
-SurveyQuestionKind.give_labels(RATING=_l("Rating 1–5"), NPS=_l("Score 0–10 (NPS)"), SINGLE_CHOICE=_l("Single choice"),
-                               MULTIPLE_CHOICE=_l("Multiple choice"), YES_NO=_l("Yes / no"),
-                               SHORT_TEXT=_l("Short text"), LONG_TEXT=_l("Long text"), NUMBER=_l("Number"))
 
 
 # Kinds whose answer another question may depend on ("show only if ...").
@@ -48,11 +45,6 @@ class SurveyAudience(LabelledEnum):
     HAD_MEETING = "had_meeting"   # confirmed and had at least one one-to-one meeting
 
 
-SurveyAudience.give_labels(REGISTERED=_l("Everyone registered (confirmed)"),
-                           CHECKED_IN=_l("Only participants who checked in"),
-                           HAD_MEETING=_l("Only people who had a one-to-one meeting"))
-
-
 class SurveyState(enum.StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
@@ -60,13 +52,12 @@ class SurveyState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Survey(CreatedBy, Base):
+class Survey(CreatedBy, PkModel):
     """A questionnaire sent to (part of) an event's participants, optionally a later stage of another."""
 
     __tablename__ = "surveys"
     __table_args__ = (CheckConstraint("closes_at > opens_at", name="closes_after_opening"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # A second stage goes months later to the people invited to the first.
     previous_survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"),
@@ -88,7 +79,7 @@ class Survey(CreatedBy, Base):
     last_reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship()
-    previous_survey: Mapped[Survey | None] = relationship(remote_side=[id])
+    previous_survey: Mapped[Survey | None] = relationship(remote_side="Survey.id")
     sections: Mapped[list[SurveySection]] = relationship(back_populates="survey", cascade="all, delete-orphan",
                                                          order_by="(SurveySection.position, SurveySection.id)")
     questions: Mapped[list[SurveyQuestion]] = relationship(
@@ -115,10 +106,9 @@ class Survey(CreatedBy, Base):
         return f"<Survey {self.id} {self.title!r}>"
 
 
-class SurveySection(Base):
+class SurveySection(PkModel):
     __tablename__ = "survey_sections"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -129,14 +119,13 @@ class SurveySection(Base):
         back_populates="section", order_by="(SurveyQuestion.position, SurveyQuestion.id)")
 
 
-class SurveyQuestion(Base):
+class SurveyQuestion(PkModel):
     """One question. Once it has answers its meaning is fixed (see builder.update_question)."""
 
     __tablename__ = "survey_questions"
     __table_args__ = (CheckConstraint("min_value IS NULL OR max_value IS NULL OR min_value <= max_value",
                                       name="bounds_in_order"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("survey_sections.id", ondelete="CASCADE"), index=True)
     kind: Mapped[SurveyQuestionKind] = mapped_column(enum_column(SurveyQuestionKind, "survey_question_kind"))
@@ -155,7 +144,7 @@ class SurveyQuestion(Base):
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     section: Mapped[SurveySection] = relationship(back_populates="questions")
-    condition_question: Mapped[SurveyQuestion | None] = relationship(remote_side=[id])
+    condition_question: Mapped[SurveyQuestion | None] = relationship(remote_side="SurveyQuestion.id")
 
     @property
     def is_conditional(self) -> bool:
@@ -178,7 +167,7 @@ class SurveyQuestion(Base):
         return [str(point) for point in self.scale()]
 
 
-class SurveyInvitation(Base):
+class SurveyInvitation(PkModel):
     """Who is asked, with the personal link's token, and whether the link has been used.
 
     In an anonymous survey this is all that is known about a person: that they answered, never what
@@ -188,7 +177,6 @@ class SurveyInvitation(Base):
     __tablename__ = "survey_invitations"
     __table_args__ = (UniqueConstraint("survey_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     # NULL once the person erased their account: the invitation still counts in the response rate.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

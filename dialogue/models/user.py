@@ -1,19 +1,20 @@
 from __future__ import annotations
 
+__all__ = ["User"]
+
 import datetime as dt
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.models.base import Base, UTCDateTime, utcnow
+from dialogue.models.base import PkModel, UTCDateTime, utcnow
 from dialogue.models.organisation import MemberRole, Membership, Organisation
 
 
-class User(UserMixin, Base):
+class User(UserMixin, PkModel):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique constraint is case-insensitive on every database.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))

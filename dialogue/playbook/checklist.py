@@ -13,7 +13,6 @@ the consultation record kept for the procurement file.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 
 from flask import url_for
@@ -25,7 +24,7 @@ from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
 from dialogue.models import SessionKind, StaffRole
 from dialogue.models.audit import AuditEntry
-from dialogue.models.base import utcnow
+from dialogue.models.base import LabelledEnum, utcnow
 from dialogue.models.event import AgendaSession, Event, EventCoHost, EventStaff, EventStatus, RoleCapacity
 from dialogue.models.intent import EventIntent, Intent, IntentQuestion, IntentStatus, QuestionStatus
 from dialogue.models.material import Material, MaterialVisibility
@@ -43,18 +42,13 @@ SECOND_STAGE_DAYS = 60
 RECORD_EXPORT = "record.export"
 
 
-class StepState(enum.StrEnum):
+class StepState(LabelledEnum):
     DONE = "done"
     TODO = "todo"
     NOT_APPLICABLE = "not_applicable"
 
-    @property
-    def label(self):
-        return STATE_LABELS[self]
 
-
-STATE_LABELS = {StepState.DONE: _l("Done"), StepState.TODO: _l("Not yet"),
-                StepState.NOT_APPLICABLE: _l("Not applicable")}
+StepState.give_labels(DONE=_l("Done"), TODO=_l("Not yet"), NOT_APPLICABLE=_l("Not applicable"))
 
 
 @dataclass

@@ -16,10 +16,10 @@ from dialogue.models import (
     QuestionKind,
     Registration,
     RegistrationAnswer,
-    RegistrationQuestion,
     RegistrationState,
     utcnow,
 )
+from dialogue.registrations.questions import add_question, questions_for
 from dialogue.registrations.services import CONSENT_VERSION
 
 CONFIRMED, WAITLISTED = RegistrationState.CONFIRMED, RegistrationState.WAITLISTED
@@ -80,16 +80,12 @@ REGISTRATIONS = {
 def build(world: dict) -> None:
     people = world["people"]
     for slug, event in world.get("events", {}).items():
-        questions = {}
+        # Asked as an organiser asks them, so the demo's questions follow the same rules.
+        questions = {question.text: question for question in questions_for(event, None)}
         for role, kind, text, choices, required in QUESTIONS.get(slug, []):
-            question = db.session.scalar(select(RegistrationQuestion).where(
-                RegistrationQuestion.event_id == event.id, RegistrationQuestion.text == text))
-            if question is None:
-                question = RegistrationQuestion(event=event, role=role, kind=kind, text=text, choices=choices,
-                                                required=required, position=len(questions) + 1)
-                db.session.add(question)
-            questions[text] = question
-        db.session.flush()
+            if text not in questions:
+                questions[text] = add_question(event, text=text, kind=kind, role=role, choices=choices,
+                                               required=required)
         opened = min(event.starts_at - dt.timedelta(days=30), utcnow() - dt.timedelta(days=2))
         door = next((s.user for s in event.staff if s.role.value == "checkin"), None)
         for key, role, state, consent, minutes, checked_in, answers in REGISTRATIONS.get(slug, []):
