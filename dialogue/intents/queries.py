@@ -20,6 +20,8 @@ from dialogue.intents.criteria import criterion_title
 from dialogue.models import (
     BuyerGroup,
     CriterionKind,
+    Event,
+    EventIntent,
     HarmonisedCriterion,
     Intent,
     IntentChange,
@@ -82,6 +84,16 @@ def filter_choices() -> tuple[list, list[str]]:
         .order_by(Organisation.name, Organisation.id)).all()
     buyers = {row.id: row for row in rows if row.kind == OrganisationKind.PUBLIC_BUYER}
     return list(buyers.values()), sorted({row.place_country for row in rows if row.place_country})
+
+
+
+def presented_at(intent_id: int, *, drafts: bool) -> list:
+    """The events the intent is linked to, by start (``slug``, ``title``, ``starts_at``, ``timezone``,
+    ``venue``); events not yet published only with ``drafts`` (for the buyer's staff)."""
+    stmt = (select(Event.slug, Event.title, Event.starts_at, Event.timezone, Event.venue)
+            .join(EventIntent, EventIntent.event_id == Event.id).where(EventIntent.intent_id == intent_id)
+            .order_by(Event.starts_at, EventIntent.id))
+    return list(db.session.execute(stmt if drafts else stmt.where(Event.is_public)))
 
 
 Division = namedtuple("Division", "code label")

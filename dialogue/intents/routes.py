@@ -128,7 +128,7 @@ def detail_options():
 def page_options():
     """What the intent's page reads on every request; the rest is read when a cached part is built (the
     partners, which decide who is staff, only for a signed-in person and a joint procurement)."""
-    return joinedload(Intent.buyer), selectinload(Intent.event_links).joinedload(EventIntent.event)
+    return (joinedload(Intent.buyer),)
 
 
 def _load_content(intent: Intent) -> None:
@@ -161,8 +161,7 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
     rendered once per version of the intent, of the names and texts it shows and of the CPV codes."""
     staff = access.is_buyer_staff(intent, current_user)
     pending = questions.own_pending_questions(intent, current_user)
-    links = [link for link in intent.event_links if link.event.is_public or staff]
-    links.sort(key=lambda link: link.event.starts_at)
+    links = queries.presented_at(intent.id, drafts=staff)
     pending_count = services.pending_question_counts([intent.id]).get(intent.id, 0) if staff else 0
     scopes = queries.page_scopes(intent.id)
     return render_template(
