@@ -21,6 +21,7 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from dialogue.core import cache
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import CpvCode
@@ -66,6 +67,8 @@ def store_codes(codes: dict[str, str], *, overwrite: bool = True) -> int:
     rows = [{"code": code, "label": label[:MAX_LABEL]} for code, label in codes.items()]
     if rows:
         _insert(rows, overwrite=overwrite)
+        # The list's filters and the pages show labels and divisions kept until the vocabulary changes.
+        cache.bump_on_commit(db.session(), ("cpv",))
     return len(rows)
 
 

@@ -7,20 +7,22 @@ import json
 from flask import Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
+from dialogue.core import cache
 from dialogue.core.actions import perform
 from dialogue.core.cache import public_page
 from dialogue.core.errors import DialogueError
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
 from dialogue.core.urls import on_base_url
-from dialogue.extensions import limiter
+from dialogue.extensions import db, limiter
 from dialogue.intents import access, bp, browse, cpv, feed, ocds, queries, questions, services, subscriptions
 from dialogue.intents import ocds_package as ocds_package_job
 from dialogue.intents.forms import AskForm, FilterForm
-from dialogue.models import EventIntent, Intent, IntentPartner
+from dialogue.models import EventIntent, HarmonisedCriterion, Intent, IntentCriterion, IntentPartner, Organisation
 
 CPV_PAGE = 50
 
@@ -42,7 +44,7 @@ def staff_intent_or_404(intent_id: int) -> Intent:
 
 def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
     form = FilterForm(args)
-    form.set_choices(cpv.divisions(), *queries.filter_choices())
+    form.set_choices(*queries.filter_options())
     form.validate()
     filters = browse.Filters(q=(form.q.data or "").strip()[:200], status=form.status.data or "announced")
     if form.status.data not in browse.STATUS_FILTERS:
@@ -69,24 +71,35 @@ def read_filters(args: MultiDict) -> tuple[FilterForm, browse.Filters]:
     return form, filters
 
 
+FILTER_KEYS = ("q", "division", "cpv", "buyer", "country", "planned_from", "planned_to", "criterion", "status")
+
+
 def _filter_args(args: MultiDict) -> dict:
-    keys = ("q", "division", "cpv", "buyer", "country", "planned_from", "planned_to", "criterion", "status")
-    return {k: args.get(k) for k in keys if args.get(k)}
+    return {k: args.get(k) for k in FILTER_KEYS if args.get(k)}
 
 
 @bp.get("/intents")
 @public_page
 def index():
+    """The filters and the cards are the same for everyone asking with the same filters: rendered once per
+    version of the intents, the names, the texts and the CPV codes, language and filters as asked."""
     form, filters = read_filters(request.args)
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    intents, has_next = queries.list_cards(filters, page)
-    labels = cpv.labels(i.cpv_main for i in intents)
-    prefix_entry = cpv.prefix_code(filters.cpv_prefix) if filters.cpv_prefix else None
+    filter_args = _filter_args(request.args)
+
+    def build() -> str:
+        intents, has_next = queries.list_cards(filters, page)
+        return render_template("intents/_list.html", form=form, filters=filters, intents=intents, page=page,
+                               has_next=has_next, labels=cpv.labels(i.cpv_main for i in intents),
+                               filter_args=filter_args,
+                               prefix_entry=cpv.prefix_code(filters.cpv_prefix) if filters.cpv_prefix else None)
+
+    # The form shows the values exactly as given, so the fragment is keyed on them, not on the filters read.
+    asked = tuple((key, tuple(request.args.getlist(key))) for key in FILTER_KEYS) + (("page", page),)
+    listing = cache.fragment("intents/list", queries.LIST_SCOPES, build, audience=asked)
     has_errors = any(f.errors for f in form)
-    return render_template("intents/index.html", form=form, filters=filters, intents=intents, page=page,
-                           has_next=has_next, labels=labels, filter_args=_filter_args(request.args),
-                           prefix_entry=prefix_entry, can_create=access.can_create_intents(current_user),
-                           build_form=ButtonForm()), \
+    return render_template("intents/index.html", filters=filters, filter_args=filter_args, listing=listing,
+                           can_create=access.can_create_intents(current_user), build_form=ButtonForm()), \
         400 if has_errors else 200
 
 
@@ -112,19 +125,52 @@ def detail_options():
             selectinload(Intent.event_links).joinedload(EventIntent.event))
 
 
-def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
-    staff = access.is_buyer_staff(intent, current_user)
-    published = questions.published_questions(intent)
-    pending = questions.own_pending_questions(intent, current_user)
-    labels = cpv.labels(intent.all_cpv_codes)
-    links = [link for link in intent.event_links if link.event.is_public or staff]
-    links.sort(key=lambda link: link.event.starts_at)
+def page_options():
+    """What the intent's page reads on every request; the rest is read when a cached part is built (the
+    partners, which decide who is staff, only for a signed-in person and a joint procurement)."""
+    return (joinedload(Intent.buyer),)
+
+
+def _load_content(intent: Intent) -> None:
+    """The items, lots, codes, criteria and partners of an intent already in the session, in one query each
+    (the partners' organisations too when the partners were read before, to tell who is staff)."""
+    partners_read = "partners" not in inspect(intent).unloaded
+    db.session.scalars(select(Intent).where(Intent.id == intent.id).options(
+        selectinload(Intent.items), selectinload(Intent.lots), selectinload(Intent.additional_cpv),
+        selectinload(Intent.criteria).joinedload(IntentCriterion.harmonised).joinedload(HarmonisedCriterion.group),
+        selectinload(Intent.partners).joinedload(IntentPartner.organisation))).one()
+    if partners_read:
+        ids = {p.organisation_id for p in intent.partners if p.organisation_id is not None}
+        if ids:  # in the session now, so each partner finds its organisation without a query
+            db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all()
+
+
+def _content(intent: Intent) -> str:
+    """The summary, the items and the criteria: the same for everyone who may see the intent."""
+    _load_content(intent)
+    return render_template("intents/_content.html", intent=intent, labels=cpv.labels(intent.all_cpv_codes))
+
+
+def _history(intent: Intent, staff: bool) -> str:
     history = [c for c in intent.changes if c.public or staff]
+    return render_template("intents/_history.html", intent=intent, history=list(reversed(history)))
+
+
+def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
+    """The parts that are the same for everyone (and, for the history, for all staff or all others) are
+    rendered once per version of the intent, of the names and texts it shows and of the CPV codes."""
+    staff = access.is_buyer_staff(intent, current_user)
+    pending = questions.own_pending_questions(intent, current_user)
+    links = queries.presented_at(intent.id, drafts=staff)
     pending_count = services.pending_question_counts([intent.id]).get(intent.id, 0) if staff else 0
+    scopes = queries.page_scopes(intent.id)
     return render_template(
         "intents/detail.html", intent=intent, staff=staff, lead=access.is_lead_staff(intent, current_user),
-        published=published, own_pending=pending,
-        labels=labels, links=links, history=list(reversed(history)), pending_count=pending_count,
+        published=cache.fragment("intents/published", scopes, lambda: render_template(
+            "intents/_published.html", intent=intent, published=questions.published_questions(intent))),
+        own_pending=pending, links=links, pending_count=pending_count,
+        content=cache.fragment("intents/content", scopes, lambda: _content(intent)),
+        history=cache.fragment("intents/history", scopes, lambda: _history(intent, staff), audience=(staff,)),
         can_ask=access.can_ask(intent, current_user), ask_form=ask_form or AskForm(formdata=None),
         following=subscriptions.following(intent, current_user), consent_text=subscriptions.CONSENT_TEXT,
         button=ButtonForm())
@@ -133,7 +179,7 @@ def render_detail(intent: Intent, *, ask_form: AskForm | None = None) -> str:
 @bp.get("/intents/<int:intent_id>")
 @public_page
 def detail(intent_id: int):
-    intent = access.get_intent_or_404(intent_id, current_user, *detail_options())
+    intent = access.get_intent_or_404(intent_id, current_user, *page_options())
     return render_detail(intent)
 
 
