@@ -63,29 +63,33 @@ def _organizer() -> tuple[str, str]:
     return ("Dialogue", address)
 
 
-def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled: bool = False):
+def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled: bool = False,
+                   link: str | None = None):
+    link = link or external_url("meetings.detail", meeting_id=meeting.id)
     description = [meeting.subject]
     if meeting.agenda:
         description += ["", meeting.agenda]
-    description += ["", external_url("meetings.detail", meeting_id=meeting.id)]
+    description += ["", link]
     return ical.vevent(
         uid=ical.uid_for("meeting", meeting.id), summary=summary(meeting, for_user), start=meeting.slot.starts_at,
         end=meeting.slot.ends_at, zone=meeting.event.timezone, sequence=meeting.sequence, location=place(meeting),
-        url=external_url("meetings.detail", meeting_id=meeting.id), description="\n".join(description),
+        url=link, description="\n".join(description),
         status="CANCELLED" if cancelled or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
         organizer=_organizer(), attendees=[(p.user.name, p.user.email) for p in meeting.participants
                                              if p.user is not None])
 
 
-def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str = "REQUEST") -> bytes:
+def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str = "REQUEST",
+                link: str | None = None) -> bytes:
     cal = ical.new_calendar(method=method)
-    cal.add_component(meeting_vevent(meeting, for_user, cancelled=method == "CANCEL"))
+    cal.add_component(meeting_vevent(meeting, for_user, cancelled=method == "CANCEL", link=link))
     return ical.to_bytes(cal)
 
 
 def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, method: str, template: str,
                    subject, category: str, **context) -> None:
     """One message per participant in their language; the calendar entry's title too."""
+    link = external_url("meetings.detail", meeting_id=meeting.id)
     for participant in participants:
         person = participant.user
         if person is None:  # erased account: nobody to write to
@@ -94,11 +98,10 @@ def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, 
             enqueue_mail(
                 [person.email], subject, template, category=category, locale=person.locale,
                 attachments=[Attachment(f"meeting-{meeting.id}.ics", f"text/calendar; method={method}",
-                                        meeting_ics(meeting, person, method=method))],
+                                        meeting_ics(meeting, person, method=method, link=link))],
                 person=person, meeting=meeting,
                 when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone), where=place(meeting),
-                link=external_url("meetings.detail", meeting_id=meeting.id), summary=summary(meeting, person),
-                **context)
+                link=link, summary=summary(meeting, person), **context)
 
 
 def invite(meeting: Meeting) -> None:

@@ -59,8 +59,20 @@ def side_of(registration: Registration | None) -> str | None:
     return None
 
 
+def confirmed_registrations(event: Event, user_ids) -> dict[int, Registration]:
+    """The confirmed registrations of these people at the event, by person, in one query (a booking
+    needs both sides'). Their organisations are usually loaded already, with the people's accounts."""
+    return {r.user_id: r for r in db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id.in_(sorted(set(user_ids))),
+        Registration.state == RegistrationState.CONFIRMED))}
+
+
 def require_supplier(event: Event, user: User) -> Registration:
-    registration = confirmed_registration(event, user)
+    return as_supplier(confirmed_registration(event, user))
+
+
+def as_supplier(registration: Registration | None) -> Registration:
+    """A confirmed registration as a supplier or reseller, else NotAllowed."""
     if side_of(registration) != "supplier":
         raise NotAllowed(_("Only suppliers and resellers with a confirmed registration can ask for meetings."))
     return registration

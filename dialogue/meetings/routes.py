@@ -7,6 +7,7 @@ from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
@@ -16,10 +17,17 @@ from dialogue.extensions import db
 from dialogue.meetings import agenda, bp, notify, placement, queries
 from dialogue.meetings.availability import busy_slot_ids, interest_ids, set_availability, set_interests
 from dialogue.meetings.forms import AvailabilityForm, BookForm
-from dialogue.meetings.people import buyer_organisations, buyer_people, confirmed_registration, get_settings, side_of
+from dialogue.meetings.people import (
+    buyer_organisations,
+    buyer_people,
+    confirmed_registration,
+    confirmed_registrations,
+    get_settings,
+    side_of,
+)
 from dialogue.meetings.requests import requestable_intents
 from dialogue.meetings.setup import list_slots
-from dialogue.models import MeetingMode, User, utcnow
+from dialogue.models import MeetingMode, Membership, User, utcnow
 
 
 @bp.app_context_processor
@@ -132,38 +140,52 @@ def buyers(slug: str):
 
 # Self-booking -------------------------------------------------------------------------------------
 
-def _buyer_or_404(event, buyer_id: int) -> User:
-    buyer = db.session.get(User, buyer_id)
-    if buyer is None or side_of(confirmed_registration(event, buyer)) != "buyer":
+def _booking_page(slug: str, buyer_id: int, form):
+    """A buyer's calendar for the event's participants, in a handful of queries: both people's
+    registrations at once, the organiser check only for someone not registered."""
+    event = get_event_or_404(slug, current_user)
+    registrations = confirmed_registrations(event, [current_user.id, buyer_id])
+    if current_user.id not in registrations:
+        require_participant(event, current_user)
+    settings = get_settings(event)
+    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
+    if settings is None or settings.mode != MeetingMode.SELF_BOOKING or buyer is None \
+            or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
-    return buyer
-
-
-@bp.route("/events/<slug>/meetings/book/<int:buyer_id>", methods=["GET", "POST"])
-@login_required
-def book(slug: str, buyer_id: int):
-    """A buyer's calendar; a supplier picks a free time and books it (self-booking events)."""
-    event, _settings = participant_meetings(slug, mode=MeetingMode.SELF_BOOKING)
-    buyer = _buyer_or_404(event, buyer_id)
-    form = BookForm()
-    if not form.is_submitted():
-        return _render_grid(event, buyer, form)
-    return perform(lambda: placement.book_slot(event, current_user, buyer, form.slot.data,
-                                               intent_id=parse_id(form.intent.data),
-                                               topic=form.topic.data or "", agenda=form.agenda.data or ""),
-                   to=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id), form=form,
-                   page=lambda: _render_grid(event, buyer, form),
-                   success=_("Meeting booked. You and %(name)s get an invitation for your calendars.",
-                             name=buyer.name))
-
-
-def _render_grid(event, buyer, form):
     rows = queries.booking_grid(event, buyer.id, current_user.id, utcnow())
     intents = requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
     form.slot.choices = slot_choices([slot for slot, state in rows if state == "free"], event)
     return render_template("meetings/book_grid.html", event=event, buyer=buyer, rows=rows, form=form,
-                           can_book=side_of(confirmed_registration(event, current_user)) == "supplier")
+                           can_book=side_of(registrations.get(current_user.id)) == "supplier")
+
+
+@bp.route("/events/<slug>/meetings/book/<int:buyer_id>", methods=["GET", "POST"])
+@login_required
+def book(slug: str, buyer_id: int):
+    """A buyer's calendar; a supplier picks a free time and books it (self-booking events).
+
+    A booking loads only the event and the buyer: the service checks who books whom (a refusal's
+    NotAllowed / NotFound are the 403 / 404 pages) and the page, with its checks, is built only when
+    it is shown again. When many suppliers rush for the same times, this is the path they all take.
+    """
+    form = BookForm()
+    if not form.is_submitted():
+        return _booking_page(slug, buyer_id, form)
+    event = get_event_or_404(slug, current_user)
+    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
+    if buyer is None:
+        abort(404)
+    name = buyer.name
+
+    def book_it() -> int:
+        # The id before the commit: reading it after would load the meeting again.
+        return placement.book_slot(event, current_user, buyer, form.slot.data, intent_id=parse_id(form.intent.data),
+                                   topic=form.topic.data or "", agenda=form.agenda.data or "").id
+
+    return perform(book_it, to=lambda meeting_id: url_for("meetings.detail", meeting_id=meeting_id), form=form,
+                   page=lambda: _booking_page(slug, buyer_id, form),
+                   success=_("Meeting booked. You and %(name)s get an invitation for your calendars.", name=name))
 
 
 # Availability and interests -----------------------------------------------------------------------
