@@ -116,8 +116,10 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from dialogue.core.text import render_markdown
     from dialogue.core.timeutil import format_local
+    from dialogue.i18n.domain import install_gettext
     from dialogue.i18n.texts import localised
 
+    install_gettext(app.jinja_env)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["localised"] = localised  # an event's, session's or tender's text in the reader's language

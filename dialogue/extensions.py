@@ -1,7 +1,6 @@
 """Flask extensions, created once and bound to the app in the factory."""
 
 from flask import request
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -10,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from dialogue.i18n.domain import RequestBabel
 from dialogue.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -34,7 +34,7 @@ class SharedLimiter(Limiter):
 
 
 limiter = SharedLimiter(key_func=get_remote_address)
-babel = Babel()
+babel = RequestBabel()
 
 
 def select_locale() -> str | None:

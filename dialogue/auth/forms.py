@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, URLField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, URLField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from dialogue.core.forms import Form, choices
+from dialogue.core.forms import Form, SelectField, choices
 from dialogue.core.timeutil import timezone_names
 from dialogue.core.urls import HttpUrl
 from dialogue.i18n import LANGUAGE_NAMES

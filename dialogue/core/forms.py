@@ -7,7 +7,8 @@ import math
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import fields
+from markupsafe import Markup, escape
+from wtforms import fields, widgets
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -57,6 +58,32 @@ def choices(pairs) -> list:
             for value, label in pairs]
 
 
+class Select(widgets.Select):
+    """WTForms' select, with the common option (a text value, no attributes of its own) written directly.
+
+    The stock widget builds each option through ``html_params`` and ``Markup.format``: for the 600 time
+    zones or 250 countries of a form that is most of the page's time. The HTML is the same.
+    """
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
+class SelectField(fields.SelectField):
+    """A select for long lists of choices (countries, time zones): see ``Select``."""
+
+    widget = Select()
+
+
+class SelectMultipleField(fields.SelectMultipleField):
+    widget = Select(multiple=True)
+
+
 class MultiCheckboxField(fields.SelectMultipleField):
     """Several choices as checkboxes in a fieldset (rendered by the field macro)."""
 
@@ -91,7 +118,7 @@ class IntegerField(fields.IntegerField):
             raise ValueError(_("Enter a number of at most %(high)s.", high=MAX_INT))
 
 
-class TimeZoneField(fields.SelectField):
+class TimeZoneField(SelectField):
     """An IANA time zone chosen from the list; the empty "Choose a time zone" option is the field's error."""
 
     def pre_validate(self, form):

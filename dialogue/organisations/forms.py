@@ -4,8 +4,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     RadioField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -13,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from dialogue.core.countries import country_choices
-from dialogue.core.forms import DateField, Form, choices
+from dialogue.core.forms import DateField, Form, SelectField, SelectMultipleField, choices
 from dialogue.core.urls import HttpUrl
 from dialogue.intents.validation import parse_code_list
 from dialogue.models import ElectronicsWatchStatus, FieldVisibility, LabelScheme, MemberRole, OrganisationKind
