@@ -10,8 +10,9 @@ from dialogue.surveys import bp
 
 @bp.app_context_processor
 def survey_helpers():
-    def surveys_for_event_page(event) -> dict:
-        """For templates/surveys/_event_section.html: two queries, whatever the number of surveys."""
+    def surveys_for_event_page(event, organiser: bool | None = None) -> dict:
+        """For templates/surveys/_event_section.html: two queries, whatever the number of surveys; one
+        when the page knows whether the person organises the event (``organiser``)."""
         from flask_login import current_user
         from sqlalchemy import select
         from sqlalchemy.orm import contains_eager
@@ -27,7 +28,9 @@ def survey_helpers():
                        SurveyInvitation.revoked_at.is_(None) | SurveyInvitation.responded.is_(True))
                 .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at)))
         organised = []
-        if is_organiser(event, current_user):
+        if organiser is None:
+            organiser = is_organiser(event, current_user)
+        if organiser:
             organised = list(db.session.scalars(select(Survey).where(Survey.event_id == event.id)
                                                 .order_by(Survey.opens_at, Survey.id)))
         return {"mine": [(inv, inv.survey.state(now)) for inv in mine if inv.survey.published_at],
