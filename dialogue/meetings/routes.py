@@ -37,7 +37,7 @@ def meeting_helpers():
         registration = (standing.confirmed_registration if standing is not None
                         else confirmed_registration(event, current_user))
         side = side_of(registration)
-        count = len(agenda.my_meetings(current_user, event)) if side else 0
+        count = agenda.my_meeting_count(current_user, event) if side else 0
         return {"settings": settings, "side": side, "count": count}
 
     return {"both_times": both_times, "meetings_section": meetings_section, "meeting_place": notify.place}
