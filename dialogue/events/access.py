@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import and_, literal, select
+from sqlalchemy import Integer, and_, bindparam, literal, select
 
 from dialogue.core.permissions import public_or_404
 from dialogue.extensions import db
@@ -100,20 +100,28 @@ class Standing:
         return self.organiser or self.confirmed_registration is not None
 
 
+def _standing_query():
+    """Built once: the statement's shape never changes, only the event and the person."""
+    event_id, user_id = bindparam("event_id", type_=Integer), bindparam("user_id", type_=Integer)
+    role = (select(EventStaff.role).where(EventStaff.event_id == event_id, EventStaff.user_id == user_id)
+            .scalar_subquery())
+    return (select(role, Registration, SessionSpeaker.session_id)
+            .select_from(select(literal(1).label("one")).subquery())
+            .outerjoin(Registration, and_(Registration.event_id == event_id, Registration.user_id == user_id,
+                                          Registration.state.in_(ACTIVE_STATES)))
+            .outerjoin(SessionSpeaker, and_(SessionSpeaker.user_id == user_id, SessionSpeaker.session_id.in_(
+                select(AgendaSession.id).where(AgendaSession.event_id == event_id).scalar_subquery()))))
+
+
+_STANDING = _standing_query()
+
+
 def standing(event: Event, user: User | None) -> Standing:
     """``staff_role``, ``active_registration`` and the sessions the person speaks in, in one query (a row
     per session spoken in, at least one)."""
     if user is None or not user.is_authenticated:
         return Standing()
-    one = select(literal(1).label("one")).subquery()
-    role = (select(EventStaff.role).where(EventStaff.event_id == event.id, EventStaff.user_id == user.id)
-            .scalar_subquery())
-    rows = db.session.execute(
-        select(role, Registration, SessionSpeaker.session_id).select_from(one)
-        .outerjoin(Registration, and_(Registration.event_id == event.id, Registration.user_id == user.id,
-                                      Registration.state.in_(ACTIVE_STATES)))
-        .outerjoin(SessionSpeaker, and_(SessionSpeaker.user_id == user.id, SessionSpeaker.session_id.in_(
-            select(AgendaSession.id).where(AgendaSession.event_id == event.id).scalar_subquery())))).all()
+    rows = db.session.execute(_STANDING, {"event_id": event.id, "user_id": user.id}).all()
     staff = StaffRole.ORGANISER if user.is_admin else (StaffRole(rows[0][0]) if rows[0][0] is not None else None)
     return Standing(role=staff, registration=rows[0][1],
                     speaker_sessions=frozenset(session for _r, _reg, session in rows if session is not None))
