@@ -12,21 +12,24 @@ Drafts are visible to organisers only; to everyone else they do not exist (404).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, bindparam, literal, select
 
 from dialogue.core.permissions import public_or_404
 from dialogue.extensions import db
 from dialogue.models import (
+    AgendaSession,
     Event,
     EventStaff,
     Organisation,
     OrganisationKind,
     Registration,
     RegistrationState,
+    SessionSpeaker,
     StaffRole,
     User,
 )
@@ -71,6 +74,58 @@ def is_participant(event: Event, user: User | None) -> bool:
         return True
     registration = active_registration(event, user)
     return registration is not None and registration.state == RegistrationState.CONFIRMED
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands at an event: their staff role, active registration and the sessions they
+    speak in, read together so that the sections of one page need not each ask again."""
+
+    role: StaffRole | None = None
+    registration: Registration | None = None
+    speaker_sessions: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def organiser(self) -> bool:
+        return self.role == StaffRole.ORGANISER
+
+    @property
+    def confirmed_registration(self) -> Registration | None:
+        registration = self.registration
+        return registration if registration is not None and registration.state == RegistrationState.CONFIRMED \
+            else None
+
+    @property
+    def participant(self) -> bool:
+        """As ``is_participant``: confirmed, or organising."""
+        return self.organiser or self.confirmed_registration is not None
+
+
+def _standing_query():
+    """Built once: the statement's shape never changes, only the event and the person."""
+    event_id, user_id = bindparam("event_id", type_=Integer), bindparam("user_id", type_=Integer)
+    role = (select(EventStaff.role).where(EventStaff.event_id == event_id, EventStaff.user_id == user_id)
+            .scalar_subquery())
+    return (select(role, Registration, SessionSpeaker.session_id)
+            .select_from(select(literal(1).label("one")).subquery())
+            .outerjoin(Registration, and_(Registration.event_id == event_id, Registration.user_id == user_id,
+                                          Registration.state.in_(ACTIVE_STATES)))
+            .outerjoin(SessionSpeaker, and_(SessionSpeaker.user_id == user_id, SessionSpeaker.session_id.in_(
+                select(AgendaSession.id).where(AgendaSession.event_id == event_id).scalar_subquery()))))
+
+
+_STANDING = _standing_query()
+
+
+def standing(event: Event, user: User | None) -> Standing:
+    """``staff_role``, ``active_registration`` and the sessions the person speaks in, in one query (a row
+    per session spoken in, at least one)."""
+    if user is None or not user.is_authenticated:
+        return Standing()
+    rows = db.session.execute(_STANDING, {"event_id": event.id, "user_id": user.id}).all()
+    staff = StaffRole.ORGANISER if user.is_admin else (StaffRole(rows[0][0]) if rows[0][0] is not None else None)
+    return Standing(role=staff, registration=rows[0][1],
+                    speaker_sessions=frozenset(session for _r, _reg, session in rows if session is not None))
 
 
 def get_event_or_404(slug: str, user: User | None = None, *options) -> Event:

@@ -21,13 +21,7 @@ from dialogue.core.text import render_markdown
 from dialogue.core.timeutil import to_zone
 from dialogue.events import bp, calendar, lifecycle, queries, services
 from dialogue.events import staff as event_staff
-from dialogue.events.access import (
-    active_registration,
-    get_event_or_404,
-    is_organiser,
-    may_host,
-    organiser_event_or_404,
-)
+from dialogue.events.access import get_event_or_404, may_host, organiser_event_or_404, standing
 from dialogue.events.agenda import kind_label
 from dialogue.events.forms import CapacityForm, CoHostForm, EventForm, StaffForm, StatusForm
 from dialogue.extensions import db
@@ -40,7 +34,6 @@ from dialogue.models import (
     Membership,
     Organisation,
     OutboxStatus,
-    RegistrationState,
     SessionKind,
     SessionSpeaker,
     User,
@@ -126,9 +119,8 @@ def detail(slug: str):
     they show), language and, for the online link, whether the visitor takes part; the co-hosts and the
     sessions are read only then."""
     event = get_event_or_404(slug, current_user)
-    organiser = is_organiser(event, current_user)
-    registration = active_registration(event, current_user)
-    participant = organiser or (registration is not None and registration.state == RegistrationState.CONFIRMED)
+    person = standing(event, current_user)  # read once for every section
+    organiser, registration, participant = person.organiser, person.registration, person.participant
     scopes = [("event", event.id), ("people",)]
     facts = cache.fragment("events/facts", scopes, lambda: render_template(
         "events/_facts.html", event=event, is_participant=participant), audience=(participant,))
@@ -136,7 +128,7 @@ def detail(slug: str):
         "events/_agenda.html", event=event, agenda_days=queries.agenda_days(event, queries.agenda_sessions(event)),
         kind_labels={kind.value: str(kind.label) for kind in SessionKind}))
     return render_template("events/detail.html", event=event, is_organiser=organiser, registration=registration,
-                           facts=facts, agenda=agenda, is_participant=participant,
+                           facts=facts, agenda=agenda, is_participant=participant, standing=person,
                            can_create=services.can_create_events(current_user))
 
 

@@ -18,6 +18,7 @@ then applied to each item in Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -73,15 +74,18 @@ def _authenticated(user: User | None) -> bool:
 
 
 def event_viewer(event: Event, user: User | None, *, organiser: bool | None = None,
-                 participant: bool | None = None) -> Viewer:
-    """``organiser`` and ``participant`` (as ``events.access`` has them) when the caller knows them already."""
+                 participant: bool | None = None, speaker_sessions: Iterable[int] | None = None) -> Viewer:
+    """``organiser``, ``participant`` and ``speaker_sessions`` (as ``events.access.standing`` has them) when
+    the caller knows them already."""
     if not _authenticated(user):
         return Viewer(user=None)
     if organiser is None:
         organiser = event_access.is_organiser(event, user)
-    sessions = set(db.session.scalars(
-        select(SessionSpeaker.session_id).join(AgendaSession, AgendaSession.id == SessionSpeaker.session_id)
-        .where(AgendaSession.event_id == event.id, SessionSpeaker.user_id == user.id)))
+    if speaker_sessions is None:
+        speaker_sessions = db.session.scalars(
+            select(SessionSpeaker.session_id).join(AgendaSession, AgendaSession.id == SessionSpeaker.session_id)
+            .where(AgendaSession.event_id == event.id, SessionSpeaker.user_id == user.id))
+    sessions = set(speaker_sessions)
     if participant is None and not (organiser or sessions):  # events.access.is_participant, organiser known
         registration = event_access.active_registration(event, user)
         participant = registration is not None and registration.state == RegistrationState.CONFIRMED

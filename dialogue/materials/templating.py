@@ -33,12 +33,15 @@ def _once_per_request(name: str, owner, build):
 
 
 @bp.app_template_global()
-def event_materials_html(event, template: str, organiser: bool | None = None, participant: bool | None = None):
+def event_materials_html(event, template: str, organiser: bool | None = None, participant: bool | None = None,
+                         speaker_sessions=None):
     """``template`` (given ``event`` and ``materials``) rendered for the current person, reused for
     everyone who would see the same: the key is the event's materials' versions, the language and the
     person's ``listing.audience``. The full listing is read only when the fragment is built. The event
-    page passes whether the person organises or takes part, which it has already looked up."""
-    viewer = access.event_viewer(event, _user(), organiser=organiser, participant=participant)
+    page passes whether the person organises or takes part and the sessions they speak in, which it has
+    already looked up."""
+    viewer = access.event_viewer(event, _user(), organiser=organiser, participant=participant,
+                                 speaker_sessions=speaker_sessions)
     return cache.fragment(template, listing.event_scopes(event), lambda: render_template(
         template, event=event, materials=listing.list_event_materials(event, viewer)),
         audience=listing.audience(event, viewer))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Integer, bindparam, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from dialogue.core import ical
 from dialogue.core.urls import external_url
@@ -31,21 +31,54 @@ from dialogue.models import (
     utcnow,
 )
 
+# The statements of the agenda pages are built once (for all events, and for one): only the person, their
+# organisation and the event change.
+_USER, _ORG, _EVENT = (bindparam(name, type_=Integer) for name in ("user_id", "org_id", "event_id"))
+
+
+def _mine(for_event: bool):
+    query = (select(Meeting).join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+             .where(MeetingParticipant.user_id == _USER, Meeting.status != MeetingStatus.PROPOSED))
+    return query.where(Meeting.event_id == _EVENT) if for_event else query
+
+
+def _meetings(for_event: bool):
+    return (_mine(for_event).join(MeetingSlot, Meeting.slot_id == MeetingSlot.id)
+            .options(contains_eager(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.event),
+                     joinedload(Meeting.intent), joinedload(Meeting.supplier_org),
+                     joinedload(Meeting.participants).joinedload(MeetingParticipant.user),
+                     joinedload(Meeting.participants).joinedload(MeetingParticipant.organisation))
+            .order_by(MeetingSlot.starts_at, Meeting.id))
+
+
+def _requests(for_event: bool):
+    to_me = (MeetingRequest.buyer_org_id == _ORG) & exists().where(
+        MeetingRequestAttendee.request_id == MeetingRequest.id, MeetingRequestAttendee.user_id == _USER)
+    query = (select(MeetingRequest, to_me.label("to_me"))
+             .options(joinedload(MeetingRequest.event), joinedload(MeetingRequest.intent),
+                      joinedload(MeetingRequest.supplier_org), joinedload(MeetingRequest.buyer_org))
+             .where(or_(MeetingRequest.supplier_org_id == _ORG, to_me))
+             .order_by(MeetingRequest.status != RequestStatus.PENDING, MeetingRequest.created_at.desc(),
+                       MeetingRequest.id.desc()))
+    return query.where(MeetingRequest.event_id == _EVENT) if for_event else query
+
+
+_MEETINGS = {for_event: _meetings(for_event) for for_event in (False, True)}
+_MEETING_COUNT = select(func.count()).select_from(_mine(True).with_only_columns(Meeting.id).distinct().subquery())
+_REQUESTS = {for_event: _requests(for_event) for for_event in (False, True)}
+_FEED_TOKEN = select(CalendarFeedToken).where(CalendarFeedToken.user_id == _USER)
+
 
 def my_meetings(user: User, event: Event | None = None) -> list[Meeting]:
-    """Published meetings the person is in (cancelled ones too, marked), soonest first."""
-    query = (select(Meeting).join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
-             .join(MeetingSlot, Meeting.slot_id == MeetingSlot.id)
-             .options(joinedload(Meeting.slot), joinedload(Meeting.location), joinedload(Meeting.event),
-                      joinedload(Meeting.intent), joinedload(Meeting.supplier_org),
-                      selectinload(Meeting.participants).joinedload(MeetingParticipant.user),
-                      selectinload(Meeting.participants).joinedload(MeetingParticipant.organisation),
-                      joinedload(Meeting.reschedule_slot), joinedload(Meeting.reschedule_by))
-             .where(MeetingParticipant.user_id == user.id, Meeting.status != MeetingStatus.PROPOSED)
-             .order_by(MeetingSlot.starts_at, Meeting.id))
-    if event is not None:
-        query = query.where(Meeting.event_id == event.id)
-    return list(db.session.scalars(query).unique())
+    """Published meetings the person is in (cancelled ones too, marked), soonest first, with what the
+    lists and the calendar feed show of them (the participants too) in one statement."""
+    return list(db.session.scalars(_MEETINGS[event is not None],
+                                   {"user_id": user.id, "event_id": event.id if event else None}).unique())
+
+
+def my_meeting_count(user: User, event: Event) -> int:
+    """How many meetings ``my_meetings`` lists for the event, counted by the database."""
+    return db.session.scalar(_MEETING_COUNT, {"user_id": user.id, "event_id": event.id})
 
 
 def my_requests(user: User, event: Event | None = None) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
@@ -53,24 +86,15 @@ def my_requests(user: User, event: Event | None = None) -> tuple[list[MeetingReq
     org = user.organisation
     if org is None:
         return [], []
-    to_me = (MeetingRequest.buyer_org_id == org.id) & exists().where(
-        MeetingRequestAttendee.request_id == MeetingRequest.id, MeetingRequestAttendee.user_id == user.id)
-    query = (select(MeetingRequest, to_me.label("to_me"))
-             .options(joinedload(MeetingRequest.event), joinedload(MeetingRequest.intent),
-                      joinedload(MeetingRequest.supplier_org), joinedload(MeetingRequest.buyer_org))
-             .where(or_(MeetingRequest.supplier_org_id == org.id, to_me))
-             .order_by(MeetingRequest.status != RequestStatus.PENDING, MeetingRequest.created_at.desc(),
-                       MeetingRequest.id.desc()))
-    if event is not None:
-        query = query.where(MeetingRequest.event_id == event.id)
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(_REQUESTS[event is not None], {"user_id": user.id, "org_id": org.id,
+                                                            "event_id": event.id if event else None}).all()
     return [r for r, _to_me in rows if r.supplier_org_id == org.id], [r for r, to_me in rows if to_me]
 
 
 # Personal calendar feed ---------------------------------------------------------------------------
 
 def feed_token(user: User, create: bool = False) -> CalendarFeedToken | None:
-    token = db.session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id))
+    token = db.session.scalar(_FEED_TOKEN, {"user_id": user.id})
     if token is None and create:
         token = CalendarFeedToken(user_id=user.id, token=new_token())
         db.session.add(token)

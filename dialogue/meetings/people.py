@@ -6,7 +6,7 @@ staff, or someone the organisers granted the role to, never a registration flagg
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from dialogue.core.errors import Conflict, NotAllowed
@@ -36,8 +36,11 @@ def require_event_running(event: Event) -> None:
         raise Conflict(_("This event is over."))
 
 
+_SETTINGS = select(MeetingSettings).where(MeetingSettings.event_id == bindparam("event_id", type_=Integer))
+
+
 def get_settings(event: Event) -> MeetingSettings | None:
-    return db.session.scalar(select(MeetingSettings).where(MeetingSettings.event_id == event.id))
+    return db.session.scalar(_SETTINGS, {"event_id": event.id})  # built once: asked on every event page
 
 
 def confirmed_registration(event: Event, user: User | None) -> Registration | None:

@@ -36,13 +36,16 @@ def meeting_helpers():
         zone = current_user.timezone if current_user.is_authenticated else None
         return notify.times(value, event.timezone, zone)
 
-    def meetings_section(event):
-        """What the event page's meetings section needs, in a fixed handful of queries."""
+    def meetings_section(event, standing=None):
+        """What the event page's meetings section needs, in a fixed handful of queries; the person's
+        registration from the page's ``standing`` (``events.access``) when it has one."""
         settings = get_settings(event)
         if settings is None or not current_user.is_authenticated:
             return {"settings": settings, "side": None, "count": 0}
-        side = side_of(confirmed_registration(event, current_user))
-        count = len(agenda.my_meetings(current_user, event)) if side else 0
+        registration = (standing.confirmed_registration if standing is not None
+                        else confirmed_registration(event, current_user))
+        side = side_of(registration)
+        count = agenda.my_meeting_count(current_user, event) if side else 0
         return {"settings": settings, "side": side, "count": count}
 
     return {"both_times": both_times, "meetings_section": meetings_section, "meeting_place": notify.place}

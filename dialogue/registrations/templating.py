@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+from flask import render_template
+
+from dialogue.core import cache
 from dialogue.events.queries import role_counts
-from dialogue.models import Attendance, EventFormat
+from dialogue.models import Attendance, EventFormat, RoleCapacity
 from dialogue.registrations import bp
 from dialogue.registrations.queries import mode_counts
 from dialogue.registrations.services import Places, registration_closed_reason
 
 
-@bp.app_context_processor
-def registration_helpers():
-    def registration_section(event) -> dict:
-        """Why registration is closed (if it is), and the confirmed people and places left per role, in one
-        query (and at a hybrid event one more, for the places left in person and online)."""
+def _places_html(event) -> str:
+    """The table of confirmed people and places left per role (and, at a hybrid event, in person and
+    online), rendered once per version of the event (its places) and per set of counts it shows: the counts
+    are read each time, in one query (and one more at a hybrid event), the places only to build it."""
+    counts = role_counts(event)
+    hybrid = event.format == EventFormat.HYBRID
+    by_mode = mode_counts(event, with_places=False) if hybrid else {}
 
-        counts = role_counts(event)
-        hybrid = event.format == EventFormat.HYBRID
-        by_mode = mode_counts(event, with_places=False) if hybrid else {}
+    def build() -> str:
         places = Places(total=event.capacity, per_role={rc.role: rc.capacity for rc in event.role_capacities},
                         confirmed={role: c["confirmed"] for role, c in counts.items()}, hybrid=hybrid,
                         online_total=event.online_capacity,
                         online=by_mode[Attendance.ONLINE]["confirmed"] if hybrid else 0)
-        return {"counts": counts, "places": places, "closed_reason": registration_closed_reason(event),
-                "attendances": list(Attendance)}
+        return render_template("registrations/_event_places.html", event=event, counts=counts, places=places,
+                               attendances=list(Attendance))
+
+    shown = (tuple((role, c["confirmed"], c["waitlisted"]) for role, c in counts.items()),
+             tuple((a.value, c["confirmed"]) for a, c in by_mode.items()))
+    return cache.fragment("registrations/places", [("event", event.id)], build, audience=shown)
+
+
+@bp.app_context_processor
+def registration_helpers():
+    def registration_section(event) -> dict:
+        """Why registration is closed (if it is), and the table of confirmed people and places left."""
+        return {"closed_reason": registration_closed_reason(event), "places_html": _places_html(event)}
 
     return {"registration_section": registration_section}
+
+
+# The places per role show in the event page's registration panel (events scope their fragments by event).
+cache.watch(RoleCapacity, lambda capacity: [("event", capacity.event_id)])

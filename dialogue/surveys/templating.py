@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import contains_eager
+
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
 from dialogue.models import Survey, SurveyInvitation, utcnow
 from dialogue.surveys import bp
 
+# The person's invitations to the event's surveys, built once: asked on every event page.
+_MINE = (select(SurveyInvitation).join(SurveyInvitation.survey)
+         .where(Survey.event_id == bindparam("event_id", type_=Integer),
+                SurveyInvitation.user_id == bindparam("user_id", type_=Integer),
+                # A revoked invitation shows only what the person answered while it stood.
+                SurveyInvitation.revoked_at.is_(None) | SurveyInvitation.responded.is_(True))
+         .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at))
+
 
 @bp.app_context_processor
 def survey_helpers():
-    def surveys_for_event_page(event) -> dict:
-        """For templates/surveys/_event_section.html: two queries, whatever the number of surveys."""
-        from flask_login import current_user
-        from sqlalchemy import select
-        from sqlalchemy.orm import contains_eager
-
-
+    def surveys_for_event_page(event, organiser: bool | None = None) -> dict:
+        """For templates/surveys/_event_section.html: two queries, whatever the number of surveys; one
+        when the page knows whether the person organises the event (``organiser``)."""
         now = utcnow()
         mine = []
         if current_user.is_authenticated:
-            mine = list(db.session.scalars(
-                select(SurveyInvitation).join(SurveyInvitation.survey)
-                .where(Survey.event_id == event.id, SurveyInvitation.user_id == current_user.id,
-                       # A revoked invitation shows only what the person answered while it stood.
-                       SurveyInvitation.revoked_at.is_(None) | SurveyInvitation.responded.is_(True))
-                .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at)))
+            mine = list(db.session.scalars(_MINE, {"event_id": event.id, "user_id": current_user.id}))
         organised = []
-        if is_organiser(event, current_user):
+        if organiser is None:
+            organiser = is_organiser(event, current_user)
+        if organiser:
             organised = list(db.session.scalars(select(Survey).where(Survey.event_id == event.id)
                                                 .order_by(Survey.opens_at, Survey.id)))
         return {"mine": [(inv, inv.survey.state(now)) for inv in mine if inv.survey.published_at],

@@ -79,3 +79,39 @@ def test_the_event_page_issues_the_same_statements_with_the_agenda_built_or_reus
         sa_event.remove(db.engine, "before_cursor_execute", record)
     assert len(statements) < built
     assert not any("FROM agenda_sessions" in sql for sql in statements)
+
+
+def test_the_places_in_the_registration_panel_follow_registrations_and_limits(client, auth, make_event, make_user,
+                                                                              make_registration):
+    """The table of places is a fragment: a new registration, a cancelled one or a changed limit shows at once."""
+    import re
+
+    from dialogue.events import services
+    from dialogue.models import ParticipantRole, RegistrationState
+
+    event = make_event(capacity=10)
+    path = f"/events/{event.slug}"
+    auth.login(make_user())
+
+    def supplier_row() -> tuple[str, str]:
+        page = client.get(path).get_data(as_text=True)
+        row = re.search(r'<th scope="row">Suppliers</th><td>(\d+)</td>\s*<td>([^<]+)</td>', page)
+        return row.group(1), row.group(2).strip()
+
+    assert supplier_row() == ("0", "no limit")
+    first = make_registration(event, role=ParticipantRole.SUPPLIER)
+    make_registration(event, role=ParticipantRole.SUPPLIER)
+    db.session.commit()
+    assert supplier_row() == ("2", "no limit")
+
+    services.set_capacity(event, 10, {"supplier": 5})
+    db.session.commit()
+    assert supplier_row() == ("2", "3")
+
+    services.set_capacity(event, 10, {"supplier": 4})  # the limit's row changes, the event's do not
+    db.session.commit()
+    assert supplier_row() == ("2", "2")
+
+    first.state = RegistrationState.CANCELLED
+    db.session.commit()
+    assert supplier_row() == ("1", "3")
