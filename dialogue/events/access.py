@@ -13,13 +13,13 @@ Drafts are visible to organisers only; to everyone else they do not exist (404).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NoReturn
 
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, bindparam, literal, select
 
-from dialogue.core.permissions import public_or_404
+from dialogue.core.permissions import public_or_404, signed_in
 from dialogue.extensions import db
 from dialogue.models import (
     AgendaSession,
@@ -134,7 +134,11 @@ def get_event_or_404(slug: str, user: User | None = None, *options) -> Event:
 
 def require_organiser(event: Event, user: User | None) -> None:
     if not is_organiser(event, user):
-        abort(403, _("Only the organisers of this event can do this."))
+        _refuse_non_organiser()
+
+
+def _refuse_non_organiser() -> NoReturn:
+    abort(403, _("Only the organisers of this event can do this."))
 
 
 def event_or_404(slug: str, require: Callable[[Event, User | None], None], *options) -> Event:
@@ -148,8 +152,26 @@ def event_or_404(slug: str, require: Callable[[Event, User | None], None], *opti
 
 
 def organiser_event_or_404(slug: str, *options) -> Event:
-    """The event of an organisers' page: 404 if it is not there for the person, 403 if they do not organise it."""
-    return event_or_404(slug, require_organiser, *options)
+    """The event of an organisers' page: 404 if it is not there for the person, 403 if they do not organise it.
+    The event and the person's role on it are read in one statement: every organisers' page asks this first."""
+    from flask_login import current_user
+
+    user = current_user
+    if not signed_in(user):
+        get_event_or_404(slug, user, *options)
+        _refuse_non_organiser()
+    role = (select(EventStaff.role).where(EventStaff.event_id == Event.id, EventStaff.user_id == user.id)
+            .scalar_subquery())
+    query = select(Event, role).where(Event.slug == slug)
+    row = db.session.execute(query.options(*options) if options else query).first()
+    if row is None:
+        abort(404)
+    event, role = row
+    if not (user.is_admin or role == StaffRole.ORGANISER):
+        if not event.is_public:
+            abort(404)  # a draft's existence is private
+        _refuse_non_organiser()
+    return event
 
 
 def require_check_in(event: Event, user: User | None) -> None:

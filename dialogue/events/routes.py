@@ -197,22 +197,33 @@ def edit(slug: str):
 
 # --- the organisers' page ---------------------------------------------------------------------------
 
+def _manage_agenda(event: Event) -> str:
+    """The agenda table of the organisers' page. Times, kinds and links are worked out once here, not
+    through a filter or url_for per row: the agenda can be long."""
+    zone, kinds = ZoneInfo(event.timezone), {kind: str(kind.label) for kind in SessionKind}
+    head, tail = url_for("events.edit_session", slug=event.slug, session_id=0).rsplit("/0/", 1)
+    sessions = [(s, f"{s.starts_at.astimezone(zone):%d %b %H:%M}–{s.ends_at.astimezone(zone):%H:%M}",
+                 kinds[s.kind], f"{head}/{s.id}/{tail}") for s in queries.manage_sessions(event)]
+    return render_template("events/_manage_agenda.html", event=event, sessions=sessions)
+
+
 def _render_manage(event: Event, **forms) -> str:
     """The organisers' page, read as plain rows (no object graph: it only shows them); a refused form
-    passed in shows its errors."""
+    passed in shows its errors. The agenda table and the features' links are rendered once per version
+    of what they show (the event, people's names) and language, as on the public page: the same for
+    every organiser, and no form in them."""
     capacity_form = forms.get("capacity_form")
     if capacity_form is None:
         capacity_form = CapacityForm(formdata=None)
         capacity_form.fill_from(event)
     cohosts, other_hosts = queries.manage_hosts(event)
-    # Times, kinds and links worked out once here, not through a filter or url_for per row: the agenda
-    # can be long.
-    zone, kinds = ZoneInfo(event.timezone), {kind: str(kind.label) for kind in SessionKind}
-    head, tail = url_for("events.edit_session", slug=event.slug, session_id=0).rsplit("/0/", 1)
-    sessions = [(s, f"{s.starts_at.astimezone(zone):%d %b %H:%M}–{s.ends_at.astimezone(zone):%H:%M}",
-                 kinds[s.kind], f"{head}/{s.id}/{tail}") for s in queries.manage_sessions(event)]
+    scopes = [("event", event.id), ("people",)]
     return render_template(
-        "events/manage.html", event=event, counts=queries.role_counts(event), sessions=sessions,
+        "events/manage.html", event=event, counts=queries.role_counts(event),
+        agenda=cache.fragment("events/manage-agenda", scopes, lambda: _manage_agenda(event),
+                              audience=("organiser",)),
+        feature_links=cache.fragment("events/manage-links", scopes[:1], lambda: render_template(
+            "events/_manage_feature_links.html", event=event), audience=("organiser",)),
         cohosts=cohosts, staff=queries.manage_staff(event),
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         cohost_form=forms.get("cohost_form") or CoHostForm(formdata=None, organisations=other_hosts),

@@ -106,3 +106,64 @@ def test_manage_page_shows_the_agenda_staff_and_co_hosts(client, auth, make_user
     choices = cohosts[cohosts.index("<select"):]
     assert "Zeta Network" in choices
     assert "Aalborg Kommune" not in choices and "Phones Ltd" not in choices
+
+
+def test_the_agenda_and_links_of_the_manage_page_follow_changes_at_once(client, auth, make_user, make_org,
+                                                                        make_event):
+    """The agenda table and the features' links are reused between requests: a change to a session, its
+    speakers, their names or the event's address shows at the next request, and languages do not mix."""
+    host = make_org(kind=OrganisationKind.PUBLIC_BUYER)
+    organiser = make_user(host)
+    event = make_event(organiser=organiser)
+    auth.login(organiser)
+    path = f"/events/{event.slug}/manage"
+    assert "No sessions yet." in client.get(path).get_data(as_text=True)
+
+    session = AgendaSession(title="Opening of the forum", kind=SessionKind.OTHER, starts_at=event.starts_at,
+                            ends_at=event.starts_at + dt.timedelta(hours=1))
+    speaker = make_user(make_org(name="Circular Computing"), name="Ada Lovelace")
+    # (a change, what the next request shows)
+    for change, shown in ((lambda: event.sessions.append(session), "Opening of the forum"),
+                          (lambda: session.speakers.append(SessionSpeaker(user=speaker)), "Ada Lovelace"),
+                          (lambda: setattr(speaker, "name", "Ada King"), "Ada King")):
+        change()
+        db.session.commit()
+        assert shown in client.get(path).get_data(as_text=True), shown
+
+    event.slug = f"{event.slug}-moved"
+    db.session.commit()
+    page = client.get(f"/events/{event.slug}/manage").get_data(as_text=True)
+    assert f'href="/events/{event.slug}/sessions/{session.id}/edit"' in page
+    assert f'href="/events/{event.slug}/materials/manage"' in page and f"{path}/" not in page
+
+    for locale in ("fi", "en"):  # the account's language
+        organiser.locale = locale
+        db.session.commit()
+        page = client.get(f"/events/{event.slug}/manage").get_data(as_text=True)
+        assert (">Edit<" in page) == (locale == "en") and (">Muokkaa<" in page) == (locale == "fi")
+        assert ("Materials: sessions without slides" in page) == (locale == "en")
+
+    db.session.delete(session)
+    db.session.commit()
+    page = client.get(f"/events/{event.slug}/manage").get_data(as_text=True)
+    assert "Opening of the forum" not in page and "No sessions yet." in page
+
+
+def test_who_reaches_the_manage_page_of_a_draft_and_of_a_published_event(client, auth, make_user, make_org,
+                                                                         make_event):
+    """Organisers and platform admins get the page; check-in staff and strangers are refused, and to them a
+    draft does not exist."""
+    from dialogue.models import EventStatus
+
+    host = make_org(kind=OrganisationKind.PUBLIC_BUYER)
+    organiser, door, stranger = make_user(host), make_user(host), make_user()
+    admin = make_user(admin=True)
+    for status, refused in ((EventStatus.DRAFT, 404), (EventStatus.PUBLISHED, 403)):
+        event = make_event(organiser=organiser, status=status)
+        db.session.add(EventStaff(event_id=event.id, user=door, role=StaffRole.CHECKIN))
+        db.session.commit()
+        for person, expected in ((organiser, 200), (admin, 200), (door, refused), (stranger, refused)):
+            auth.login(person)
+            assert client.get(f"/events/{event.slug}/manage").status_code == expected, (status, person.name)
+        assert client.get("/events/no-such-event/manage").status_code == 404
+        auth.logout()
