@@ -12,10 +12,10 @@ import json
 
 from flask import Response, current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from huey import crontab
 from sqlalchemy import select
 
+from dialogue.core.deferred import deferred, ndeferred
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
 from dialogue.intents import ocds
@@ -78,12 +78,12 @@ def build_package(run: Run) -> None:
         with run.batch():
             done = min(start + CHUNK, len(ids))
             run.advance(done, total=len(ids),
-                        message=ngettext("%(num)d release written", "%(num)d releases written", done))
+                        message=ndeferred("%(num)d release written", "%(num)d releases written", done))
     package = merge(parts) if parts else ocds.package([])
     text = json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode()
     run.result_file = write_result_file(run.job_id, ".json", lambda fh: fh.write(text))
     run.result_name = FILE_NAME
-    run.message = _("The OCDS release package is ready.")
+    run.message = deferred("The OCDS release package is ready.")
 
 
 @huey.periodic_task(crontab(minute="*/10"), name="intents.ocds_package_refresh")

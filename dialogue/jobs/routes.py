@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from dialogue.core.actions import attempt
 from dialogue.core.errors import NotFound
 from dialogue.jobs import bp, services
+from dialogue.jobs.templating import job_error, job_message
 from dialogue.models import Job
 
 
@@ -16,7 +17,8 @@ def status_of(job: Job) -> dict:
     download = services.has_result(job)
     return {"id": job.id, "kind": job.kind, "status": job.status.value, "status_label": str(job.status.label),
             "done": job.progress_done, "total": job.progress_total, "percent": job.percent,
-            "message": job.message, "finished": job.finished, "error": job.error if job.finished else None,
+            "message": job_message(job), "finished": job.finished,
+            "error": job_error(job) if job.finished else None,
             "result_url": job.result_url,
             "download_url": url_for("jobs.download", job_id=job.id) if download else None}
 

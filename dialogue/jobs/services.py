@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 
+from dialogue.core.deferred import Deferred, deferred, source_of
 from dialogue.core.errors import NotAllowed, NotFound
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
@@ -23,10 +24,11 @@ RESULTS_FOLDER = "jobs"
 
 
 def create_job(kind: str, *, user: User | None, event: Event | None = None, params: dict | None = None,
-               message: str = "") -> Job:
+               message: str | Deferred = "") -> Job:
     """A job row in the caller's transaction; it is queued when the caller commits."""
+    message = message or deferred("waiting for a worker")
     job = Job(kind=kind, status=JobStatus.QUEUED, params=params or {}, created_by_id=user.id if user else None,
-              event_id=event.id if event else None, message=message or _("waiting for a worker"))
+              event_id=event.id if event else None, message=str(message)[:300], message_source=source_of(message))
     db.session.add(job)
     db.session.flush()
     return job
