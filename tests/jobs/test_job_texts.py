@@ -7,7 +7,6 @@ from dialogue.core.deferred import deferred, ndeferred, shown
 from dialogue.extensions import db
 from dialogue.jobs import queue
 from dialogue.models import JobStatus
-from dialogue.registrations import notify
 from tests.jobs.test_queue import bulk, config_overrides  # noqa: F401  (fixtures)
 
 
@@ -24,7 +23,7 @@ def test_a_finished_job_speaks_the_readers_language(client, auth, bulk, staff): 
     assert finnish in client.get(f"/jobs/{job.id}").get_data(as_text=True)
 
 
-def test_waiting_and_failure_are_shown_in_the_readers_language(client, auth, bulk, staff, monkeypatch):  # noqa: F811
+def test_waiting_and_failure_are_shown_in_the_readers_language(client, auth, bulk, staff):  # noqa: F811
     staff.locale = "fi"
     db.session.commit()
     auth.login(staff)
@@ -34,15 +33,10 @@ def test_waiting_and_failure_are_shown_in_the_readers_language(client, auth, bul
     assert waiting.message == "waiting for a worker"
     assert "odottaa taustaprosessia" in client.get(f"/jobs/{waiting.id}").get_data(as_text=True)
 
-    queue.huey.immediate = True
-
-    def broken(*args, **kwargs):
+    def broken(run):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(notify, "send", broken)
-    failed = bulk()
-    db.session.commit()
-    db.session.expire_all()
+    failed = queue.run_job(waiting.id, broken)  # a worker, in the default language
     assert failed.status == JobStatus.FAILED and "unexpected error" in failed.error  # the log's language
     status = client.get(f"/jobs/{failed.id}/status.json").json
     assert status["error"].startswith("Työ pysähtyi odottamattomaan virheeseen")
