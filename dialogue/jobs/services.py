@@ -13,10 +13,11 @@ from pathlib import Path
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 
-from dialogue.core.deferred import Deferred, deferred, source_of
+from dialogue.core.deferred import Deferred, deferred
 from dialogue.core.errors import NotAllowed, NotFound
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
+from dialogue.jobs.queue import texts
 from dialogue.materials.storage import Storage, check_hash, get_storage
 from dialogue.models import Event, Job, JobStatus, User
 
@@ -26,9 +27,8 @@ RESULTS_FOLDER = "jobs"
 def create_job(kind: str, *, user: User | None, event: Event | None = None, params: dict | None = None,
                message: str | Deferred = "") -> Job:
     """A job row in the caller's transaction; it is queued when the caller commits."""
-    message = message or deferred("waiting for a worker")
     job = Job(kind=kind, status=JobStatus.QUEUED, params=params or {}, created_by_id=user.id if user else None,
-              event_id=event.id if event else None, message=str(message)[:300], message_source=source_of(message))
+              event_id=event.id if event else None, **texts("message", message or deferred("waiting for a worker")))
     db.session.add(job)
     db.session.flush()
     return job

@@ -4,16 +4,15 @@ and the retention rule deletes from the bucket what it deleted from the disk."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from dialogue import create_app
 from dialogue.extensions import db
 from dialogue.gdpr.retention import purge
-from dialogue.jobs.services import create_job, has_result, result_storage, write_result_file
+from dialogue.jobs.services import RESULTS_FOLDER, create_job, has_result, result_storage, write_result_file
 from dialogue.models import Job, JobStatus, utcnow
-from tests.conftest import base_config
 from tests.jobs.test_job_files import finished_job
 from tests.materials.test_storage_s3 import CREDENTIALS, bucket, objects, s3_endpoint  # noqa: F401  (fixtures)
 
@@ -23,21 +22,19 @@ def config_overrides(s3_endpoint, bucket) -> dict:  # noqa: F811
     return {"STORAGE_URL": f"s3://{bucket[1]}/uploads", "S3_ENDPOINT_URL": s3_endpoint, **CREDENTIALS}
 
 
-def test_a_result_built_on_the_worker_host_downloads_from_another_host(
-        app, client, auth, make_user, bucket, database_url, config_overrides, tmp_path):  # noqa: F811
+def test_a_result_built_on_the_worker_host_downloads_from_another_host(app, client, auth, make_user, bucket,  # noqa: F811
+                                                                        tmp_path):
     owner = make_user()
     job = create_job("record.zip", user=owner)
+    job.result_file = write_result_file(job.id, ".zip", lambda fh: fh.write(b"PK the record"))  # the worker
+    job.result_name, job.status, job.finished_at = "record.zip", JobStatus.DONE, utcnow()
     db.session.commit()
-    worker_host = create_app({**base_config(database_url, tmp_path / "worker-host"), **config_overrides})
-    with worker_host.app_context():  # the worker, with a disk of its own
-        built = db.session.get(Job, job.id)
-        built.result_file = write_result_file(built.id, ".zip", lambda fh: fh.write(b"PK the record"))
-        built.result_name, built.status, built.finished_at = "record.zip", JobStatus.DONE, utcnow()
-        db.session.commit()
-        db.session.remove()
-    db.session.expire_all()
     assert objects(bucket) == [f"uploads/jobs/{job.result_file}"]
-    assert not any((tmp_path / "worker-host" / "uploads").rglob("*.*"))  # nothing stays on the worker's disk
+    worker_disk = Path(app.config["UPLOAD_DIR"])
+    assert not [p for p in worker_disk.rglob("*") if p.is_file()]  # nothing stays on the worker's disk
+    # The web host that serves the download: the same database and bucket, a disk of its own.
+    app.config["UPLOAD_DIR"] = str(tmp_path / "web-host" / "uploads")
+    app.extensions.pop(f"{RESULTS_FOLDER}_storage")
 
     auth.login(owner)
     assert client.get(f"/jobs/{job.id}/status.json").json["download_url"] == f"/jobs/{job.id}/download"
