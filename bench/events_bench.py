@@ -120,7 +120,7 @@ def main() -> None:
         db.session.commit()
 
         def our_csv():
-            headings, rows = attendance.rows(event, keys, attendance.Filters())
+            headings, rows = attendance.rows(event, keys, attendance.Filters(), text_times=True)
             size = sum(len(chunk) for chunk in csv_chunks(headings, rows))
             db.session.commit()
             return size

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -167,13 +167,14 @@ def _columns(event: Event, keys: list[str]) -> list[Column]:
     return columns
 
 
-def _query(event: Event, columns: list[Column], filters: Filters, in_database_zone: bool):
+def _query(event: Event, columns: list[Column], filters: Filters, in_database_zone: bool, as_text: bool):
     """One query for the whole export: plain values, no ORM objects, nothing asked again per row.
-    On PostgreSQL times come already in the event's zone (``timezone()``)."""
+    On PostgreSQL times come already in the event's zone (``timezone()``), as text if asked."""
     selected = []
     for column in columns:
         if column.local_time and in_database_zone:
-            selected.append(func.timezone(event.timezone, column.sql).label(None))
+            local = func.timezone(event.timezone, column.sql)
+            selected.append((func.to_char(local, "YYYY-MM-DD HH24:MI:SS") if as_text else local).label(None))
         elif column.local_time:  # SQLite's text, read in rows()
             selected.append(type_coerce(column.sql, String).label(None))
         else:
@@ -197,8 +198,53 @@ def _query(event: Event, columns: list[Column], filters: Filters, in_database_zo
     return query
 
 
-def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], Iterator[Sequence]]:
-    """The headings and a lazy iterator over the rows (plain values: text, naive local datetimes).
+def _offsets(zone: ZoneInfo) -> Callable[[str], dt.timedelta]:
+    """SQLite keeps UTC as text without a zone. A zone's offset changes only on a whole minute, so it
+    is worked out once per minute of the data (memory stays flat: the cache is emptied when full)."""
+    offsets: dict[str, dt.timedelta] = {}
+
+    def offset(minute: str) -> dt.timedelta:
+        found = offsets.get(minute)
+        if found is None:
+            if len(offsets) > 10_000:
+                offsets.clear()
+            start = dt.datetime.fromisoformat(minute).replace(tzinfo=dt.timezone.utc)
+            found = offsets[minute] = start.astimezone(zone).utcoffset()
+        return found
+    return offset
+
+
+def _local_time(zone: str) -> Callable[[str], dt.datetime]:
+    """A stored UTC text as the naive time in ``zone`` (for XLSX, which writes real dates)."""
+    offset = _offsets(ZoneInfo(zone))
+    return lambda value: dt.datetime.fromisoformat(value) + offset(value[:16])
+
+
+def _local_text(zone: str) -> Callable[[str], str]:
+    """A stored UTC text as the text of the time in ``zone`` to the second, as a CSV gives it. Per minute
+    of the data the local minute is worked out once, and each time only adds its seconds to it: an
+    export of 20,000 rows does no date arithmetic per row."""
+    offset = _offsets(ZoneInfo(zone))
+    minutes: dict[str, str] = {}
+
+    def local(value: str) -> str:
+        minute = value[:16]
+        shifted = minutes.get(minute)
+        if shifted is None:
+            if len(minutes) > 10_000:
+                minutes.clear()
+            moved = offset(minute)
+            if moved.seconds % 60:  # a zone's old local mean time, off by seconds: no shortcut
+                return (dt.datetime.fromisoformat(value) + moved).isoformat(" ", "seconds")
+            shifted = minutes[minute] = (dt.datetime.fromisoformat(minute) + moved).isoformat(" ", "minutes")
+        return shifted + value[16:19]
+    return local
+
+
+def rows(event: Event, keys: list[str], filters: Filters, *, text_times: bool = False
+         ) -> tuple[list[str], Iterator[Sequence]]:
+    """The headings and a lazy iterator over the rows (plain values: text, naive local datetimes or,
+    with ``text_times``, the same times as text to the second, as a CSV gives them).
 
     The rows come from one query, read a batch at a time (a server-side cursor on PostgreSQL), so
     that memory stays flat however many there are.
@@ -206,24 +252,9 @@ def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], It
     columns = _columns(event, keys)
     headings = [c.heading for c in columns]
     in_database_zone = db.session.get_bind().dialect.name == "postgresql"
-    query = _query(event, columns, filters, in_database_zone)
+    query = _query(event, columns, filters, in_database_zone, text_times)
     times = [] if in_database_zone else [i for i, c in enumerate(columns) if c.local_time]
-    zone = ZoneInfo(event.timezone)
-    offsets: dict[str, dt.timedelta] = {}
-
-    def local(value: str | None):
-        """SQLite keeps UTC as text without a zone. A zone's offset changes only on a whole minute,
-        so it is worked out once per minute of the data, and each time is parsed and shifted."""
-        if value is None:
-            return None
-        minute = value[:16]
-        offset = offsets.get(minute)
-        if offset is None:
-            if len(offsets) > 10_000:  # memory stays flat even when every row has its own minute
-                offsets.clear()
-            start = dt.datetime.fromisoformat(minute).replace(tzinfo=dt.timezone.utc)
-            offset = offsets[minute] = start.astimezone(zone).utcoffset()
-        return dt.datetime.fromisoformat(value) + offset
+    local = _local_text(event.timezone) if text_times else _local_time(event.timezone)
 
     def generate():
         connection = db.session.connection()
@@ -240,7 +271,8 @@ def rows(event: Event, keys: list[str], filters: Filters) -> tuple[list[str], It
                 for row in batch:
                     row = list(row)
                     for i in times:
-                        row[i] = local(row[i])
+                        if row[i] is not None:
+                            row[i] = local(row[i])
                     yield row
         finally:
             result.close()

@@ -38,7 +38,7 @@ def attendance_command(slug: str, fmt: str, columns: tuple[str, ...], roles: tup
         filters = attendance.clean_filters(roles, states, checked_in)
     except DialogueError as exc:
         raise click.ClickException(exc.message) from None
-    headings, data = attendance.rows(event, keys, filters)
+    headings, data = attendance.rows(event, keys, filters, text_times=fmt == "csv")
     count = 0
 
     def counted(rows):

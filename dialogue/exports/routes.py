@@ -37,7 +37,7 @@ def attendance_file(slug: str):
         form.roles.data, form.states.data, form.checked_in.data or "")), form=form, page=page)
     attendance.record_export(event, current_user, keys, filters, fmt)
     db.session.commit()
-    headings, data = attendance.rows(event, keys, filters)
+    headings, data = attendance.rows(event, keys, filters, text_times=fmt == "csv")
     name = attendance.filename(event, fmt)
     if fmt == "csv":
         response = Response(stream_with_context(csv_chunks(headings, data)),

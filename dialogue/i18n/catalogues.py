@@ -14,7 +14,7 @@ TRANSLATIONS = PACKAGE / "translations"
 LOCALES = ("fi", "sv", "da", "nb")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_pgettext": ((1, "c"), 2),
-            "_p": ((1, "c"), 2)}
+            "_p": ((1, "c"), 2), "deferred": None, "ndeferred": (1, 2)}
 
 
 def extract() -> Catalog:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, and_, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
+from dialogue.core.deferred import ndeferred
 from dialogue.core.urls import external_url, on_base_url
 from dialogue.extensions import db
 from dialogue.jobs.queue import Run, job_task
@@ -177,9 +177,9 @@ def write_announcement(run: Run) -> None:
                                    buyer=intent.buyer.name), "intents/announced", "intents.announced")
             done += len(batch)
             run.advance(done, total=len(chosen), cursor={"after_user": batch[-1][0]},
-                        message=ngettext("%(num)d alert told", "%(num)d alerts told", done))
-    run.message = ngettext("%(num)d person with a matching alert is told of the planned tender.",
-                           "%(num)d people with a matching alert are told of the planned tender.", len(chosen))
+                        message=ndeferred("%(num)d alert told", "%(num)d alerts told", done))
+    run.message = ndeferred("%(num)d person with a matching alert is told of the planned tender.",
+                            "%(num)d people with a matching alert are told of the planned tender.", len(chosen))
     run.result_url = external_url("intents.detail", intent_id=run.params["intent_id"])
 
 

@@ -9,19 +9,18 @@ shows the progress and the download); ``/intents/ocds.json`` serves the latest f
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from huey import crontab
 from sqlalchemy import select
 
+from dialogue.core.deferred import deferred, ndeferred
 from dialogue.core.errors import Conflict
 from dialogue.extensions import db
 from dialogue.intents import ocds
 from dialogue.jobs.queue import Run, app_context, huey, job_task
-from dialogue.jobs.services import create_job, result_path, write_result_file
+from dialogue.jobs.services import create_job, send_result, write_result_file
 from dialogue.models import Job, JobStatus, User
 
 PACKAGE_JOB = "intents.ocds_package"
@@ -50,11 +49,12 @@ def queue_package(user: User | None) -> Job | None:
     raise Conflict(_("The package is being built already; it is served here as soon as it is ready."))
 
 
-def latest_package() -> Path | None:
-    """The file of the newest package the worker finished, if its file is still there."""
+def send_latest_package(**options) -> Response | None:
+    """The file of the newest package the worker finished as a response (``options`` as for
+    ``flask.send_file``), wherever the worker's host stored it; None while there is none."""
     job = db.session.scalar(select(Job).where(Job.kind == PACKAGE_JOB, Job.status == JobStatus.DONE)
                             .order_by(Job.finished_at.desc(), Job.id.desc()).limit(1))
-    return result_path(job) if job is not None else None
+    return send_result(job, **options)
 
 
 def merge(parts: list[dict]) -> dict:
@@ -78,12 +78,12 @@ def build_package(run: Run) -> None:
         with run.batch():
             done = min(start + CHUNK, len(ids))
             run.advance(done, total=len(ids),
-                        message=ngettext("%(num)d release written", "%(num)d releases written", done))
+                        message=ndeferred("%(num)d release written", "%(num)d releases written", done))
     package = merge(parts) if parts else ocds.package([])
     text = json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode()
     run.result_file = write_result_file(run.job_id, ".json", lambda fh: fh.write(text))
     run.result_name = FILE_NAME
-    run.message = _("The OCDS release package is ready.")
+    run.message = deferred("The OCDS release package is ready.")
 
 
 @huey.periodic_task(crontab(minute="*/10"), name="intents.ocds_package_refresh")

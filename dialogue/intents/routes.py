@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, render_template, request, send_file, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import inspect, select
@@ -207,14 +207,14 @@ def ocds_package():
     if not ocds_package_job.is_large(ids):
         return _json(ocds.package(ocds.load(ids)), ocds_package_job.FILE_NAME, compact=True)
     # Too large for a request: the file the worker built last (at most ten minutes old).
-    path = ocds_package_job.latest_package()
-    if path is None:
+    response = ocds_package_job.send_latest_package(mimetype="application/json", max_age=60,
+                                                    as_attachment=bool(request.args.get("download")),
+                                                    download_name=ocds_package_job.FILE_NAME)
+    if response is None:
         response = Response(json.dumps({"error": _("The package is being built. Try again in a few minutes.")}),
                             status=503, content_type="application/json")
         response.headers["Retry-After"] = "120"
-        return response
-    return send_file(path, mimetype="application/json", as_attachment=bool(request.args.get("download")),
-                     download_name=ocds_package_job.FILE_NAME, max_age=60)
+    return response
 
 
 @bp.post("/intents/ocds.json/build")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("jobs", __name__)
 
-from dialogue.jobs import routes  # noqa: E402,F401
+from dialogue.jobs import routes, templating  # noqa: E402,F401

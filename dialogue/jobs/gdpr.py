@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 
 from dialogue.extensions import db
 from dialogue.gdpr.retention import RetentionRule
-from dialogue.jobs.services import jobs_dir
-from dialogue.models import Job, JobStatus, User
+from dialogue.jobs.services import is_stored_name, jobs_dir, result_storage
+from dialogue.models import Job, JobStatus, User, utcnow
 
 
 def export(user: User) -> dict[str, list[dict]]:
@@ -34,27 +34,51 @@ def _expired(cutoff: dt.datetime):
                              Job.id.not_in(newest_public))
 
 
-def _orphans(cutoff: dt.datetime) -> list:
-    """Files no job names any more (the event or the job was deleted), older than the cut-off."""
+def _named() -> set[str]:
+    return set(db.session.scalars(select(Job.result_file).where(Job.result_file.is_not(None))))
+
+
+def _unnamed_stored() -> list[str]:
+    """Stored results no job names any more (the job expired, or the event or the job was deleted)."""
+    named = _named()
+    return [name for name in result_storage().hashes() if name not in named]
+
+
+def _old_local_files(cutoff: dt.datetime) -> list:
+    """Local files no job names, older than the cut-off: results of older releases (``<job>-<uuid>.zip``)
+    and what a worker that died while writing left."""
     folder = jobs_dir()
     if not folder.is_dir():
         return []
-    named = set(db.session.scalars(select(Job.result_file).where(Job.result_file.is_not(None))))
-    return [path for path in folder.iterdir() if path.is_file() and path.name not in named
+    named = _named()
+    return [path for path in folder.iterdir() if path.is_file() and not is_stored_name(path.name)
+            and path.name not in named
             and dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc) < cutoff]
 
 
 def _count(cutoff: dt.datetime) -> int:
-    return len(db.session.scalars(_expired(cutoff)).all()) + len(_orphans(cutoff))
+    # Unnamed stored files are counted whatever their age (the store is asked for ages only when deleting).
+    return len(db.session.scalars(_expired(cutoff)).all()) + len(_unnamed_stored()) + len(_old_local_files(cutoff))
 
 
 def _apply(cutoff: dt.datetime) -> int:
-    removed = 0
+    """Expired jobs forget their file; then every stored file no job names is deleted once it is older
+    than the cut-off. Identical files are stored once, so a file another job still names stays, and one
+    a worker has just written for a job not yet committed is too young to go."""
+    removed, forgotten = 0, set()
     for job in db.session.scalars(_expired(cutoff)).all():
-        (jobs_dir() / job.result_file).unlink(missing_ok=True)
+        if is_stored_name(job.result_file):
+            forgotten.add(job.result_file)
+        else:
+            (jobs_dir() / job.result_file).unlink(missing_ok=True)
         job.result_file = None
         removed += 1
-    for path in _orphans(cutoff):
+    db.session.flush()
+    storage, age = result_storage(), max(0.0, (utcnow() - cutoff).total_seconds())
+    for name in _unnamed_stored():
+        if storage.delete(name, older_than=age) and name not in forgotten:
+            removed += 1  # a file whose job or event was deleted
+    for path in _old_local_files(cutoff):
         path.unlink(missing_ok=True)
         removed += 1
     return removed

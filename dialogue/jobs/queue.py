@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Callable
 
 from flask import Flask, current_app, has_app_context
-from flask_babel import gettext as _
 from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from dialogue.core.databases import write_transaction
+from dialogue.core.deferred import Deferred, deferred, source_of
 from dialogue.core.errors import DialogueError
 from dialogue.extensions import db
 from dialogue.models import Job, JobStatus, utcnow
@@ -153,7 +153,7 @@ class Run:
         self.created_by_id = job.created_by_id
         self.params = dict(job.params or {})
         self.cursor = dict(job.cursor or {})
-        self.message = ""
+        self.message: str | Deferred = ""  # the result for the person: deferred("...") is shown in their language
         self.result_url: str | None = None
         self.result_file: str | None = None
         self.result_name: str | None = None
@@ -180,16 +180,16 @@ class Run:
             self.cursor = cursor
             values["cursor"] = cursor
         if message is not None:
-            values["message"] = message[:300]
+            values.update(texts("message", message))
         if not db.session.execute(update(Job).where(self._mine()).values(**values)
                                   .execution_options(synchronize_session=False)).rowcount:
             raise JobLost(self.job_id)
 
-    def report(self, done: int, total: int, message: str, engine=None) -> None:
+    def report(self, done: int, total: int, message: str | Deferred, engine=None) -> None:
         """Progress written on its own (for work that reports from threads of its own, e.g. a solver)."""
         with (engine or db.engine).begin() as conn:
             conn.execute(update(Job).where(self._mine()).values(progress_done=done, progress_total=total,
-                                                                message=message[:300], heartbeat_at=utcnow()))
+                                                                heartbeat_at=utcnow(), **texts("message", message)))
 
     def beat(self) -> None:
         with db.engine.begin() as conn:
@@ -235,15 +235,24 @@ def run_job(job_id: int, work: Callable[[Run], None]) -> Job | None:
         current_app.logger.exception("job %s (%s) failed", job_id, run.kind)
         # What the page shows: a refusal's own message, else a plain reason; the details stay in the log.
         _finish(run, JobStatus.FAILED, error=exc.message if isinstance(exc, DialogueError) else
-                _("The work stopped on an unexpected error. The details are in the server's log."))
+                deferred("The work stopped on an unexpected error. The details are in the server's log."))
     return db.session.get(Job, job_id, populate_existing=True)
 
 
-def _finish(run: Run, status: JobStatus, error: str | None) -> None:
-    values = {"status": status, "finished_at": utcnow(), "error": error, "heartbeat_at": utcnow()}
+def texts(column: str, text: str | Deferred | None) -> dict:
+    """The values of a job's text column (``message``, ``error``): the text as written now, in the app's
+    default language (the command line and the log read it), and its source, translated for each reader."""
+    written = None if text is None else str(text)
+    if written is not None and column == "message":
+        written = written[:300]
+    return {column: written, f"{column}_source": source_of(text)}
+
+
+def _finish(run: Run, status: JobStatus, error: str | Deferred | None) -> None:
+    values = {"status": status, "finished_at": utcnow(), "heartbeat_at": utcnow(), **texts("error", error)}
     if status == JobStatus.DONE:
-        values.update(message=run.message[:300], result_url=run.result_url, result_file=run.result_file,
-                      result_name=run.result_name)
+        values.update(result_url=run.result_url, result_file=run.result_file, result_name=run.result_name,
+                      **texts("message", run.message))
         # Work that counted nothing (one step) shows as one step done.
         db.session.execute(update(Job).where(run._mine(), Job.progress_total == 0)
                            .values(progress_total=1, progress_done=1).execution_options(synchronize_session=False))
@@ -274,14 +283,14 @@ def reap(now: dt.datetime | None = None, *, queued: bool = False) -> dict[str, i
             again.append((job_id, kind))
         elif attempts < config["JOBS_MAX_ATTEMPTS"] and kind in TASKS:
             if db.session.execute(update(Job).where(same, Job.heartbeat_at < cutoff)
-                                  .values(status=JobStatus.QUEUED, message="")).rowcount:
+                                  .values(status=JobStatus.QUEUED, **texts("message", ""))).rowcount:
                 counts["requeued"] += 1
                 again.append((job_id, kind))
         else:
             counts["failed"] += db.session.execute(update(Job).where(same, Job.heartbeat_at < cutoff).values(
                 status=JobStatus.FAILED, finished_at=now,
-                error=_("its worker stopped during attempt %(n)s of %(most)s", n=attempts,
-                        most=config["JOBS_MAX_ATTEMPTS"]))).rowcount
+                **texts("error", deferred("its worker stopped during attempt %(n)s of %(most)s", n=attempts,
+                                          most=config["JOBS_MAX_ATTEMPTS"])))).rowcount
     db.session.commit()
     for job_id, kind in again:
         if kind in TASKS:

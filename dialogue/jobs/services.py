@@ -7,24 +7,28 @@ organisers of the job's event may see a job and what it made.
 
 from __future__ import annotations
 
-import os
-import uuid
+import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 from flask_babel import gettext as _
 
+from dialogue.core.deferred import Deferred, deferred
 from dialogue.core.errors import NotAllowed, NotFound
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
+from dialogue.jobs.queue import texts
+from dialogue.materials.storage import Storage, check_hash, get_storage
 from dialogue.models import Event, Job, JobStatus, User
+
+RESULTS_FOLDER = "jobs"
 
 
 def create_job(kind: str, *, user: User | None, event: Event | None = None, params: dict | None = None,
-               message: str = "") -> Job:
+               message: str | Deferred = "") -> Job:
     """A job row in the caller's transaction; it is queued when the caller commits."""
     job = Job(kind=kind, status=JobStatus.QUEUED, params=params or {}, created_by_id=user.id if user else None,
-              event_id=event.id if event else None, message=message or _("waiting for a worker"))
+              event_id=event.id if event else None, **texts("message", message or deferred("waiting for a worker")))
     db.session.add(job)
     db.session.flush()
     return job
@@ -51,29 +55,59 @@ def get_job_for(job_id: int, user: User | None) -> Job:
     return job
 
 
+def result_storage() -> Storage:
+    """Where job results live: the shared store (``STORAGE_URL``) when there is one, so that a file a
+    worker built on one host downloads from any other, else ``UPLOAD_DIR/jobs`` (one host)."""
+    return get_storage(RESULTS_FOLDER)
+
+
 def jobs_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "jobs"
+    """The local folder of job results (files of older releases, named ``<job>-<uuid><suffix>``, stay here)."""
+    return Path(current_app.config["UPLOAD_DIR"]) / RESULTS_FOLDER
 
 
-def result_path(job: Job) -> Path | None:
+def is_stored_name(name: str) -> bool:
+    """A result in the store (named by its content's SHA-256), not an older release's local file."""
+    try:
+        check_hash(name)
+    except ValueError:
+        return False
+    return True
+
+
+def has_result(job: Job) -> bool:
     if job.status != JobStatus.DONE or not job.result_file:
+        return False
+    if is_stored_name(job.result_file):
+        return result_storage().exists(job.result_file)
+    return (jobs_dir() / job.result_file).is_file()
+
+
+def send_result(job: Job | None, **options) -> Response | None:
+    """The job's file as a response (``options`` as for ``flask.send_file``); None when there is none."""
+    if job is None or job.status != JobStatus.DONE or not job.result_file:
         return None
+    if is_stored_name(job.result_file):
+        options.setdefault("download_name", job.result_name or f"job-{job.id}")
+        return result_storage().send(job.result_file, **options)
     path = jobs_dir() / job.result_file
-    return path if path.is_file() else None
+    options.setdefault("download_name", job.result_name or path.name)
+    return send_file(path, **options) if path.is_file() else None
 
 
 def write_result_file(job_id: int, suffix: str, write) -> str:
-    """Build a result file under UPLOAD_DIR/jobs atomically (``write(fileobj)``); returns its stored name.
+    """Build a result file (``write(fileobj)``) and put it in the result store; returns its stored name.
 
-    The name is unguessable, and a worker that dies while writing leaves only a ``.part`` file.
+    The file is written to a temporary file first and enters the store whole (an atomic rename on
+    disk, one PUT to a bucket), so a worker that dies while writing leaves nothing under a name.
     """
-    folder = jobs_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{job_id}-{uuid.uuid4().hex}{suffix}"
-    partial = folder / (name + ".part")
-    with open(partial, "wb") as fh:
+    with tempfile.TemporaryFile(prefix=f"job-{job_id}-", suffix=suffix) as fh:
         write(fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(partial, folder / name)
-    return name
+        size = fh.tell()
+        fh.seek(0)
+        staged = result_storage().receive(fh, max_bytes=size)
+    try:
+        staged.keep()
+    finally:
+        staged.discard()
+    return staged.sha256

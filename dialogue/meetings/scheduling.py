@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
 from dialogue.core.databases import flush_unique, write_transaction
+from dialogue.core.deferred import deferred, ndeferred
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
@@ -186,7 +187,7 @@ def queue_run(event: Event, user: User, time_limit: int) -> ScheduleRun:
     """Start a run (``start_run``) as a job for the task-queue worker; it is queued when the caller commits."""
     run = start_run(event, user, time_limit)
     create_job(JOB_KIND, user=user, event=event, params={"run_id": run.id},
-               message=_("waiting to start"))
+               message=deferred("waiting to start"))
     return run
 
 
@@ -206,7 +207,10 @@ def run_in_worker(job: Run) -> None:
         job.report(int(fraction * 100), 100, message, engine)
 
     run = execute_run(run_id, on_progress=progress)
-    job.message = run.message
+    placed = (run.report or {}).get("placed")
+    # The job page shows the result in its reader's language (the run's own message is the worker's).
+    job.message = run.message if placed is None else ndeferred("%(num)s meeting placed", "%(num)s meetings placed",
+                                                               placed)
     if run.status == RunStatus.FAILED:
         raise RuntimeError(run.message)
     job.result_url = external_url("meetings.schedule", slug=db.session.get(Event, run.event_id).slug)

@@ -35,8 +35,11 @@ class Job(PkModel):
     cursor: Mapped[dict | None] = mapped_column(JSON)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    # The message and error as written (the app's default language: the command line, the log) and, for
+    # the pages, their source, translated for each reader (core/deferred.py, jobs/templating.py).
     message: Mapped[str] = mapped_column(String(300), default="")
-    # Where the result is: a page, or a file built for download (stored under UPLOAD_DIR/jobs).
+    message_source: Mapped[dict | None] = mapped_column(JSON)
+    # Where the result is: a page, or a file built for download (in the file store's "jobs" folder).
     result_url: Mapped[str | None] = mapped_column(String(500))
     result_file: Mapped[str | None] = mapped_column(String(300))
     result_name: Mapped[str | None] = mapped_column(String(200))
@@ -48,6 +51,7 @@ class Job(PkModel):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
+    error_source: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def percent(self) -> int:

@@ -8,9 +8,9 @@ so a big event's ZIP never holds a web worker for seconds.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from dialogue.core.deferred import deferred
 from dialogue.extensions import db
 from dialogue.jobs.queue import Run, job_task
 from dialogue.jobs.services import create_job, write_result_file
@@ -42,7 +42,7 @@ def build_event_zip(run: Run) -> None:
     record = services.build_event_record(event, viewer)
     data = archive.event_zip(record)
     with run.batch():
-        run.advance(1, message=_("record read; writing the ZIP"))
+        run.advance(1, message=deferred("record read; writing the ZIP"))
     run.result_file = write_result_file(run.job_id, ".zip", lambda fh: fh.write(data))
     run.result_name = f"{event.slug}-consultation-record.zip"
-    run.message = _("The consultation record is ready.")
+    run.message = deferred("The consultation record is ready.")

@@ -14,12 +14,12 @@ from typing import Iterable
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue.audit.services import record_action
 from dialogue.core import ical
+from dialogue.core.deferred import ndeferred
 from dialogue.core.errors import DialogueError
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
@@ -214,7 +214,7 @@ def write_messages(run: Run) -> None:
                          registration=registration, sender=sender, body=run.params["body"])
             done += len(batch)
             run.advance(done, total=len(ids), cursor={"done": done},
-                        message=ngettext("%(num)d message written", "%(num)d messages written", done))
-    run.message = ngettext("The message is on its way to %(num)d person.",
-                           "The message is on its way to %(num)d people.", len(ids))
+                        message=ndeferred("%(num)d message written", "%(num)d messages written", done))
+    run.message = ndeferred("The message is on its way to %(num)d person.",
+                            "The message is on its way to %(num)d people.", len(ids))
     run.result_url = external_url("events.mail", slug=event.slug)

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -143,3 +144,24 @@ def test_cli_export(runner, event, tmp_path, fmt):
     assert bad.exit_code != 0 and "No event" in bad.output
     bad = runner.invoke(args=["export", "attendance", event.slug, "--columns", "salary", "-o", str(out)])
     assert bad.exit_code != 0 and "Unknown column" in bad.output
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"])
+def test_csv_times_are_local_to_the_second_across_summer_time_and_odd_offsets(
+        app, make_event, make_registration, organiser, zone):
+    """The CSV gives each time as the XLSX does (the zone's offset of that instant, seconds cut), also
+    in the second before and after a change of summer time and in a zone of its old local mean time."""
+    event = make_event(organiser=organiser, timezone=zone)
+    utc = dt.timezone.utc
+    instants = [dt.datetime(2018, 3, 25, 0, 59, 59, 999999, tzinfo=utc), dt.datetime(2018, 3, 25, 1, tzinfo=utc),
+                dt.datetime(2018, 11, 4, 5, 59, 59, tzinfo=utc), dt.datetime(2018, 11, 4, 6, 0, 1, tzinfo=utc),
+                dt.datetime(2018, 4, 1, 15, 30, 30, 500000, tzinfo=utc), dt.datetime(1890, 6, 1, 12, 0, 7, tzinfo=utc)]
+    for instant in instants:
+        make_registration(event, checked_in_at=instant)
+    db.session.commit()
+    _, texts = attendance.rows(event, ["checked_in_at"], attendance.Filters(), text_times=True)
+    _, times = attendance.rows(event, ["checked_in_at"], attendance.Filters())
+    texts, times = [row[0] for row in texts], [row[0] for row in times]
+    assert texts == [i.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0).isoformat(" ")
+                     for i in instants]
+    assert texts == [t.isoformat(" ", "seconds") for t in times]
