@@ -87,6 +87,10 @@ def register_extensions(app: Flask) -> None:
 
             # Check-then-write transactions hold the write lock from their start: see core/databases.py.
             install_sqlite_transactions(db.engine)
+        elif not (app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}).get("pool_pre_ping"):
+            from dialogue.core.databases import install_idle_ping
+
+            install_idle_ping(db.engine)  # instead of a ping round trip on every checkout
 
 
 # Feature packages, in the order their pages, commands and demo data build on each other. Each has

@@ -57,7 +57,8 @@ def load_config(instance_path: Path, env: Mapping[str, str] | None = None) -> di
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or None,  # filled from instance/ by the factory
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping on every checkout: core.databases.install_idle_ping checks the connections that sat idle.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SERVER_NAME": env.get("SERVER_NAME") or None,
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "https"),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),

@@ -34,9 +34,11 @@ So no rule can count places on a stale snapshot: the worst a busy site sees is a
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 
 from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -50,6 +52,39 @@ def _request_writes() -> bool:
     from flask import has_request_context, request
 
     return has_request_context() and request.method not in READ_ONLY_METHODS
+
+
+def install_idle_ping(engine: Engine, idle_seconds: float = 10.0) -> None:
+    """Check a pooled connection with a round trip only when it has sat idle for ``idle_seconds``.
+
+    ``pool_pre_ping`` pings on every checkout: one extra round trip per request, even for a
+    connection handed back a millisecond ago. The connections that go stale (a database restart,
+    a firewall dropping quiet connections) are the ones that sat in the pool; those are still
+    pinged, and a dead one is replaced before the request gets it (``DisconnectionError`` makes
+    the pool discard it and connect anew). A busy worker's connections skip the round trip.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection, record) -> None:
+        record.info["dialogue_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info["dialogue_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("dialogue_idle_since")
+        if since is not None and time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError() from error
+            raise
 
 
 def install_sqlite_transactions(engine: Engine, busy_timeout_ms: int = 10_000) -> None:
