@@ -38,9 +38,9 @@ import time
 import uuid
 
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
