@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from dialogue.core.actions import perform
-from dialogue.core.errors import NotAllowed, NotFound
 from dialogue.core.forms import ButtonForm
 from dialogue.events.access import is_participant
 from dialogue.meetings import bp, minutes
@@ -26,15 +25,6 @@ def minutes_helpers():
     return {"minutes_missing": minutes_missing, "minutes_of": minutes.get_minutes}
 
 
-def _meeting(meeting_id: int):
-    try:
-        return minutes.get_meeting(meeting_id, current_user)
-    except NotFound:
-        abort(404)
-    except NotAllowed as exc:
-        abort(403, exc.message)
-
-
 def _render(meeting, role, form=None):
     record = minutes.get_minutes(meeting)
     refusal = minutes.takes_minutes(meeting, utcnow())
@@ -48,7 +38,7 @@ def _render(meeting, role, form=None):
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @login_required
 def minutes_page(meeting_id: int):
-    meeting, role = _meeting(meeting_id)
+    meeting, role = minutes.get_meeting(meeting_id, current_user)
     form = MinutesForm()
     if not form.is_submitted():
         return _render(meeting, role)
@@ -62,7 +52,7 @@ def minutes_page(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/minutes/publish")
 @login_required
 def minutes_publish(meeting_id: int):
-    meeting, _role = _meeting(meeting_id)
+    meeting, _role = minutes.get_meeting(meeting_id, current_user)
     record = minutes.get_minutes(meeting)
     if record is None:
         abort(404)
@@ -75,10 +65,7 @@ def minutes_publish(meeting_id: int):
 @login_required
 def published_information(minutes_id: int):
     """What was published to an event's participants from a meeting not about a planned tender."""
-    try:
-        record = minutes.get_published(minutes_id)
-    except NotFound:
-        abort(404)
+    record = minutes.get_published(minutes_id)  # a refusal is the app's 403/404 page
     event = record.meeting.event
     if not is_participant(event, current_user):
         abort(403, _("This is for registered participants of the event."))
