@@ -54,12 +54,17 @@ def source_of(text) -> dict | None:
     return text.as_data() if isinstance(text, Deferred) else None
 
 
+def kept(source: dict | None, fallback: str) -> Deferred | str:
+    """A kept text back as it was written: its source when there is one, else the plain text."""
+    if not source:
+        return fallback
+    return Deferred(source["msgid"], source.get("plural"), source.get("num"), source.get("params") or {})
+
+
 def shown(source: dict | None, fallback: str | None) -> str | None:
     """A kept text in the reader's language; the plain text kept beside it when there is no source
     (or it cannot be read: the text is never lost for a bad translation)."""
-    if not source:
-        return fallback
     try:
-        return str(Deferred(source["msgid"], source.get("plural"), source.get("num"), source.get("params") or {}))
+        return str(kept(source, fallback)) if source else fallback
     except (KeyError, TypeError, ValueError):
         return fallback

@@ -8,13 +8,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from dialogue.core.deferred import Deferred
+
 
 class DialogueError(Exception):
     """A rule was not met; the message is for the person who asked."""
 
     status_code = 400
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str | Deferred, field: str | None = None):
+        # A deferred message (raised where nobody reads it now: a task-queue worker) keeps its source,
+        # so the page that shows it later translates it for its reader; ``message`` is the text now.
+        self.source = message if isinstance(message, Deferred) else None
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field

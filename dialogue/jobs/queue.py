@@ -234,7 +234,7 @@ def run_job(job_id: int, work: Callable[[Run], None]) -> Job | None:
         db.session.rollback()
         current_app.logger.exception("job %s (%s) failed", job_id, run.kind)
         # What the page shows: a refusal's own message, else a plain reason; the details stay in the log.
-        _finish(run, JobStatus.FAILED, error=exc.message if isinstance(exc, DialogueError) else
+        _finish(run, JobStatus.FAILED, error=(exc.source or exc.message) if isinstance(exc, DialogueError) else
                 deferred("The work stopped on an unexpected error. The details are in the server's log."))
     return db.session.get(Job, job_id, populate_existing=True)
 

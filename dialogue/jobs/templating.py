@@ -18,3 +18,9 @@ def job_message(job: Job) -> str:
 def job_error(job: Job) -> str | None:
     """Why the job failed, in the reader's language."""
     return shown(job.error_source, job.error)
+
+
+@bp.app_template_global()
+def shown_text(source: dict | None, fallback: str | None) -> str:
+    """Any text a worker kept with its source (a scheduler run's message), in the reader's language."""
+    return shown(source, fallback) or ""

@@ -24,6 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from dialogue.core.deferred import Deferred, deferred, ndeferred
+
 REASON_NO_COMMON_SLOT = "no_common_slot"
 REASON_SLOTS_TAKEN = "slots_taken"
 REASON_SUPPLIER_CAP = "supplier_cap"
@@ -291,7 +293,7 @@ def _objective(inst: Instance, placements: list[Placement]) -> int:
 # The model is built in one pass so each constraint sits beside the variables it binds; the pure solver
 # stays whole (its parts share a dozen local structures), hence the complexity allowance.
 def solve(inst: Instance, time_limit: float = 30.0, *, workers: int = 0,  # noqa: C901
-          progress: Callable[[float, str], None] | None = None, gap_phase: bool = True) -> Result:
+          progress: Callable[[float, Deferred], None] | None = None, gap_phase: bool = True) -> Result:
     """Schedule with CP-SAT within ``time_limit`` seconds (both phases together)."""
     from ortools.sat.python import cp_model
 
@@ -300,7 +302,7 @@ def solve(inst: Instance, time_limit: float = 30.0, *, workers: int = 0,  # noqa
     cands = candidate_slots(inst)
     hint = greedy(inst, cands=cands)
     greedy_count = len(hint)
-    report(0.02, f"greedy start: {greedy_count} meetings")
+    report(0.02, ndeferred("greedy start: %(num)d meeting", "greedy start: %(num)d meetings", greedy_count))
     by_id = {r.id: r for r in inst.requests}
     requests = [r for r in inst.requests if cands[r.id]]
     if not requests:
@@ -371,19 +373,18 @@ def solve(inst: Instance, time_limit: float = 30.0, *, workers: int = 0,  # noqa
     solver.parameters.relative_gap_limit = 0.0
 
     class Progress(cp_model.CpSolverSolutionCallback):
-        def __init__(self, phase_start: float, span: float, share: float, offset: float, label: str):
+        def __init__(self, phase_start: float, span: float, share: float, offset: float):
             super().__init__()
-            self.phase_start, self.span, self.share, self.offset, self.label = phase_start, span, share, offset, label
+            self.phase_start, self.span, self.share, self.offset = phase_start, span, share, offset
 
         def on_solution_callback(self):
             elapsed = time.monotonic() - self.phase_start
             fraction = self.offset + self.share * min(elapsed / self.span, 1.0)
-            report(fraction, f"{self.label}: objective {int(self.ObjectiveValue())}, "
-                             f"bound {int(self.BestObjectiveBound())}")
+            report(fraction, deferred("placing meetings: objective %(objective)d, bound %(bound)d",
+                                      objective=int(self.ObjectiveValue()), bound=int(self.BestObjectiveBound())))
 
     t0 = time.monotonic()
-    status = solver.Solve(model, Progress(t0, solver.parameters.max_time_in_seconds, phase1_share * 0.95, 0.03,
-                                          "placing meetings"))
+    status = solver.Solve(model, Progress(t0, solver.parameters.max_time_in_seconds, phase1_share * 0.95, 0.03))
     status_name = solver.StatusName(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         placements = _seat(inst, {p.request: p.slot for p in hint})
@@ -396,7 +397,8 @@ def solve(inst: Instance, time_limit: float = 30.0, *, workers: int = 0,  # noqa
     best_obj = int(round(solver.ObjectiveValue()))
     bound = float(solver.BestObjectiveBound())
     chosen = {rid: s for (rid, s), var in x.items() if solver.Value(var)}
-    report(0.7 if gap_phase else 0.98, f"placed {len(chosen)} meetings; closing idle gaps")
+    report(0.7 if gap_phase else 0.98, ndeferred("placed %(num)d meeting; closing idle gaps",
+                                                 "placed %(num)d meetings; closing idle gaps", len(chosen)))
 
     remaining = time_limit - (time.monotonic() - started)
     if gap_phase and remaining > 0.5:
@@ -404,7 +406,7 @@ def solve(inst: Instance, time_limit: float = 30.0, *, workers: int = 0,  # noqa
         if improved is not None:
             chosen = improved
     placements = _seat(inst, chosen)
-    report(1.0, f"done: {len(placements)} meetings placed")
+    report(1.0, ndeferred("done: %(num)d meeting placed", "done: %(num)d meetings placed", len(placements)))
     obj = _objective(inst, placements)
     return Result(placements, explain(inst, placements, cands), len(placements), obj, bound,
                   (bound - obj) / bound if bound else 0.0, idle_slots(inst, placements), status_name,
@@ -466,7 +468,8 @@ def _close_gaps(inst, model, x, objective, best_obj, chosen, time_limit, workers
     class Progress(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self):
             fraction = 0.7 + 0.28 * min((time.monotonic() - t0) / time_limit, 1.0)
-            report(fraction, f"closing idle gaps: {int(self.ObjectiveValue())} idle slots left")
+            report(fraction, ndeferred("closing idle gaps: %(num)d idle slot left",
+                                       "closing idle gaps: %(num)d idle slots left", int(self.ObjectiveValue())))
 
     status = solver.Solve(model, Progress())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

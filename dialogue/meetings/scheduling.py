@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.audit.services import record_action
 from dialogue.core.databases import flush_unique, write_transaction
-from dialogue.core.deferred import deferred, ndeferred
+from dialogue.core.deferred import Deferred, deferred, kept, ndeferred, source_of
 from dialogue.core.errors import Conflict, DialogueError
 from dialogue.core.urls import external_url
 from dialogue.extensions import db
@@ -36,7 +36,7 @@ from dialogue.jobs.queue import Run, job_task, keep_alive
 from dialogue.jobs.services import create_job
 from dialogue.matching import priorities
 from dialogue.meetings import notify, scheduler
-from dialogue.meetings.i18n import _, _l, ngettext
+from dialogue.meetings.i18n import _, _l
 from dialogue.meetings.people import buyer_user_ids, get_settings, require_event_running
 from dialogue.meetings.setup import list_locations, list_slots
 from dialogue.models import (
@@ -168,11 +168,11 @@ def start_run(event: Event, user: User | None, time_limit: int, now: dt.datetime
     # written a heartbeat is left alone (and then refuses the new run through the unique index).
     last_sign = func.coalesce(ScheduleRun.heartbeat_at, ScheduleRun.started_at, ScheduleRun.created_at)
     db.session.execute(update(ScheduleRun).where(active, last_sign < _stale_cutoff(now))
-                       .values(status=RunStatus.FAILED, message=_("stopped without finishing"), finished_at=now)
+                       .values(status=RunStatus.FAILED, finished_at=now,
+                               **_texts(deferred("stopped without finishing")))
                        .execution_options(synchronize_session=False))
-    run = ScheduleRun(event_id=event.id, status=RunStatus.QUEUED, time_limit=time_limit, progress=0,
-                      message=_("waiting to start"), report={}, created_by_id=user.id if user else None,
-                      created_at=now)
+    run = ScheduleRun(event_id=event.id, status=RunStatus.QUEUED, time_limit=time_limit, progress=0, report={},
+                      created_by_id=user.id if user else None, created_at=now, **_texts(deferred("waiting to start")))
     # Another start may have won the race (or the dead run came back to life): one run per event.
     flush_unique(_("The scheduler is already running for this event."), run)
     record_action(user, "meetings.schedule_run", f"Started the auto-scheduler (run {run.id}, at most "
@@ -203,25 +203,27 @@ def run_in_worker(job: Run) -> None:
         db.session.commit()
     engine = db.engine
 
-    def progress(fraction: float, message: str) -> None:
+    def progress(fraction: float, message: Deferred) -> None:
         job.report(int(fraction * 100), 100, message, engine)
 
     run = execute_run(run_id, on_progress=progress)
-    placed = (run.report or {}).get("placed")
-    # The job page shows the result in its reader's language (the run's own message is the worker's).
-    job.message = run.message if placed is None else ndeferred("%(num)s meeting placed", "%(num)s meetings placed",
-                                                               placed)
+    job.message = kept(run.message_source, run.message)
     if run.status == RunStatus.FAILED:
-        raise RuntimeError(run.message)
+        raise DialogueError(job.message)
     job.result_url = external_url("meetings.schedule", slug=db.session.get(Event, run.event_id).slug)
 
 
-def _write_progress(run_id: int, fraction: float, message: str, engine=None) -> None:
+def _texts(message: str | Deferred) -> dict:
+    """A run's message as written now (the command line reads it) and its source, shown in each reader's language."""
+    return {"message": str(message)[:300], "message_source": source_of(message)}
+
+
+def _write_progress(run_id: int, fraction: float, message: str | Deferred, engine=None) -> None:
     # The solver may report from its own threads, outside the application context: callers pass the engine.
     with (engine or db.engine).begin() as conn:
         conn.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
-                     .values(progress=int(max(0.0, min(fraction, 1.0)) * 100), message=message[:300],
-                             heartbeat_at=utcnow()))
+                     .values(progress=int(max(0.0, min(fraction, 1.0)) * 100), heartbeat_at=utcnow(),
+                             **_texts(message)))
 
 
 def _beat(run_id: int) -> None:
@@ -240,7 +242,7 @@ def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
     now = utcnow()
     started = db.session.execute(
         update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, message=_("reading requests"))
+        .values(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, **_texts(deferred("reading requests")))
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     run = db.session.get(ScheduleRun, run_id, populate_existing=True)
@@ -251,7 +253,7 @@ def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
     last = [0.0]
     engine = db.engine
 
-    def progress(fraction: float, message: str) -> None:
+    def progress(fraction: float, message: Deferred) -> None:
         if echo is not None:
             echo(f"{int(fraction * 100):3d}% {message}")
         if time.monotonic() - last[0] >= 0.5 or fraction >= 1.0:
@@ -279,7 +281,7 @@ def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
             run.report = report
             run.status = RunStatus.DONE
             run.progress = 100
-            run.message = ngettext("%(num)s meeting placed", "%(num)s meetings placed", placed)
+            run.assign(**_texts(ndeferred("%(num)s meeting placed", "%(num)s meetings placed", placed)))
             run.finished_at = utcnow()
             record_action(None, "meetings.schedule_done", f"The auto-scheduler (run {run.id}) placed {placed} of "
                           f"{report['requests']} requested meetings as drafts", event=event, run_id=run.id,
@@ -288,8 +290,8 @@ def execute_run(run_id: int, echo=None, on_progress=None) -> ScheduleRun:
         db.session.rollback()
         current_app.logger.exception("schedule run %s failed", run_id)
         db.session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.RUNNING)
-                           .values(status=RunStatus.FAILED, message=f"failed: {exc.__class__.__name__}"[:300],
-                                   finished_at=utcnow())
+                           .values(status=RunStatus.FAILED, finished_at=utcnow(),
+                                   **_texts(deferred("failed: %(error)s", error=exc.__class__.__name__)))
                            .execution_options(synchronize_session=False))
         db.session.commit()
         run = db.session.get(ScheduleRun, run_id, populate_existing=True)

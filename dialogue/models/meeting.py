@@ -357,6 +357,8 @@ class ScheduleRun(CreatedBy, PkModel):
     time_limit: Mapped[int] = mapped_column(Integer, default=30)
     progress: Mapped[int] = mapped_column(Integer, default=0)  # per cent of the time limit
     message: Mapped[str] = mapped_column(String(300), default="")
+    # What the run says, as written by the worker, and its source, translated for each reader (core/deferred.py).
+    message_source: Mapped[dict | None] = mapped_column(JSON)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

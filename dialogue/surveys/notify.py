@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from huey import crontab
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from dialogue.audit.services import record_action
+from dialogue.core.deferred import deferred, ndeferred
 from dialogue.core.errors import DialogueError
 from dialogue.core.timeutil import format_local
 from dialogue.core.urls import external_url
@@ -217,14 +217,14 @@ def send_in_worker(run: Run) -> None:
             count = invite_audience(survey, now, limit=size) if survey.is_open(now) else 0
             invited += count
             run.advance(invited, total=max(total, invited), cursor={"invited": invited},
-                        message=ngettext("%(num)d invitation written", "%(num)d invitations written", invited))
+                        message=ndeferred("%(num)d invitation written", "%(num)d invitations written", invited))
         if count < size:
             break
     with run.batch():
         survey = db.session.get(Survey, run.params["survey_id"])
         sent = send_due_for_survey(survey, utcnow())
         run.advance(invited, message="")
-    run.message = _("%(i)s invitations and %(r)s reminders are on their way.", i=invited, r=sent.reminders)
+    run.message = deferred("%(i)s invitations and %(r)s reminders are on their way.", i=invited, r=sent.reminders)
     run.result_url = external_url("surveys.respondents", slug=survey.event.slug, survey_id=survey.id)
 
 

@@ -50,3 +50,22 @@ def test_a_deferred_text_keeps_its_source_and_plurals(app):
     kept = deferred("its worker stopped during attempt %(n)s of %(most)s", n=2, most=3)
     assert shown(kept.as_data(), "fallback") == "its worker stopped during attempt 2 of 3"
     assert shown(None, "as written") == "as written"
+
+
+def test_a_refusal_inside_a_job_is_shown_in_the_readers_language(client, auth, bulk, staff):  # noqa: F811
+    from dialogue.core.errors import DialogueError
+
+    staff.locale = "sv"
+    db.session.commit()
+    auth.login(staff)
+    queue.huey.immediate = False
+    job = bulk()
+    db.session.commit()
+
+    def refused(run):
+        raise DialogueError(deferred("Reminders go out only while the survey is open."))
+
+    failed = queue.run_job(job.id, refused)
+    assert failed.status == JobStatus.FAILED and failed.error == "Reminders go out only while the survey is open."
+    swedish = client.get(f"/jobs/{failed.id}/status.json").json["error"]
+    assert swedish != failed.error and swedish in client.get(f"/jobs/{failed.id}").get_data(as_text=True)

@@ -134,3 +134,28 @@ def test_the_page_shows_a_run_without_heartbeat_as_failed_not_running(client, au
     _age(dead.id, status=RunStatus.RUNNING, started_at=two_minutes_ago, heartbeat_at=two_minutes_ago)
     page = client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and "stopped without finishing" in page
+
+
+def test_a_runs_messages_are_kept_by_source_and_shown_in_the_readers_language(client, auth, organiser_world):
+    """The solver's lines and the run's result are written by a worker with no reader; each organiser
+    reads them in their own language, the command line in the default one."""
+    w = organiser_world
+    run = scheduling.start_run(w.event, w.organiser, 2)
+    db.session.commit()
+    lines = []
+    done = scheduling.execute_run(run.id, echo=lines.append)
+    assert done.status == RunStatus.DONE and any("greedy start: " in line for line in lines)
+    assert done.message == "2 meetings placed" and done.message_source["msgid"] == "%(num)s meeting placed"
+    w.organiser.locale = "fi"
+    db.session.commit()
+    auth.login(w.organiser)
+    # While it runs, the page shows the solver's latest line.
+    _age(done.id, status=RunStatus.RUNNING, heartbeat_at=utcnow())
+    scheduling._write_progress(done.id, 0.7, scheduler.ndeferred(
+        "placed %(num)d meeting; closing idle gaps", "placed %(num)d meetings; closing idle gaps", 2))
+    page = client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
+    assert "2 tapaamista sijoitettu; tyhjiä välejä suljetaan" in page and "closing idle gaps" not in page
+    # A run that failed says why in the reader's language.
+    scheduling._write_progress(done.id, 0.7, scheduling.deferred("failed: %(error)s", error="MemoryError"))
+    _age(done.id, status=RunStatus.FAILED)
+    assert "epäonnistui: MemoryError" in client.get(f"/events/{w.event.slug}/meetings/schedule").get_data(as_text=True)
