@@ -10,6 +10,7 @@ from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import fields, widgets
 from wtforms.validators import ValidationError
@@ -50,8 +51,6 @@ def form_fragment(name: str, scopes: Iterable[tuple], build: Callable[[], str], 
     """``cache.fragment`` for HTML that holds forms. Their CSRF tokens belong to one session, so the
     fragment is built (forms too: create them inside ``build``) with a placeholder where each token goes,
     kept like that, and given the request's own token on the way out."""
-    from flask_wtf.csrf import generate_csrf
-
     placeholder = _csrf_placeholder()
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
@@ -68,7 +67,8 @@ def form_fragment(name: str, scopes: Iterable[tuple], build: Callable[[], str], 
             raise RuntimeError(f"{name}: a form made outside the fragment's build carries this session's token")
         return html
 
-    html = cache.fragment(name, scopes, built, audience)
+    # Kept under its placeholder too: a fragment made under another secret key is never handed out here.
+    html = cache.fragment(name, scopes, built, (*audience, placeholder))
     return Markup(html.replace(placeholder, generate_csrf())) if placeholder in html else html
 
 
