@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Callable, Iterable
 
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import fields, widgets
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from dialogue.core import cache
 from dialogue.core.errors import DialogueError
 from dialogue.core.inputs import MAX_INT
 from dialogue.core.timeutil import FIRST_YEAR, LAST_YEAR, is_timezone
@@ -33,6 +38,38 @@ class Form(FlaskForm):
 
 class ButtonForm(Form):
     """A form that is only a button: it carries the CSRF token and nothing else."""
+
+
+def _csrf_placeholder() -> str:
+    """What stands for the CSRF token in a kept fragment: the same in every process of the site, and not
+    guessable from outside, so no text a person typed can be taken for it."""
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key or ""
+    return "csrf-" + hashlib.sha256(f"csrf placeholder {secret}".encode()).hexdigest()[:40]
+
+
+def form_fragment(name: str, scopes: Iterable[tuple], build: Callable[[], str], audience: tuple = ()) -> Markup:
+    """``cache.fragment`` for HTML that holds forms. Their CSRF tokens belong to one session, so the
+    fragment is built (forms too: create them inside ``build``) with a placeholder where each token goes,
+    kept like that, and given the request's own token on the way out."""
+    placeholder = _csrf_placeholder()
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+    def built() -> str:
+        own = g.pop(field, None)
+        setattr(g, field, placeholder)  # what generate_csrf, hence csrf_token() and hidden_tag(), hands out
+        try:
+            html = str(build())
+        finally:
+            g.pop(field, None)
+            if own is not None:
+                setattr(g, field, own)
+        if own is not None and own in html:
+            raise RuntimeError(f"{name}: a form made outside the fragment's build carries this session's token")
+        return html
+
+    # Kept under its placeholder too: a fragment made under another secret key is never handed out here.
+    html = cache.fragment(name, scopes, built, (*audience, placeholder))
+    return Markup(html.replace(placeholder, generate_csrf())) if placeholder in html else html
 
 
 def attach_error(form: FlaskForm, exc: DialogueError) -> None:

@@ -203,8 +203,14 @@ cache.watch(Event, lambda event: [("event", event.id)])
 cache.watch(AgendaSession, lambda session: [("event", session.event_id)])
 cache.watch(EventCoHost, lambda cohost: [("event", cohost.event_id)])
 cache.watch(SessionSpeaker, lambda _speaker: [("people",)])
-cache.watch(User, lambda user: [("people",)] if cache.changed(user, "name") else [])
-cache.watch(Organisation, lambda org: [("people",)] if cache.changed(org, "name", "slug") else [])
+# The organisers' page shows staff by name and email with their organisation, and offers the organisations
+# of a host kind as co-hosts; an event's staff moves ("staff", id); its counts per role and state, check-ins
+# included, move ("registrations", id).
+cache.watch(User, lambda user: [("people",)] if cache.changed(user, "name", "email") else [])
+cache.watch(Organisation, lambda org: [("people",)] if cache.changed(org, "name", "slug", "kind") else [])
+cache.watch(EventStaff, lambda staff: [("staff", staff.event_id)])
+cache.watch(Registration, lambda registration: [("registrations", registration.event_id)]
+            if cache.changed(registration, "checked_in_at") else [])
 cache.watch(Intent, lambda intent: [("intents",)]
             if cache.changed(intent, "title", "status", "planned_notice_date", "buyer_id") else [])
 cache.watch(Membership, lambda membership: [("people",)] if cache.changed(membership, "organisation_id") else [])

@@ -9,12 +9,13 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from dialogue.core import cache, ical
 from dialogue.core.actions import form_page, page_views, perform
 from dialogue.core.cache import public_page
-from dialogue.core.forms import ButtonForm
+from dialogue.core.forms import ButtonForm, form_fragment
 from dialogue.core.inputs import bounded_int
 from dialogue.core.permissions import require_verified
 from dialogue.core.text import render_markdown
@@ -207,30 +208,58 @@ def _manage_agenda(event: Event) -> str:
     return render_template("events/_manage_agenda.html", event=event, sessions=sessions)
 
 
-def _render_manage(event: Event, **forms) -> str:
-    """The organisers' page, read as plain rows (no object graph: it only shows them); a refused form
-    passed in shows its errors. The agenda table and the features' links are rendered once per version
-    of what they show (the event, people's names) and language, as on the public page: the same for
-    every organiser, and no form in them."""
-    capacity_form = forms.get("capacity_form")
+def _manage_head(event: Event, status_form: StatusForm | None = None) -> str:
+    """The title, the event's status and the forms that change it."""
+    return render_template("events/_manage_head.html", event=event,
+                           status_form=status_form or StatusForm(formdata=None),
+                           transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items()
+                                        if event.status in sources])
+
+
+def _manage_settings(event: Event, capacity_form: CapacityForm | None = None,
+                     cohost_form: CoHostForm | None = None, staff_form: StaffForm | None = None) -> str:
+    """Places, co-hosts and staff, with their forms."""
     if capacity_form is None:
         capacity_form = CapacityForm(formdata=None)
         capacity_form.fill_from(event)
     cohosts, other_hosts = queries.manage_hosts(event)
-    scopes = [("event", event.id), ("people",)]
     return render_template(
-        "events/manage.html", event=event, counts=queries.role_counts(event),
+        "events/_manage_settings.html", event=event, capacity_form=capacity_form, cohosts=cohosts,
+        cohost_form=cohost_form or CoHostForm(formdata=None, organisations=other_hosts),
+        staff=queries.manage_staff(event), staff_form=staff_form or StaffForm(formdata=None), button=ButtonForm())
+
+
+def _with_forms(name: str, scopes: list, build, refused: dict) -> Markup:
+    """A part of the organisers' page holding forms: kept per version of ``scopes`` and language with the
+    request's CSRF token put in, unless it shows a refused form (``refused``), built for this request only."""
+    if refused:
+        return Markup(build(**refused))
+    return form_fragment(name, scopes, build, audience=("organiser",))
+
+
+def _render_manage(event: Event, **forms) -> str:
+    """The organisers' page, read as plain rows (no object graph: it only shows them); a refused form
+    passed in shows its errors. Every part but the mail counts is rendered once per version of what it
+    shows (the event, its registrations, its staff, people's and organisations' names) and language: the
+    same for every organiser."""
+    refused = {name: form for name, form in forms.items() if form is not None}
+    event_scope, scopes = ("event", event.id), [("event", event.id), ("people",)]
+    return render_template(
+        "events/manage.html", event=event,
+        head=_with_forms("events/manage-head", [event_scope], lambda **shown: _manage_head(event, **shown),
+                         {name: form for name, form in refused.items() if name == "status_form"}),
+        settings=_with_forms("events/manage-settings", [*scopes, ("staff", event.id)],
+                             lambda **shown: _manage_settings(event, **shown),
+                             {name: form for name, form in refused.items() if name != "status_form"}),
+        counts=cache.fragment("events/manage-counts", [event_scope, ("registrations", event.id)],
+                              lambda: render_template("events/_manage_counts.html",
+                                                      counts=queries.role_counts(event)),
+                              audience=("organiser",)),
         agenda=cache.fragment("events/manage-agenda", scopes, lambda: _manage_agenda(event),
                               audience=("organiser",)),
         feature_links=cache.fragment("events/manage-links", scopes[:1], lambda: render_template(
             "events/_manage_feature_links.html", event=event), audience=("organiser",)),
-        cohosts=cohosts, staff=queries.manage_staff(event),
-        status_form=forms.get("status_form") or StatusForm(formdata=None),
-        cohost_form=forms.get("cohost_form") or CoHostForm(formdata=None, organisations=other_hosts),
-        staff_form=forms.get("staff_form") or StaffForm(formdata=None), capacity_form=capacity_form,
-        button=ButtonForm(), mail_counts=outbox_queries.status_counts(event.id),
-        transitions=[a for a, (sources, _t) in lifecycle.TRANSITIONS.items() if event.status in sources],
-    )
+        mail_counts=outbox_queries.status_counts(event.id))
 
 
 def _manage_url(event: Event, anchor: str | None = None) -> str:
