@@ -154,3 +154,24 @@ def test_a_meeting_moves_to_the_past_and_a_request_expires_as_time_passes(world,
     ended = page_at(meeting.slot.ends_at)
     assert "Past meetings" in ended and "No upcoming meetings." in ended
     assert page_at(waiting.expires_at - dt.timedelta(minutes=1)) == before
+
+
+def test_more_meetings_do_not_add_statements(world, client, auth, make_intent):
+    w = world
+
+    def meet(supplier, buyer, slot, intent=None):
+        req = requests.create_request(w.event, supplier, buyer_org_id=buyer.organisation.id,
+                                      intent_id=intent.id if intent else None, topic="Phones", agenda="",
+                                      preferred_slot_ids=[])
+        requests.accept_request(req, buyer, slot_id=slot.id)
+        db.session.commit()
+
+    # (Planned tenders, organisations and participants are read by key, once there is one to read.)
+    meet(w.s1, w.b1, w.slots[0], make_intent(w.buyer_org, title="Phones"))
+    auth.login(w.b1)
+    one, _html = statements(client, "/meetings")
+    meet(w.s3, w.b1, w.slots[1], make_intent(w.buyer_org, title="Laptops"))
+    meet(w.s2, w.b1, w.slots[2], make_intent(w.buyer_org, title="Tablets"))
+    three, html = statements(client, "/meetings")
+    assert three == one
+    assert "Pat Murphy" in html and "Sue Baker" in html and "Tablets" in html
