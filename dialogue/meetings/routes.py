@@ -3,12 +3,18 @@ availability. Requests are in ``request_routes``, one meeting in ``meeting_route
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import json
+
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
+from dialogue.core import cache
 from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
@@ -65,14 +71,37 @@ def slot_choices(slots, event):
 @bp.get("/meetings")
 @login_required
 def my_agenda():
-    meetings = agenda.my_meetings(current_user)
-    sent, received = agenda.my_requests(current_user)
-    token = agenda.feed_token(current_user)
-    now = utcnow()
-    upcoming = [m for m in meetings if m.slot.ends_at > now]
-    past = [m for m in meetings if m.slot.ends_at <= now]
-    return render_template("meetings/my_agenda.html", upcoming=upcoming, past=past, sent=sent, received=received,
-                           token=token, now=now, form=ButtonForm())
+    return render_template("meetings/my_agenda.html", lists=_agenda_lists(current_user, utcnow()),
+                           token=agenda.feed_token(current_user), form=ButtonForm())
+
+
+def _agenda_lists(user: User, now: dt.datetime) -> Markup:
+    """The person's meetings and requests, rendered once per change to what they show. Without a change
+    the lists still move when a meeting ends or a request expires: the moments when that happens are
+    kept with them, and the lists are kept per span between two such moments."""
+    scopes = agenda.agenda_scopes(user)
+    loaded: dict[str, list] = {}
+
+    def read() -> dict[str, list]:
+        if not loaded:
+            sent, received = agenda.my_requests(user)
+            loaded.update(meetings=agenda.my_meetings(user), sent=sent, received=received)
+        return loaded
+
+    def build_turns() -> str:
+        lists = read()
+        return json.dumps(agenda.turning_points(lists["meetings"], lists["sent"] + lists["received"]))
+
+    def build_lists() -> str:
+        lists = read()
+        return render_template("meetings/_my_agenda_lists.html", now=now, sent=lists["sent"],
+                               received=lists["received"],
+                               upcoming=[m for m in lists["meetings"] if m.slot.ends_at > now],
+                               past=[m for m in lists["meetings"] if m.slot.ends_at <= now])
+
+    turns = json.loads(str(cache.fragment("meetings/agenda-turns", scopes, build_turns, audience=(user.id,))))
+    span = bisect.bisect_right(turns, now.timestamp())
+    return cache.fragment("meetings/agenda-lists", scopes, build_lists, audience=(user.id, user.timezone, span))
 
 
 def _feed_view(change, success):
