@@ -47,6 +47,17 @@ def flask(args: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
+def analyze(database_url: str) -> None:
+    """Give PostgreSQL the statistics of the data just loaded, as autovacuum would on a production server
+    (this machine's server runs with it off, so without this every plan is made on default estimates)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict[str, str], workers: int = 2, threads: int = 1):
     """Serve ``app`` ("wsgi:app" or "bench.bare_app:app") and yield its base URL."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import app_env, flask, fresh_database, gunicorn, session_cookie, wrk  # noqa: E402
+from bench.harness import analyze, app_env, flask, fresh_database, gunicorn, session_cookie, wrk  # noqa: E402
 
 GOAL = 0.05
 PASSWORD = "dialogue-demo-2026"
@@ -111,6 +111,7 @@ def main() -> None:
         env = app_env(database_url, UPLOAD_DIR=upload_dir, PUBLIC_PAGE_CACHE_SECONDS="0")
         flask(["db", "upgrade"], env)
         flask(["demo", "--large"], env)
+        analyze(database_url)
         linked, alone = demo_intents(database_url)
         print("database: PostgreSQL, large demo loaded; page cache off")
         with gunicorn("bench.bare_app:app", env) as base:

@@ -3,7 +3,8 @@
     python3 bench/pages_bench.py [--seconds 10] [--connections 8] [--redis redis://127.0.0.1:6379/0]
 
 Builds a fresh PostgreSQL database (BENCH_PG, default postgresql://postgres@127.0.0.1:5432), applies
-the migrations, loads ``flask demo --large`` (1,000 registrations, 100 presentations, 50 intents),
+the migrations, loads ``flask demo --large`` (1,000 registrations, 100 presentations, 50 intents) and
+analyzes it (as autovacuum would; this machine's server runs without it),
 then serves a bare Flask route (bench/bare_app.py) and the app with the same gunicorn settings and
 loads each with wrk, a separate process (signed-in pages get the session cookie of a real sign-in).
 The bare route is measured right before each page, so each ratio compares two figures taken under
@@ -28,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import app_env, flask, fresh_database, gunicorn, session_cookie, wrk  # noqa: E402
+from bench.harness import analyze, app_env, flask, fresh_database, gunicorn, session_cookie, wrk  # noqa: E402
 
 EVENT = "/events/large-market-dialogue"
 SMALL_EVENT = "/events/nordic-forum-smartphones"
@@ -117,6 +118,7 @@ def main() -> None:
         env = app_env(database_url, UPLOAD_DIR=upload_dir, CACHE_VERSION_DIR=version_dir, REDIS_URL="")
         flask(["db", "upgrade"], env)
         flask(["demo", "--large"], env)
+        analyze(database_url)
         intent = intent_id(database_url)
         print("database: PostgreSQL, large demo loaded")
         setups = [("memory", {})]
