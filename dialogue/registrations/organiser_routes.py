@@ -44,14 +44,20 @@ def _filters() -> dict:
 def _render_list(event, form: DecisionForm) -> str:
     """The list with its counts and one page of rows. The counts and the page are fragments kept per event,
     filters (and page) and language, the same for every organiser of the event; the form around the page,
-    with its CSRF token, is built each time, and a form sent back (ticked rows, a reason, errors) is never kept."""
+    with its CSRF token, is built each time, and a form sent back (ticked rows, a reason, errors) is never kept.
+    Nor is a search by name: each text typed would keep a page of its own that is seldom asked for again."""
     filters = _filters()
     page = max(request.args.get("page", 1, type=bounded_int), 1)
     filter_args = {"role": filters["role"], "state": filters["state"],
                    "checked_in": {True: "yes", False: "no"}.get(filters["checked_in"]), "q": filters["q"] or None,
                    "review": "yes" if filters["review"] else None, "attendance": filters["attendance"]}
-    scopes, audience = queries.list_scopes(event), ("organiser", tuple(filters.items()))
-    sent_back = request.method != "GET"
+    kept = request.method == "GET" and not filters["q"]
+
+    def part(name: str, build, *key) -> Markup:
+        if not kept:
+            return Markup(build())
+        return cache.fragment(f"registrations/{name}", queries.list_scopes(event), build,
+                              audience=("organiser", tuple(filters.items()), *key))
 
     def summary() -> str:
         total, to_review, mode_counts = queries.list_counts(event, filters)
@@ -67,9 +73,7 @@ def _render_list(event, form: DecisionForm) -> str:
     return render_template(
         "registrations/manage.html", event=event, form=form, filters=filters, page=page, filter_args=filter_args,
         roles=list(ParticipantRole), states=list(RegistrationState), attendances=list(Attendance),
-        summary=cache.fragment("registrations/list-summary", scopes, summary, audience=audience),
-        table=Markup(table()) if sent_back else cache.fragment("registrations/list-page", scopes, table,
-                                                               audience=(*audience, page)))
+        summary=part("list-summary", summary), table=part("list-page", table, page))
 
 
 def _shown(event, rows: list[queries.ListedRegistration]) -> list[tuple]:

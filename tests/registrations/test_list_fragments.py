@@ -121,7 +121,7 @@ def test_a_change_shows_in_the_list_at_once(listed, change, make_registration):
     assert shows(page())
 
 
-def test_the_counts_under_filters_follow_names_too(listed):
+def test_a_search_by_name_follows_a_rename(listed):
     event, registration, page = listed
     assert "0 registrations match." in page("?q=renamed")
     registration.user.name = "Renamed Person"
