@@ -9,7 +9,9 @@ from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from dialogue.core import cache
 from dialogue.core.actions import child_or_404, form_page, perform, post_views
 from dialogue.core.forms import ButtonForm
 from dialogue.core.inputs import bounded_int
@@ -40,13 +42,38 @@ def _filters() -> dict:
 
 
 def _render_list(event, form: DecisionForm) -> str:
+    """The list with its counts and one page of rows. The counts and the page are fragments kept per event,
+    filters (and page) and language, the same for every organiser of the event; the form around the page,
+    with its CSRF token, is built each time, and a form sent back (ticked rows, a reason, errors) is never kept.
+    Nor is a search by name: each text typed would keep a page of its own that is seldom asked for again."""
     filters = _filters()
     page = max(request.args.get("page", 1, type=bounded_int), 1)
-    rows, total, to_review = queries.registrations_page(event, filters, page, PAGE_SIZE)
-    return render_template("registrations/manage.html", event=event, rows=_shown(event, rows), form=form,
-                           filters=filters, page=page, total=total, has_next=page * PAGE_SIZE < total,
-                           to_review=to_review, roles=list(ParticipantRole), states=list(RegistrationState),
-                           attendances=list(Attendance), mode_counts=queries.mode_counts(event))
+    filter_args = {"role": filters["role"], "state": filters["state"],
+                   "checked_in": {True: "yes", False: "no"}.get(filters["checked_in"]), "q": filters["q"] or None,
+                   "review": "yes" if filters["review"] else None, "attendance": filters["attendance"]}
+    kept = request.method == "GET" and not filters["q"]
+
+    def part(name: str, build, *key) -> Markup:
+        if not kept:
+            return Markup(build())
+        return cache.fragment(f"registrations/{name}", queries.list_scopes(event), build,
+                              audience=("organiser", tuple(filters.items()), *key))
+
+    def summary() -> str:
+        total, to_review, mode_counts = queries.list_counts(event, filters)
+        return render_template("registrations/_list_summary.html", event=event, filters=filters, total=total,
+                               to_review=to_review, mode_counts=mode_counts)
+
+    def table() -> str:
+        rows, has_next = queries.registrations_page(event, filters, page, PAGE_SIZE)
+        return render_template("registrations/_list_page.html", event=event, rows=_shown(event, rows), form=form,
+                               chosen=form.registration_ids.data or [], page=page, has_next=has_next,
+                               filter_args=filter_args)
+
+    return render_template(
+        "registrations/manage.html", event=event, form=form, filters=filters, page=page, filter_args=filter_args,
+        roles=list(ParticipantRole), states=list(RegistrationState), attendances=list(Attendance),
+        summary=part("list-summary", summary), table=part("list-page", table, page))
 
 
 def _shown(event, rows: list[queries.ListedRegistration]) -> list[tuple]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core import cache
 from dialogue.core.actions import found_or_404
 from dialogue.events.access import active_registration
 from dialogue.extensions import db
@@ -25,28 +26,34 @@ from dialogue.models import (
     RegistrationState,
     User,
 )
-from dialogue.registrations.services import in_mode, places
+from dialogue.registrations.services import Places, in_mode
+
+
+def _matching(event: Event, filters: dict) -> list:
+    """The conditions the filters put on the event's registrations (those on names need User and
+    Organisation joined)."""
+    conditions = []
+    if filters["role"]:
+        conditions.append(Registration.role == filters["role"])
+    if filters["state"]:
+        conditions.append(Registration.state == filters["state"])
+    if filters["checked_in"] is True:
+        conditions.append(Registration.checked_in_at.is_not(None))
+    elif filters["checked_in"] is False:
+        conditions.append(Registration.checked_in_at.is_(None))
+    if filters.get("attendance") and event.format == EventFormat.HYBRID:
+        conditions.append(in_mode(Attendance(filters["attendance"])))
+    if filters["review"]:
+        conditions.append(needs_review())
+    if filters["q"]:
+        conditions.append(_named(filters["q"]))
+    return conditions
 
 
 def _list_query(event: Event, filters: dict):
-    query = (select(Registration).join(User, Registration.user_id == User.id, isouter=True)
-             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-             .where(Registration.event_id == event.id))
-    if filters["role"]:
-        query = query.where(Registration.role == filters["role"])
-    if filters["state"]:
-        query = query.where(Registration.state == filters["state"])
-    if filters["checked_in"] is True:
-        query = query.where(Registration.checked_in_at.is_not(None))
-    elif filters["checked_in"] is False:
-        query = query.where(Registration.checked_in_at.is_(None))
-    if filters.get("attendance") and event.format == EventFormat.HYBRID:
-        query = query.where(in_mode(Attendance(filters["attendance"])))
-    if filters["review"]:
-        query = query.where(needs_review())
-    if filters["q"]:
-        query = query.where(_named(filters["q"]))
-    return query
+    return (select(Registration).join(User, Registration.user_id == User.id, isouter=True)
+            .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+            .where(Registration.event_id == event.id, *_matching(event, filters)))
 
 
 def _named(text: str):
@@ -95,18 +102,15 @@ class ListedRegistration:
 
 
 def registrations_page(event: Event, filters: dict, page: int, page_size: int
-                       ) -> tuple[list[ListedRegistration], int, int]:
-    """One page of the organisers' list, oldest first; how many match in all and how many in the whole
-    event have a role to review (two statements whatever the size)."""
-    query = _list_query(event, filters)
-    review = select(func.count()).select_from(Registration).where(Registration.event_id == event.id, needs_review())
-    total, to_review = db.session.execute(select(
-        select(func.count()).select_from(query.subquery()).scalar_subquery(), review.scalar_subquery())).one()
+                       ) -> tuple[list[ListedRegistration], bool]:
+    """One page of the organisers' list, oldest first, and whether another page follows (one statement
+    whatever the size)."""
     # The page's registrations are chosen first and only they are joined to their people and organisations:
-    # the database then sorts narrow rows and looks up a page of names, not every registration's.
+    # the database then sorts narrow rows and looks up a page of names, not every registration's. One
+    # registration more than the page tells whether there is a next page without counting.
     order = (Registration.created_at, Registration.id)
-    chosen = (query.with_only_columns(Registration.id, maintain_column_froms=True).order_by(*order)
-              .limit(page_size).offset((page - 1) * page_size).subquery())
+    chosen = (_list_query(event, filters).with_only_columns(Registration.id, maintain_column_froms=True)
+              .order_by(*order).limit(page_size + 1).offset((page - 1) * page_size).subquery())
     rows = db.session.execute(
         select(Registration.id, User.name, User.email, Organisation.name, Registration.role, Registration.state,
                Registration.attendance, Registration.created_at, Registration.checked_in_at,
@@ -115,34 +119,58 @@ def registrations_page(event: Event, filters: dict, page: int, page_size: int
         .join(chosen, chosen.c.id == Registration.id)
         .outerjoin(User, Registration.user_id == User.id)
         .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-        .order_by(*order))
+        .order_by(*order)).all()
     return [ListedRegistration(
         id=rid, name=name, email=email, organisation=organisation, role=role, state=state, attendance=attendance,
         created_at=created_at, checked_in_at=checked_in_at, role_exception_at=exception_at,
         role_exception_reason=exception_reason, needs_role_review=flagged_at is not None and state in ACTIVE_STATES,
         listed=consent_at is not None and withdrawn_at is None)
         for (rid, name, email, organisation, role, state, attendance, created_at, checked_in_at, exception_at,
-             exception_reason, flagged_at, consent_at, withdrawn_at) in rows], total, to_review
+             exception_reason, flagged_at, consent_at, withdrawn_at) in rows[:page_size]], len(rows) > page_size
 
 
-def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, dict]:
-    """At a hybrid event: registrations per way of taking part and state, and the places left (one query,
-    and the event's places unless left out); empty at any other event."""
-    if event.format != EventFormat.HYBRID:
-        return {}
+def _mode_cells() -> list:
+    """A count per way of taking part and active state, as aggregate columns over registrations."""
+    return [func.count().filter(in_mode(a), Registration.state == s) for a in Attendance for s in ACTIVE_STATES]
 
-    rows = db.session.execute(
-        select(Registration.attendance, Registration.state, func.count())
-        .where(Registration.event_id == event.id, Registration.state.in_(ACTIVE_STATES))
-        .group_by(Registration.attendance, Registration.state)).all()
-    counts = {a: {s.value: 0 for s in ACTIVE_STATES} for a in Attendance}
-    for attendance, state, n in rows:
-        counts[attendance or Attendance.IN_PERSON][RegistrationState(state).value] += n
+
+def _modes(event: Event, cells, with_places: bool) -> dict[Attendance, dict]:
+    """The counts of ``_mode_cells`` per way and state and, unless left out, the places left each way."""
+    cells = iter(cells)
+    counts = {a: {s.value: next(cells) for s in ACTIVE_STATES} for a in Attendance}
     if with_places:
-        left = places(event)
+        # A way's places left count against its own total, so the confirmed counts above are all it takes.
+        confirmed = {a: c[RegistrationState.CONFIRMED.value] for a, c in counts.items()}
+        left = Places(total=event.capacity, per_role={}, confirmed={"": sum(confirmed.values())}, hybrid=True,
+                      online_total=event.online_capacity, online=confirmed[Attendance.ONLINE])
         for a, c in counts.items():
             c["left"] = left.left(a)
     return counts
+
+
+def list_counts(event: Event, filters: dict) -> tuple[int, int, dict[Attendance, dict]]:
+    """How many registrations match the filters, how many of the whole event have a role to review and,
+    at a hybrid event, ``mode_counts``: one statement over the event's registrations."""
+    hybrid = event.format == EventFormat.HYBRID
+    matching = _matching(event, filters)
+    query = (select(func.count().filter(*matching) if matching else func.count(), func.count().filter(needs_review()),
+                    *(_mode_cells() if hybrid else ()))
+             .select_from(Registration).where(Registration.event_id == event.id))
+    if filters["q"]:
+        query = (query.outerjoin(User, Registration.user_id == User.id)
+                 .outerjoin(Organisation, Registration.organisation_id == Organisation.id))
+    total, to_review, *cells = db.session.execute(query).one()
+    return total, to_review, _modes(event, cells, with_places=True) if hybrid else {}
+
+
+def mode_counts(event: Event, *, with_places: bool = True) -> dict[Attendance, dict]:
+    """At a hybrid event: registrations per way of taking part and state, and the places left (one
+    statement); empty at any other event."""
+    if event.format != EventFormat.HYBRID:
+        return {}
+    cells = db.session.execute(select(*_mode_cells()).select_from(Registration)
+                               .where(Registration.event_id == event.id)).one()
+    return _modes(event, cells, with_places)
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
@@ -193,3 +221,15 @@ def confirmed_with_badges(event: Event) -> list[Registration]:
                  selectinload(Registration.event))
         .where(Registration.event_id == event.id, Registration.state == RegistrationState.CONFIRMED)
         .order_by(User.name)))
+
+
+def list_scopes(event: Event) -> list[tuple]:
+    """What the organisers' list shows moves these versions: the event (its time zone, format, address),
+    any change to one of its registrations, and the names and email addresses of people and organisations."""
+    return [("event", event.id), ("registration-list", event.id), ("people",)]
+
+
+# Every column of a registration may show in the list (check-ins, consents, exceptions, the organisation).
+cache.watch(Registration, lambda registration: [("registration-list", registration.event_id)])
+# ("people",) moves with names (dialogue.events.queries); the list also shows each person's email address.
+cache.watch(User, lambda user: [("people",)] if cache.changed(user, "email") else [])
