@@ -6,13 +6,17 @@ never the password hash (it is read from the database when a page needs it). A k
 only while the versions it was read under are current: any committed change to their row or
 membership moves ``("user", id)``, any change to an organisation moves ``("organisations",)``, and
 a bulk update moves ``("all",)`` (``dialogue.core.cache``). So a sign-out, a password change, an
-erased account or a new role is seen by the very next request, in every process, as before.
+erased account or a new role is seen by the very next request, in every process, as before. A kept
+person is read again after KEEP_SECONDS in any case, which bounds the harm of a version move lost to
+an unreachable cache.
 
 The kept columns are turned into instances of the request's session as if the database had just
 returned them: they are persistent, unchanged, and behave exactly as loaded ones.
 """
 
 from __future__ import annotations
+
+import time
 
 from flask import current_app
 from sqlalchemy import bindparam, select
@@ -24,6 +28,7 @@ from dialogue.extensions import db
 from dialogue.models import Membership, Organisation, User
 
 MAX_KEPT = 4096
+KEEP_SECONDS = 60
 _LEFT_OUT = frozenset({"password_hash"})
 
 
@@ -77,7 +82,8 @@ def person(user_id: int) -> User | None:
     versions = cache.versions(_scopes(user_id))
     kept_people = current_app.extensions.setdefault("dialogue_signed_in", {})
     kept = kept_people.get(user_id)
-    if kept is None or kept[0] != versions:
+    now = time.monotonic()
+    if kept is None or kept[0] != versions or now - kept[2] > KEEP_SECONDS:
         found = _read(user_id)
         if found is None:
             kept_people.pop(user_id, None)
@@ -85,7 +91,7 @@ def person(user_id: int) -> User | None:
         if len(kept_people) >= MAX_KEPT:
             kept_people.clear()
         # Filed under the versions read before the query: a change committed meanwhile moves them.
-        kept_people[user_id] = (versions, found[1])
+        kept_people[user_id] = (versions, found[1], now)
         return found[0]
     user_columns, membership_columns, organisation_columns = kept[1]
     user, _new = _instance(session, User, user_columns)

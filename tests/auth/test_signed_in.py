@@ -145,3 +145,14 @@ def test_the_language_switch_returns_to_the_very_page(app, client):
 
     assert f'<a href="{escape(expected)}" lang="sv"' in page
     assert 'value="en" lang="en"' not in page  # anonymous: links, not the signed-in form
+
+
+def test_a_kept_person_is_read_again_after_a_while(client, auth, make_user, statements, monkeypatch):
+    from dialogue.auth import signed_in
+
+    auth.login(make_user())
+    _page(client, statements)
+    assert _page(client, statements)[1] == []
+    monkeypatch.setattr(signed_in, "KEEP_SECONDS", -1)  # every kept person is already too old
+    assert len(_page(client, statements)[1]) == 1
+    assert len(_page(client, statements)[1]) == 1
