@@ -62,28 +62,30 @@ def _read(user_id: int) -> tuple[User, tuple] | None:
 
 
 def _instance(session, model: type, columns: dict):
-    """The session's instance of the row if it has one, else one made from the kept columns as if
-    just loaded: persistent, unchanged, the password hash left to load when read."""
-    known = session.identity_map.get((model, (columns["id"],), None))
-    if known is not None:
-        return known, False
+    """An instance of the request's session made from kept columns as if just loaded: persistent,
+    unchanged, the password hash left to load when read."""
     instance = model(**columns)
     make_transient_to_detached(instance)
     session.add(instance)
-    return instance, True
+    return instance
+
+
+def _held(session, kept: tuple) -> bool:
+    """Whether the session already holds the person, their membership or their organisation."""
+    return any((model, (columns["id"],), None) in session.identity_map
+               for model, columns in zip((User, Membership, Organisation), kept, strict=True) if columns)
 
 
 def person(user_id: int) -> User | None:
     """The person with this id, as of the last committed change (None if there is none)."""
     session = db.session()
-    known = session.identity_map.get((User, (user_id,), None))
-    if known is not None:
-        return known
     versions = cache.versions(_scopes(user_id))
     kept_people = current_app.extensions.setdefault("dialogue_signed_in", {})
     kept = kept_people.get(user_id)
     now = time.monotonic()
-    if kept is None or kept[0] != versions or now - kept[2] > KEEP_SECONDS:
+    # A session that already holds one of the rows (one shared with the code around it) has them read
+    # afresh, as loading would, so what it holds is brought up to date in the same statement.
+    if kept is None or kept[0] != versions or now - kept[2] > KEEP_SECONDS or _held(session, kept[1]):
         found = _read(user_id)
         if found is None:
             kept_people.pop(user_id, None)
@@ -94,13 +96,11 @@ def person(user_id: int) -> User | None:
         kept_people[user_id] = (versions, found[1], now)
         return found[0]
     user_columns, membership_columns, organisation_columns = kept[1]
-    user, _new = _instance(session, User, user_columns)
+    user = _instance(session, User, user_columns)
     membership = None
     if membership_columns is not None:
-        membership, new = _instance(session, Membership, membership_columns)
-        organisation, _new = _instance(session, Organisation, organisation_columns)
-        if new:
-            set_committed_value(membership, "organisation", organisation)
-            set_committed_value(membership, "user", user)
+        membership = _instance(session, Membership, membership_columns)
+        set_committed_value(membership, "organisation", _instance(session, Organisation, organisation_columns))
+        set_committed_value(membership, "user", user)
     set_committed_value(user, "membership", membership)
     return user
