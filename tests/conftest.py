@@ -148,6 +148,12 @@ def runner(app):
 
 
 _counter = itertools.count(1)
+
+
+def keep_signed_in(client) -> None:
+    """Have the signed-in person read and kept (``dialogue.auth.signed_in``) by a page that shows
+    nothing else, so a count of the statements of the page that follows leaves the person out."""
+    assert client.get("/accessibility").status_code == 200
 _password_hash: dict[str, str] = {}
 
 

@@ -295,28 +295,19 @@ def choose_language(user: User, locale: str) -> None:
     user.locale = locale
 
 
-_load_user_statement = None
-
-
 def load_user(identifier: str) -> User | None:
     """Flask-Login loader: the id carries the session version.
 
     A password change or a sign-out moves the version, which ends every session and remember cookie
-    issued before it.
+    issued before it. The person comes from ``signed_in.person`` (kept between requests until their
+    row, their membership or an organisation changes).
     """
-    global _load_user_statement
+    from dialogue.auth.signed_in import person
+
     user_id, _sep, version = (identifier or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    if _load_user_statement is None:  # built once: every signed-in request runs it
-        from sqlalchemy import bindparam
-        from sqlalchemy.orm import joinedload
-
-        from dialogue.models import Membership
-
-        _load_user_statement = (select(User).options(joinedload(User.membership).joinedload(Membership.organisation))
-                                .where(User.id == bindparam("user_id")))
-    user = db.session.scalar(_load_user_statement, {"user_id": int(user_id)})
+    user = person(int(user_id))
     if user is None or user.session_version != int(version):
         return None
     return user

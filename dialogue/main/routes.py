@@ -1,27 +1,7 @@
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 
 from dialogue.core.cache import public_page
 from dialogue.main import bp
-from dialogue.main.language_routes import offered_languages
-
-# Main navigation: (endpoint, label). A feature's entry shows once its blueprint is registered.
-NAV_ITEMS = [
-    ("main.home", _l("Events")),
-    ("events.mine", _l("My events")),
-    ("intents.index", _l("Planned tenders")),
-    ("groups.index", _l("Buyer groups")),
-    ("meetings.my_agenda", _l("My meetings")),
-    ("organisations.directory_index", _l("Directory")),
-]
-
-
-@bp.app_context_processor
-def navigation():
-    def nav_items():
-        return [(endpoint, label) for endpoint, label in NAV_ITEMS if endpoint in current_app.view_functions]
-
-    return {"nav_items": nav_items, "offered_languages": offered_languages}
 
 
 @bp.get("/")

@@ -5,6 +5,7 @@ from sqlalchemy import event as sa_event
 
 from dialogue.extensions import db
 from dialogue.models import OrganisationKind
+from tests.conftest import keep_signed_in
 
 
 def page(client, url):
@@ -101,6 +102,7 @@ def test_links_to_the_suggestions_for_those_who_may_see_them(client, auth, marke
 
 
 def _statements(client, url) -> int:
+    keep_signed_in(client)
     count = [0]
 
     def listener(*args):

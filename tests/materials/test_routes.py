@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from dialogue.extensions import db
 from dialogue.materials import services
 from dialogue.models import Material, MaterialDownload, MaterialVersion
+from tests.conftest import keep_signed_in
 from tests.materials.conftest import EXE, HTML, SVG, mp4, ooxml, pdf, stored_files
 
 
@@ -343,6 +344,7 @@ def test_the_event_materials_page_runs_a_constant_number_of_queries(app, client,
         def count_statement(*args, **kwargs):
             statements.append(1)
 
+        keep_signed_in(client)
         with app.app_context():
             engine = db.engine
         sa_event.listen(engine, "before_cursor_execute", count_statement)

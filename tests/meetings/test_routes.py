@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from dialogue.extensions import db
 from dialogue.meetings import changes, placement, requests
 from dialogue.models import Meeting, MeetingMode, MeetingRequest, MeetingStatus, RequestStatus
+from tests.conftest import keep_signed_in
 
 
 def test_organiser_sets_up_through_the_pages(world, client, auth):
@@ -209,6 +210,7 @@ def test_agenda_page_queries_do_not_grow_with_meetings(world, client, auth, app)
     db.session.commit()
 
     def count_statements():
+        keep_signed_in(client)
         statements = []
         listener = lambda *args: statements.append(1)  # noqa: E731
         sa_event.listen(db.engine, "before_cursor_execute", listener)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from dialogue.extensions import db
 from dialogue.models import AuditEntry, MemberRole, OrganisationKind
+from tests.conftest import keep_signed_in
 from tests.record.conftest import ZONE
 
 
@@ -221,6 +222,7 @@ def test_record_pages_issue_a_constant_number_of_statements(app, client, auth, m
     def counts() -> list[int]:
         found = []
         for url in urls:
+            keep_signed_in(client)
             with Counter(db.engine) as counter:
                 assert client.get(url).status_code == 200
             found.append(counter.count)
