@@ -11,12 +11,14 @@ from dialogue.extensions import db
 from dialogue.meetings import changes, requests
 from dialogue.meetings import routes as meeting_routes
 from dialogue.models import RequestStatus
+from tests.conftest import keep_signed_in
 
 
 def statements(client, url: str, fresh: bool = True) -> tuple[int, str]:
     """Statements of one request; ``fresh``: with the lists built again (no fragment kept)."""
     if fresh:
         cache.clear()
+    keep_signed_in(client)  # the person is read once and kept: counted here are the page's own statements
     counted = []
     listener = lambda *_args: counted.append(1)  # noqa: E731
     sa_event.listen(db.engine, "before_cursor_execute", listener)
