@@ -95,7 +95,7 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         page = self.find(asked[0])
         if page is not None:
-            start_response(page.status, page.headers)
+            start_response(page.status, list(page.headers))  # a server may add to the list it is given
             return [page.body]
         environ[PAGE] = asked
         sent = []
