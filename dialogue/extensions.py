@@ -1,5 +1,7 @@
 """Flask extensions, created once and bound to the app in the factory."""
 
+from functools import lru_cache
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -8,6 +10,8 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from dialogue.i18n.domain import RequestBabel
 from dialogue.models.base import Base
@@ -46,10 +50,17 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
-    chosen = request.cookies.get("lang")  # the header's language switch (main.language)
+    # the header's language switch (main.language), then the browser's
+    return visitor_locale(request.cookies.get("lang"), request.headers.get("Accept-Language", ""), tuple(languages))
+
+
+@lru_cache(maxsize=256)
+def visitor_locale(chosen: str | None, accept_language: str, languages: tuple[str, ...]) -> str:
+    """A signed-out visitor's language: the one chosen in the header, else the best of Accept-Language,
+    else English. The page cache keys anonymous pages by it before the app runs."""
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or "en"
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages) or "en"
 
 
 def select_timezone() -> str | None:

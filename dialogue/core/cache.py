@@ -1,10 +1,12 @@
 """Caches the pages share: whole public pages for anonymous visitors, and rendered fragments.
 
 **Public pages** (``@public_page``): an anonymous visitor's page is kept for
-PUBLIC_PAGE_CACHE_SECONDS (default 10), per address and language; signed-in people, requests with
-a session, and responses that set a cookie (a page with a form carries a CSRF token) always go to
-the view. What an anonymous visitor sees may lag a change by at most that many seconds. With a
-shared cache (Redis) a process keeps its own copy of a page until the shared one expires.
+PUBLIC_PAGE_CACHE_SECONDS (default 10), per address (path and query) and language, and answered
+in front of the app by ``dialogue.core.pages.PageCache``; requests with a session or remember-me
+cookie (signed-in people, visitors who were shown a form) and responses that set a cookie (a page
+with a form carries a CSRF token) always go to the view. What an anonymous visitor sees may lag a
+change by at most that many seconds. With a shared cache (Redis) a process keeps its own copy of a
+page until the shared one expires.
 
 **Fragments** (``fragment``): a piece of a page rendered once and reused, for signed-in people
 too, until what it shows changes. Its key names what it shows:
@@ -38,7 +40,6 @@ harm of a lost version move.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -153,7 +154,9 @@ def init_app(app: Flask) -> None:
                                 or os.path.join(app.instance_path, "versions", database))
     app.extensions["dialogue_cache"] = backend
     # Pages are looked up in this process first: a hit then costs no round trip to a cache server.
-    app.extensions["dialogue_pages"] = backend if isinstance(backend, MemoryBackend) else MemoryBackend("")
+    from dialogue.core.pages import PageCache
+
+    app.wsgi_app = PageCache(app)
 
 
 def backend():
@@ -164,7 +167,8 @@ def clear() -> None:
     """Forget every cached page and fragment of the current app (versions stay); outside an app, nothing."""
     if has_app_context() and "dialogue_cache" in current_app.extensions:
         backend().clear()
-        current_app.extensions["dialogue_pages"].clear()
+        if "dialogue_pages" in current_app.extensions:
+            current_app.extensions["dialogue_pages"].clear()
 
 
 # --- versions -----------------------------------------------------------------------------------------
@@ -286,66 +290,23 @@ def fragment(name: str, scopes: Iterable[Scope], build: Callable[[], str], audie
     return Markup(html)
 
 
-# --- public pages -------------------------------------------------------------------------------------
+# --- public pages (answered by dialogue.core.pages.PageCache) ----------------------------------------
 
-def _page_key() -> str:
-    return "p:" + hashlib.sha256(repr((current_app.name, request.full_path, _locale())).encode()).hexdigest()[:32]
-
-
-def _stored(response, expires: float) -> bytes:
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-    return json.dumps([response.status_code, headers, expires]).encode() + b"\n" + response.get_data()
-
-
-def _expiry(stored: bytes) -> float:
-    return json.loads(stored.split(b"\n", 1)[0])[2]
-
-
-def _response(stored: bytes):
-    head, body = stored.split(b"\n", 1)
-    status, headers, _expires = json.loads(head)
-    response = current_app.response_class(body, status=status, headers=headers)
-    response.headers["X-Cache"] = "hit"
-    return response
-
-
-def _cached_page(key: str) -> bytes | None:
-    """This process's copy, else the shared one (kept here until the moment it expires there)."""
-    local = current_app.extensions["dialogue_pages"]
-    hit = local.get(key)
-    if hit is not None or local is backend():
-        return hit
-    try:
-        hit = backend().get(key)
-    except Exception:
-        log.exception("page cache unreachable")
-        return None
-    if hit is not None and _expiry(hit) > time.time():
-        local.set(key, hit, _expiry(hit) - time.time())
-        return hit
-    return None
+PAGE = "dialogue.page"  # in the WSGI environ: (key, language) of a request the page cache may answer or keep
+KEEP = "dialogue.keep_page"  # set by @public_page: keep the final response for this many seconds
 
 
 def public_page(view):
+    """Keep the view's page for anonymous visitors (see the module's docstring); ``PageCache`` answers
+    from it. Kept only when the request reached the view as an anonymous visitor's and the page was
+    built in the language its key names."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        ttl = current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", 0)
-        if ttl <= 0 or request.method != "GET" or session or current_user.is_authenticated:
-            return view(*args, **kwargs)
-        key = _page_key()
-        hit = _cached_page(key)
-        if hit is not None:
-            return _response(hit)
         response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not response.direct_passthrough and not session.modified \
-                and "Set-Cookie" not in response.headers:
-            stored = _stored(response, time.time() + ttl)
-            current_app.extensions["dialogue_pages"].set(key, stored, ttl)
-            try:
-                if backend() is not current_app.extensions["dialogue_pages"]:
-                    backend().set(key, stored, ttl)
-            except Exception:
-                log.exception("page cache unreachable; page not shared")
+        asked = request.environ.get(PAGE)
+        if asked is not None and response.status_code == 200 and not response.direct_passthrough \
+                and not session and not current_user.is_authenticated and asked[1] == _locale():
+            request.environ[KEEP] = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         return response
 
     return wrapper

@@ -10,7 +10,7 @@ from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
 from dialogue.core.permissions import require_verified
 from dialogue.core.text import without_controls
-from dialogue.events.access import get_event_or_404, organiser_event_or_404
+from dialogue.events.access import get_event_or_404, organiser_event_or_404, standing
 from dialogue.extensions import db, limiter
 from dialogue.materials import access, bp, listing, overview, package, services
 from dialogue.materials.filetypes import FILE_TYPES, accepted_summary
@@ -99,7 +99,8 @@ def _upload_page(form: UploadForm, *, event=None, intent=None, session=lambda: N
 @bp.get("/events/<slug>/materials")
 def event_index(slug: str):
     event = get_event_or_404(slug, _user())
-    return render_template("materials/event_index.html", event=event)
+    # Whether the person organises, takes part or speaks: one statement, as on the event page.
+    return render_template("materials/event_index.html", event=event, person=standing(event, _user()))
 
 
 @bp.route("/events/<slug>/materials/new", methods=["GET", "POST"])

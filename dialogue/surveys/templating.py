@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import contains_eager
 
+from dialogue.core import cache
 from dialogue.events.access import is_organiser
 from dialogue.extensions import db
 from dialogue.models import Survey, SurveyInvitation, utcnow
@@ -20,11 +21,26 @@ _MINE = (select(SurveyInvitation).join(SurveyInvitation.survey)
          .options(contains_eager(SurveyInvitation.survey)).order_by(Survey.opens_at))
 
 
+# A survey added to or removed from an event moves the event's version (``_has_surveys``); a change to a
+# survey's texts or dates does not.
+cache.watch(Survey, lambda survey: [("event", survey.event_id)] if cache.changed(survey) else [])
+
+
+def _has_surveys(event) -> bool:
+    """Whether the event has any survey, kept per version of the event: most events have none, and their
+    pages then need not ask for the person's invitations."""
+    return cache.fragment("surveys/any", [("event", event.id)], lambda: "1" if db.session.scalar(
+        select(Survey.id).where(Survey.event_id == event.id).limit(1)) is not None else "") == "1"
+
+
 @bp.app_context_processor
 def survey_helpers():
     def surveys_for_event_page(event, organiser: bool | None = None) -> dict:
         """For templates/surveys/_event_section.html: two queries, whatever the number of surveys; one
-        when the page knows whether the person organises the event (``organiser``)."""
+        when the page knows whether the person organises the event (``organiser``); none for an event
+        without surveys once that is known."""
+        if not current_user.is_authenticated or not _has_surveys(event):
+            return {"mine": [], "organised": []}
         now = utcnow()
         mine = []
         if current_user.is_authenticated:

@@ -4,6 +4,7 @@ import pytest
 
 from dialogue.core import cache
 from dialogue.extensions import db
+from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
@@ -55,6 +56,37 @@ def test_pages_that_set_a_cookie_or_fail_are_not_cached(app, client):
     assert "X-Cache" not in app.test_client().get("/_with_form").headers  # a new visitor, no cookie
     client.get("/events/no-such-event")
     assert client.get("/events/no-such-event").status_code == 404
+
+
+def test_a_remember_me_cookie_alone_never_gets_the_anonymous_page(app, make_user, make_event):
+    make_user(email="erik@malmo.example.org")
+    event = make_event(title="Nordic Forum")
+    path = f"/events/{event.slug}"
+    app.test_client().get(path)
+    assert app.test_client().get(path).headers["X-Cache"] == "hit"  # kept for anonymous visitors
+    browser = app.test_client()
+    browser.post("/login", data={"email": "erik@malmo.example.org", "password": TEST_PASSWORD, "remember": "y"})
+    returning = app.test_client()  # the browser came back: its session cookie is gone, the remember cookie not
+    returning.set_cookie("remember_token", browser.get_cookie("remember_token").value)
+    page = returning.get(path)
+    assert "X-Cache" not in page.headers and 'action="/logout"' in page.get_data(as_text=True)
+
+
+def test_each_language_and_query_is_a_page_of_its_own(app, make_event):
+    event = make_event(title="Nordic Forum")
+    path = f"/events/{event.slug}"
+    assert 'lang="en"' in app.test_client().get(path).get_data(as_text=True)
+    chose_finnish = app.test_client()
+    chose_finnish.set_cookie("lang", "fi")  # the header's language switch
+    first, again = chose_finnish.get(path), chose_finnish.get(path)
+    assert "X-Cache" not in first.headers and 'lang="fi"' in first.get_data(as_text=True)
+    assert again.headers["X-Cache"] == "hit" and 'lang="fi"' in again.get_data(as_text=True)
+    browser_in_finnish = app.test_client().get(path, headers={"Accept-Language": "fi-FI, en;q=0.5"})
+    assert browser_in_finnish.headers["X-Cache"] == "hit" and 'lang="fi"' in browser_in_finnish.get_data(as_text=True)
+    unknown = app.test_client()
+    unknown.set_cookie("lang", "xx")
+    assert 'lang="en"' in unknown.get(path).get_data(as_text=True)
+    assert "X-Cache" not in app.test_client().get(path + "?from=newsletter").headers
 
 
 @pytest.fixture

@@ -375,6 +375,16 @@ def test_event_section_offers_the_personal_link_and_organiser_links(app, client,
     assert survey.id
 
 
+def test_the_event_page_shows_a_survey_added_after_it_was_seen(client, auth, past_event, participants, make_survey):
+    event, _organiser = past_event
+    auth.login(participants["supplier"].user)
+    assert "Feedback surveys" not in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    make_survey(event)
+    notify.send_due(utcnow())
+    db.session.commit()
+    assert "Answer “Market dialogue feedback”" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
 def test_results_page_queries_do_not_grow_with_responses(client, auth, past_event, make_registration, make_survey):
     event, organiser = past_event
     survey = make_survey(event)
