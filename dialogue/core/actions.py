@@ -33,6 +33,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from flask import Blueprint, abort, flash, make_response, redirect, request
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from dialogue.core.errors import DialogueError, NotAllowed, NotFound
 from dialogue.core.forms import attach_error
@@ -63,6 +65,49 @@ def attach_errors(form: FlaskForm, errors: Mapping[str, list[str]]) -> None:
             continue
         field.errors = list(field.errors)
         field.errors.extend(m for m in messages if m not in field.errors)
+
+
+_WROTE = "dialogue_transaction_wrote"
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _note_flush(session: Session, _context, _instances) -> None:
+    session.info[_WROTE] = True
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _note_write(state) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def _end_refused() -> None:
+    """End the transaction of a refused action.
+
+    One that wrote nothing (nothing pending or changed, no flush, no UPDATE/INSERT/DELETE) ends
+    it without expiring the rows it loaded: they still hold what the database holds, so the page
+    that shows the refusal reads them without loading them again (a booking refused because the
+    slot was just taken, hundreds of times a minute when a calendar opens). Anything written is
+    rolled back.
+    """
+    session = db.session()
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        session.rollback()
+        return
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()  # nothing to write: only ends the transaction (and its locks)
+    except Exception:  # noqa: BLE001 - a transaction the database has failed: roll it back
+        session.rollback()
+    finally:
+        session.expire_on_commit = keep
 
 
 def _show_refusal(form: FlaskForm, exc: DialogueError) -> None:
@@ -118,7 +163,7 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     except (NotAllowed, NotFound):
         raise
     except DialogueError as exc:
-        db.session.rollback()
+        _end_refused()
         if form is not None and page is not None:
             _show_refusal(form, exc)
             return page(), exc.status_code

@@ -81,6 +81,28 @@ def to_bytes(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
+# The title an entry is built with when each reader gets a title of their own (``with_summary``):
+# letters only, so the library writes it as it is, on one line.
+SUMMARY_PLACEHOLDER = "DIALOGUESUMMARYPLACEHOLDER"
+_PLACEHOLDER_LINE = f"\r\nSUMMARY:{SUMMARY_PLACEHOLDER}\r\n".encode()
+
+
+def with_summary(data: bytes, summary: str) -> bytes:
+    """``data``, a calendar serialised once with an entry titled ``SUMMARY_PLACEHOLDER``, with
+    ``summary`` as that title, written (escaped, folded) as the library writes it.
+
+    The people of one meeting get the same entry under different titles (each sees the other
+    side's name): the calendar is serialised once and each copy differs only in that line.
+    """
+    entry = VEvent()
+    entry.add("summary", summary)
+    line = entry.to_ical().split(b"\r\n", 1)[1].rpartition(b"END:VEVENT")[0]
+    head, found, tail = data.partition(_PLACEHOLDER_LINE)
+    if not found:
+        raise ValueError("the calendar has no entry titled SUMMARY_PLACEHOLDER")
+    return head + b"\r\n" + line + tail
+
+
 def calendar_response(cal: Calendar, filename: str, method: str | None = None):
     from flask import Response
 

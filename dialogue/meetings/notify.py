@@ -64,14 +64,16 @@ def _organizer() -> tuple[str, str]:
 
 
 def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled: bool = False,
-                   link: str | None = None):
+                   link: str | None = None, title: str | None = None):
+    """The meeting's entry, titled for ``for_user`` (or ``title``)."""
     link = link or external_url("meetings.detail", meeting_id=meeting.id)
     description = [meeting.subject]
     if meeting.agenda:
         description += ["", meeting.agenda]
     description += ["", link]
     return ical.vevent(
-        uid=ical.uid_for("meeting", meeting.id), summary=summary(meeting, for_user), start=meeting.slot.starts_at,
+        uid=ical.uid_for("meeting", meeting.id), summary=title if title is not None else summary(meeting, for_user),
+        start=meeting.slot.starts_at,
         end=meeting.slot.ends_at, zone=meeting.event.timezone, sequence=meeting.sequence, location=place(meeting),
         url=link, description="\n".join(description),
         status="CANCELLED" if cancelled or meeting.status == MeetingStatus.CANCELLED else "CONFIRMED",
@@ -80,28 +82,37 @@ def meeting_vevent(meeting: Meeting, for_user: User | None = None, *, cancelled:
 
 
 def meeting_ics(meeting: Meeting, for_user: User | None = None, *, method: str = "REQUEST",
-                link: str | None = None) -> bytes:
+                link: str | None = None, title: str | None = None) -> bytes:
     cal = ical.new_calendar(method=method)
-    cal.add_component(meeting_vevent(meeting, for_user, cancelled=method == "CANCEL", link=link))
+    cal.add_component(meeting_vevent(meeting, for_user, cancelled=method == "CANCEL", link=link, title=title))
     return ical.to_bytes(cal)
 
 
 def _send_calendar(meeting: Meeting, participants: list[MeetingParticipant], *, method: str, template: str,
                    subject, category: str, **context) -> None:
-    """One message per participant in their language; the calendar entry's title too."""
+    """One message per participant in their language; the calendar entry's title too.
+
+    The calendar file is written once per language (the place may be a translated "to be
+    announced") and each person's copy gets their own title (the other side's name).
+    """
     link = external_url("meetings.detail", meeting_id=meeting.id)
+    written: dict[str, bytes] = {}
     for participant in participants:
         person = participant.user
         if person is None:  # erased account: nobody to write to
             continue
         with mail_locale(person.locale):
+            language = str(get_locale() or "")
+            if language not in written:
+                written[language] = meeting_ics(meeting, method=method, link=link, title=ical.SUMMARY_PLACEHOLDER)
+            title = summary(meeting, person)
             enqueue_mail(
                 [person.email], subject, template, category=category, locale=person.locale,
                 attachments=[Attachment(f"meeting-{meeting.id}.ics", f"text/calendar; method={method}",
-                                        meeting_ics(meeting, person, method=method, link=link))],
+                                        ical.with_summary(written[language], title))],
                 person=person, meeting=meeting,
                 when=times(meeting.slot.starts_at, meeting.event.timezone, person.timezone), where=place(meeting),
-                link=link, summary=summary(meeting, person), **context)
+                link=link, summary=title, **context)
 
 
 def invite(meeting: Meeting) -> None:

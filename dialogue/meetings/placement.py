@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, literal, select
+from sqlalchemy.exc import IntegrityError
 
-from dialogue.core.databases import flush_unique
 from dialogue.core.errors import Conflict, DialogueError, NotFound
 from dialogue.extensions import db
 from dialogue.meetings import notify
@@ -159,8 +159,16 @@ def _virtual_url(settings: MeetingSettings) -> str | None:
 
 
 def flush_or_taken() -> None:
-    """Flush in a savepoint; a unique-constraint hit means another booking got there first."""
-    flush_unique(str(SLOT_TAKEN), field="slot")
+    """Flush; a unique-constraint hit means another booking got there first.
+
+    No savepoint: opening one flushes what is pending first, outside it, so it would guard nothing
+    and only cost two round trips on the path a rushing crowd takes. A refusal rolls the whole
+    request back (``core.actions.perform``), which is what undoes a failed insert.
+    """
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(str(SLOT_TAKEN), field="slot") from None
 
 
 def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *, buyers: list[User],
