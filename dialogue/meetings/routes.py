@@ -64,7 +64,8 @@ def slot_label(slot, event) -> str:
 
 
 def slot_choices(slots, event):
-    return choices((s.id, slot_label(s, event)) for s in slots)
+    label = notify.time_labels(event.timezone, current_user.timezone)
+    return choices((s.id, label(s.starts_at)) for s in slots)
 
 
 # Agenda and feed ----------------------------------------------------------------------------------
@@ -184,10 +185,12 @@ def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
     if settings is None or settings.mode != MeetingMode.SELF_BOOKING or buyer is None \
             or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
-    rows = queries.booking_grid(event, buyer.id, current_user.id, utcnow())
+    label = notify.time_labels(event.timezone, current_user.timezone)
+    rows = [(slot, state, label(slot.starts_at))
+            for slot, state in queries.booking_grid(event, buyer.id, current_user.id, utcnow())]
     intents = requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
-    form.slot.choices = slot_choices([slot for slot, state in rows if state == "free"], event)
+    form.slot.choices = choices((slot.id, text) for slot, state, text in rows if state == "free")
     return render_template("meetings/book_grid.html", event=event, buyer=buyer, rows=rows, form=form,
                            can_book=side_of(registrations.get(current_user.id)) == "supplier")
 
