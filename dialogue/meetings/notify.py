@@ -8,6 +8,7 @@ cancellation sends METHOD:CANCEL with the next SEQUENCE.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 
 from flask import current_app
@@ -24,6 +25,12 @@ from dialogue.outbox.services import Attachment, enqueue_mail, mail_locale
 def times(start: dt.datetime, event_zone: str, person_zone: str | None) -> str:
     """The time in the event's zone and, when it differs, in the person's own."""
     return _times(start, event_zone, person_zone or None, str(get_locale() or ""))
+
+
+def time_labels(event_zone: str, person_zone: str | None) -> Callable[[dt.datetime], str]:
+    """``times`` for the many starts of one page, with the language read once."""
+    locale = str(get_locale() or "")
+    return lambda start: _times(start, event_zone, person_zone or None, locale)
 
 
 @lru_cache(maxsize=4096)

@@ -223,13 +223,19 @@ def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: 
 
 
 def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent_id: int | None = None,
-              topic: str = "", agenda: str = "", now: dt.datetime | None = None) -> Meeting:
-    """A supplier books a free slot in a buyer's calendar: the meeting is confirmed at once."""
+              topic: str = "", agenda: str = "", now: dt.datetime | None = None,
+              settings: MeetingSettings | None = None, registrations: dict[int, Registration] | None = None) -> Meeting:
+    """A supplier books a free slot in a buyer's calendar: the meeting is confirmed at once.
+
+    ``settings`` and ``registrations`` (both people's confirmed ones, ``people.confirmed_registrations``):
+    when the caller has read them already, for the page it shows after a refusal.
+    """
     now = now or utcnow()
-    settings = settings_or_error(event)
+    settings = settings_or_error(event, settings)
     if settings.mode != MeetingMode.SELF_BOOKING:
         raise DialogueError(_("At this event meetings are requested, not booked directly."))
-    registrations = confirmed_registrations(event, [supplier.id, buyer.id])
+    if registrations is None:
+        registrations = confirmed_registrations(event, [supplier.id, buyer.id])
     registration = as_supplier(registrations.get(supplier.id))
     buyer_registration = registrations.get(buyer.id)
     if side_of(buyer_registration) != "buyer":

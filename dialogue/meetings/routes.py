@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
@@ -33,7 +34,7 @@ from dialogue.meetings.people import (
 )
 from dialogue.meetings.requests import requestable_intents
 from dialogue.meetings.setup import list_slots
-from dialogue.models import MeetingMode, Membership, User, utcnow
+from dialogue.models import Event, MeetingMode, MeetingSettings, Membership, Registration, User, utcnow
 
 
 @bp.app_context_processor
@@ -63,7 +64,8 @@ def slot_label(slot, event) -> str:
 
 
 def slot_choices(slots, event):
-    return choices((s.id, slot_label(s, event)) for s in slots)
+    label = notify.time_labels(event.timezone, current_user.timezone)
+    return choices((s.id, label(s.starts_at)) for s in slots)
 
 
 # Agenda and feed ----------------------------------------------------------------------------------
@@ -172,24 +174,39 @@ def buyers(slug: str):
 
 # Self-booking -------------------------------------------------------------------------------------
 
-def _booking_page(slug: str, buyer_id: int, form):
+def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
     """A buyer's calendar for the event's participants, in a handful of queries: both people's
-    registrations at once, the organiser check only for someone not registered."""
-    event = get_event_or_404(slug, current_user)
-    registrations = confirmed_registrations(event, [current_user.id, buyer_id])
+    registrations at once, the organiser check only for someone not registered. After a refused
+    booking, from what the booking had ``read`` (nothing of it changed: it wrote nothing)."""
+    read = read or _read(get_event_or_404(slug, current_user), buyer_id)
+    event, buyer, registrations, settings = read.event, read.buyer, read.registrations, read.settings
     if current_user.id not in registrations:
         require_participant(event, current_user)
-    settings = get_settings(event)
-    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
     if settings is None or settings.mode != MeetingMode.SELF_BOOKING or buyer is None \
             or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
-    rows = queries.booking_grid(event, buyer.id, current_user.id, utcnow())
+    label = notify.time_labels(event.timezone, current_user.timezone)
+    rows = [(slot, state, label(slot.starts_at))
+            for slot, state in queries.booking_grid(event, buyer.id, current_user.id, utcnow())]
     intents = requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
-    form.slot.choices = slot_choices([slot for slot, state in rows if state == "free"], event)
+    form.slot.choices = choices((slot.id, text) for slot, state, text in rows if state == "free")
     return render_template("meetings/book_grid.html", event=event, buyer=buyer, rows=rows, form=form,
                            can_book=side_of(registrations.get(current_user.id)) == "supplier")
+
+
+@dataclass(frozen=True)
+class _Read:
+    event: Event
+    buyer: User | None
+    registrations: dict[int, Registration]
+    settings: MeetingSettings | None
+
+
+def _read(event: Event, buyer_id: int) -> _Read:
+    """The event's booking page and a booking both need these: read once per request."""
+    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
+    return _Read(event, buyer, confirmed_registrations(event, [current_user.id, buyer_id]), get_settings(event))
 
 
 @bp.route("/events/<slug>/meetings/book/<int:buyer_id>", methods=["GET", "POST"])
@@ -197,26 +214,29 @@ def _booking_page(slug: str, buyer_id: int, form):
 def book(slug: str, buyer_id: int):
     """A buyer's calendar; a supplier picks a free time and books it (self-booking events).
 
-    A booking loads only the event and the buyer: the service checks who books whom (a refusal's
-    NotAllowed / NotFound are the 403 / 404 pages) and the page, with its checks, is built only when
-    it is shown again. When many suppliers rush for the same times, this is the path they all take.
+    A booking reads the event, the buyer, both registrations and the settings once: the service checks
+    who books whom (a refusal's NotAllowed / NotFound are the 403 / 404 pages) and a refused booking's
+    page is built from the same rows. When many suppliers rush for the same times, this is the path
+    they all take.
     """
     form = BookForm()
     if not form.is_submitted():
         return _booking_page(slug, buyer_id, form)
-    event = get_event_or_404(slug, current_user)
-    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
+    read = _read(get_event_or_404(slug, current_user), buyer_id)
+    buyer = read.buyer
     if buyer is None:
         abort(404)
     name = buyer.name
 
     def book_it() -> int:
         # The id before the commit: reading it after would load the meeting again.
-        return placement.book_slot(event, current_user, buyer, form.slot.data, intent_id=parse_id(form.intent.data),
-                                   topic=form.topic.data or "", agenda=form.agenda.data or "").id
+        return placement.book_slot(read.event, current_user, buyer, form.slot.data,
+                                   intent_id=parse_id(form.intent.data), topic=form.topic.data or "",
+                                   agenda=form.agenda.data or "", settings=read.settings,
+                                   registrations=read.registrations).id
 
     return perform(book_it, to=lambda meeting_id: url_for("meetings.detail", meeting_id=meeting_id), form=form,
-                   page=lambda: _booking_page(slug, buyer_id, form),
+                   page=lambda: _booking_page(slug, buyer_id, form, read),
                    success=_("Meeting booked. You and %(name)s get an invitation for your calendars.", name=name))
 
 

@@ -20,9 +20,10 @@ from dialogue.models import Event, Meeting, MeetingParticipant, MeetingSettings,
 from dialogue.models.event import EventStaff, StaffRole
 
 
-def settings_or_error(event: Event) -> MeetingSettings:
+def settings_or_error(event: Event, settings: MeetingSettings | None = None) -> MeetingSettings:
+    """The event's meeting settings (``settings`` when the caller has read them), for a running event."""
     require_event_running(event)
-    settings = get_settings(event)
+    settings = settings if settings is not None else get_settings(event)
     if settings is None:
         raise DialogueError(_("The organisers have not opened one-to-one meetings for this event yet."))
     return settings

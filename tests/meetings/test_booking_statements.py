@@ -10,10 +10,11 @@ from dialogue.models import Meeting, MeetingMode, OutboxMessage
 # One booking: the person, the event, the buyer, the settings, both registrations, the look before
 # the lock, the slot's lock, who is busy, a free table, the meeting, its participants and the two
 # invitations with their calendar files (PostgreSQL inserts the rows of a table in one statement,
-# SQLite one at a time). A refusal ("just taken") shows the calendar again, from the rows the booking
-# had loaded: it wrote nothing, so they are not loaded again.
+# SQLite one at a time). A refusal ("just taken") shows the calendar again from what the booking had
+# read (the event, the buyer, both registrations, the settings): it wrote nothing, so none of it is
+# read again; the page adds only the calendar and the buyer's planned tenders.
 MOST_FOR_A_BOOKING = {"postgresql": 14, "sqlite": 16}
-MOST_FOR_A_REFUSAL = 11
+MOST_FOR_A_REFUSAL = 8
 
 
 def post_counted(app, client, url: str, data: dict):
