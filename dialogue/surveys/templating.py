@@ -42,9 +42,7 @@ def survey_helpers():
         if not current_user.is_authenticated or not _has_surveys(event):
             return {"mine": [], "organised": []}
         now = utcnow()
-        mine = []
-        if current_user.is_authenticated:
-            mine = list(db.session.scalars(_MINE, {"event_id": event.id, "user_id": current_user.id}))
+        mine = list(db.session.scalars(_MINE, {"event_id": event.id, "user_id": current_user.id}))
         organised = []
         if organiser is None:
             organiser = is_organiser(event, current_user)
