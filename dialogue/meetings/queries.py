@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
+from typing import NamedTuple
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import false, func, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core import cache
 from dialogue.extensions import db
 from dialogue.meetings.setup import list_locations, list_slots
 from dialogue.models import (
@@ -40,24 +43,62 @@ def event_meetings(event: Event, statuses=None) -> list[Meeting]:
     return sorted(meetings, key=lambda m: (m.slot.starts_at, m.location.position if m.location else 0, m.id))
 
 
-def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[MeetingSlot, str]]:
-    """A buyer's calendar as a supplier sees it, in one query: each slot of the event (its id and
-    start) with its state: past, unavailable (the buyer marked it busy), taken (the buyer has a
-    meeting), you_busy (the reader has one) or free."""
-    def held(user_id: int):
-        return exists().where(MeetingParticipant.slot_id == MeetingSlot.id, MeetingParticipant.user_id == user_id)
+class GridSlot(NamedTuple):
+    """One slot of the event, as a buyer's calendar shows it."""
 
-    found = db.session.execute(
-        select(MeetingSlot.id, MeetingSlot.starts_at, MeetingSlot.ends_at,
-               exists().where(BusySlot.slot_id == MeetingSlot.id, BusySlot.user_id == buyer_id).label("busy"),
-               held(buyer_id).label("taken"), held(me_id).label("mine"))
-        .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at))
-    rows = []
-    for row in found:
-        state = ("past" if row.starts_at <= now else "unavailable" if row.busy else "taken" if row.taken
-                 else "you_busy" if row.mine else "free")
-        rows.append((row, state))
-    return rows
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class Held(NamedTuple):
+    """The slots in which a buyer and a supplier are held, as a booking between them sees them."""
+
+    taken: frozenset[int]        # the buyer has a meeting
+    mine: frozenset[int]         # the supplier has one
+    unavailable: frozenset[int]  # the buyer marked the slot busy
+
+
+def slot_times(event: Event) -> list[GridSlot]:
+    """The event's slots in time order, kept until a slot or a block changes: every booking page
+    and every refused booking shows them."""
+    def build() -> str:
+        found = db.session.execute(select(MeetingSlot.id, MeetingSlot.starts_at, MeetingSlot.ends_at)
+                                   .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at))
+        return json.dumps([(slot_id, start.isoformat(), end.isoformat()) for slot_id, start, end in found])
+
+    kept = json.loads(str(cache.fragment("meetings/slot-times", [("meeting-slots", event.id)], build)))
+    return [GridSlot(slot_id, dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end))
+            for slot_id, start, end in kept]
+
+
+def held_slots(event: Event, buyer_id: int, me_id: int) -> Held:
+    """Where the buyer and the supplier ``me_id`` are held at the event, and where the buyer is busy:
+    one statement, whatever the number of slots. A booking is checked against it before the slot is
+    locked, and the calendar page is drawn from it."""
+    held = (select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
+            .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
+            .where(MeetingSlot.event_id == event.id, MeetingParticipant.user_id.in_([buyer_id, me_id])))
+    busy = (select(BusySlot.slot_id, BusySlot.user_id, true().label("busy"))
+            .where(BusySlot.event_id == event.id, BusySlot.user_id == buyer_id))
+    taken, mine, unavailable = set(), set(), set()
+    for slot_id, user_id, is_busy in db.session.execute(union_all(held, busy)):
+        (unavailable if is_busy else taken if user_id == buyer_id else mine).add(slot_id)
+    return Held(frozenset(taken), frozenset(mine), frozenset(unavailable))
+
+
+def booking_grid(event: Event, held: Held, now: dt.datetime) -> list[tuple[GridSlot, str]]:
+    """A buyer's calendar as a supplier sees it: each slot of the event with its state: past,
+    unavailable (the buyer marked it busy), taken (the buyer has a meeting), you_busy (the reader has
+    one) or free."""
+    return [(slot, "past" if slot.starts_at <= now else "unavailable" if slot.id in held.unavailable
+             else "taken" if slot.id in held.taken else "you_busy" if slot.id in held.mine else "free")
+            for slot in slot_times(event)]
+
+
+# The booking page's slots: any slot added, moved or removed, or a block removed with its slots.
+cache.watch(MeetingSlot, lambda slot: [("meeting-slots", slot.event_id)])
+cache.watch(MeetingBlock, lambda block: [("meeting-slots", block.event_id)])
 
 
 def held_slot_ids(user: User | int) -> set[int]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.core import cache
 from dialogue.core.errors import Conflict, DialogueError, NotAllowed
 from dialogue.core.timeutil import format_local
 from dialogue.extensions import db
@@ -61,6 +63,17 @@ def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
                                                                           EventIntent.intent_id.in_(
                                                                               [i.id for i in intents]))))
     return sorted(intents, key=lambda i: (i.id not in at_event, i.title.lower()))
+
+
+def requestable_choices(event: Event, buyer_org_id: int) -> list[tuple[int, str]]:
+    """(id, title) of ``requestable_intents``, kept until an intent, a partner of one or the event's
+    list of tenders changes: the booking page offers them on every answer, refusals included."""
+    def build() -> str:
+        return json.dumps([(intent.id, intent.title) for intent in requestable_intents(event, buyer_org_id)])
+
+    kept = cache.fragment("meetings/requestable", [("intent-list",), ("event", event.id)], build,
+                          audience=(buyer_org_id,))
+    return [(intent_id, title) for intent_id, title in json.loads(str(kept))]
 
 
 def buyer_side_taking_meetings(event: Event, intents: list[Intent]) -> dict[int, list[Organisation]]:

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 
+from dialogue.auth import signed_in
 from dialogue.core import cache
 from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
@@ -32,9 +32,9 @@ from dialogue.meetings.people import (
     get_settings,
     side_of,
 )
-from dialogue.meetings.requests import requestable_intents
+from dialogue.meetings.requests import requestable_choices, requestable_intents
 from dialogue.meetings.setup import list_slots
-from dialogue.models import Event, MeetingMode, MeetingSettings, Membership, Registration, User, utcnow
+from dialogue.models import Event, MeetingMode, MeetingSettings, Registration, User, utcnow
 
 
 @bp.app_context_processor
@@ -174,10 +174,11 @@ def buyers(slug: str):
 
 # Self-booking -------------------------------------------------------------------------------------
 
-def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
+def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None, held: queries.Held | None = None):
     """A buyer's calendar for the event's participants, in a handful of queries: both people's
-    registrations at once, the organiser check only for someone not registered. After a refused
-    booking, from what the booking had ``read`` (nothing of it changed: it wrote nothing)."""
+    registrations at once, the organiser check only for someone not registered, the buyer's planned
+    tenders and the event's slots kept. After a booking was tried, from what it had ``read`` and the
+    slots it found the two people ``held`` in (a refused booking wrote nothing)."""
     read = read or _read(get_event_or_404(slug, current_user), buyer_id)
     event, buyer, registrations, settings = read.event, read.buyer, read.registrations, read.settings
     if current_user.id not in registrations:
@@ -186,10 +187,10 @@ def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
             or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
     label = notify.time_labels(event.timezone, current_user.timezone)
-    rows = [(slot, state, label(slot.starts_at))
-            for slot, state in queries.booking_grid(event, buyer.id, current_user.id, utcnow())]
-    intents = requestable_intents(event, buyer.organisation.id) if buyer.organisation else []
-    form.intent.choices = choices([("", _("None: a general topic"))] + [(i.id, i.title) for i in intents])
+    held = held or queries.held_slots(event, buyer.id, current_user.id)
+    rows = [(slot, state, label(slot.starts_at)) for slot, state in queries.booking_grid(event, held, utcnow())]
+    intents = requestable_choices(event, buyer.organisation.id) if buyer.organisation else []
+    form.intent.choices = choices([("", _("None: a general topic"))] + intents)
     form.slot.choices = choices((slot.id, text) for slot, state, text in rows if state == "free")
     return render_template("meetings/book_grid.html", event=event, buyer=buyer, rows=rows, form=form,
                            can_book=side_of(registrations.get(current_user.id)) == "supplier")
@@ -204,8 +205,9 @@ class _Read:
 
 
 def _read(event: Event, buyer_id: int) -> _Read:
-    """The event's booking page and a booking both need these: read once per request."""
-    buyer = db.session.get(User, buyer_id, options=[joinedload(User.membership).joinedload(Membership.organisation)])
+    """The event's booking page and a booking both need these: read once per request (the buyer, with
+    their organisation, is kept between requests as a signed-in person is)."""
+    buyer = signed_in.person(buyer_id)
     return _Read(event, buyer, confirmed_registrations(event, [current_user.id, buyer_id]), get_settings(event))
 
 
@@ -227,16 +229,19 @@ def book(slug: str, buyer_id: int):
     if buyer is None:
         abort(404)
     name = buyer.name
+    # Read once: the booking is checked against it before the slot is locked, and a refused booking's
+    # page is drawn from it (most answers in a rush for the same times are refusals).
+    held = queries.held_slots(read.event, buyer.id, current_user.id)
 
     def book_it() -> int:
         # The id before the commit: reading it after would load the meeting again.
         return placement.book_slot(read.event, current_user, buyer, form.slot.data,
                                    intent_id=parse_id(form.intent.data), topic=form.topic.data or "",
                                    agenda=form.agenda.data or "", settings=read.settings,
-                                   registrations=read.registrations).id
+                                   registrations=read.registrations, held=held).id
 
     return perform(book_it, to=lambda meeting_id: url_for("meetings.detail", meeting_id=meeting_id), form=form,
-                   page=lambda: _booking_page(slug, buyer_id, form, read),
+                   page=lambda: _booking_page(slug, buyer_id, form, read, held),
                    success=_("Meeting booked. You and %(name)s get an invitation for your calendars.", name=name))
 
 
