@@ -87,19 +87,29 @@ def _forget_writes(session: Session, transaction) -> None:
         session.info.pop(_WROTE, None)
 
 
-def _end_refused() -> None:
-    """End the transaction of a refused action.
+def _wrote(session: Session) -> bool:
+    """Whether the transaction wrote or means to write anything: pending or changed rows, a flush,
+    an UPDATE/INSERT/DELETE."""
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
-    One that wrote nothing (nothing pending or changed, no flush, no UPDATE/INSERT/DELETE) ends
-    it without expiring the rows it loaded: they still hold what the database holds, so the page
-    that shows the refusal reads them without loading them again (a booking refused because the
-    slot was just taken, hundreds of times a minute when a calendar opens). Anything written is
-    rolled back.
+
+def _end_refused(page: Callable[[], Any] | None = None) -> Any:
+    """End the transaction of a refused action; with ``page``, give what it renders.
+
+    Anything written is rolled back before the page is rendered. A refusal that wrote nothing has its
+    page rendered in the same transaction: the rows it loaded still hold what the database holds, so
+    the page reads them without loading them again and what it adds is read without starting a
+    transaction anew (a booking refused because the slot was just taken, hundreds of times a minute
+    when a calendar opens). The transaction then ends without expiring anything.
     """
     session = db.session()
-    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+    if _wrote(session):
         session.rollback()
-        return
+        return page() if page is not None else None
+    shown = page() if page is not None else None
+    if _wrote(session):  # the page must not write; if it did, none of it is kept
+        session.rollback()
+        return shown
     keep = session.expire_on_commit
     session.expire_on_commit = False
     try:
@@ -108,6 +118,7 @@ def _end_refused() -> None:
         session.rollback()
     finally:
         session.expire_on_commit = keep
+    return shown
 
 
 def _show_refusal(form: FlaskForm, exc: DialogueError) -> None:
@@ -163,10 +174,10 @@ def perform(action: Callable[[], T], *, to: Target, form: FlaskForm | None = Non
     except (NotAllowed, NotFound):
         raise
     except DialogueError as exc:
-        _end_refused()
         if form is not None and page is not None:
             _show_refusal(form, exc)
-            return page(), exc.status_code
+            return _end_refused(page), exc.status_code
+        _end_refused()
         flash(exc.message, "error")
         return redirect(back or (to if isinstance(to, str) else "/"), 303)
     db.session.commit()

@@ -26,7 +26,6 @@ from dialogue.extensions import db
 from dialogue.meetings import notify
 from dialogue.meetings.i18n import _, _l, ngettext
 from dialogue.meetings.people import as_supplier, confirmed_registrations, side_of
-from dialogue.meetings.queries import Held
 from dialogue.meetings.services import settings_or_error
 from dialogue.models import (
     BusySlot,
@@ -208,35 +207,28 @@ def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *,
     return meeting
 
 
-def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: User, held: Held | None = None) -> None:
-    """Without a lock: the supplier or the buyer already has a meeting in the slot, by what the caller
-    read in this transaction (``held``) or else by a query. A booking that passes is checked again
-    under the slot's lock; one that fails here could only fail there."""
+def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: User) -> None:
+    """Without a lock: the supplier or the buyer already has a meeting in the slot. A booking that
+    passes is checked again under the slot's lock; one that fails here could only fail there."""
     if slot_id is None:
         return
-    if held is not None:
-        mine, taken = slot_id in held.mine, slot_id in held.taken
-    else:
-        held = set(db.session.scalars(select(MeetingParticipant.user_id).join(
-            MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id).where(
-            MeetingSlot.id == slot_id, MeetingSlot.event_id == event.id,
-            MeetingParticipant.user_id.in_([supplier.id, buyer.id]))))
-        mine, taken = supplier.id in held, buyer.id in held
-    if mine:
+    held = set(db.session.scalars(select(MeetingParticipant.user_id).join(
+        MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id).where(
+        MeetingSlot.id == slot_id, MeetingSlot.event_id == event.id,
+        MeetingParticipant.user_id.in_([supplier.id, buyer.id]))))
+    if supplier.id in held:
         raise Conflict(_("You already have a meeting at this time."), field="slot")
-    if taken:
+    if held:
         raise Conflict(str(SLOT_TAKEN), field="slot")
 
 
 def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent_id: int | None = None,
               topic: str = "", agenda: str = "", now: dt.datetime | None = None,
-              settings: MeetingSettings | None = None, registrations: dict[int, Registration] | None = None,
-              held: Held | None = None) -> Meeting:
+              settings: MeetingSettings | None = None, registrations: dict[int, Registration] | None = None) -> Meeting:
     """A supplier books a free slot in a buyer's calendar: the meeting is confirmed at once.
 
-    ``settings``, ``registrations`` (both people's confirmed ones, ``people.confirmed_registrations``)
-    and where the two are ``held`` (``queries.held_slots``): when the caller has read them already,
-    for the page it shows after a refusal.
+    ``settings`` and ``registrations`` (both people's confirmed ones, ``people.confirmed_registrations``):
+    when the caller has read them already, for the page it shows after a refusal.
     """
     now = now or utcnow()
     settings = settings_or_error(event, settings)
@@ -259,7 +251,7 @@ def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent
     topic = (topic or "").strip()
     if intent is None and not topic:
         raise DialogueError(_("Choose a planned tender or describe the topic of the meeting."), field="topic")
-    _refuse_when_held(event, slot_id, supplier, buyer, held)
+    _refuse_when_held(event, slot_id, supplier, buyer)
     slot = slot_of_event(event, slot_id, now, lock=True)
     meeting = place_meeting(event, settings, slot, buyers=[buyer], suppliers=[supplier],
                             supplier_org_id=registration.organisation_id, intent_id=intent.id if intent else None,

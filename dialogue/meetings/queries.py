@@ -52,7 +52,7 @@ class GridSlot(NamedTuple):
 
 
 class Held(NamedTuple):
-    """The slots in which a buyer and a supplier are held, as a booking between them sees them."""
+    """The slots in which a buyer and a supplier are held, as the buyer's calendar shows them to the supplier."""
 
     taken: frozenset[int]        # the buyer has a meeting
     mine: frozenset[int]         # the supplier has one
@@ -74,8 +74,7 @@ def slot_times(event: Event) -> list[GridSlot]:
 
 def held_slots(event: Event, buyer_id: int, me_id: int) -> Held:
     """Where the buyer and the supplier ``me_id`` are held at the event, and where the buyer is busy:
-    one statement, whatever the number of slots. A booking is checked against it before the slot is
-    locked, and the calendar page is drawn from it."""
+    one statement, whatever the number of slots."""
     held = (select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
             .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
             .where(MeetingSlot.event_id == event.id, MeetingParticipant.user_id.in_([buyer_id, me_id])))

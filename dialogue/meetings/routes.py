@@ -174,11 +174,11 @@ def buyers(slug: str):
 
 # Self-booking -------------------------------------------------------------------------------------
 
-def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None, held: queries.Held | None = None):
+def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
     """A buyer's calendar for the event's participants, in a handful of queries: both people's
     registrations at once, the organiser check only for someone not registered, the buyer's planned
-    tenders and the event's slots kept. After a booking was tried, from what it had ``read`` and the
-    slots it found the two people ``held`` in (a refused booking wrote nothing)."""
+    tenders and the event's slots kept. After a refused booking, from what the booking had ``read``
+    (nothing of it changed: it wrote nothing)."""
     read = read or _read(get_event_or_404(slug, current_user), buyer_id)
     event, buyer, registrations, settings = read.event, read.buyer, read.registrations, read.settings
     if current_user.id not in registrations:
@@ -187,7 +187,7 @@ def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None, hel
             or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
     label = notify.time_labels(event.timezone, current_user.timezone)
-    held = held or queries.held_slots(event, buyer.id, current_user.id)
+    held = queries.held_slots(event, buyer.id, current_user.id)
     rows = [(slot, state, label(slot.starts_at)) for slot, state in queries.booking_grid(event, held, utcnow())]
     intents = requestable_choices(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + intents)
@@ -229,19 +229,16 @@ def book(slug: str, buyer_id: int):
     if buyer is None:
         abort(404)
     name = buyer.name
-    # Read once: the booking is checked against it before the slot is locked, and a refused booking's
-    # page is drawn from it (most answers in a rush for the same times are refusals).
-    held = queries.held_slots(read.event, buyer.id, current_user.id)
 
     def book_it() -> int:
         # The id before the commit: reading it after would load the meeting again.
         return placement.book_slot(read.event, current_user, buyer, form.slot.data,
                                    intent_id=parse_id(form.intent.data), topic=form.topic.data or "",
                                    agenda=form.agenda.data or "", settings=read.settings,
-                                   registrations=read.registrations, held=held).id
+                                   registrations=read.registrations).id
 
     return perform(book_it, to=lambda meeting_id: url_for("meetings.detail", meeting_id=meeting_id), form=form,
-                   page=lambda: _booking_page(slug, buyer_id, form, read, held),
+                   page=lambda: _booking_page(slug, buyer_id, form, read),
                    success=_("Meeting booked. You and %(name)s get an invitation for your calendars.", name=name))
 
 

@@ -12,11 +12,11 @@ from tests.conftest import keep_signed_in
 # the lock, the slot's lock, who is busy, a free table, the meeting, its participants and the two
 # invitations with their calendar files (PostgreSQL inserts the rows of a table in one statement,
 # SQLite one at a time). A refusal ("just taken") reads the event, both registrations, the settings and
-# where the two people are held; it shows the calendar from those (it wrote nothing, so none of it is
-# read again), with the event's slots, the buyer and the buyer's planned tenders kept since the page
-# was first shown.
+# the look before the lock; the page that shows it adds only where the two people are held (it wrote
+# nothing, so none of it is read again): the event's slots, the buyer and the buyer's planned tenders
+# are kept since the page was first shown.
 MOST_FOR_A_BOOKING = {"postgresql": 14, "sqlite": 16}
-MOST_FOR_A_REFUSAL = 4
+MOST_FOR_A_REFUSAL = 5
 
 
 def post_counted(app, client, url: str, data: dict):
