@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DB_NAME = "dlg_booking_bench"
 SECRET = "booking-bench-secret"
+AGENT = "booking-bench"  # every attempt's User-Agent, part of the signed-in session's identifier
 
 
 def free_port() -> int:
@@ -74,6 +75,7 @@ def seed(url: str, attempts: int, slots: int) -> Seeded:
     """Schema by the migrations, then two self-booking events with ``attempts`` + 20 suppliers each."""
     import flask_migrate
     from flask import g, session
+    from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
 
     from dialogue import create_app
@@ -138,12 +140,13 @@ def seed(url: str, attempts: int, slots: int) -> Seeded:
         serializer = app.session_interface.get_signing_serializer(app)
         clients = []
         for user in people:
-            with app.test_request_context():
+            # The session a real sign-in from this client makes: with Flask-Login's identifier of the
+            # client's address and browser, so the server has no reason to rewrite the cookie.
+            with app.test_request_context(headers={"User-Agent": AGENT}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
                 g.pop("csrf_token", None)  # generate_csrf caches on g, which outlives this request context
+                login_user(user, fresh=True)
                 token = generate_csrf()
-                data = dict(session)
-                data.update({"_user_id": user.get_id(), "_fresh": True})
-                clients.append((user.id, serializer.dumps(data), token))
+                clients.append((user.id, serializer.dumps(dict(session)), token))
         return Seeded(events[0].slug, slot_ids[0], events[1].slug, slot_ids[1], [b.id for b in buyers], clients)
 
 
@@ -152,7 +155,7 @@ def book(port: int, slug: str, buyer_id: int, slot_id: int, cookie: str, token: 
     conn = http.client.HTTPConnection(host, port, timeout=120)
     started = time.perf_counter()
     conn.request("POST", f"/events/{slug}/meetings/book/{buyer_id}", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}", "User-Agent": AGENT,
         "Referer": f"http://{host}:{port}/events/{slug}/meetings/book/{buyer_id}"})
     response = conn.getresponse()
     text = response.read().decode("utf-8", "replace")
