@@ -51,14 +51,6 @@ class GridSlot(NamedTuple):
     ends_at: dt.datetime
 
 
-class Held(NamedTuple):
-    """The slots in which a buyer and a supplier are held, as the buyer's calendar shows them to the supplier."""
-
-    taken: frozenset[int]        # the buyer has a meeting
-    mine: frozenset[int]         # the supplier has one
-    unavailable: frozenset[int]  # the buyer marked the slot busy
-
-
 def slot_times(event: Event) -> list[GridSlot]:
     """The event's slots in time order, kept until a slot or a block changes: every booking page
     and every refused booking shows them."""
@@ -72,9 +64,11 @@ def slot_times(event: Event) -> list[GridSlot]:
             for slot_id, start, end in kept]
 
 
-def held_slots(event: Event, buyer_id: int, me_id: int) -> Held:
-    """Where the buyer and the supplier ``me_id`` are held at the event, and where the buyer is busy:
-    one statement, whatever the number of slots."""
+def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[GridSlot, str]]:
+    """A buyer's calendar as a supplier sees it: each slot of the event with its state: past,
+    unavailable (the buyer marked it busy), taken (the buyer has a meeting), you_busy (the reader has
+    one) or free. The slots are kept (``slot_times``); where the two people are held or busy is one
+    statement, whatever the number of slots."""
     held = (select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
             .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
             .where(MeetingSlot.event_id == event.id, MeetingParticipant.user_id.in_([buyer_id, me_id])))
@@ -83,15 +77,8 @@ def held_slots(event: Event, buyer_id: int, me_id: int) -> Held:
     taken, mine, unavailable = set(), set(), set()
     for slot_id, user_id, is_busy in db.session.execute(union_all(held, busy)):
         (unavailable if is_busy else taken if user_id == buyer_id else mine).add(slot_id)
-    return Held(frozenset(taken), frozenset(mine), frozenset(unavailable))
-
-
-def booking_grid(event: Event, held: Held, now: dt.datetime) -> list[tuple[GridSlot, str]]:
-    """A buyer's calendar as a supplier sees it: each slot of the event with its state: past,
-    unavailable (the buyer marked it busy), taken (the buyer has a meeting), you_busy (the reader has
-    one) or free."""
-    return [(slot, "past" if slot.starts_at <= now else "unavailable" if slot.id in held.unavailable
-             else "taken" if slot.id in held.taken else "you_busy" if slot.id in held.mine else "free")
+    return [(slot, "past" if slot.starts_at <= now else "unavailable" if slot.id in unavailable
+             else "taken" if slot.id in taken else "you_busy" if slot.id in mine else "free")
             for slot in slot_times(event)]
 
 

@@ -187,8 +187,8 @@ def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
             or side_of(registrations.get(buyer_id)) != "buyer":
         abort(404)
     label = notify.time_labels(event.timezone, current_user.timezone)
-    held = queries.held_slots(event, buyer.id, current_user.id)
-    rows = [(slot, state, label(slot.starts_at)) for slot, state in queries.booking_grid(event, held, utcnow())]
+    rows = [(slot, state, label(slot.starts_at))
+            for slot, state in queries.booking_grid(event, buyer.id, current_user.id, utcnow())]
     intents = requestable_choices(event, buyer.organisation.id) if buyer.organisation else []
     form.intent.choices = choices([("", _("None: a general topic"))] + intents)
     form.slot.choices = choices((slot.id, text) for slot, state, text in rows if state == "free")
