@@ -9,8 +9,8 @@ monkey-patching (gevent would have to patch the standard library and the databas
 
 Why two and two: Python runs one thread of a process at a time, and a thread coming back from the
 database waits for the others to let it run. With 500 bookings arriving at once on 2 cores
-(``bench/booking_bench.py``), 4 processes of 2 threads answered 128-214 per second, 2 processes of 8
-threads (the earlier setting) 77-151, 2 of 2 threads 97-145 and 4 of 4 threads 133-151, in the same
+(``bench/booking_bench.py``), 4 processes of 2 threads answered 111-214 per second, 2 processes of 8
+threads (the earlier setting) 77-151, 2 of 2 threads 97-145 and 4 of 4 threads 133-151, in alternated
 runs: more processes keep both cores busy while some requests wait, fewer threads spend less time
 handing the interpreter over. Each process opens at most one database connection per thread, so
 PostgreSQL's ``max_connections`` must cover processes x threads on every host (plus the job
