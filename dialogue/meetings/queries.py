@@ -44,30 +44,28 @@ def event_meetings(event: Event, statuses=None) -> list[Meeting]:
 
 
 class GridSlot(NamedTuple):
-    """One slot of the event, as a buyer's calendar shows it."""
+    """One slot of the event, as a buyer's calendar shows it (by its start)."""
 
     id: int
     starts_at: dt.datetime
-    ends_at: dt.datetime
 
 
-def slot_times(event: Event) -> list[GridSlot]:
+def slot_starts(event: Event) -> list[GridSlot]:
     """The event's slots in time order, kept until a slot or a block changes: every booking page
     and every refused booking shows them."""
     def build() -> str:
-        found = db.session.execute(select(MeetingSlot.id, MeetingSlot.starts_at, MeetingSlot.ends_at)
+        found = db.session.execute(select(MeetingSlot.id, MeetingSlot.starts_at)
                                    .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at))
-        return json.dumps([(slot_id, start.isoformat(), end.isoformat()) for slot_id, start, end in found])
+        return json.dumps([(slot_id, start.isoformat()) for slot_id, start in found])
 
-    kept = json.loads(str(cache.fragment("meetings/slot-times", [("meeting-slots", event.id)], build)))
-    return [GridSlot(slot_id, dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end))
-            for slot_id, start, end in kept]
+    kept = json.loads(str(cache.fragment("meetings/slot-starts", [("meeting-slots", event.id)], build)))
+    return [GridSlot(slot_id, dt.datetime.fromisoformat(start)) for slot_id, start in kept]
 
 
 def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[GridSlot, str]]:
     """A buyer's calendar as a supplier sees it: each slot of the event with its state: past,
     unavailable (the buyer marked it busy), taken (the buyer has a meeting), you_busy (the reader has
-    one) or free. The slots are kept (``slot_times``); where the two people are held or busy is one
+    one) or free. The slots are kept (``slot_starts``); where the two people are held or busy is one
     statement, whatever the number of slots."""
     held = (select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
             .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
@@ -79,7 +77,7 @@ def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> l
         (unavailable if is_busy else taken if user_id == buyer_id else mine).add(slot_id)
     return [(slot, "past" if slot.starts_at <= now else "unavailable" if slot.id in unavailable
              else "taken" if slot.id in taken else "you_busy" if slot.id in mine else "free")
-            for slot in slot_times(event)]
+            for slot in slot_starts(event)]
 
 
 # The booking page's slots: any slot added, moved or removed, or a block removed with its slots.
