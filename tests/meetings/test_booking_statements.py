@@ -8,8 +8,8 @@ from dialogue.extensions import db
 from dialogue.models import Meeting, MeetingMode, OutboxMessage
 from tests.conftest import keep_signed_in
 
-# One booking: the person, the event, the buyer, the settings, both registrations, the look before
-# the lock, the slot's lock, who is busy, a free table, the meeting, its participants and the two
+# One booking: the person, the event, the buyer (kept once read), the settings, both registrations,
+# the look before the lock, the slot's lock, who is busy, a free table, the meeting, its participants and the two
 # invitations with their calendar files (PostgreSQL inserts the rows of a table in one statement,
 # SQLite one at a time). A refusal ("just taken") reads the event, both registrations, the settings and
 # the look before the lock; the page that shows it adds only where the two people are held (it wrote
