@@ -44,7 +44,12 @@ def admin_required(view):
 def public_or_404(query: Select, options: tuple, insider: Callable[[T], bool]) -> T:
     """The one row of ``query``, loaded with ``options``; 404 when it is not there or, while it is not
     public (a draft), for anyone but its ``insider`` people: a draft's existence is private."""
-    row = db.session.scalar(query.options(*options) if options else query)
+    return visible_or_404(db.session.scalar(query.options(*options) if options else query), insider)
+
+
+def visible_or_404(row: T | None, insider: Callable[[T], bool]) -> T:
+    """``row``, unless it is missing or, while it is not public, the reader is not one of its
+    ``insider`` people: then the 404 page."""
     if row is None or (not row.is_public and not insider(row)):
         abort(404)
     return row

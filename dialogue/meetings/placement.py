@@ -207,15 +207,18 @@ def place_meeting(event: Event, settings: MeetingSettings, slot: MeetingSlot, *,
     return meeting
 
 
-def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: User) -> None:
-    """Without a lock: the supplier or the buyer already has a meeting in the slot. A booking that
-    passes is checked again under the slot's lock; one that fails here could only fail there."""
+def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: User,
+                      held: set[int] | None = None) -> None:
+    """Without a lock: the supplier or the buyer already has a meeting in the slot (``held``: which of
+    them, when the caller has read it). A booking that passes is checked again under the slot's lock;
+    one that fails here could only fail there."""
     if slot_id is None:
         return
-    held = set(db.session.scalars(select(MeetingParticipant.user_id).join(
-        MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id).where(
-        MeetingSlot.id == slot_id, MeetingSlot.event_id == event.id,
-        MeetingParticipant.user_id.in_([supplier.id, buyer.id]))))
+    if held is None:
+        held = set(db.session.scalars(select(MeetingParticipant.user_id).join(
+            MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id).where(
+            MeetingSlot.id == slot_id, MeetingSlot.event_id == event.id,
+            MeetingParticipant.user_id.in_([supplier.id, buyer.id]))))
     if supplier.id in held:
         raise Conflict(_("You already have a meeting at this time."), field="slot")
     if held:
@@ -224,11 +227,14 @@ def _refuse_when_held(event: Event, slot_id: int | None, supplier: User, buyer: 
 
 def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent_id: int | None = None,
               topic: str = "", agenda: str = "", now: dt.datetime | None = None,
-              settings: MeetingSettings | None = None, registrations: dict[int, Registration] | None = None) -> Meeting:
+              settings: MeetingSettings | None = None, registrations: dict[int, Registration] | None = None,
+              held: set[int] | None = None) -> Meeting:
     """A supplier books a free slot in a buyer's calendar: the meeting is confirmed at once.
 
-    ``settings`` and ``registrations`` (both people's confirmed ones, ``people.confirmed_registrations``):
-    when the caller has read them already, for the page it shows after a refusal.
+    ``settings``, ``registrations`` (both people's confirmed ones, ``people.confirmed_registrations``)
+    and ``held`` (which of the two already has a meeting in the slot): when the caller has read them
+    already (``queries.booking_read``), for the page it shows after a refusal. What is held is
+    checked again under the slot's lock.
     """
     now = now or utcnow()
     settings = settings_or_error(event, settings)
@@ -251,7 +257,7 @@ def book_slot(event: Event, supplier: User, buyer: User, slot_id: int, *, intent
     topic = (topic or "").strip()
     if intent is None and not topic:
         raise DialogueError(_("Choose a planned tender or describe the topic of the meeting."), field="topic")
-    _refuse_when_held(event, slot_id, supplier, buyer)
+    _refuse_when_held(event, slot_id, supplier, buyer, held)
     slot = slot_of_event(event, slot_id, now, lock=True)
     meeting = place_meeting(event, settings, slot, buyers=[buyer], suppliers=[supplier],
                             supplier_org_id=registration.organisation_id, intent_id=intent.id if intent else None,

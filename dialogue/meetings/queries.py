@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import false, func, select, true, union_all
+from sqlalchemy import and_, exists, false, func, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core import cache
@@ -20,8 +20,11 @@ from dialogue.models import (
     MeetingBlock,
     MeetingParticipant,
     MeetingRequest,
+    MeetingSettings,
     MeetingSlot,
     MeetingStatus,
+    Registration,
+    RegistrationState,
     RequestStatus,
     RunStatus,
     ScheduleRun,
@@ -60,6 +63,38 @@ def slot_starts(event: Event) -> list[GridSlot]:
 
     kept = json.loads(str(cache.fragment("meetings/slot-starts", [("meeting-slots", event.id)], build)))
     return [GridSlot(slot_id, dt.datetime.fromisoformat(start)) for slot_id, start in kept]
+
+
+class BookingRead(NamedTuple):
+    """What a buyer's calendar and a booking in it both need, read in one statement."""
+
+    event: Event
+    settings: MeetingSettings | None
+    registrations: dict[int, Registration]  # the confirmed ones of the two people, by person
+    held: set[int] | None                   # which of the two has a meeting in the chosen slot
+
+
+def booking_read(slug: str, user_ids: list[int], slot_id: int | None = None) -> BookingRead | None:
+    """The event, its meeting settings, these people's confirmed registrations at it and, given a slot
+    of the event, which of them is already held in it: one statement (None if there is no such event).
+    Every attempt to book, refused or not, starts with this read; a rush on a calendar opening is
+    hundreds of them a second."""
+    people = sorted(set(user_ids))
+    held = [exists().where(MeetingParticipant.slot_id == MeetingSlot.id, MeetingSlot.id == slot_id,
+                           MeetingSlot.event_id == Event.id, MeetingParticipant.user_id == person)
+            .label(f"held_{n}") for n, person in enumerate(people)] if slot_id is not None else []
+    rows = db.session.execute(
+        select(Event, MeetingSettings, Registration, *held)
+        .outerjoin(MeetingSettings, MeetingSettings.event_id == Event.id)
+        .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id.in_(people),
+                                      Registration.state == RegistrationState.CONFIRMED))
+        .where(Event.slug == slug)).all()
+    if not rows:
+        return None
+    event, settings = rows[0][0], rows[0][1]
+    found = {row[2].user_id: row[2] for row in rows if row[2] is not None}
+    in_slot = {person for n, person in enumerate(people) if rows[0][3 + n]} if slot_id is not None else None
+    return BookingRead(event, settings, found, in_slot)
 
 
 def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[GridSlot, str]]:

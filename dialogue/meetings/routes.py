@@ -19,6 +19,7 @@ from dialogue.core import cache
 from dialogue.core.actions import form_status, perform, post_views
 from dialogue.core.forms import ButtonForm, choices
 from dialogue.core.inputs import parse_id
+from dialogue.core.permissions import visible_or_404
 from dialogue.events.access import get_event_or_404, is_organiser, require_participant
 from dialogue.extensions import db
 from dialogue.meetings import agenda, bp, notify, placement, queries
@@ -28,7 +29,6 @@ from dialogue.meetings.people import (
     buyer_organisations,
     buyer_people,
     confirmed_registration,
-    confirmed_registrations,
     get_settings,
     side_of,
 )
@@ -179,7 +179,7 @@ def _booking_page(slug: str, buyer_id: int, form, read: _Read | None = None):
     registrations at once, the organiser check only for someone not registered, the buyer's planned
     tenders and the event's slots kept. After a refused booking, from what the booking had ``read``
     (nothing of it changed: it wrote nothing)."""
-    read = read or _read(get_event_or_404(slug, current_user), buyer_id)
+    read = read or _read(slug, buyer_id)
     event, buyer, registrations, settings = read.event, read.buyer, read.registrations, read.settings
     if current_user.id not in registrations:
         require_participant(event, current_user)
@@ -202,13 +202,16 @@ class _Read:
     buyer: User | None
     registrations: dict[int, Registration]
     settings: MeetingSettings | None
+    held: set[int] | None
 
 
-def _read(event: Event, buyer_id: int) -> _Read:
-    """The event's booking page and a booking both need these: read once per request (the buyer, with
-    their organisation, is kept between requests as a signed-in person is)."""
-    buyer = signed_in.person(buyer_id)
-    return _Read(event, buyer, confirmed_registrations(event, [current_user.id, buyer_id]), get_settings(event))
+def _read(slug: str, buyer_id: int, slot_id: int | None = None) -> _Read:
+    """The event's booking page and a booking both need these: the event, its settings, both people's
+    registrations and (for a booking) who of them is held in the chosen slot, in one statement; the
+    buyer, with their organisation, is kept between requests as a signed-in person is."""
+    found = queries.booking_read(slug, [current_user.id, buyer_id], slot_id)
+    event = visible_or_404(found.event if found else None, lambda event: is_organiser(event, current_user))
+    return _Read(event, signed_in.person(buyer_id), found.registrations, found.settings, found.held)
 
 
 @bp.route("/events/<slug>/meetings/book/<int:buyer_id>", methods=["GET", "POST"])
@@ -224,7 +227,7 @@ def book(slug: str, buyer_id: int):
     form = BookForm()
     if not form.is_submitted():
         return _booking_page(slug, buyer_id, form)
-    read = _read(get_event_or_404(slug, current_user), buyer_id)
+    read = _read(slug, buyer_id, form.slot.data)
     buyer = read.buyer
     if buyer is None:
         abort(404)
@@ -235,7 +238,7 @@ def book(slug: str, buyer_id: int):
         return placement.book_slot(read.event, current_user, buyer, form.slot.data,
                                    intent_id=parse_id(form.intent.data), topic=form.topic.data or "",
                                    agenda=form.agenda.data or "", settings=read.settings,
-                                   registrations=read.registrations).id
+                                   registrations=read.registrations, held=read.held).id
 
     return perform(book_it, to=lambda meeting_id: url_for("meetings.detail", meeting_id=meeting_id), form=form,
                    page=lambda: _booking_page(slug, buyer_id, form, read),

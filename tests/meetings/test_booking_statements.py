@@ -8,15 +8,15 @@ from dialogue.extensions import db
 from dialogue.models import Meeting, MeetingMode, OutboxMessage
 from tests.conftest import keep_signed_in
 
-# One booking: the person, the event, the buyer (kept once read), the settings, both registrations,
-# the look before the lock, the slot's lock, who is busy, a free table, the meeting, its participants and the two
-# invitations with their calendar files (PostgreSQL inserts the rows of a table in one statement,
-# SQLite one at a time). A refusal ("just taken") reads the event, both registrations, the settings and
-# the look before the lock; the page that shows it adds only where the two people are held (it wrote
+# One booking: the person, then the event with its settings, both registrations and who of the two is
+# held in the chosen slot (one statement), the buyer (kept once read), the slot's lock, who is busy, a
+# free table, the meeting, its participants and the two invitations with their calendar files
+# (PostgreSQL inserts the rows of a table in one statement, SQLite one at a time). A refusal ("just
+# taken") is that one read; the page that shows it adds only where the two people are held (it wrote
 # nothing, so none of it is read again): the event's slots, the buyer and the buyer's planned tenders
 # are kept since the page was first shown.
-MOST_FOR_A_BOOKING = {"postgresql": 14, "sqlite": 16}
-MOST_FOR_A_REFUSAL = 5
+MOST_FOR_A_BOOKING = {"postgresql": 12, "sqlite": 14}
+MOST_FOR_A_REFUSAL = 2
 
 
 def post_counted(app, client, url: str, data: dict):
