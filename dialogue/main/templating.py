@@ -2,15 +2,17 @@
 
 They are the same for everyone who reads the same language with the same rights, so each is rendered
 once per language and audience and kept in this process; every request then fills in only what is its
-own, the CSRF token and its own address (for the language switch). The audience names all the header
-shows of the person, the organisation's name and address included, so a kept header only ever goes
-to someone it was rendered for, and a renamed organisation or a changed role is a new key.
+own: the CSRF token, its own address (for the language switch) and the person's organisation (its
+name and address, escaped as the template would). The audience names all else the header shows of
+the person (signed in, an administrator, with an organisation or without), so a kept header only
+ever goes to someone it was rendered for. A crowd of people from different organisations signing in
+at once (a booking window opening) thus shares one header instead of rendering one each.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from flask import current_app, request
 from flask_babel import get_locale
@@ -38,7 +40,8 @@ MAX_KEPT = 512
 # Stand-ins for what differs from request to request, replaced in the kept HTML. Letters only: they
 # come out of url_for and escaping unchanged, and no label or address contains them.
 _CSRF, _HERE, _HERE_IN_QUERY = "dlgpieceCSRF", "dlgpieceHERE", "dlgpieceHEREQ"
-_STAND_INS = re.compile(f"{_HERE_IN_QUERY}|{_HERE}|{_CSRF}")
+_ORG_SLUG, _ORG_NAME = "dlgpieceORGSLUG", "dlgpieceORGNAME"
+_STAND_INS = re.compile(f"{_HERE_IN_QUERY}|{_HERE}|{_CSRF}|{_ORG_SLUG}|{_ORG_NAME}")
 # What url_for leaves unquoted in a query value (werkzeug's urlencode).
 _QUERY_SAFE = "!$'()*,/:;?@"
 
@@ -48,17 +51,18 @@ def _nav_items() -> list:
 
 
 def _audience() -> tuple:
+    """(signed in, an administrator, with an organisation): all the kept header depends on."""
     if not current_user or not current_user.is_authenticated:
-        return (False, False, None)
-    organisation = current_user.organisation
-    return (True, bool(current_user.is_admin), (organisation.slug, organisation.name) if organisation else None)
+        return (False, False, False)
+    return (True, bool(current_user.is_admin), current_user.organisation is not None)
 
 
 def _render(name: str, locale: str, audience: tuple, here_endpoint: str | None) -> str:
-    signed_in, is_admin, organisation = audience
+    signed_in, is_admin, has_organisation = audience
     template = current_app.jinja_env.get_template(f"_site_{name}.html")
     return template.render(nav_items=_nav_items(), languages=offered_languages(), locale=locale,
-                           signed_in=signed_in, is_admin=is_admin, organisation=organisation,
+                           signed_in=signed_in, is_admin=is_admin,
+                           organisation=(_ORG_SLUG, _ORG_NAME) if has_organisation else None,
                            here_endpoint=here_endpoint, csrf=_CSRF, here=_HERE, here_in_query=_HERE_IN_QUERY)
 
 
@@ -69,7 +73,7 @@ def site_piece(name: str) -> Markup:
         audience = _audience()
         here_endpoint = request.endpoint if request.endpoint in MARKED_ENDPOINTS else None
     else:
-        audience, here_endpoint = (False, False, None), None
+        audience, here_endpoint = (False, False, False), None
     key = (name, locale, request.script_root, audience, here_endpoint)
     kept = current_app.extensions.setdefault("dialogue_site_pieces", {})
     html = kept.get(key)
@@ -83,6 +87,10 @@ def site_piece(name: str) -> Markup:
     here = request.full_path.rstrip("?")
     own = {_CSRF: generate_csrf() if audience[0] else "", _HERE: str(escape(here)),
            _HERE_IN_QUERY: str(escape(quote_plus(here, safe=_QUERY_SAFE)))}
+    if audience[2]:
+        organisation = current_user.organisation
+        own[_ORG_SLUG] = str(escape(quote(organisation.slug, safe="")))
+        own[_ORG_NAME] = str(escape(organisation.name))
     return Markup(_STAND_INS.sub(lambda found: own[found.group()], html))
 
 
