@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, false, func, select, true, union_all
+from sqlalchemy import Integer, and_, bindparam, exists, false, func, select, true, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.core import cache
@@ -74,27 +74,43 @@ class BookingRead(NamedTuple):
     held: set[int] | None                   # which of the two has a meeting in the chosen slot
 
 
-def booking_read(slug: str, user_ids: list[int], slot_id: int | None = None) -> BookingRead | None:
-    """The event, its meeting settings, these people's confirmed registrations at it and, given a slot
-    of the event, which of them is already held in it: one statement (None if there is no such event).
-    Every attempt to book, refused or not, starts with this read; a rush on a calendar opening is
-    hundreds of them a second."""
-    people = sorted(set(user_ids))
-    held = [exists().where(MeetingParticipant.slot_id == MeetingSlot.id, MeetingSlot.id == slot_id,
-                           MeetingSlot.event_id == Event.id, MeetingParticipant.user_id == person)
-            .label(f"held_{n}") for n, person in enumerate(people)] if slot_id is not None else []
-    rows = db.session.execute(
-        select(Event, MeetingSettings, Registration, *held)
-        .outerjoin(MeetingSettings, MeetingSettings.event_id == Event.id)
-        .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id.in_(people),
-                                      Registration.state == RegistrationState.CONFIRMED))
-        .where(Event.slug == slug)).all()
+# Built once, as the two statements below: every attempt to book, refused or not, runs them, and a
+# rush on a calendar opening is hundreds of attempts a second.
+_ME, _BUYER, _SLOT, _EVENT = (bindparam(name, type_=Integer) for name in ("me_id", "buyer_id", "slot_id", "event_id"))
+
+
+def _held_in_slot(person):
+    return exists().where(MeetingParticipant.slot_id == MeetingSlot.id, MeetingSlot.id == _SLOT,
+                          MeetingSlot.event_id == Event.id, MeetingParticipant.user_id == person)
+
+
+_BOOKING_READ = (
+    select(Event, MeetingSettings, Registration, _held_in_slot(_ME), _held_in_slot(_BUYER))
+    .outerjoin(MeetingSettings, MeetingSettings.event_id == Event.id)
+    .outerjoin(Registration, and_(Registration.event_id == Event.id, Registration.user_id.in_([_ME, _BUYER]),
+                                  Registration.state == RegistrationState.CONFIRMED))
+    .where(Event.slug == bindparam("slug")))
+
+_BOOKING_GRID = union_all(
+    select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
+    .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
+    .where(MeetingSlot.event_id == _EVENT, MeetingParticipant.user_id.in_([_BUYER, _ME])),
+    select(BusySlot.slot_id, BusySlot.user_id, true().label("busy"))
+    .where(BusySlot.event_id == _EVENT, BusySlot.user_id == _BUYER))
+
+
+def booking_read(slug: str, me_id: int, buyer_id: int, slot_id: int | None = None) -> BookingRead | None:
+    """The event, its meeting settings, the reader's and the buyer's confirmed registrations at it
+    and, given a slot, which of the two is already held in it (if it is the event's): one statement.
+    None if there is no such event."""
+    rows = db.session.execute(_BOOKING_READ, {"slug": slug, "me_id": me_id, "buyer_id": buyer_id,
+                                              "slot_id": slot_id}).all()
     if not rows:
         return None
-    event, settings = rows[0][0], rows[0][1]
+    event, settings, _registration, me_held, buyer_held = rows[0]
     found = {row[2].user_id: row[2] for row in rows if row[2] is not None}
-    in_slot = {person for n, person in enumerate(people) if rows[0][3 + n]} if slot_id is not None else None
-    return BookingRead(event, settings, found, in_slot)
+    held = {person for person, is_held in ((me_id, me_held), (buyer_id, buyer_held)) if is_held}
+    return BookingRead(event, settings, found, held if slot_id is not None else None)
 
 
 def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> list[tuple[GridSlot, str]]:
@@ -102,13 +118,9 @@ def booking_grid(event: Event, buyer_id: int, me_id: int, now: dt.datetime) -> l
     unavailable (the buyer marked it busy), taken (the buyer has a meeting), you_busy (the reader has
     one) or free. The slots are kept (``slot_starts``); where the two people are held or busy is one
     statement, whatever the number of slots."""
-    held = (select(MeetingParticipant.slot_id, MeetingParticipant.user_id, false().label("busy"))
-            .join(MeetingSlot, MeetingSlot.id == MeetingParticipant.slot_id)
-            .where(MeetingSlot.event_id == event.id, MeetingParticipant.user_id.in_([buyer_id, me_id])))
-    busy = (select(BusySlot.slot_id, BusySlot.user_id, true().label("busy"))
-            .where(BusySlot.event_id == event.id, BusySlot.user_id == buyer_id))
     taken, mine, unavailable = set(), set(), set()
-    for slot_id, user_id, is_busy in db.session.execute(union_all(held, busy)):
+    for slot_id, user_id, is_busy in db.session.execute(
+            _BOOKING_GRID, {"event_id": event.id, "buyer_id": buyer_id, "me_id": me_id}):
         (unavailable if is_busy else taken if user_id == buyer_id else mine).add(slot_id)
     return [(slot, "past" if slot.starts_at <= now else "unavailable" if slot.id in unavailable
              else "taken" if slot.id in taken else "you_busy" if slot.id in mine else "free")

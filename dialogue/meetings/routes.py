@@ -209,7 +209,7 @@ def _read(slug: str, buyer_id: int, slot_id: int | None = None) -> _Read:
     """The event's booking page and a booking both need these: the event, its settings, both people's
     registrations and (for a booking) who of them is held in the chosen slot, in one statement; the
     buyer, with their organisation, is kept between requests as a signed-in person is."""
-    found = queries.booking_read(slug, [current_user.id, buyer_id], slot_id)
+    found = queries.booking_read(slug, current_user.id, buyer_id, slot_id)
     event = visible_or_404(found.event if found else None, lambda event: is_organiser(event, current_user))
     return _Read(event, signed_in.person(buyer_id), found.registrations, found.settings, found.held)
 
