@@ -84,6 +84,11 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2, threads: int = 1):
         process.wait(timeout=30)
 
 
+# Every request of the benchmarks names this browser: a session signed in by ``session_cookie`` is then
+# loaded by wrk from the same address and browser, as a real visitor's is, and never rewritten.
+AGENT = "dialogue-bench"
+
+
 def wrk(url: str, seconds: int = 10, connections: int = 8, threads: int = 2, headers: dict | None = None,
         timeout: int = 2) -> dict:
     """Requests per second and latency percentiles from wrk (a separate load-generator process); requests
@@ -92,7 +97,7 @@ def wrk(url: str, seconds: int = 10, connections: int = 8, threads: int = 2, hea
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout}s",
                "--latency", url]
-    for key, value in (headers or {}).items():
+    for key, value in {"User-Agent": AGENT, **(headers or {})}.items():
         command += ["-H", f"{key}: {value}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -108,13 +113,14 @@ def _ms(value: str) -> float:
 
 
 def session_cookie(base: str, email: str, password: str) -> str:
-    """Sign in through the real form and return the Cookie header value."""
+    """Sign in through the real form, as the browser ``wrk`` names, and return the Cookie header value."""
     import http.cookiejar
     import urllib.parse
     import urllib.request
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
