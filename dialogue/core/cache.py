@@ -28,6 +28,11 @@ rollback). ``bump(("event", 12))`` moves a scope at once, for changes made outsi
 An ORM bulk ``update()``/``delete()`` of a watched model moves the ``("all",)`` scope, which every
 fragment names.
 
+**Kept data** (``kept``): what a page reads rather than renders (a calendar's slot times, a buyer's
+planned tenders for a choice list), under the same key as a fragment, but kept as Python values in
+this process's memory: no round trip to a shared cache, nothing to encode or decode on each request.
+Each process reads its own copy once per version.
+
 **Backends.** With REDIS_URL empty (a fresh clone) fragments and pages live in each process's
 memory, and versions in small files under CACHE_VERSION_DIR (default: instance/versions/, a folder
 per database), which every worker of one machine reads, so a change made through one worker is seen
@@ -49,6 +54,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from threading import Lock
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_login import current_user
@@ -62,19 +68,19 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 2048
 EVERYTHING = ("all",)
 Scope = tuple
+T = TypeVar("T")
 
 
-class MemoryBackend:
-    """Pages and fragments in this process's memory (least recently used dropped first); versions in
-    files that all processes of the machine share."""
+class Memory:
+    """Values in this process's memory, each for a number of seconds, the least recently used dropped
+    first."""
 
-    def __init__(self, version_dir: str, max_entries: int = MAX_ENTRIES):
-        self.version_dir = Path(version_dir)
+    def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str):
         now = time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
@@ -83,12 +89,25 @@ class MemoryBackend:
             self._entries.move_to_end(key)
             return hit[1]
 
-    def set(self, key: str, value: bytes, ttl: int) -> None:
+    def set(self, key: str, value, ttl: int) -> None:
         with self._lock:
             self._entries[key] = (time.monotonic() + ttl, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class MemoryBackend(Memory):
+    """Pages and fragments in this process's memory; versions in files that all processes of the
+    machine share."""
+
+    def __init__(self, version_dir: str, max_entries: int = MAX_ENTRIES):
+        super().__init__(max_entries)
+        self.version_dir = Path(version_dir)
 
     def versions(self, names: list[str]) -> list[str]:
         found = []
@@ -105,10 +124,6 @@ class MemoryBackend:
             temporary = self.version_dir / f".{name}.{uuid.uuid4().hex}"
             temporary.write_text(uuid.uuid4().hex)
             os.replace(temporary, self.version_dir / name)  # readers see the old token or the new one
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 class RedisBackend:
@@ -167,8 +182,9 @@ def clear() -> None:
     """Forget every cached page and fragment of the current app (versions stay); outside an app, nothing."""
     if has_app_context() and "dialogue_cache" in current_app.extensions:
         backend().clear()
-        if "dialogue_pages" in current_app.extensions:
-            current_app.extensions["dialogue_pages"].clear()
+        for kept_here in ("dialogue_pages", "dialogue_kept"):
+            if kept_here in current_app.extensions:
+                current_app.extensions[kept_here].clear()
 
 
 # --- versions -----------------------------------------------------------------------------------------
@@ -273,8 +289,7 @@ def fragment(name: str, scopes: Iterable[Scope], build: Callable[[], str], audie
     """The HTML ``build()`` renders, reused while the scopes' versions, the language and the audience
     stay the same (see the module's docstring). Without a reachable cache it is simply built."""
     scopes = list(scopes)
-    token = repr((versions(scopes), [_name(s) for s in scopes], _locale(), audience))
-    key = f"f:{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+    key = _fragment_key(name, scopes, audience)
     try:
         hit = backend().get(key)
     except Exception:
@@ -288,6 +303,31 @@ def fragment(name: str, scopes: Iterable[Scope], build: Callable[[], str], audie
     except Exception:
         log.exception("fragment cache unreachable; %s not kept", name)
     return Markup(html)
+
+
+def _fragment_key(name: str, scopes: list[Scope], audience: tuple) -> str:
+    token = repr((versions(scopes), [_name(s) for s in scopes], _locale(), audience))
+    return f"f:{name}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+# --- kept data ----------------------------------------------------------------------------------------
+
+def kept(name: str, scopes: Iterable[Scope], build: Callable[[], T], audience: tuple = ()) -> T:
+    """What ``build()`` reads, kept in this process's memory while the scopes' versions, the language
+    and the audience stay the same (as a fragment is; see the module's docstring). Every request that
+    finds it gets the same value: ``build`` gives tuples, never rows of a session, and callers do not
+    change it. The value is read again after FRAGMENT_CACHE_SECONDS in any case."""
+    scopes = list(scopes)
+    key = _fragment_key(name, scopes, audience)  # versions read before ``build``: a change meanwhile moves them
+    store = current_app.extensions.get("dialogue_kept")
+    if store is None:
+        store = current_app.extensions.setdefault("dialogue_kept", Memory())
+    hit = store.get(key)
+    if hit is not None:
+        return hit[0]
+    value = build()
+    store.set(key, (value,), current_app.config.get("FRAGMENT_CACHE_SECONDS", 3600))
+    return value
 
 
 # --- public pages (answered by dialogue.core.pages.PageCache) ----------------------------------------

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from flask import Flask
 from werkzeug.http import parse_cookie
 
-from dialogue.core.cache import KEEP, PAGE, MemoryBackend
+from dialogue.core.cache import KEEP, PAGE, Memory, MemoryBackend
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class PageCache:
 
         self.app, self.wsgi_app, self.visitor_locale = app, app.wsgi_app, visitor_locale
         self.personal_cookies = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME))
-        self.pages = MemoryBackend("", MAX_PAGES)
+        self.pages = Memory(MAX_PAGES)
         app.extensions["dialogue_pages"] = self.pages  # cache.clear() empties it
         shared = app.extensions["dialogue_cache"]
         self.shared = None if isinstance(shared, MemoryBackend) else shared

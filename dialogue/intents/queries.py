@@ -5,7 +5,6 @@ changes move the cached parts of the list and of an intent's page."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -113,13 +112,13 @@ def page_scopes(intent_id: int) -> list[tuple]:
 def filter_options() -> tuple[list[Division], list[Buyer], list[str]]:
     """The CPV divisions, the public buyers and the countries the list's filters offer, read once per
     version of what they show (three queries then, none otherwise)."""
-    def build() -> str:
+    def build() -> tuple[tuple[Division, ...], tuple[Buyer, ...], tuple[str, ...]]:
         buyers, countries = filter_choices()
-        return json.dumps([[[d.code, d.label] for d in cpv.divisions()], [[b.id, b.name] for b in buyers],
-                           countries])
+        return (tuple(Division(d.code, d.label) for d in cpv.divisions()), tuple(Buyer(b.id, b.name) for b in buyers),
+                tuple(countries))
 
-    divisions, buyers, countries = json.loads(str(cache.fragment("intents/filter-options", LIST_SCOPES, build)))
-    return [Division(*d) for d in divisions], [Buyer(*b) for b in buyers], countries
+    divisions, buyers, countries = cache.kept("intents/filter-options", LIST_SCOPES, build)
+    return list(divisions), list(buyers), list(countries)
 
 
 def _part_scopes(row) -> list[tuple]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -53,16 +52,15 @@ class GridSlot(NamedTuple):
     starts_at: dt.datetime
 
 
-def slot_starts(event: Event) -> list[GridSlot]:
+def slot_starts(event: Event) -> tuple[GridSlot, ...]:
     """The event's slots in time order, kept until a slot or a block changes: every booking page
     and every refused booking shows them."""
-    def build() -> str:
-        found = db.session.execute(select(MeetingSlot.id, MeetingSlot.starts_at)
-                                   .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at))
-        return json.dumps([(slot_id, start.isoformat()) for slot_id, start in found])
+    def build() -> tuple[GridSlot, ...]:
+        return tuple(GridSlot(*row) for row in db.session.execute(
+            select(MeetingSlot.id, MeetingSlot.starts_at)
+            .where(MeetingSlot.event_id == event.id).order_by(MeetingSlot.starts_at)))
 
-    kept = json.loads(str(cache.fragment("meetings/slot-starts", [("meeting-slots", event.id)], build)))
-    return [GridSlot(slot_id, dt.datetime.fromisoformat(start)) for slot_id, start in kept]
+    return cache.kept("meetings/slot-starts", [("meeting-slots", event.id)], build)
 
 
 class BookingRead(NamedTuple):

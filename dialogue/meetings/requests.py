@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -68,12 +67,11 @@ def requestable_intents(event: Event, buyer_org_id: int) -> list[Intent]:
 def requestable_choices(event: Event, buyer_org_id: int) -> list[tuple[int, str]]:
     """(id, title) of ``requestable_intents``, kept until an intent, a partner of one or the event's
     list of tenders changes: the booking page offers them on every answer, refusals included."""
-    def build() -> str:
-        return json.dumps([(intent.id, intent.title) for intent in requestable_intents(event, buyer_org_id)])
+    def build() -> tuple[tuple[int, str], ...]:
+        return tuple((intent.id, intent.title) for intent in requestable_intents(event, buyer_org_id))
 
-    kept = cache.fragment("meetings/requestable", [("intent-list",), ("event", event.id)], build,
-                          audience=(buyer_org_id,))
-    return [(intent_id, title) for intent_id, title in json.loads(str(kept))]
+    return list(cache.kept("meetings/requestable", [("intent-list",), ("event", event.id)], build,
+                           audience=(buyer_org_id,)))
 
 
 def buyer_side_taking_meetings(event: Event, intents: list[Intent]) -> dict[int, list[Organisation]]:

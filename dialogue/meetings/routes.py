@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from flask import abort, render_template, url_for
@@ -90,9 +89,9 @@ def _agenda_lists(user: User, now: dt.datetime) -> Markup:
             loaded.update(meetings=agenda.my_meetings(user), sent=sent, received=received)
         return loaded
 
-    def build_turns() -> str:
+    def build_turns() -> tuple[float, ...]:
         lists = read()
-        return json.dumps(agenda.turning_points(lists["meetings"], lists["sent"] + lists["received"]))
+        return tuple(agenda.turning_points(lists["meetings"], lists["sent"] + lists["received"]))
 
     def build_lists() -> str:
         lists = read()
@@ -101,7 +100,7 @@ def _agenda_lists(user: User, now: dt.datetime) -> Markup:
                                upcoming=[m for m in lists["meetings"] if m.slot.ends_at > now],
                                past=[m for m in lists["meetings"] if m.slot.ends_at <= now])
 
-    turns = json.loads(str(cache.fragment("meetings/agenda-turns", scopes, build_turns, audience=(user.id,))))
+    turns = cache.kept("meetings/agenda-turns", scopes, build_turns, audience=(user.id,))
     span = bisect.bisect_right(turns, now.timestamp())
     return cache.fragment("meetings/agenda-lists", scopes, build_lists, audience=(user.id, user.timezone, span))
 

@@ -131,6 +131,37 @@ def test_a_fragment_is_reused_until_a_scope_it_names_moves(app):
         assert cache.fragment("test/x", [("thing", 1)], build) == "<p>built 4</p>"  # another language
 
 
+def test_kept_data_is_read_once_per_version_language_and_audience(app, another_app):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return (len(reads), "ten o'clock")
+
+    with app.app_context(), app.test_request_context("/"):
+        first = cache.kept("test/x", [("thing", 1)], read)
+        assert first == (1, "ten o'clock")
+        assert cache.kept("test/x", [("thing", 1)], read) is first  # the very value: no encoding, no copy
+        assert cache.kept("test/x", [("thing", 1)], read, audience=(7,))[0] == 2
+        cache.bump(("thing", 2))  # another scope: nothing to read again
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 1
+    with app.app_context(), app.test_request_context("/"):
+        cache.bump(("thing", 1))
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 3
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "fi"}):
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 4  # another language
+    with app.app_context(), app.test_request_context("/"):
+        cache.clear()
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 5
+    # Each process keeps its own copy, but a change made through one moves the other's too.
+    other = another_app()
+    with other.app_context(), other.test_request_context("/"):
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 6
+        cache.bump(("thing", 1))
+    with app.app_context(), app.test_request_context("/"):
+        assert cache.kept("test/x", [("thing", 1)], read)[0] == 7
+
+
 def test_versions_move_after_a_commit_of_a_watched_row_and_not_after_a_rollback(app, make_event):
     event = make_event()
     scope = [("event", event.id)]
