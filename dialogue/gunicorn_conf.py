@@ -12,7 +12,10 @@ database waits for the others to let it run. With 500 bookings arriving at once 
 (``bench/booking_bench.py``), 4 processes of 2 threads answered 111-214 per second, 2 processes of 8
 threads (the earlier setting) 77-151, 2 of 2 threads 97-145 and 4 of 4 threads 133-151, in alternated
 runs: more processes keep both cores busy while some requests wait, fewer threads spend less time
-handing the interpreter over. Each process opens at most one database connection per thread, so
+handing the interpreter over. Since a refused booking reads 2 statements instead of 5, 4 x 2 answered
+240-301 per second; 4 synchronous processes answered about a tenth more (264-357) and 4 x 1 about
+the same (251-298). The threads stay: they hold idle keep-alive connections, and a slow client does
+not tie up a whole process when the proxy in front does not buffer. Each process opens at most one database connection per thread, so
 PostgreSQL's ``max_connections`` must cover processes x threads on every host (plus the job
 workers).
 
