@@ -15,9 +15,9 @@ runs: more processes keep both cores busy while some requests wait, fewer thread
 handing the interpreter over. Since a refused booking reads 2 statements instead of 5, 4 x 2 answered
 240-301 per second; 4 synchronous processes answered about a tenth more (264-357) and 4 x 1 about
 the same (251-298). The threads stay: they hold idle keep-alive connections, and a slow client does
-not tie up a whole process when the proxy in front does not buffer. Each process opens at most one database connection per thread, so
-PostgreSQL's ``max_connections`` must cover processes x threads on every host (plus the job
-workers).
+not tie up a whole process when the proxy in front does not buffer. Each process opens at most one
+database connection per thread, so PostgreSQL's ``max_connections`` must cover processes x threads
+on every host (plus the job workers).
 
 Every figure can be set from the environment: ``WEB_CONCURRENCY`` (processes, default twice the
 number of cores), ``GUNICORN_THREADS`` (threads per process, default 2), ``GUNICORN_BIND`` (default
