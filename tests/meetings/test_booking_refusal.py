@@ -79,3 +79,29 @@ def test_a_booking_refused_at_the_insert_is_undone_and_the_slot_stays_with_the_f
     # The refusal left the session and the database usable: the next booking goes through.
     assert booking(1, topic="Laptops").status_code == 303
     assert _counts()[0] == after_first[0] + 1
+
+
+def test_who_already_holds_the_slot_is_told_apart_before_any_lock(world, booking, client, auth):
+    """The look before the lock comes with the booking's first read: the supplier who is already in a
+    meeting at that time is told so; a buyer already in one makes the slot "just taken"."""
+    assert booking(0).status_code == 303  # s1 with b1 at the first time
+    other_buyer = client.post(f"/events/{world.event.slug}/meetings/book/{world.b3.id}",
+                              data={"slot": str(world.slots[0].id), "topic": "Tablets"})
+    assert other_buyer.status_code == 409
+    assert "You already have a meeting at this time." in other_buyer.get_data(as_text=True)
+    auth.login(world.s3)
+    taken = booking(0, topic="Laptops")
+    assert taken.status_code == 409 and "just taken" in taken.get_data(as_text=True)
+    assert booking(1, topic="Laptops").status_code == 303
+    assert _counts()[0] == 2
+
+
+def test_a_draft_events_calendar_is_not_there_for_its_participants(world, booking, client):
+    from dialogue.models import EventStatus
+
+    world.event.status = EventStatus.DRAFT
+    db.session.commit()
+    url = f"/events/{world.event.slug}/meetings/book/{world.b1.id}"
+    assert client.get(url).status_code == 404
+    assert booking(0).status_code == 404
+    assert _counts()[0] == 0
