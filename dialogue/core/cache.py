@@ -38,8 +38,9 @@ memory, and versions in small files under CACHE_VERSION_DIR (default: instance/v
 per database), which every worker of one machine reads, so a change made through one worker is seen
 by the others at their next request. With REDIS_URL set, pages, fragments and versions live in Redis
 under CACHE_KEY_PREFIX: several app machines share them, and a change made on one invalidates on
-all. Fragments expire after FRAGMENT_CACHE_SECONDS (default one hour) in any case, which bounds the
-harm of a lost version move.
+all; each process also keeps its own copy of a fragment it found there for NEAR_SECONDS (a minute),
+under the same key. Fragments expire after FRAGMENT_CACHE_SECONDS (default one hour) in any case (a
+process's copy a minute later at most), which bounds the harm of a lost version move.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 2048
+NEAR_SECONDS = 60  # a process's own copy of a fragment kept in a shared cache
 EVERYTHING = ("all",)
 Scope = tuple
 T = TypeVar("T")
@@ -182,7 +184,7 @@ def clear() -> None:
     """Forget every cached page and fragment of the current app (versions stay); outside an app, nothing."""
     if has_app_context() and "dialogue_cache" in current_app.extensions:
         backend().clear()
-        for kept_here in ("dialogue_pages", "dialogue_kept"):
+        for kept_here in ("dialogue_pages", "dialogue_kept", "dialogue_near_fragments"):
             if kept_here in current_app.extensions:
                 current_app.extensions[kept_here].clear()
 
@@ -287,22 +289,41 @@ def _locale() -> str:
 
 def fragment(name: str, scopes: Iterable[Scope], build: Callable[[], str], audience: tuple = ()) -> Markup:
     """The HTML ``build()`` renders, reused while the scopes' versions, the language and the audience
-    stay the same (see the module's docstring). Without a reachable cache it is simply built."""
+    stay the same (see the module's docstring). Without a reachable cache it is simply built.
+
+    With a shared cache (Redis) a process also keeps its own copy for NEAR_SECONDS, as it does pages:
+    the key names the versions, so a copy is never stale while its key is the current one, and a page
+    with several fragments does not pay a round trip for each."""
     scopes = list(scopes)
     key = _fragment_key(name, scopes, audience)
+    near = None if isinstance(backend(), MemoryBackend) else _in_process("dialogue_near_fragments")
+    if near is not None and (html := near.get(key)) is not None:
+        return Markup(html)
     try:
         hit = backend().get(key)
     except Exception:
         log.exception("fragment cache unreachable; building %s", name)
         return Markup(build())
     if hit is not None:
-        return Markup(hit.decode())
-    html = str(build())
-    try:
-        backend().set(key, html.encode(), current_app.config.get("FRAGMENT_CACHE_SECONDS", 3600))
-    except Exception:
-        log.exception("fragment cache unreachable; %s not kept", name)
+        html = hit.decode()
+    else:
+        html = str(build())
+        try:
+            backend().set(key, html.encode(), current_app.config.get("FRAGMENT_CACHE_SECONDS", 3600))
+        except Exception:
+            log.exception("fragment cache unreachable; %s not kept", name)
+            return Markup(html)
+    if near is not None:
+        near.set(key, html, NEAR_SECONDS)
     return Markup(html)
+
+
+def _in_process(name: str) -> Memory:
+    """A store in this process's memory, one per app and ``name`` (``clear()`` empties it)."""
+    store = current_app.extensions.get(name)
+    if store is None:
+        store = current_app.extensions.setdefault(name, Memory())
+    return store
 
 
 def _fragment_key(name: str, scopes: list[Scope], audience: tuple) -> str:
@@ -319,9 +340,7 @@ def kept(name: str, scopes: Iterable[Scope], build: Callable[[], T], audience: t
     change it. The value is read again after FRAGMENT_CACHE_SECONDS in any case."""
     scopes = list(scopes)
     key = _fragment_key(name, scopes, audience)  # versions read before ``build``: a change meanwhile moves them
-    store = current_app.extensions.get("dialogue_kept")
-    if store is None:
-        store = current_app.extensions.setdefault("dialogue_kept", Memory())
+    store = _in_process("dialogue_kept")
     hit = store.get(key)
     if hit is not None:
         return hit[0]

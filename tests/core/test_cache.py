@@ -276,6 +276,25 @@ def test_a_fragment_built_on_one_host_is_reused_by_the_other(two_hosts):
     assert len(built) == 2
 
 
+def test_a_host_keeps_its_own_copy_of_a_shared_fragment_until_the_version_moves(two_hosts, monkeypatch):
+    host_a, host_b = two_hosts
+    asked = []
+    shared = host_b.extensions["dialogue_cache"]
+    ask = shared.get
+    monkeypatch.setattr(shared, "get", lambda key: asked.append(key) or ask(key))
+
+    def show(host):
+        with host.test_request_context("/"):
+            return str(cache.fragment("test/near", [("thing", 8)], lambda: f"<p>{host.name} {len(asked)}</p>"))
+
+    first = show(host_a)
+    assert show(host_b) == first and len(asked) == 1  # B found A's fragment in Redis
+    assert show(host_b) == first and len(asked) == 1  # then its own copy: no round trip
+    with host_a.test_request_context("/"):
+        cache.bump(("thing", 8))  # a change through A
+    assert show(host_b) != first and len(asked) == 2  # B's copy is under the old versions: not used
+
+
 def test_pages_are_still_built_when_the_cache_server_is_unreachable(another_app, make_event):
     down = another_app(REDIS_URL="redis://127.0.0.1:1/0", PUBLIC_PAGE_CACHE_SECONDS=10)
     event = make_event(title="Nordic Forum")
