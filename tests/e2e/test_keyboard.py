@@ -56,6 +56,10 @@ class Keyboard:
         """The first Tab stop of every page jumps over the header to the content. (After a form
         sent from a page reached by the skip link, the browser keeps the #main of the address
         through the redirect, and the content has the focus already.)"""
+        if self.page.url.endswith("#main"):
+            # The browser moves the focus to #main once the page is shown; on a busy machine that can
+            # come after this line, and a Tab pressed before it would start from the top of the page.
+            self.page.wait_for_function("() => !!document.activeElement.closest('main')")
         if self.page.evaluate("() => !!document.activeElement.closest('main')"):
             return
         self.page.keyboard.press("Tab")
